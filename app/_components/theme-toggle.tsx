@@ -1,0 +1,52 @@
+'use client'
+
+import { useSyncExternalStore } from 'react'
+
+type Theme = 'light' | 'dark' | 'system'
+const STORAGE_KEY = 'academy-theme'
+const NEXT: Record<Theme, Theme> = { system: 'light', light: 'dark', dark: 'system' }
+const LABEL: Record<Theme, string> = { system: 'Theme: system', light: 'Theme: light', dark: 'Theme: dark' }
+const listeners = new Set<() => void>()
+
+/** Runs before first paint (inlined in <head>) so a chosen theme never flashes. */
+export const themeBootScript = `try{var t=localStorage.getItem('${STORAGE_KEY}');if(t==='light'||t==='dark')document.documentElement.dataset.theme=t}catch(e){}`
+
+function readTheme(): Theme {
+  const saved = localStorage.getItem(STORAGE_KEY)
+  return saved === 'light' || saved === 'dark' ? saved : 'system'
+}
+
+function subscribe(listener: () => void) {
+  listeners.add(listener)
+  window.addEventListener('storage', listener)
+  return () => {
+    listeners.delete(listener)
+    window.removeEventListener('storage', listener)
+  }
+}
+
+function applyTheme(theme: Theme) {
+  if (theme === 'system') {
+    localStorage.removeItem(STORAGE_KEY)
+    delete document.documentElement.dataset.theme
+  } else {
+    localStorage.setItem(STORAGE_KEY, theme)
+    document.documentElement.dataset.theme = theme
+  }
+  listeners.forEach((l) => l())
+}
+
+export function ThemeToggle() {
+  const theme = useSyncExternalStore(subscribe, readTheme, () => 'system' as Theme)
+  return (
+    <button
+      type="button"
+      className="button small"
+      onClick={() => applyTheme(NEXT[theme])}
+      aria-label={`${LABEL[theme]} (change)`}
+      title={LABEL[theme]}
+    >
+      {theme === 'dark' ? '☾' : theme === 'light' ? '☀' : '◐'}
+    </button>
+  )
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, parseEnv, platformEnvSchema, webEnvSchema } from './env'
+
+describe('parseEnv', () => {
+  it('applies defaults for an empty environment', () => {
+    const env = parseEnv(platformEnvSchema, {})
+    expect(env.PORT).toBe(3000)
+    expect(env.DATABASE_URL).toBeUndefined()
+    expect(env.SEED_DEMO_ACCOUNTS).toBe('auto')
+  })
+
+  it('names every bad variable and what it expects', () => {
+    let error: unknown
+    try {
+      parseEnv(platformEnvSchema, { PORT: 'eighty', DATABASE_URL: 'mysql://x', SEED_DEMO_ACCOUNTS: 'maybe' })
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(ConfigError)
+    const message = (error as ConfigError).message
+    expect(message).toContain('PORT is "eighty"')
+    expect(message).toContain('DATABASE_URL')
+    expect(message).toContain('PostgreSQL URL')
+    expect(message).toContain('SEED_DEMO_ACCOUNTS is "maybe": must be auto')
+  })
+
+  it('never echoes secrets or URLs back', () => {
+    expect(() =>
+      parseEnv(webEnvSchema, { DATABASE_URL: 'postgresql://u:p@h/db', BETTER_AUTH_SECRET: 'short-secret' }),
+    ).toThrow(/BETTER_AUTH_SECRET is "…": must be at least 32 characters/)
+  })
+
+  it('reports a missing required variable', () => {
+    expect(() => parseEnv(webEnvSchema, { BETTER_AUTH_SECRET: 'x'.repeat(40) })).toThrow(
+      /DATABASE_URL is not set: required/,
+    )
+  })
+
+  it('treats empty strings as unset', () => {
+    expect(parseEnv(platformEnvSchema, { PORT: '' }).PORT).toBe(3000)
+  })
+})

@@ -1,0 +1,31 @@
+import nextVitals from 'eslint-config-next/core-web-vitals'
+import nextTs from 'eslint-config-next/typescript'
+
+const config = [
+  ...nextVitals,
+  ...nextTs,
+  {
+    ignores: ['.next/**', 'generated/**', '.data/**', 'node_modules/**', 'labs/images/**/dist/**', 'test-results/**', 'next-env.d.ts'],
+  },
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/ban-ts-comment': 'error',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.name='process'][property.name='env']",
+          message: 'Read configuration through the config module (config/env.ts, lab-runner/src/config.ts).',
+        },
+      ],
+    },
+  },
+  {
+    // Where configuration is read, and scripts/tests that hand environment to child processes.
+    files: ['config/env.ts', '**/config.ts', 'scripts/**', 'tests/**', '**/*.test.ts', 'playwright.config.ts', 'prisma.config.ts', 'vitest.config.ts', 'labs/images/**/bundle.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+]
+
+export default config

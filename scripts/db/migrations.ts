@@ -1,0 +1,53 @@
+// Applies the committed migrations in prisma/migrations, exactly as `prisma migrate deploy`
+// would (same folder layout, same _prisma_migrations bookkeeping).
+import { readdir, readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { emptyFilters, openSchemaEngine } from './schema-engine'
+
+export const projectRoot = path.resolve(import.meta.dirname, '../..')
+export const schemaPath = path.join(projectRoot, 'prisma/schema.prisma')
+export const migrationsDir = path.join(projectRoot, 'prisma/migrations')
+
+async function loadMigrationList() {
+  const entries = await readdir(migrationsDir, { withFileTypes: true })
+  const dirs = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort()
+  const lockPath = path.join(migrationsDir, 'migration_lock.toml')
+  return {
+    baseDir: migrationsDir,
+    lockfile: { path: lockPath, content: await readFile(lockPath, 'utf8') },
+    shadowDbInitScript: '',
+    migrationDirectories: await Promise.all(
+      dirs.map(async (dir) => ({
+        path: dir,
+        migrationFile: {
+          path: 'migration.sql',
+          content: {
+            tag: 'ok' as const,
+            value: await readFile(path.join(migrationsDir, dir, 'migration.sql'), 'utf8'),
+          },
+        },
+      })),
+    ),
+  }
+}
+
+/** Applies pending migrations; returns the names of those applied now. */
+export async function applyMigrations(connectionString: string): Promise<string[]> {
+  const engine = await openSchemaEngine({
+    connectionString,
+    schemaPath,
+    schemaText: await readFile(schemaPath, 'utf8'),
+  })
+  try {
+    const { appliedMigrationNames } = await engine.applyMigrations({
+      migrationsList: await loadMigrationList(),
+      filters: emptyFilters,
+    })
+    return appliedMigrationNames
+  } finally {
+    engine.free()
+  }
+}

@@ -1,0 +1,64 @@
+import 'server-only'
+import { betterAuth } from 'better-auth'
+import { prismaAdapter } from 'better-auth/adapters/prisma'
+import { APIError } from 'better-auth/api'
+import { nextCookies } from 'better-auth/next-js'
+import { accountLimits } from '@/config/account-limits'
+import { webConfig } from './config'
+import { db } from './db'
+
+function createAuth() {
+  const config = webConfig()
+  return betterAuth({
+    appName: 'Helix Academy',
+    baseURL: config.PUBLIC_URL,
+    secret: config.BETTER_AUTH_SECRET,
+    database: prismaAdapter(db(), { provider: 'postgresql' }),
+    emailAndPassword: {
+      enabled: true,
+      minPasswordLength: accountLimits.passwordMin,
+      maxPasswordLength: accountLimits.passwordMax,
+      autoSignIn: true,
+    },
+    session: {
+      expiresIn: 60 * 60 * 24 * 14,
+      updateAge: 60 * 60 * 24,
+    },
+    user: {
+      additionalFields: {
+        // Never settable at sign-up: roles are granted by an admin or the CLI.
+        role: { type: 'string', required: false, defaultValue: 'learner', input: false },
+      },
+    },
+    databaseHooks: {
+      user: {
+        create: {
+          before: async (user) => {
+            const name = user.name.trim()
+            if (name.length === 0) throw new APIError('BAD_REQUEST', { message: 'Enter your name.' })
+            if (name.length > accountLimits.nameMax) {
+              throw new APIError('BAD_REQUEST', {
+                message: `Name is too long: use at most ${accountLimits.nameMax} characters.`,
+              })
+            }
+            if (user.email.length > accountLimits.emailMax) {
+              throw new APIError('BAD_REQUEST', {
+                message: `Email is too long: use at most ${accountLimits.emailMax} characters.`,
+              })
+            }
+            return { data: { ...user, name } }
+          },
+        },
+      },
+    },
+    plugins: [nextCookies()],
+  })
+}
+
+let instance: ReturnType<typeof createAuth> | undefined
+
+/** Better Auth, configured on first use (never at build time, when no database is configured). */
+export function getAuth() {
+  instance ??= createAuth()
+  return instance
+}

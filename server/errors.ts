@@ -1,0 +1,26 @@
+import 'server-only'
+
+export type AppErrorCode =
+  'invalid' | 'unauthenticated' | 'forbidden' | 'not-found' | 'conflict' | 'unavailable'
+
+const STATUS: Record<AppErrorCode, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  unavailable: 503,
+}
+
+/** The one error shape of the web app's server code; `message` is safe to show to the user. */
+export class AppError extends Error {
+  readonly status: number
+  constructor(
+    readonly code: AppErrorCode,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'AppError'
+    this.status = STATUS[code]
+  }
+}

@@ -1,0 +1,21 @@
+// Where the platform under test lives: its own port, data folder and embedded database,
+// so a developer's running instance is never touched.
+import path from 'node:path'
+
+const root = path.resolve(import.meta.dirname, '../../..')
+const port = 3100
+const pgPort = 54349
+
+export const e2e = {
+  root,
+  baseUrl: `http://127.0.0.1:${port}`,
+  dataDir: path.join(root, '.data/e2e'),
+  pgPort,
+  serverEnv: {
+    DATA_DIR: '.data/e2e',
+    PORT: String(port),
+    EMBEDDED_PG_PORT: String(pgPort),
+    SEED_DEMO_ACCOUNTS: 'no',
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+  },
+}

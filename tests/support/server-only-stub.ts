@@ -1,0 +1,1 @@
+// Intentionally empty: lets server modules load under Vitest (see vitest.config.ts).
