@@ -9,6 +9,9 @@ const config = [
   },
   {
     rules: {
+      // Late-bound callbacks (`let x; use(() => x?.()); x = ...`) are deliberate.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/ban-ts-comment': 'error',
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
@@ -23,7 +26,7 @@ const config = [
   },
   {
     // Where configuration is read, and scripts/tests that hand environment to child processes.
-    files: ['config/env.ts', '**/config.ts', 'scripts/**', 'tests/**', '**/*.test.ts', 'playwright.config.ts', 'prisma.config.ts', 'vitest.config.ts', 'labs/images/**/bundle.ts'],
+    files: ['config/env.ts', '**/config.ts', '**/src/main.ts', '**/src/cli.ts', 'scripts/**', 'tests/**', '**/*.test.ts', 'playwright.config.ts', 'prisma.config.ts', 'vitest.config.ts', 'labs/images/**/bundle.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
 ]

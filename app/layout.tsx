@@ -29,6 +29,8 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               <BrandMark /> Helix Academy
             </Link>
             <nav className="site-nav" aria-label="Main">
+              <Link href="/courses">Courses</Link>
+              <Link href="/runbooks">Runbooks</Link>
               {user && <Link href="/dashboard">Dashboard</Link>}
               {user && (user.role === 'instructor' || user.role === 'admin') && (
                 <Link href="/instructor">Instructor</Link>
@@ -36,6 +38,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               {user?.role === 'admin' && <Link href="/admin">Admin</Link>}
             </nav>
             <div className="header-actions">
+              <form role="search" action="/search" className="header-search">
+                <input type="search" name="q" placeholder="Search…" aria-label="Search the course" />
+              </form>
               <ThemeToggle />
               {user ? (
                 <>

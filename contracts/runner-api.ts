@@ -1,0 +1,83 @@
+// Request and response shapes of the lab-runner REST API (web app → runner, service token).
+// Pure zod + types so the web app's client and the runner's server share one definition.
+import { z } from 'zod'
+
+const id = z.string().min(1).max(200)
+const host = z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, 'must be a service name of the lab topology')
+
+export const createSandboxRequestSchema = z.strictObject({
+  userId: id,
+  labSlug: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a lab slug'),
+  /** Overrides the per-sandbox seed (instructors reproducing a learner's variant). */
+  seed: z.string().regex(/^[0-9]{1,10}$/, 'must be a number').optional(),
+})
+export type CreateSandboxRequest = z.infer<typeof createSandboxRequestSchema>
+
+export const listSandboxesQuerySchema = z.strictObject({ userId: id.optional() })
+
+export const ticketRequestSchema = z.strictObject({
+  userId: id,
+  host,
+  mode: z.enum(['rw', 'ro']).default('rw'),
+  tab: z.string().regex(/^[a-zA-Z0-9_-]{1,32}$/).optional(),
+})
+export type TicketRequest = z.infer<typeof ticketRequestSchema>
+
+export const fileQuerySchema = z.strictObject({ host, path: z.string().regex(/^\//, 'must be an absolute path') })
+export const fileWriteRequestSchema = z.strictObject({ content: z.string().max(1024 * 1024) })
+
+export const faultRequestSchema = z.strictObject({
+  action: z.enum(['stop', 'kill', 'pause', 'unpause', 'restart', 'isolate', 'restore']),
+  host,
+})
+export type FaultRequest = z.infer<typeof faultRequestSchema>
+
+export type SandboxState = 'provisioning' | 'ready' | 'failed'
+
+export interface SandboxSummary {
+  id: string
+  ownerId: string
+  labSlug: string
+  state: SandboxState
+  createdAt: string
+  /** Hard time limit (extensions move it). */
+  expiresAt: string
+  /** When the sandbox is reaped if nobody uses it; moves with activity. */
+  idleExpiresAt: string
+  extensionsUsed: number
+  extensionsLeft: number
+  /** Why provisioning failed, in words for the learner's instructor. */
+  error?: string
+}
+
+export interface ServiceStatus {
+  host: string
+  state: 'running' | 'exited' | 'paused' | 'restarting' | 'created' | 'dead' | 'removing' | 'missing'
+  health: 'healthy' | 'unhealthy' | 'starting' | 'none'
+  exitCode?: number
+}
+
+export interface SandboxStatus extends SandboxSummary {
+  secondsLeft: number
+  services: ServiceStatus[]
+}
+
+export type CreateSandboxResponse =
+  | { status: 'ready' | 'provisioning'; sandbox: SandboxSummary }
+  | { status: 'queued'; position: number; estimatedWaitS: number }
+
+export type RunnerErrorCode =
+  | 'unauthorized'
+  | 'not-found'
+  | 'unknown-lab'
+  | 'invalid-request'
+  | 'extension-limit'
+  | 'not-ready'
+  | 'engine-unavailable'
+  | 'not-implemented'
+  | 'internal'
+
+/** The one error shape of every runner endpoint. */
+export interface RunnerErrorBody {
+  error: { code: RunnerErrorCode | (string & {}); message: string; issues?: Array<{ path: string; message: string }> }
+}

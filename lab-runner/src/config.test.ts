@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest'
+import { loadConfig } from './config.js'
+
+const token = 'x'.repeat(32)
+
+describe('loadConfig', () => {
+  it('applies defaults', () => {
+    const result = loadConfig({ RUNNER_SERVICE_TOKEN: token })
+    expect(result).toMatchObject({
+      ok: true,
+      config: { port: 4100, host: '127.0.0.1', maxSandboxes: 10, publicOrigins: [], dockerSocket: '/var/run/docker.sock', instance: 'default' },
+    })
+  })
+
+  it('lists every bad variable, and never echoes the token', () => {
+    const result = loadConfig({ RUNNER_SERVICE_TOKEN: 'short-secret', RUNNER_PORT: 'eighty', RUNNER_MAX_SANDBOXES: '0' })
+    expect(result.ok).toBe(false)
+    const problems = result.ok ? [] : result.problems
+    expect(problems).toHaveLength(3)
+    expect(problems.join('\n')).toMatch(/RUNNER_SERVICE_TOKEN: must be at least 32 characters/)
+    expect(problems.join('\n')).not.toContain('short-secret')
+    expect(loadConfig({})).toMatchObject({ ok: false, problems: [expect.stringMatching(/^RUNNER_SERVICE_TOKEN: is required/)] })
+  })
+
+  it('splits public origins', () => {
+    const result = loadConfig({ RUNNER_SERVICE_TOKEN: token, RUNNER_PUBLIC_ORIGINS: 'http://localhost:3000, https://academy.example' })
+    expect(result.ok && result.config.publicOrigins).toEqual(['http://localhost:3000', 'https://academy.example'])
+  })
+})

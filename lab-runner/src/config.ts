@@ -1,0 +1,59 @@
+// Runner configuration, read from the environment once at start-up and validated.
+// The process refuses to start with a message listing every bad variable.
+import path from 'node:path'
+import { z } from 'zod'
+import { describeZodIssues } from '../../contracts/lab-definition.js'
+
+const commaList = z
+  .string()
+  .default('')
+  .transform((value) => value.split(',').map((s) => s.trim()).filter(Boolean))
+
+const envSchema = z.object({
+  RUNNER_PORT: z.coerce.number().int().min(0).max(65535).default(4100),
+  RUNNER_HOST: z.string().min(1).default('127.0.0.1'),
+  RUNNER_SERVICE_TOKEN: z
+    .string({ error: 'is required: the web app authenticates with it (generate one with `openssl rand -hex 32`)' })
+    .min(32, 'must be at least 32 characters'),
+  /** Origins allowed to open terminal WebSockets (the web app's public URL). */
+  RUNNER_PUBLIC_ORIGINS: commaList,
+  RUNNER_MAX_SANDBOXES: z.coerce.number().int().positive().default(10),
+  /** Distinguishes runners (or test runs) sharing one Docker engine. */
+  RUNNER_INSTANCE: z.string().regex(/^[a-zA-Z0-9_.-]+$/).default('default'),
+  DOCKER_SOCKET: z.string().min(1).default('/var/run/docker.sock'),
+  LABS_DIR: z.string().min(1).default('labs'),
+})
+
+export interface RunnerConfig {
+  port: number
+  host: string
+  serviceToken: string
+  publicOrigins: string[]
+  maxSandboxes: number
+  instance: string
+  dockerSocket: string
+  labsDir: string
+}
+
+export type ConfigResult = { ok: true; config: RunnerConfig } | { ok: false; problems: string[] }
+
+export function loadConfig(env: Record<string, string | undefined>): ConfigResult {
+  const parsed = envSchema.safeParse(env)
+  if (!parsed.success) {
+    return { ok: false, problems: describeZodIssues(parsed.error.issues).map((i) => `${i.path}: ${i.message}`) }
+  }
+  const e = parsed.data
+  return {
+    ok: true,
+    config: {
+      port: e.RUNNER_PORT,
+      host: e.RUNNER_HOST,
+      serviceToken: e.RUNNER_SERVICE_TOKEN,
+      publicOrigins: e.RUNNER_PUBLIC_ORIGINS,
+      maxSandboxes: e.RUNNER_MAX_SANDBOXES,
+      instance: e.RUNNER_INSTANCE,
+      dockerSocket: e.DOCKER_SOCKET,
+      labsDir: path.resolve(e.LABS_DIR),
+    },
+  }
+}

@@ -1,0 +1,128 @@
+// The runner's HTTP server: REST under /v1 (service token), /healthz, /metrics, and the
+// terminal WebSocket upgrade (tickets; handled by terminal/terminal-server.ts).
+import { createServer, type Server } from 'node:http'
+import type Docker from 'dockerode'
+import type { SandboxRegistry, Logger } from '../sandboxes/sandbox-registry.js'
+import { attachTerminalServer, type TerminalServer } from '../terminal/terminal-server.js'
+import { createTicketStore, type TicketStore } from '../terminal/tickets.js'
+import { addProxyRoutes } from './proxy-routes.js'
+import { HttpError, sendError, sendJson } from './http-error.js'
+import { addLabRoutes } from './lab-routes.js'
+import { createRunnerMetrics, type RunnerMetrics } from './metrics.js'
+import { Router } from './router.js'
+import { addSandboxRoutes } from './sandbox-routes.js'
+import { hasServiceToken } from './service-auth.js'
+
+export interface RunnerServerOptions {
+  docker: Docker
+  registry: SandboxRegistry
+  tickets: TicketStore
+  serviceToken: string
+  publicOrigins: string[]
+  log: Logger
+  /** Lab definitions that failed to load (reported by /healthz). */
+  labErrors: number
+}
+
+export interface RunnerServer {
+  server: Server
+  metrics: RunnerMetrics
+  terminal: TerminalServer
+  /** Stops accepting, closes sockets and terminals. Sandboxes stay up. */
+  close(): Promise<void>
+}
+
+const ENGINE_PING_TIMEOUT_MS = 2_000
+
+export function createRunnerServer(options: RunnerServerOptions): RunnerServer {
+  const { docker, registry, log } = options
+  let terminal: TerminalServer | undefined
+  const metrics = createRunnerMetrics({ counts: () => registry.counts(), terminalSessions: () => terminal?.stats().active ?? 0 })
+
+  const api = new Router()
+  addSandboxRoutes(api, registry)
+  addLabRoutes(api, { docker, registry, tickets: options.tickets, checkSeconds: metrics.checkSeconds })
+
+  const open = new Router()
+  // A separate store: a proxy ticket must never open a terminal.
+  addProxyRoutes(api, open, { registry, tickets: createTicketStore({ ttlMs: 30_000 }) })
+  open.add('GET', '/healthz', async () => {
+    if (!(await enginePing(docker))) {
+      throw new HttpError(503, 'engine-unavailable', 'the Docker engine is not reachable; check that dockerd is running and DOCKER_SOCKET points at it')
+    }
+    return { status: 200, body: { status: 'ok', engine: 'reachable', ...registry.counts(), labErrors: options.labErrors } }
+  })
+  open.add('GET', '/metrics', async (ctx) => {
+    const text = await metrics.registry.metrics()
+    ctx.res.writeHead(200, { 'content-type': metrics.registry.contentType })
+    ctx.res.end(text)
+    return undefined
+  })
+
+  const onUnexpected = (error: unknown) =>
+    log.error('request failed', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) })
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      const pathname = new URL(req.url ?? '/', 'http://runner.invalid').pathname
+      if (pathname.startsWith('/v1/')) {
+        if (!hasServiceToken(req, options.serviceToken)) {
+          sendError(res, new HttpError(401, 'unauthorized', 'missing or wrong service token (Authorization: Bearer $RUNNER_SERVICE_TOKEN)'))
+          return
+        }
+        if (await api.handle(req, res, onUnexpected)) return
+      } else if (await open.handle(req, res, onUnexpected)) return
+      sendJson(res, 404, { error: { code: 'not-found', message: `no route ${req.method} ${pathname}` } })
+    })()
+  })
+  // Keep the request log free of tokens: log method, path and status only.
+  server.on('request', (req, res) => {
+    const started = Date.now()
+    res.on('finish', () => {
+      const pathname = new URL(req.url ?? '/', 'http://runner.invalid').pathname
+      if (pathname !== '/healthz' && pathname !== '/metrics') {
+        log.info('request', { method: req.method, path: pathname, status: res.statusCode, ms: Date.now() - started })
+      }
+    })
+  })
+
+  terminal = attachTerminalServer(server, {
+    docker,
+    tickets: options.tickets,
+    getSandbox: (id) => {
+      const sandbox = registry.getSandbox(id)
+      if (sandbox) registry.touch(id)
+      return sandbox
+    },
+    allowedOrigins: options.publicOrigins,
+    log,
+  })
+
+  const terminalServer = terminal
+  return {
+    server,
+    metrics,
+    terminal: terminalServer,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      await terminalServer.close()
+      server.closeAllConnections()
+      await closed
+    },
+  }
+}
+
+async function enginePing(docker: Docker): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  try {
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('timeout')), ENGINE_PING_TIMEOUT_MS)
+    })
+    await Promise.race([docker.ping(), timeout])
+    return true
+  } catch {
+    return false
+  } finally {
+    clearTimeout(timer)
+  }
+}

@@ -1,0 +1,51 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { formatLabError, loadLabs } from './load-labs.js'
+
+const fixtureLabs = path.resolve(import.meta.dirname, '../../test-fixtures/labs')
+const temp = mkdtempSync(path.join(tmpdir(), 'academy-labs-'))
+afterAll(() => rmSync(temp, { recursive: true, force: true }))
+
+/** A labs folder holding the sample lab plus a copy edited by `edit`. */
+function labsWithBrokenCopy(name: string, edit: (yaml: string) => string): string {
+  const labsDir = path.join(temp, name, 'labs')
+  cpSync(fixtureLabs, labsDir, { recursive: true })
+  cpSync(path.join(labsDir, 'sample'), path.join(labsDir, 'broken'), { recursive: true })
+  const file = path.join(labsDir, 'broken', 'lab.yaml')
+  writeFileSync(file, edit(readFileSync(file, 'utf8').replace('slug: sample', 'slug: broken')))
+  return labsDir
+}
+
+describe('loadLabs', () => {
+  it('loads the sample lab with defaults and its topology services', () => {
+    const { labs, errors } = loadLabs(fixtureLabs)
+    expect(errors).toEqual([])
+    const sample = labs.get('sample')
+    expect(sample?.services).toEqual(['db', 'seed', 'workstation'])
+    expect(sample?.definition.steps[0]?.check.timeoutS).toBe(10)
+    expect(sample?.definition.serviceTabs).toEqual([{ label: 'Dashboard', host: 'workstation', port: 8080, path: '/' }])
+  })
+
+  it('names the file and field of a missing script, and skips only that lab', () => {
+    const labsDir = labsWithBrokenCopy('missing-script', (y) => y.replace('checks/hello.sh', 'checks/x.sh'))
+    const { labs, errors } = loadLabs(labsDir)
+    expect(errors.map(formatLabError)).toEqual(['labs/broken/lab.yaml: steps[0].check.script: file "checks/x.sh" not found'])
+    expect([...labs.keys()]).toEqual(['sample'])
+  })
+
+  it('reports schema errors with field paths', () => {
+    const labsDir = labsWithBrokenCopy('schema', (y) => y.replace('points: 10', 'points: -1').replace('timeLimitMinutes: 30', 'timeLimitMinutes: soon'))
+    const fields = loadLabs(labsDir).errors.map((e) => e.field)
+    expect(fields).toContain('steps[0].points')
+    expect(fields).toContain('limits.timeLimitMinutes')
+  })
+
+  it('reports hosts that the topology does not have', () => {
+    const labsDir = labsWithBrokenCopy('hosts', (y) => y.replace('shellHosts: [workstation]', 'shellHosts: [bastion]'))
+    expect(loadLabs(labsDir).errors.map(formatLabError)).toEqual([
+      'labs/broken/lab.yaml: shellHosts[0]: host "bastion" is not a service of topology.yaml (services: db, seed, workstation)',
+    ])
+  })
+})

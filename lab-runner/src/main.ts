@@ -1,0 +1,80 @@
+// Entry point: `tsx lab-runner/src/main.ts`. Reads config, loads labs, re-adopts sandboxes,
+// serves REST + terminals. On SIGTERM/SIGINT it stops accepting and closes sockets; the
+// sandboxes stay up so the next runner re-adopts them.
+import Docker from 'dockerode'
+import { loadConfig } from './config.js'
+import { createRunnerServer } from './http/runner-server.js'
+import { formatLabError, loadLabs } from './labs/load-labs.js'
+import { createJsonLogger } from './log.js'
+import { createHookRunner } from './sandboxes/lab-hooks.js'
+import { SandboxRegistry } from './sandboxes/sandbox-registry.js'
+import { createTicketStore } from './terminal/tickets.js'
+
+const ADOPT_RETRY_MS = 10_000
+
+async function main(): Promise<void> {
+  const log = createJsonLogger()
+  const loaded = loadConfig(process.env)
+  if (!loaded.ok) {
+    process.stderr.write(`lab-runner: invalid configuration:\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}\n`)
+    process.exit(1)
+  }
+  const config = loaded.config
+  if (config.publicOrigins.length === 0) {
+    log.warn('RUNNER_PUBLIC_ORIGINS is empty: browsers cannot open terminals until it names the web app origin')
+  }
+  const catalog = loadLabs(config.labsDir)
+  for (const error of catalog.errors) log.warn('lab skipped', { problem: formatLabError(error) })
+  log.info('labs loaded', { labs: [...catalog.labs.keys()], skipped: catalog.errors.length })
+
+  const docker = new Docker({ socketPath: config.dockerSocket })
+  let provisionSeconds: ((s: number) => void) | undefined
+  const registry: SandboxRegistry = new SandboxRegistry({
+    docker,
+    catalog,
+    labsDir: config.labsDir,
+    maxSandboxes: config.maxSandboxes,
+    instance: config.instance,
+    log,
+    runHook: createHookRunner(docker, (id) => registry.scriptEnv(id)),
+    onProvisioned: (s) => provisionSeconds?.(s),
+  })
+  const runner = createRunnerServer({
+    docker,
+    registry,
+    tickets: createTicketStore({ ttlMs: 30_000 }),
+    serviceToken: config.serviceToken,
+    publicOrigins: config.publicOrigins,
+    log,
+    labErrors: catalog.errors.length,
+  })
+  provisionSeconds = (s) => runner.metrics.provisionSeconds.observe(s)
+
+  // A dead engine must not stop the runner: /healthz says 503 and adoption retries.
+  const adopt = async (): Promise<void> => {
+    try {
+      const { adopted, removed } = await registry.start()
+      log.info('engine state adopted', { adopted: adopted.length, removed: removed.length })
+    } catch (error) {
+      log.error('Docker engine unavailable; retrying adoption', { error: error instanceof Error ? error.message : String(error) })
+      setTimeout(() => void adopt(), ADOPT_RETRY_MS).unref()
+    }
+  }
+  await adopt()
+
+  runner.server.listen(config.port, config.host, () => log.info('lab-runner listening', { host: config.host, port: config.port }))
+
+  let stopping = false
+  const shutdown = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    log.info('shutting down; sandboxes stay up for the next runner', { signal })
+    await runner.close()
+    await registry.stop()
+    process.exit(0)
+  }
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+}
+
+await main()

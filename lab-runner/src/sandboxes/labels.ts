@@ -1,0 +1,20 @@
+// Label keys carried by every Docker resource of a sandbox. They are the runner's only
+// state: a restarted runner rebuilds its registry from them.
+export const LABEL = {
+  managed: 'academy.managed',
+  /** Which runner instance owns the resource, so runners (and test runs) sharing an engine leave each other alone. */
+  runner: 'academy.runner',
+  sandbox: 'academy.sandbox',
+  owner: 'academy.owner',
+  lab: 'academy.lab',
+  expiresAt: 'academy.expires-at',
+  createdAt: 'academy.created-at',
+  host: 'academy.host',
+  seed: 'academy.seed',
+  /** On the network only: base64 JSON of the sandbox variables (secrets included). */
+  variables: 'academy.variables',
+  /** Marks the empty volumes that record extensions (labels cannot change after creation). */
+  kind: 'academy.kind',
+} as const
+
+export const EXTENSION_KIND = 'extension'

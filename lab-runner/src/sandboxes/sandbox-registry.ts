@@ -1,0 +1,532 @@
+// The one registry of live sandboxes: lifecycle (create / status / extend / reset / delete),
+// one live sandbox per (user, lab), time-limit and idle expiry, capacity with a FIFO queue,
+// and re-adoption of what a previous runner left on the engine. Everything it knows is also
+// written to Docker labels, so it can be rebuilt from the engine alone.
+import { randomBytes } from 'node:crypto'
+import type Docker from 'dockerode'
+import type { LabCatalog, LoadedLab } from '../labs/load-labs.js'
+import {
+  createSandboxNetwork,
+  engineMessage,
+  HOST_LABEL,
+  listSandboxContainers,
+  networkName,
+  ProvisionError,
+  removeSandboxResources,
+  removeSandboxServices,
+  sandboxServiceStatus,
+  startServices,
+  volumeName,
+  type HostAddress,
+} from '../topology/docker-driver.js'
+import { ensureHostFirewall } from '../topology/host-firewall.js'
+import { declaredSecretNames, parseTopologyFile } from '../topology/parse-topology.js'
+import { readFileSync } from 'node:fs'
+import { EXTENSION_KIND, LABEL } from './labels.js'
+import { decodeVariables, encodeVariables, generateVariables, newSeed, type SandboxVariables } from './sandbox-variables.js'
+import { CapacityQueue } from './capacity-queue.js'
+import type { SandboxState, SandboxStatus, SandboxSummary } from '../../../contracts/runner-api.js'
+
+export type { SandboxState, SandboxStatus, SandboxSummary }
+
+/** The contract TERMINAL's modules use (see the runner split). */
+export interface SandboxRef {
+  id: string
+  ownerId: string
+  labSlug: string
+  expiresAt: Date
+  hosts: Record<string, { containerId: string; ip: string }>
+}
+
+export type CreateOutcome =
+  | { status: 'ready' | 'provisioning'; sandbox: SandboxSummary }
+  | { status: 'queued'; position: number; estimatedWaitS: number }
+  | { status: 'error'; code: 'unknown-lab' | 'engine-unavailable'; message: string }
+
+export type ActionOutcome =
+  | { ok: true; sandbox: SandboxSummary }
+  | { ok: false; code: 'not-found' | 'extension-limit' | 'not-ready' | 'engine-unavailable'; message: string }
+
+export interface HookRunner {
+  (options: { sandbox: SandboxRef; lab: LoadedLab; hook: 'setup' | 'cleanup' }): Promise<{ ok: boolean; message: string }>
+}
+
+export interface Logger {
+  info(message: string, fields?: Record<string, unknown>): void
+  warn(message: string, fields?: Record<string, unknown>): void
+  error(message: string, fields?: Record<string, unknown>): void
+}
+
+export interface SandboxRegistryOptions {
+  docker: Docker
+  catalog: LabCatalog
+  labsDir: string
+  maxSandboxes: number
+  /** Name of this runner; only resources labelled with it are adopted or reaped. */
+  instance: string
+  /** Added to every resource (tests add `academy.test=1`). */
+  extraLabels?: Record<string, string>
+  provisionTimeoutMs?: number
+  reapIntervalMs?: number
+  /** A queued request not polled for this long is dropped (the learner went away). */
+  queueStaleMs?: number
+  runHook?: HookRunner
+  onProvisioned?: (seconds: number) => void
+  log: Logger
+  now?: () => number
+}
+
+interface SandboxRecord {
+  id: string
+  ownerId: string
+  labSlug: string
+  state: SandboxState
+  createdAt: number
+  expiresAt: number
+  lastActivityAt: number
+  extensions: number
+  variables: SandboxVariables
+  hosts: Record<string, HostAddress>
+  error?: string
+  /** Settles when the current provisioning (create or reset) finishes. */
+  settled: Promise<void>
+}
+
+const MINUTE = 60_000
+
+export class SandboxRegistry {
+  private readonly records = new Map<string, SandboxRecord>()
+  private readonly creating = new Map<string, Promise<CreateOutcome>>()
+  private readonly queue: CapacityQueue
+  private reaper: NodeJS.Timeout | undefined
+  /** Moving average of provisioning time, for queue estimates. */
+  private provisionAverageS = 10
+  private readonly now: () => number
+
+  constructor(private readonly options: SandboxRegistryOptions) {
+    this.now = options.now ?? Date.now
+    this.queue = new CapacityQueue({ staleMs: options.queueStaleMs ?? 120_000, now: this.now })
+  }
+
+  // ---- contract for TERMINAL ----------------------------------------------------------
+
+  /** Ready sandboxes only: terminals, files and checks need containers that exist. */
+  getSandbox = (id: string): SandboxRef | undefined => {
+    const record = this.records.get(id)
+    if (!record || record.state !== 'ready') return undefined
+    return toRef(record)
+  }
+
+  /** Records learner activity (terminal input, REST calls) so the idle timer restarts. */
+  touch = (id: string): void => {
+    const record = this.records.get(id)
+    if (record) record.lastActivityAt = this.now()
+  }
+
+  /** Re-reads container ids and IPs (after a fault reconnected or restarted a host). */
+  async refreshHosts(id: string): Promise<void> {
+    const record = this.records.get(id)
+    if (!record || record.state !== 'ready') return
+    const network = networkName(id)
+    for (const c of await listSandboxContainers(this.options.docker, id)) {
+      const host = c.Labels[HOST_LABEL]
+      if (host) record.hosts[host] = { containerId: c.Id, ip: c.NetworkSettings.Networks[network]?.IPAddress ?? '' }
+    }
+  }
+
+  /** Variables (seed, secrets) for check and hook scripts. Runner-internal: never send to a browser. */
+  scriptEnv(id: string): Record<string, string> | undefined {
+    const record = this.records.get(id)
+    return record ? { ...record.variables } : undefined
+  }
+
+  lab(slug: string): LoadedLab | undefined {
+    return this.options.catalog.labs.get(slug)
+  }
+
+  counts(): { active: number; queued: number } {
+    return { active: this.liveCount(), queued: this.queue.length }
+  }
+
+  // ---- lifecycle -----------------------------------------------------------------------
+
+  /** Concurrent creates for one (user, lab) share one answer, so they cannot make two sandboxes. */
+  async create(request: { userId: string; labSlug: string; seed?: string }): Promise<CreateOutcome> {
+    const key = `${request.userId}\n${request.labSlug}`
+    const pending = this.creating.get(key)
+    if (pending) return pending
+    const outcome = this.createOnce(request).finally(() => this.creating.delete(key))
+    this.creating.set(key, outcome)
+    return outcome
+  }
+
+  private async createOnce(request: { userId: string; labSlug: string; seed?: string }): Promise<CreateOutcome> {
+    const lab = this.lab(request.labSlug)
+    if (!lab) return { status: 'error', code: 'unknown-lab', message: `no lab "${request.labSlug}" is loaded` }
+    const existing = [...this.records.values()].find((r) => r.ownerId === request.userId && r.labSlug === request.labSlug)
+    if (existing && existing.state !== 'failed') {
+      this.touch(existing.id)
+      return { status: existing.state, sandbox: this.summary(existing) }
+    }
+    if (!(await this.engineReachable())) return engineUnavailable()
+    if (existing) await this.remove(existing)
+
+    const queued = this.queue.find(request.userId, request.labSlug)
+    if (queued || this.liveCount() >= this.options.maxSandboxes) {
+      const position = this.queue.enqueue(request)
+      return { status: 'queued', position, estimatedWaitS: this.estimatedWaitS(position) }
+    }
+    const record = this.provision(lab, request)
+    return { status: record.state === 'ready' ? 'ready' : 'provisioning', sandbox: this.summary(record) }
+  }
+
+  /** Resolves once the sandbox has finished provisioning (ready or failed). */
+  async whenSettled(id: string): Promise<SandboxSummary | undefined> {
+    const record = this.records.get(id)
+    if (!record) return undefined
+    await record.settled
+    return this.summary(record)
+  }
+
+  async status(id: string): Promise<SandboxStatus | undefined> {
+    const record = this.records.get(id)
+    if (!record) return undefined
+    const lab = this.lab(record.labSlug)
+    const services =
+      record.state === 'ready' && lab ? await sandboxServiceStatus(this.options.docker, id, lab.services).catch(() => []) : []
+    return { ...this.summary(record), secondsLeft: Math.max(0, Math.round((this.effectiveExpiry(record) - this.now()) / 1000)), services }
+  }
+
+  list(userId?: string): SandboxSummary[] {
+    return [...this.records.values()].filter((r) => userId === undefined || r.ownerId === userId).map((r) => this.summary(r))
+  }
+
+  async extend(id: string): Promise<ActionOutcome> {
+    const record = this.records.get(id)
+    if (!record) return notFound(id)
+    const lab = this.lab(record.labSlug)
+    const limits = lab?.definition.limits
+    if (!limits || record.extensions >= limits.maxExtensions) {
+      return { ok: false, code: 'extension-limit', message: `this sandbox has used all ${limits?.maxExtensions ?? 0} extensions` }
+    }
+    const expiresAt = Math.max(record.expiresAt, this.now()) + limits.extensionMinutes * MINUTE
+    try {
+      // Labels cannot change, so each extension is an empty labelled volume; adoption takes the latest.
+      await this.options.docker.createVolume({
+        Name: volumeName(id, `extension-${record.extensions + 1}`),
+        Labels: { ...this.baseLabels(record), [LABEL.kind]: EXTENSION_KIND, [LABEL.expiresAt]: new Date(expiresAt).toISOString() },
+      })
+    } catch (error) {
+      return { ok: false, code: 'engine-unavailable', message: `could not record the extension: ${engineMessage(error)}` }
+    }
+    record.extensions += 1
+    record.expiresAt = expiresAt
+    record.lastActivityAt = this.now()
+    return { ok: true, sandbox: this.summary(record) }
+  }
+
+  /** Recreates every container and volume from the topology; id, secrets and expiry stay. */
+  async reset(id: string): Promise<ActionOutcome> {
+    const record = this.records.get(id)
+    if (!record) return notFound(id)
+    if (record.state !== 'ready') {
+      return { ok: false, code: 'not-ready', message: `the sandbox is ${record.state}; only a ready sandbox can be reset (a failed one is recreated by starting the lab again)` }
+    }
+    const lab = this.lab(record.labSlug)
+    if (!lab) return { ok: false, code: 'not-found', message: `lab "${record.labSlug}" is no longer loaded` }
+    if (!(await this.engineReachable())) return engineUnavailable()
+    record.state = 'provisioning'
+    record.error = undefined
+    record.lastActivityAt = this.now()
+    record.settled = this.runProvisioning(record, lab, { networkExists: true })
+    return { ok: true, sandbox: this.summary(record) }
+  }
+
+  async delete(id: string): Promise<ActionOutcome> {
+    const record = this.records.get(id)
+    if (!record) return notFound(id)
+    // Let a running provisioning finish first, or it would create containers after the removal.
+    await record.settled
+    const summary = this.summary(record)
+    await this.remove(record, { runCleanup: true })
+    return { ok: true, sandbox: summary }
+  }
+
+  // ---- background work -----------------------------------------------------------------
+
+  /** Re-adopts live sandboxes from a previous runner, removes expired and orphaned resources, starts the reaper. */
+  async start(): Promise<{ adopted: string[]; removed: string[] }> {
+    const firewall = await ensureHostFirewall()
+    if (!firewall.ok) this.options.log.warn('host firewall not in place', { problem: firewall.message })
+    const result = await this.adopt()
+    const interval = this.options.reapIntervalMs ?? 15_000
+    this.reaper = setInterval(() => {
+      this.reap().catch((error: unknown) => this.options.log.error('reaper failed', { error: engineMessage(error) }))
+    }, interval)
+    this.reaper.unref()
+    return result
+  }
+
+  /** Stops background work. Sandboxes stay up, to be re-adopted by the next runner. */
+  async stop(): Promise<void> {
+    if (this.reaper) clearInterval(this.reaper)
+    this.reaper = undefined
+    await Promise.allSettled([...this.records.values()].map((r) => r.settled))
+  }
+
+  /** Deletes sandboxes past their time limit or idle timeout. Returns the ids removed. */
+  async reap(): Promise<string[]> {
+    const now = this.now()
+    const expired = [...this.records.values()].filter((r) => r.state !== 'provisioning' && this.effectiveExpiry(r) <= now)
+    for (const record of expired) {
+      this.options.log.info('sandbox expired', { sandboxId: record.id, labSlug: record.labSlug })
+      await this.remove(record, { runCleanup: true })
+    }
+    this.pumpQueue()
+    return expired.map((r) => r.id)
+  }
+
+  // ---- internals -------------------------------------------------------------------------
+
+  private provision(lab: LoadedLab, request: { userId: string; labSlug: string; seed?: string }): SandboxRecord {
+    const id = `sbx-${randomBytes(6).toString('hex')}`
+    const now = this.now()
+    const secrets = declaredSecretNames(readFileSync(lab.topologyFile, 'utf8'))
+    const seed = request.seed ?? newSeed(lab.definition.variantSeed)
+    const record: SandboxRecord = {
+      id,
+      ownerId: request.userId,
+      labSlug: lab.definition.slug,
+      state: 'provisioning',
+      createdAt: now,
+      expiresAt: now + lab.definition.limits.timeLimitMinutes * MINUTE,
+      lastActivityAt: now,
+      extensions: 0,
+      variables: generateVariables({ sandboxId: id, seed, secretNames: secrets }),
+      hosts: {},
+      settled: Promise.resolve(),
+    }
+    this.records.set(id, record)
+    record.settled = this.runProvisioning(record, lab, { networkExists: false })
+    return record
+  }
+
+  private async runProvisioning(record: SandboxRecord, lab: LoadedLab, options: { networkExists: boolean }): Promise<void> {
+    const { docker } = this.options
+    const started = this.now()
+    const log = { sandboxId: record.id, labSlug: record.labSlug }
+    try {
+      const topology = parseTopologyFile(lab.topologyFile, { bindRoot: this.options.labsDir, variables: record.variables })
+      if (!topology.ok) throw new ProvisionError(`topology is invalid: ${topology.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`)
+      const labels = this.baseLabels(record)
+      if (options.networkExists) {
+        await removeSandboxServices(docker, record.id, (l) => l[LABEL.kind] === EXTENSION_KIND)
+      } else {
+        await createSandboxNetwork(docker, record.id, {
+          ...labels,
+          [LABEL.variables]: encodeVariables(record.variables),
+          [LABEL.seed]: record.variables['ACADEMY_SEED'] ?? '',
+        })
+      }
+      record.hosts = await startServices({
+        docker,
+        sandboxId: record.id,
+        topology: topology.topology,
+        network: networkName(record.id),
+        labels,
+        deadline: started + (this.options.provisionTimeoutMs ?? 180_000),
+      })
+      if (lab.definition.hooks.setup && this.options.runHook) {
+        const setup = await this.options.runHook({ sandbox: toRef(record), lab, hook: 'setup' })
+        if (!setup.ok) throw new ProvisionError(`setup hook failed: ${setup.message}`)
+      }
+      record.state = 'ready'
+      const seconds = (this.now() - started) / 1000
+      this.provisionAverageS = this.provisionAverageS * 0.7 + seconds * 0.3
+      this.options.onProvisioned?.(seconds)
+      this.options.log.info('sandbox ready', { ...log, seconds })
+    } catch (error) {
+      record.state = 'failed'
+      record.error = error instanceof ProvisionError ? error.message : `engine error: ${engineMessage(error)}`
+      this.options.log.error('sandbox provisioning failed', { ...log, error: record.error })
+      // Keep the record (so status shows why) but free the engine resources and the slot.
+      await removeSandboxResources(docker, record.id).catch((e: unknown) =>
+        this.options.log.error('cleanup after failed provisioning failed', { ...log, error: engineMessage(e) }),
+      )
+      record.hosts = {}
+      this.pumpQueue()
+    }
+  }
+
+  private async remove(record: SandboxRecord, options: { runCleanup?: boolean } = {}): Promise<void> {
+    this.records.delete(record.id)
+    const lab = this.lab(record.labSlug)
+    if (options.runCleanup && record.state === 'ready' && lab?.definition.hooks.cleanup && this.options.runHook) {
+      await this.options.runHook({ sandbox: toRef(record), lab, hook: 'cleanup' }).catch((e: unknown) =>
+        this.options.log.warn('cleanup hook failed', { sandboxId: record.id, error: engineMessage(e) }),
+      )
+    }
+    await removeSandboxResources(this.options.docker, record.id)
+    this.options.log.info('sandbox removed', { sandboxId: record.id, labSlug: record.labSlug })
+    this.pumpQueue()
+  }
+
+  private pumpQueue(): void {
+    while (this.liveCount() < this.options.maxSandboxes) {
+      const next = this.queue.shift()
+      if (!next) return
+      const lab = this.lab(next.labSlug)
+      if (lab) this.provision(lab, next)
+    }
+  }
+
+  private liveCount(): number {
+    return [...this.records.values()].filter((r) => r.state !== 'failed').length
+  }
+
+  /** Slot k frees when the k-th earliest live sandbox expires; then it takes a provisioning time. */
+  private estimatedWaitS(position: number): number {
+    const now = this.now()
+    const frees = [...this.records.values()]
+      .filter((r) => r.state !== 'failed')
+      .map((r) => Math.max(0, this.effectiveExpiry(r) - now))
+      .sort((a, b) => a - b)
+    const slotFreesInMs = frees[Math.min(position, frees.length) - 1] ?? 0
+    return Math.round(slotFreesInMs / 1000 + this.provisionAverageS)
+  }
+
+  private effectiveExpiry(record: SandboxRecord): number {
+    const idleMinutes = this.lab(record.labSlug)?.definition.limits.idleTimeoutMinutes ?? 0
+    return Math.min(record.expiresAt, record.lastActivityAt + idleMinutes * MINUTE)
+  }
+
+  private baseLabels(record: SandboxRecord): Record<string, string> {
+    return {
+      ...this.options.extraLabels,
+      [LABEL.managed]: '1',
+      [LABEL.runner]: this.options.instance,
+      [LABEL.sandbox]: record.id,
+      [LABEL.owner]: record.ownerId,
+      [LABEL.lab]: record.labSlug,
+      [LABEL.createdAt]: new Date(record.createdAt).toISOString(),
+      [LABEL.expiresAt]: new Date(record.expiresAt).toISOString(),
+    }
+  }
+
+  private summary(record: SandboxRecord): SandboxSummary {
+    const limits = this.lab(record.labSlug)?.definition.limits
+    const idleMinutes = limits?.idleTimeoutMinutes ?? 0
+    return {
+      id: record.id,
+      ownerId: record.ownerId,
+      labSlug: record.labSlug,
+      state: record.state,
+      createdAt: new Date(record.createdAt).toISOString(),
+      expiresAt: new Date(record.expiresAt).toISOString(),
+      idleExpiresAt: new Date(record.lastActivityAt + idleMinutes * MINUTE).toISOString(),
+      extensionsUsed: record.extensions,
+      extensionsLeft: Math.max(0, (limits?.maxExtensions ?? 0) - record.extensions),
+      ...(record.error ? { error: record.error } : {}),
+    }
+  }
+
+  private async engineReachable(): Promise<boolean> {
+    try {
+      await this.options.docker.ping()
+      return true
+    } catch {
+      return false
+    }
+  }
+
+  private ownedFilter(extra: string[] = []): { label: string[] } {
+    return { label: [`${LABEL.managed}=1`, `${LABEL.runner}=${this.options.instance}`, ...extra] }
+  }
+
+  private async adopt(): Promise<{ adopted: string[]; removed: string[] }> {
+    const { docker, log } = this.options
+    const adopted: string[] = []
+    const removed = new Set<string>()
+    const networks = await docker.listNetworks({ filters: this.ownedFilter() })
+    const containers = await docker.listContainers({ all: true, filters: this.ownedFilter() })
+    const { Volumes: volumes } = await docker.listVolumes({ filters: this.ownedFilter() })
+
+    for (const network of networks) {
+      const labels = network.Labels ?? {}
+      const id = labels[LABEL.sandbox]
+      if (!id || this.records.has(id)) continue
+      const record = this.recordFromLabels(id, labels, volumes ?? [])
+      const lab = record && this.lab(record.labSlug)
+      const mine = containers.filter((c) => c.Labels[LABEL.sandbox] === id)
+      const complete = lab !== undefined && lab.services.every((s) => mine.some((c) => c.Labels[HOST_LABEL] === s))
+      if (!record || !complete || this.effectiveExpiry(record) <= this.now()) {
+        const reason = !record ? 'unreadable labels' : !lab ? 'lab not loaded' : !complete ? 'incomplete' : 'expired'
+        log.info('removing sandbox left by a previous runner', { sandboxId: id, reason })
+        await removeSandboxResources(docker, id)
+        removed.add(id)
+        continue
+      }
+      for (const c of mine) {
+        const host = c.Labels[HOST_LABEL]
+        if (host) record.hosts[host] = { containerId: c.Id, ip: c.NetworkSettings.Networks[network.Name]?.IPAddress ?? '' }
+      }
+      this.records.set(id, record)
+      adopted.push(id)
+      log.info('re-adopted sandbox', { sandboxId: id, labSlug: record.labSlug })
+    }
+    // Containers and volumes whose sandbox has no network: half-created or half-deleted.
+    const orphanIds = new Set<string>()
+    for (const item of [...containers.map((c) => c.Labels), ...(volumes ?? []).map((v) => v.Labels ?? {})]) {
+      const id = item[LABEL.sandbox]
+      if (id && !this.records.has(id) && !removed.has(id)) orphanIds.add(id)
+    }
+    for (const id of orphanIds) {
+      log.info('removing orphaned sandbox resources', { sandboxId: id })
+      await removeSandboxResources(docker, id)
+      removed.add(id)
+    }
+    return { adopted, removed: [...removed] }
+  }
+
+  private recordFromLabels(id: string, labels: Record<string, string>, volumes: Docker.VolumeInspectInfo[]): SandboxRecord | undefined {
+    const ownerId = labels[LABEL.owner]
+    const labSlug = labels[LABEL.lab]
+    const expiresAt = Date.parse(labels[LABEL.expiresAt] ?? '')
+    const createdAt = Date.parse(labels[LABEL.createdAt] ?? '')
+    const variables = decodeVariables(labels[LABEL.variables])
+    if (!ownerId || !labSlug || Number.isNaN(expiresAt) || Number.isNaN(createdAt) || !variables) return undefined
+    const extensions = volumes.filter((v) => v.Labels?.[LABEL.sandbox] === id && v.Labels[LABEL.kind] === EXTENSION_KIND)
+    const extendedTo = Math.max(expiresAt, ...extensions.map((v) => Date.parse(v.Labels?.[LABEL.expiresAt] ?? '') || 0))
+    return {
+      id,
+      ownerId,
+      labSlug,
+      state: 'ready',
+      createdAt,
+      expiresAt: extendedTo,
+      // Activity is not recorded on the engine; a restart grants a fresh idle period.
+      lastActivityAt: this.now(),
+      extensions: extensions.length,
+      variables,
+      hosts: {},
+      settled: Promise.resolve(),
+    }
+  }
+}
+
+function toRef(record: SandboxRecord): SandboxRef {
+  return { id: record.id, ownerId: record.ownerId, labSlug: record.labSlug, expiresAt: new Date(record.expiresAt), hosts: { ...record.hosts } }
+}
+
+function notFound(id: string): ActionOutcome {
+  return { ok: false, code: 'not-found', message: `no sandbox "${id}" (it may have expired)` }
+}
+
+function engineUnavailable(): { status: 'error'; code: 'engine-unavailable'; message: string } & { ok: false } {
+  return {
+    ok: false,
+    status: 'error',
+    code: 'engine-unavailable',
+    message: 'the Docker engine is not reachable; check that dockerd is running and DOCKER_SOCKET points at it',
+  }
+}

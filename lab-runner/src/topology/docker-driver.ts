@@ -1,0 +1,249 @@
+// Translates a Topology into Docker Engine calls: one internal network per sandbox, named
+// volumes prefixed with the sandbox id, one container per service started in dependency
+// order. Every resource carries the caller's labels so a restarted runner can find it.
+import type Docker from 'dockerode'
+import type { ContainerCreateOptions } from 'dockerode'
+import type { ServiceStatus } from '../../../contracts/runner-api.js'
+import { SANDBOX_BRIDGE_PREFIX } from './host-firewall.js'
+import type { HealthcheckSpec, ServiceSpec, Topology } from './parse-topology.js'
+
+export const SANDBOX_LABEL = 'academy.sandbox'
+export const HOST_LABEL = 'academy.host'
+
+export class ProvisionError extends Error {
+  constructor(
+    message: string,
+    readonly service?: string,
+  ) {
+    super(message)
+    this.name = 'ProvisionError'
+  }
+}
+
+export interface HostAddress {
+  containerId: string
+  ip: string
+}
+
+export const networkName = (sandboxId: string) => `academy-${sandboxId}`
+/** Linux interface names are at most 15 characters: `hxa` + the 12 hex digits of the id. */
+export const bridgeName = (sandboxId: string) => `${SANDBOX_BRIDGE_PREFIX}${sandboxId.replace(/^sbx-/, '').slice(0, 12)}`
+export const containerName = (sandboxId: string, service: string) => `academy-${sandboxId}-${service}`
+export const volumeName = (sandboxId: string, volume: string) => `academy-${sandboxId}-${volume}`
+
+const sandboxFilter = (sandboxId: string) => ({ label: [`${SANDBOX_LABEL}=${sandboxId}`] })
+
+export async function createSandboxNetwork(docker: Docker, sandboxId: string, labels: Record<string, string>): Promise<string> {
+  const name = networkName(sandboxId)
+  await docker.createNetwork({
+    Name: name,
+    Driver: 'bridge',
+    // Internal: no route out of the sandbox. Docker also isolates bridges from each other.
+    Internal: true,
+    CheckDuplicate: true,
+    Labels: { ...labels, [SANDBOX_LABEL]: sandboxId },
+    // A predictable bridge name lets one host firewall rule cover every sandbox (host-firewall.ts).
+    Options: { 'com.docker.network.bridge.name': bridgeName(sandboxId) },
+  })
+  return name
+}
+
+/** The Engine API body for one service. Pure, so it can be checked without Docker. */
+export function containerCreateOptions(
+  sandboxId: string,
+  service: ServiceSpec,
+  network: string,
+  labels: Record<string, string>,
+): ContainerCreateOptions {
+  return {
+    name: containerName(sandboxId, service.name),
+    Image: service.image,
+    Cmd: service.command,
+    Entrypoint: service.entrypoint,
+    Env: service.env,
+    User: service.user,
+    Hostname: service.hostname ?? service.name,
+    WorkingDir: service.workingDir,
+    Labels: { ...labels, [SANDBOX_LABEL]: sandboxId, [HOST_LABEL]: service.name },
+    Healthcheck: healthcheckConfig(service.healthcheck),
+    HostConfig: {
+      Memory: service.memoryBytes,
+      // Same as Memory: no swap on top of the limit.
+      MemorySwap: service.memoryBytes,
+      NanoCpus: service.nanoCpus,
+      PidsLimit: service.pidsLimit,
+      SecurityOpt: ['no-new-privileges'],
+      CapDrop: ['ALL'],
+      CapAdd: service.capAdd,
+      // tini as PID 1 reaps the zombies left by terminal sessions and check scripts.
+      Init: true,
+      RestartPolicy: service.restart === 'on-failure' ? { Name: 'on-failure', MaximumRetryCount: 3 } : { Name: service.restart },
+      NetworkMode: network,
+      Mounts: service.volumes.map((v) =>
+        v.kind === 'volume'
+          ? { Type: 'volume' as const, Source: volumeName(sandboxId, v.name), Target: v.target, ReadOnly: v.readOnly }
+          : { Type: 'bind' as const, Source: v.hostPath, Target: v.target, ReadOnly: true },
+      ),
+    },
+    NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: [service.name] } } },
+  }
+}
+
+function healthcheckConfig(spec: HealthcheckSpec | null | undefined): ContainerCreateOptions['Healthcheck'] {
+  if (spec === undefined) return undefined
+  if (spec === null) return { Test: ['NONE'] }
+  return {
+    Test: spec.test,
+    Interval: spec.intervalNs,
+    Timeout: spec.timeoutNs,
+    Retries: spec.retries,
+    StartPeriod: spec.startPeriodNs,
+  }
+}
+
+export interface StartServicesOptions {
+  docker: Docker
+  sandboxId: string
+  topology: Topology
+  network: string
+  labels: Record<string, string>
+  /** Whole-sandbox deadline: a service that is not up by then fails provisioning. */
+  deadline: number
+}
+
+/**
+ * Creates volumes and containers, then starts each service as soon as the services it
+ * depends on meet their condition (independent services start in parallel).
+ */
+export async function startServices(options: StartServicesOptions): Promise<Record<string, HostAddress>> {
+  const { docker, sandboxId, topology, network, labels } = options
+  for (const volume of topology.volumeNames) {
+    await docker.createVolume({ Name: volumeName(sandboxId, volume), Labels: { ...labels, [SANDBOX_LABEL]: sandboxId } })
+  }
+  const containers = new Map<string, Docker.Container>()
+  for (const service of topology.services) {
+    try {
+      containers.set(service.name, await docker.createContainer(containerCreateOptions(sandboxId, service, network, labels)))
+    } catch (error) {
+      throw new ProvisionError(`cannot create service "${service.name}": ${engineMessage(error)}`, service.name)
+    }
+  }
+
+  const started = new Map<string, Promise<void>>()
+  const conditionMet = (dependency: string, condition: string): Promise<void> => {
+    const container = containers.get(dependency) as Docker.Container
+    const afterStart = started.get(dependency) as Promise<void>
+    if (condition === 'service_healthy') return afterStart.then(() => waitFor(container, dependency, 'healthy', options.deadline))
+    if (condition === 'service_completed_successfully') {
+      return afterStart.then(() => waitFor(container, dependency, 'completed', options.deadline))
+    }
+    return afterStart
+  }
+  // Services are in start order, so every dependency's promise exists before it is needed.
+  for (const service of topology.services) {
+    const container = containers.get(service.name) as Docker.Container
+    const ready = Promise.all(service.dependsOn.map((d) => conditionMet(d.service, d.condition)))
+    started.set(
+      service.name,
+      ready.then(async () => {
+        try {
+          await container.start()
+        } catch (error) {
+          throw new ProvisionError(`cannot start service "${service.name}": ${engineMessage(error)}`, service.name)
+        }
+      }),
+    )
+  }
+  // Wait for all starts; keep the first failure but do not leave promises unobserved.
+  const results = await Promise.allSettled(started.values())
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+  if (failure) throw failure.reason
+
+  const hosts: Record<string, HostAddress> = {}
+  for (const [name, container] of containers) {
+    const info = await container.inspect()
+    hosts[name] = { containerId: info.Id, ip: info.NetworkSettings.Networks[network]?.IPAddress ?? '' }
+  }
+  return hosts
+}
+
+async function waitFor(container: Docker.Container, service: string, goal: 'healthy' | 'completed', deadline: number): Promise<void> {
+  for (;;) {
+    const info = await container.inspect()
+    const state = info.State
+    if (goal === 'healthy' && state.Health?.Status === 'healthy') return
+    if (goal === 'completed' && state.Status === 'exited') {
+      if (state.ExitCode === 0) return
+      throw new ProvisionError(`service "${service}" exited with code ${state.ExitCode}; dependants need it to complete successfully`, service)
+    }
+    if (goal === 'healthy' && (state.Status === 'exited' || state.Status === 'dead')) {
+      throw new ProvisionError(`service "${service}" stopped (exit code ${state.ExitCode}) before becoming healthy`, service)
+    }
+    if (Date.now() > deadline) {
+      const last = state.Health?.Log?.at(-1)?.Output?.trim()
+      throw new ProvisionError(
+        `service "${service}" did not become ${goal} in time${last ? ` (last healthcheck output: ${last.slice(0, 200)})` : ''}`,
+        service,
+      )
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+}
+
+/** Containers of a sandbox, keyed by service name. */
+export async function listSandboxContainers(docker: Docker, sandboxId: string): Promise<Docker.ContainerInfo[]> {
+  return docker.listContainers({ all: true, filters: sandboxFilter(sandboxId) })
+}
+
+export async function sandboxServiceStatus(docker: Docker, sandboxId: string, services: string[]): Promise<ServiceStatus[]> {
+  const containers = await listSandboxContainers(docker, sandboxId)
+  const byHost = new Map(containers.map((c) => [c.Labels[HOST_LABEL] ?? '', c]))
+  return Promise.all(
+    services.map(async (host): Promise<ServiceStatus> => {
+      const summary = byHost.get(host)
+      if (!summary) return { host, state: 'missing', health: 'none' }
+      try {
+        const info = await docker.getContainer(summary.Id).inspect()
+        return {
+          host,
+          state: info.State.Status as ServiceStatus['state'],
+          health: (info.State.Health?.Status as ServiceStatus['health'] | undefined) ?? 'none',
+          exitCode: info.State.Status === 'exited' ? info.State.ExitCode : undefined,
+        }
+      } catch {
+        return { host, state: 'missing', health: 'none' }
+      }
+    }),
+  )
+}
+
+/** Removes the containers and named volumes of a sandbox (reset keeps the network). */
+export async function removeSandboxServices(docker: Docker, sandboxId: string, keepVolume?: (labels: Record<string, string>) => boolean): Promise<void> {
+  const containers = await listSandboxContainers(docker, sandboxId)
+  await Promise.all(containers.map((c) => ignoreMissing(docker.getContainer(c.Id).remove({ force: true, v: true }))))
+  const { Volumes } = await docker.listVolumes({ filters: sandboxFilter(sandboxId) })
+  await Promise.all(
+    (Volumes ?? []).filter((v) => !keepVolume?.(v.Labels ?? {})).map((v) => ignoreMissing(docker.getVolume(v.Name).remove())),
+  )
+}
+
+/** Removes everything labelled with this sandbox id: containers, volumes, network. */
+export async function removeSandboxResources(docker: Docker, sandboxId: string): Promise<void> {
+  await removeSandboxServices(docker, sandboxId)
+  const networks = await docker.listNetworks({ filters: sandboxFilter(sandboxId) })
+  await Promise.all(networks.map((n) => ignoreMissing(docker.getNetwork(n.Id).remove())))
+}
+
+async function ignoreMissing(operation: Promise<unknown>): Promise<void> {
+  try {
+    await operation
+  } catch (error) {
+    const status = (error as { statusCode?: number }).statusCode
+    if (status !== 404 && status !== 409) throw error
+  }
+}
+
+export function engineMessage(error: unknown): string {
+  const json = (error as { json?: { message?: string } }).json
+  return json?.message ?? (error instanceof Error ? error.message : String(error))
+}

@@ -1,0 +1,11 @@
+// Validates every lab definition under LABS_DIR (default ./labs): schema, referenced files,
+// topology. Prints each problem as `file: field: message`; exits 1 if there is any.
+// Run: npm run labs:validate  (or: npx tsx scripts/labs-validate.ts [labs-dir])
+import path from 'node:path'
+import { formatLabError, loadLabs } from '../lab-runner/src/labs/load-labs.js'
+
+const labsDir = path.resolve(process.argv[2] ?? process.env.LABS_DIR ?? 'labs')
+const { labs, errors } = loadLabs(labsDir)
+for (const error of errors) console.error(formatLabError(error))
+console.log(`${labs.size} lab(s) valid${labs.size > 0 ? `: ${[...labs.keys()].join(', ')}` : ''}; ${errors.length} error(s)`)
+process.exit(errors.length > 0 ? 1 : 0)
