@@ -1,0 +1,52 @@
+import { expect, signIn, test } from './support/fixtures'
+
+test('a learner browses the course, completes a lesson and is offered to continue', async ({ page, learner }) => {
+  await signIn(page, learner)
+  await page.goto('/courses')
+  await page.getByRole('link', { name: 'Production Operations' }).click()
+  await expect(page.getByRole('heading', { level: 1, name: 'Production Operations' })).toBeVisible()
+  await expect(page.getByTestId('course-percent')).toHaveText('0% complete')
+  await expect(page.getByRole('heading', { name: /^Module \d:/ })).toHaveCount(7)
+
+  await page.getByRole('link', { name: 'Start the course' }).click()
+  await expect(page.getByRole('heading', { level: 1, name: 'High Availability Design' })).toBeVisible()
+  await expect(page.getByTestId('no-recording')).toBeVisible()
+  // The table of contents deep-links to each topic's heading.
+  await page.getByRole('navigation', { name: 'On this page' }).getByRole('link', { name: 'Failover mechanisms' }).click()
+  await expect(page).toHaveURL(/#failover-mechanisms$/)
+
+  await page.getByRole('button', { name: 'Mark lesson complete' }).click()
+  await expect(page.getByTestId('lesson-completed')).toBeVisible()
+  await page.getByRole('link', { name: /Next →/ }).click()
+  await expect(page.getByRole('heading', { level: 1, name: 'Database High Availability' })).toBeVisible()
+
+  await page.goto('/courses/production-operations')
+  // 1 of 19 lessons + 7 quizzes = 26 items: 4%.
+  await expect(page.getByTestId('course-percent')).toHaveText('4% complete')
+
+  await page.goto('/dashboard')
+  await expect(page.getByTestId('continue-link')).toHaveText('Database High Availability')
+})
+
+test('search finds PgBouncer and lands on the right lesson section', async ({ page }) => {
+  await page.goto('/')
+  await page.getByRole('searchbox', { name: 'Search the course' }).fill('pgbouncer')
+  await page.keyboard.press('Enter')
+  await expect(page).toHaveURL(/\/search\?q=pgbouncer/)
+  const first = page.getByTestId('search-result').first()
+  await expect(first).toContainText('Database Scaling')
+  await first.getByRole('link').click()
+  await expect(page).toHaveURL(/\/courses\/production-operations\/database-scaling(#[a-z-]+)?$/)
+  await expect(page.getByRole('heading', { level: 1, name: 'Database Scaling' })).toBeVisible()
+})
+
+test('code blocks are highlighted, copyable and keep the seed text', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'])
+  await page.goto('/courses/production-operations/database-scaling')
+  const block = page.locator('figure', { has: page.locator('pre[data-lang="ini"]') }).first()
+  await expect(block.locator('pre span[style*="--shiki"]').first()).toBeAttached()
+  await block.getByRole('button', { name: 'Copy' }).click()
+  await expect(block.getByRole('button', { name: 'Copied' })).toBeVisible()
+  const copied = await page.evaluate(() => navigator.clipboard.readText())
+  expect(copied).toContain('[pgbouncer]')
+})
