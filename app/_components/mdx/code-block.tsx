@@ -49,7 +49,7 @@ export function CodeBlock(props: PreProps) {
           </button>
         </span>
       </figcaption>
-      <pre className={`${className ?? ''} ${styles.pre}`} data-code={code} tabIndex={0}>
+      <pre className={`${className ?? ''} ${styles.pre}`} data-lang={lang} data-code={code} tabIndex={0}>
         {children}
       </pre>
     </figure>
