@@ -91,7 +91,7 @@ describe('labs/topologies/ha-stack.yaml', () => {
   it('keeps the memory budget of a lab sandbox', () => {
     const limitsMb = Object.values(services).map((svc) => Number.parseInt(svc.mem_limit, 10))
     const total = limitsMb.reduce((sum, mb) => sum + mb, 0)
-    // Limits are ceilings; measured idle use is ~270 MB (labs/topologies/README.md).
+    // Limits are ceilings; measured idle use is 250–270 MB (labs/topologies/README.md).
     expect(total).toBeLessThanOrEqual(2048)
   })
 

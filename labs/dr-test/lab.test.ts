@@ -1,0 +1,118 @@
+// Lab 4 (dr-test) on a real sandbox: checks fail fresh and on partial answers; the backup check
+// triggers the disaster exactly once; the restore is verified against the seed; the RTO report is
+// compared with the grader's own measurement. Run: npx vitest run labs/dr-test/lab.test.ts
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describeResult, formatTimings, provisionLab, type LabSandbox } from '../test-support/lab-harness'
+
+const SEED = '777'
+const testStarted = performance.now()
+let lab: LabSandbox
+let ledgerRows = 0
+
+async function asLearner(script: string): Promise<string> {
+  const result = await lab.runScript('workstation', `set -euo pipefail\n${script}`, { timeoutS: 60 })
+  expect(result.passed, describeResult(result)).toBe(true)
+  return result.output
+}
+
+async function expectCheckFails(stepId: string, ...expected: RegExp[]): Promise<void> {
+  const result = await lab.check(stepId)
+  expect(result.passed, describeResult(result)).toBe(false)
+  expect(result.feedback.fail.length, describeResult(result)).toBeGreaterThan(0)
+  for (const pattern of expected) expect(result.feedback.fail.join('\n'), describeResult(result)).toMatch(pattern)
+}
+
+async function expectCheckPasses(stepId: string): Promise<string> {
+  const result = await lab.check(stepId)
+  expect(result.passed, describeResult(result)).toBe(true)
+  return result.output
+}
+
+/** audit_ledger's row count on pg-primary, or null when the table/database is gone. */
+async function primaryLedgerCount(): Promise<number | null> {
+  const r = await lab.runScript('grader', `psql -X -tAq -d helixagent_db -c 'select count(*) from audit_ledger'`)
+  return r.passed ? Number(r.output.trim()) : null
+}
+
+beforeAll(async () => {
+  lab = await provisionLab('dr-test', { seed: SEED })
+  const r = await lab.runScript('grader', 'source /academy/lib/dr.sh; echo "$LEDGER_ROWS"')
+  ledgerRows = Number(r.output.trim())
+}, 400_000)
+
+afterAll(async () => {
+  if (!lab) return
+  console.log(formatTimings(lab))
+  console.log(`dr-test: total test time ${((performance.now() - testStarted) / 1000).toFixed(1)} s`)
+  await lab.teardown()
+}, 120_000)
+
+describe('dr-test lab', () => {
+  it('seeds an individual data set and hands out the passphrase read-only', async () => {
+    expect(ledgerRows).toBeGreaterThanOrEqual(800)
+    expect(ledgerRows).toBeLessThan(2300)
+    expect(await primaryLedgerCount()).toBe(ledgerRows)
+    const ws = await asLearner(`test -s ~/ops/backup-passphrase && echo has-passphrase
+touch ~/ops/x 2>/dev/null && echo ops-writable || echo ops-read-only
+touch /mnt/backup/probe && rm /mnt/backup/probe && echo backup-writable`)
+    expect(ws).toContain('has-passphrase')
+    expect(ws).toContain('ops-read-only')
+    expect(ws).toContain('backup-writable')
+  }, 60_000)
+
+  it('fails every check on the fresh sandbox', async () => {
+    await expectCheckFails('backup', /no backup yet/)
+    await expectCheckFails('restore', /has not happened yet/)
+    await expectCheckFails('dr-report', /has not happened yet/)
+  }, 60_000)
+
+  it('step 1: an unencrypted dump, then a wrong passphrase, fail without a disaster; the solve passes and triggers it once', async () => {
+    await asLearner('pg_dump -h pg-primary -p 5432 -U helixagent -d helixagent_db -Fc -f /mnt/backup/helixagent_db.dump')
+    await expectCheckFails('backup', /no encrypted archive/)
+    await asLearner(`echo wrong > /tmp/wrong-pass
+tar -C /tmp -czf - wrong-pass | gpg --batch --pinentry-mode loopback --symmetric --passphrase-file /tmp/wrong-pass -o /tmp/a.tar.gz.gpg
+install -m 0644 /tmp/a.tar.gz.gpg /mnt/backup/manual.tar.gz.gpg`)
+    await expectCheckFails('backup', /cannot be decrypted with the backup passphrase/)
+    expect(await primaryLedgerCount()).toBe(ledgerRows)
+
+    const solved = await lab.solve('backup')
+    expect(solved.passed, describeResult(solved)).toBe(true)
+    const out = await expectCheckPasses('backup')
+    expect(out).toContain('DISASTER')
+    expect(await primaryLedgerCount()).toBeNull()
+    const page = await asLearner('cat ~/ops/PAGE.txt')
+    expect(page).toMatch(/epoch seconds\): \d+/)
+    // Idempotent: a second pass reports the earlier disaster and destroys nothing new.
+    expect(await expectCheckPasses('backup')).toContain('already happened')
+  }, 180_000)
+
+  it('step 2: a schema-only restore fails; the full restore passes and matches the seed', async () => {
+    await asLearner(`archive=$(ls -t /mnt/backup/helixagent-*.gpg | head -n1); rm -rf /tmp/r; mkdir /tmp/r
+gpg --batch --quiet --pinentry-mode loopback --passphrase-file ~/ops/backup-passphrase -d "$archive" | tar -C /tmp/r -xzf -
+pg_restore -h pg-primary -p 5432 -U helixagent -d helixagent_db --schema-only --no-owner /tmp/r/helixagent_db.dump`)
+    await expectCheckFails('restore', /audit_ledger has 0 rows/)
+    const solved = await lab.solve('restore')
+    expect(solved.passed, describeResult(solved)).toBe(true)
+    await expectCheckPasses('restore')
+    expect(await primaryLedgerCount()).toBe(ledgerRows)
+    // A tampered row is caught by the checksum, then put back.
+    await lab.runScript('grader', `psql -X -q -d helixagent_db -c "update audit_ledger set amount_cents = amount_cents + 1 where id = 7"`)
+    await expectCheckFails('restore', /checksum mismatch/)
+    await lab.runScript('grader', `psql -X -q -d helixagent_db -c "update audit_ledger set amount_cents = amount_cents - 1 where id = 7"`)
+    await expectCheckPasses('restore')
+  }, 180_000)
+
+  it('step 3: a made-up RTO and a wrong row count fail; the measured report passes', async () => {
+    await asLearner(`printf -- '- RTO: 90 minutes\\n- RTO objective met: yes\\n- Rows restored: ${ledgerRows + 1}\\n' > ~/dr-report.md`)
+    await expectCheckFails('dr-report', /reported RTO \(90 min\) is far from/, /Rows restored: \d+" is not the number/)
+    await asLearner(`printf -- '- RTO: 1 minutes\\n- RTO objective met: no\\n- Rows restored: ${ledgerRows}\\n' > ~/dr-report.md`)
+    await expectCheckFails('dr-report', /objective met: no" does not match/)
+    const solved = await lab.solve('dr-report')
+    expect(solved.passed, describeResult(solved)).toBe(true)
+    await expectCheckPasses('dr-report')
+  }, 120_000)
+
+  it('passes every check after the solves', async () => {
+    for (const id of lab.stepIds) await expectCheckPasses(id)
+  }, 60_000)
+})

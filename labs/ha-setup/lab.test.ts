@@ -1,0 +1,95 @@
+// Lab 1 (ha-setup) on the real engine: every check fails on a fresh sandbox and on a partial
+// or wrong answer, each solve makes its check pass, and at the end every check passes.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describeResult, formatTimings, provisionLab, type LabSandbox } from '../test-support/lab-harness'
+
+let lab: LabSandbox
+const started = Date.now()
+
+beforeAll(async () => {
+  lab = await provisionLab('ha-setup', { seed: '4242' })
+}, 300_000)
+
+afterAll(async () => {
+  if (!lab) return
+  console.log(`${formatTimings(lab)}\ntotal test time ${((Date.now() - started) / 1000).toFixed(1)} s`)
+  await lab.teardown()
+}, 120_000)
+
+async function expectFail(stepId: string, failLine: RegExp): Promise<void> {
+  const result = await lab.check(stepId)
+  expect(result.passed, describeResult(result)).toBe(false)
+  expect(result.feedback.fail.join('\n'), describeResult(result)).toMatch(failLine)
+}
+
+async function expectPass(stepId: string): Promise<void> {
+  const result = await lab.check(stepId)
+  expect(result.passed, describeResult(result)).toBe(true)
+}
+
+async function solve(stepId: string): Promise<void> {
+  const result = await lab.solve(stepId)
+  expect(result.passed, describeResult(result)).toBe(true)
+}
+
+describe('lab ha-setup', () => {
+  it('fails every check on a fresh sandbox, with a concrete reason', async () => {
+    await expectFail('replica', /does not accept connections|no streaming connection/)
+    await expectFail('redis-cluster', /knows 1 cluster node/)
+    await expectFail('pooler', /pool_mode = session/)
+    await expectFail('load-balancer', /no server for helixagent-2/)
+    // The survive-failure check needs a load balancer that reaches the other instances.
+    await expectFail('survive-failure', /failed|served none/)
+  }, 180_000)
+
+  it('replica: a copy without -R is not a standby; the solve makes it stream', async () => {
+    const wrong = await lab.exec('pg-replica', 'pg_basebackup -h pg-primary -U replicator -D "$PGDATA" -X stream && sleep 4', { timeoutS: 60 })
+    expect(wrong.exitCode, wrong.output).toBe(0)
+    await expectFail('replica', /no streaming connection from pg-replica/)
+    const reset = await lab.exec('pg-replica', 'pg_ctl -D "$PGDATA" stop -m fast && rm -rf "${PGDATA:?}"/*', { timeoutS: 30 })
+    expect(reset.exitCode, reset.output).toBe(0)
+    await solve('replica')
+    await expectPass('replica')
+  }, 180_000)
+
+  it('redis-cluster: two nodes that met are not a cluster; the solve creates it', async () => {
+    const meet = await lab.exec('workstation', 'redis-cli -h redis-1 cluster meet "$(getent hosts redis-2 | cut -d" " -f1)" 6379 && sleep 2')
+    expect(meet.output).toContain('OK')
+    await expectFail('redis-cluster', /knows 2 cluster node/)
+    // Nodes that know each other refuse --cluster create: forget the half-made cluster first.
+    const reset = await lab.exec('workstation', 'redis-cli -h redis-1 cluster reset hard && redis-cli -h redis-2 cluster reset hard')
+    expect(reset.exitCode, reset.output).toBe(0)
+    await solve('redis-cluster')
+    await expectPass('redis-cluster')
+  }, 120_000)
+
+  it('pooler: an edited but not reloaded pgbouncer.ini does not count; the solve reloads', async () => {
+    const edit = await lab.exec('pgbouncer', "sed -i 's/^pool_mode = .*/pool_mode = transaction/' /etc/pgbouncer/pgbouncer.ini")
+    expect(edit.exitCode, edit.output).toBe(0)
+    await expectFail('pooler', /pool_mode = session/)
+    await solve('pooler')
+    await expectPass('pooler')
+  }, 120_000)
+
+  it('load-balancer: three servers without health checks fail; the solve adds them', async () => {
+    const partial = await lab.exec(
+      'lb',
+      `sed -i 's/^    server helixagent-1 helixagent-1:8080$/    server helixagent-1 helixagent-1:8080\\n    server helixagent-2 helixagent-2:8080\\n    server helixagent-3 helixagent-3:8080/' /etc/haproxy/haproxy.cfg
+       haproxy -c -q -f /etc/haproxy/haproxy.cfg && kill -USR2 "$(cat /run/haproxy/haproxy.pid)" && sleep 2`,
+    )
+    expect(partial.exitCode, partial.output).toBe(0)
+    await expectFail('load-balancer', /not health-checked/)
+    await solve('load-balancer')
+    await expectPass('load-balancer')
+  }, 120_000)
+
+  it('survive-failure: health checks alone lose requests when an instance crashes; redispatch keeps them', async () => {
+    await expectFail('survive-failure', /a request through lb:8080 failed/)
+    await solve('survive-failure')
+    await expectPass('survive-failure')
+  }, 120_000)
+
+  it('passes every check once all solves have run', async () => {
+    for (const stepId of lab.stepIds) await expectPass(stepId)
+  }, 180_000)
+})

@@ -1,0 +1,155 @@
+// Lab 3 (incident-simulation) on a real sandbox: every check fails on the fresh game day and on
+// partial answers, passes after the solve scripts, and the faults are fixed through the config
+// (not cleared). Run: npx vitest run labs/incident-simulation/lab.test.ts
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describeResult, formatTimings, provisionLab, type LabSandbox } from '../test-support/lab-harness'
+
+const SEED = '4242'
+const helpers = readFileSync(path.join(import.meta.dirname, 'lib/config-helpers.sh'), 'utf8')
+const testStarted = performance.now()
+let lab: LabSandbox
+
+interface Scenario {
+  degraded: string
+  rateLimited: string
+  authFailed: string
+  limit: number
+}
+let scenario: Scenario
+
+/** Runs bash on the workstation as the learner, with the config helpers loaded. */
+async function asLearner(script: string): Promise<string> {
+  const result = await lab.runScript('workstation', `set -euo pipefail\n${helpers}\n${script}`, { timeoutS: 60 })
+  expect(result.passed, describeResult(result)).toBe(true)
+  return result.output
+}
+
+async function expectCheckFails(stepId: string, ...expected: RegExp[]): Promise<void> {
+  const result = await lab.check(stepId)
+  expect(result.passed, describeResult(result)).toBe(false)
+  expect(result.feedback.fail.length, describeResult(result)).toBeGreaterThan(0)
+  const fails = result.feedback.fail.join('\n')
+  for (const pattern of expected) expect(fails, describeResult(result)).toMatch(pattern)
+}
+
+async function expectCheckPasses(stepId: string): Promise<void> {
+  const result = await lab.check(stepId)
+  expect(result.passed, describeResult(result)).toBe(true)
+}
+
+beforeAll(async () => {
+  lab = await provisionLab('incident-simulation', { seed: SEED })
+  const out = await lab.runScript('grader', 'source /academy/lib/scenario.sh; scenario_load; echo "$DEGRADED $RATE_LIMITED $AUTH_FAILED $UPSTREAM_LIMIT"')
+  const [degraded = '', rateLimited = '', authFailed = '', limit = ''] = out.output.trim().split(/\s+/)
+  scenario = { degraded, rateLimited, authFailed, limit: Number(limit) }
+}, 400_000)
+
+afterAll(async () => {
+  if (!lab) return
+  console.log(formatTimings(lab))
+  console.log(`incident-simulation: total test time ${((performance.now() - testStarted) / 1000).toFixed(1)} s`)
+  await lab.teardown()
+}, 120_000)
+
+describe('incident-simulation lab', () => {
+  it('injects three different faults chosen from the seed, on every instance', async () => {
+    expect(new Set([scenario.degraded, scenario.rateLimited, scenario.authFailed]).size).toBe(3)
+    expect(scenario.limit).toBeGreaterThanOrEqual(20)
+    expect(scenario.limit).toBeLessThanOrEqual(40)
+    for (const host of ['helixagent-1', 'helixagent-2', 'helixagent-3']) {
+      const r = await lab.runScript('grader', `source /academy/lib/scenario.sh; control GET ${host} /faults`)
+      const faults = JSON.parse(r.output) as { providers: Record<string, Record<string, unknown>> }
+      expect(Object.keys(faults.providers[scenario.degraded] ?? {})).toEqual(['degrade'])
+      expect(Object.keys(faults.providers[scenario.rateLimited] ?? {})).toEqual(['rate_limit'])
+      expect(Object.keys(faults.providers[scenario.authFailed] ?? {})).toEqual(['auth'])
+    }
+    // The workstation's own environment (what a terminal inherits) has no control token; the
+    // harness adds the sandbox variables to its scripts, so look at the container's PID 1.
+    const ws = await asLearner(`tr '\\0' '\\n' < /proc/1/environ | grep -c HELIXAGENT_CONTROL_TOKEN || echo token-absent; ls ~/vault; touch ~/vault/x 2>/dev/null && echo vault-writable || echo vault-read-only`)
+    expect(ws).toContain('token-absent')
+    expect(ws).toContain(`${scenario.authFailed}.key`)
+    expect(ws).toContain('vault-read-only')
+  }, 60_000)
+
+  it('fails every check on the fresh sandbox', async () => {
+    for (const id of lab.stepIds) {
+      const result = await lab.check(id)
+      expect(result.passed, `${id}: ${describeResult(result)}`).toBe(false)
+      expect(result.feedback.fail.length, id).toBeGreaterThan(0)
+    }
+  }, 120_000)
+
+  it('step 1: a limit reloaded on one instance only fails; the solve passes', async () => {
+    await asLearner(`set_provider ${scenario.rateLimited} requests_per_minute ${scenario.limit}
+curl -fsS -X POST http://helixagent-1:8080/admin/reload >/dev/null`)
+    await expectCheckFails('rate-limit', /helixagent-2, helixagent-3: .*more requests per minute/)
+    // A limit one above the upstream's is still too high.
+    await asLearner(`set_provider ${scenario.rateLimited} requests_per_minute ${scenario.limit + 1}; reload_all`)
+    await expectCheckFails('rate-limit', /helixagent-1, helixagent-2, helixagent-3/)
+    expect((await lab.solve('rate-limit')).passed).toBe(true)
+    await expectCheckPasses('rate-limit')
+  }, 120_000)
+
+  it('step 2: a wrong key fails; the rotated key from the vault passes', async () => {
+    await asLearner(`set_provider ${scenario.authFailed} api_key sk-sim-${scenario.authFailed}-guessed; reload_all`)
+    await expectCheckFails('rotate-key', /rejects the provider's api_key/)
+    const solved = await lab.solve('rotate-key')
+    expect(solved.passed, describeResult(solved)).toBe(true)
+    await expectCheckPasses('rotate-key')
+  }, 120_000)
+
+  it('step 3: a fallback reloaded on one instance only fails; a healthy fallback everywhere passes', async () => {
+    await asLearner(`set_provider ${scenario.degraded} fallback ${scenario.rateLimited}
+curl -fsS -X POST http://helixagent-1:8080/admin/reload >/dev/null`)
+    await expectCheckFails('degraded-provider', /helixagent-2, helixagent-3: the degraded provider is still enabled with no fallback/)
+    const solved = await lab.solve('degraded-provider')
+    expect(solved.passed, describeResult(solved)).toBe(true)
+    await expectCheckPasses('degraded-provider')
+  }, 120_000)
+
+  it('step 4: an incomplete report that misses a provider fails; the full report passes', async () => {
+    await asLearner(`cat > ~/incident-report.md <<'MD'
+# Incident Report: INC-1
+
+## Summary
+- **Severity**: P2
+- **Duration**: 10:00 - 10:30 UTC
+- **Impact**: Some chat completions failed for users
+
+## Timeline
+| Time (UTC) | Event |
+|------------|-------|
+| 10:00 | Alert fired |
+
+## Root Cause
+${scenario.rateLimited} was rate limited and ${scenario.authFailed} lost its key.
+
+## Resolution
+Lowered the limit and rotated the key.
+
+## Action Items
+| Item | Owner | Due Date | Status |
+|------|-------|----------|--------|
+| Improve monitoring | @engineer | YYYY-MM-DD | Open |
+MD`)
+    await expectCheckFails(
+      'incident-report',
+      /"## Lessons Learned" section is missing/,
+      /Timeline: found 1 timestamped entry/,
+      /does not name the degraded provider/,
+      /Action Items: add at least one concrete item/,
+    )
+    const solved = await lab.solve('incident-report')
+    expect(solved.passed, describeResult(solved)).toBe(true)
+    await expectCheckPasses('incident-report')
+  }, 120_000)
+
+  it('passes every check after the solves, with the faults still injected (fixed, not cleared)', async () => {
+    for (const id of lab.stepIds) await expectCheckPasses(id)
+    const r = await lab.runScript('grader', 'source /academy/lib/scenario.sh; control GET helixagent-2 /faults')
+    const faults = JSON.parse(r.output) as { providers: Record<string, unknown> }
+    expect(Object.keys(faults.providers).sort()).toEqual([scenario.degraded, scenario.rateLimited, scenario.authFailed].sort())
+  }, 120_000)
+})

@@ -1,0 +1,100 @@
+// Lab 2 (monitoring-stack) on the real engine: every check fails on a fresh sandbox and on a
+// partial or wrong answer, each solve makes its check pass, and at the end every check passes.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describeResult, formatTimings, provisionLab, type LabSandbox } from '../test-support/lab-harness'
+
+let lab: LabSandbox
+const started = Date.now()
+
+beforeAll(async () => {
+  lab = await provisionLab('monitoring-stack', { seed: '4242' })
+}, 300_000)
+
+afterAll(async () => {
+  if (!lab) return
+  console.log(`${formatTimings(lab)}\ntotal test time ${((Date.now() - started) / 1000).toFixed(1)} s`)
+  await lab.teardown()
+}, 120_000)
+
+async function expectFail(stepId: string, failLine: RegExp): Promise<void> {
+  const result = await lab.check(stepId)
+  expect(result.passed, describeResult(result)).toBe(false)
+  expect(result.feedback.fail.join('\n'), describeResult(result)).toMatch(failLine)
+}
+async function expectPass(stepId: string): Promise<void> {
+  const result = await lab.check(stepId)
+  expect(result.passed, describeResult(result)).toBe(true)
+}
+async function solve(stepId: string): Promise<void> {
+  const result = await lab.solve(stepId)
+  expect(result.passed, describeResult(result)).toBe(true)
+}
+const asLearner = (script: string) => lab.exec('workstation', script, { timeoutS: 60, user: 'learner' })
+
+describe('lab monitoring-stack', () => {
+  it('fails every check on a fresh sandbox, with a concrete reason', async () => {
+    await expectFail('scrape', /does not scrape helixagent-1:8080/)
+    await expectFail('alert-rules', /no alerting rules/)
+    await expectFail('alert-routing', /no Alertmanager/)
+    await expectFail('dashboard', /no panels/)
+  }, 120_000)
+
+  it('scrape: the instances without the exporters are not enough', async () => {
+    const partial = await asLearner(`cat >> /etc/prometheus/prometheus.yml <<'Y'
+  - job_name: helixagent
+    static_configs:
+      - targets: ["helixagent-1:8080", "helixagent-2:8080", "helixagent-3:8080"]
+Y
+curl -sf -X POST http://prometheus:9090/-/reload && sleep 2`)
+    expect(partial.exitCode, partial.output).toBe(0)
+    await expectFail('scrape', /does not scrape postgres-exporter:9187/)
+    await solve('scrape')
+    await expectPass('scrape')
+  }, 120_000)
+
+  it('alert-rules: a provider rule with the wrong comparison does not pass', async () => {
+    const wrong = await asLearner(`cat > /etc/prometheus/rules/helixagent.yml <<'Y'
+groups:
+  - name: helixagent
+    rules:
+      - alert: ProviderDegraded
+        expr: helixagent_provider_score > 7
+        labels: { team: helixagent }
+Y
+promtool check rules /etc/prometheus/rules/helixagent.yml && curl -sf -X POST http://prometheus:9090/-/reload`)
+    expect(wrong.exitCode, wrong.output).toBe(0)
+    await expectFail('alert-rules', /no loaded alerting rule compares the share of 5xx/)
+    await solve('alert-rules')
+    await expectPass('alert-rules')
+  }, 120_000)
+
+  it('alert-routing: alerts sent to the catch-all receiver do not pass', async () => {
+    const partial = await asLearner(`printf '\\nalerting:\\n  alertmanagers:\\n    - static_configs:\\n        - targets: ["alertmanager:9093"]\\n' >> /etc/prometheus/prometheus.yml
+promtool check config /etc/prometheus/prometheus.yml && curl -sf -X POST http://prometheus:9090/-/reload
+for i in $(seq 1 60); do curl -s http://alertmanager:9093/api/v2/alerts | grep -q ProviderDegraded && break; sleep 1; done`)
+    expect(partial.exitCode, partial.output).toBe(0)
+    await expectFail('alert-routing', /routed to receiver 'default'/)
+    await solve('alert-routing')
+    await expectPass('alert-routing')
+  }, 180_000)
+
+  it('dashboard: the error rate as a ratio and an unsplit request rate do not pass', async () => {
+    const partial = await asLearner(`cat > /home/learner/dashboards/helixagent.yaml <<'Y'
+panels:
+  - title: Requests
+    query: sum(rate(helixagent_requests_total[5m]))
+  - title: Provider scores
+    query: helixagent_provider_score
+  - title: Errors
+    query: 'sum(rate(helixagent_requests_total{status=~"5.."}[5m])) / sum(rate(helixagent_requests_total[5m]))'
+Y`)
+    expect(partial.exitCode, partial.output).toBe(0)
+    await expectFail('dashboard', /request rate by endpoint[\s\S]*error rate as a percentage[\s\S]*as a ratio/)
+    await solve('dashboard')
+    await expectPass('dashboard')
+  }, 120_000)
+
+  it('passes every check once all solves have run', async () => {
+    for (const stepId of lab.stepIds) await expectPass(stepId)
+  }, 120_000)
+})
