@@ -1,4 +1,5 @@
 import type { Metadata } from 'next'
+import Link from 'next/link'
 import { RoleForm } from './role-form'
 import { requireRole } from '@/server/session/current-user'
 import { listUsers } from '@/server/users/list-users'
@@ -12,6 +13,10 @@ export default async function AdminPage() {
     <>
       <h1>Accounts</h1>
       <p className="muted">Grant the instructor role to staff who run cohorts. Admins manage accounts.</p>
+      <p>
+        <Link href="/instructor">All cohorts</Link> (assign instructors on a cohort&apos;s Learners page) ·{' '}
+        <Link href="/instructor/audit">Audit log</Link>
+      </p>
       <table className="data">
         <thead>
           <tr>

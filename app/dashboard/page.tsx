@@ -3,11 +3,13 @@ import Link from 'next/link'
 import { listCourses } from '@/server/content/catalog'
 import { getContinueItem, getCourseProgress } from '@/server/progress/course-progress'
 import { requireUser } from '@/server/session/current-user'
+import { CohortsAndGrades } from './cohorts-and-grades'
 
 export const metadata: Metadata = { title: 'Dashboard' }
 
-export default async function DashboardPage() {
+export default async function DashboardPage({ searchParams }: { searchParams: Promise<{ joined?: string }> }) {
   const user = await requireUser('/dashboard')
+  const { joined } = await searchParams
   const courses = await listCourses()
   const [resume, progress] = await Promise.all([
     getContinueItem({ userId: user.id, courses }),
@@ -61,6 +63,7 @@ export default async function DashboardPage() {
           </article>
         ))}
       </div>
+      <CohortsAndGrades user={user} justJoined={typeof joined === 'string' ? joined : undefined} />
     </>
   )
 }

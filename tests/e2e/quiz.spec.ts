@@ -66,5 +66,5 @@ test('a learner completes a knowledge check, sees the score and the explanations
 
   // The best score is stored: it is shown again after a reload.
   await page.reload()
-  await expect(page.getByTestId('quiz-best')).toContainText(`your best: ${total} of ${total} — 100% (passed)`)
+  await expect(page.getByTestId('quiz-best')).toContainText(`Your best so far: ${total} of ${total} — 100% (passed) · 2 attempts`)
 })

@@ -300,7 +300,7 @@ function IncidentReportEditor({ initial, signedIn }: IncidentReportState) {
       <fieldset className={styles.section}>
         <legend>Root Cause</legend>
         <label>
-          Root cause
+          <span className={styles.srOnly}>Root cause</span>
           <textarea value={fields.rootCause} onChange={text('rootCause')} rows={4} placeholder="What caused it, with every contributing factor" />
         </label>
       </fieldset>
@@ -308,7 +308,7 @@ function IncidentReportEditor({ initial, signedIn }: IncidentReportState) {
       <fieldset className={styles.section}>
         <legend>Resolution</legend>
         <label>
-          Resolution
+          <span className={styles.srOnly}>Resolution</span>
           <textarea value={fields.resolution} onChange={text('resolution')} rows={4} placeholder="What was done, in order, including what did not work" />
         </label>
       </fieldset>
@@ -365,7 +365,7 @@ function IncidentReportEditor({ initial, signedIn }: IncidentReportState) {
       <fieldset className={styles.section}>
         <legend>Lessons Learned</legend>
         <label>
-          Lessons learned
+          <span className={styles.srOnly}>Lessons learned</span>
           <textarea
             value={fields.lessonsLearned}
             onChange={text('lessonsLearned')}

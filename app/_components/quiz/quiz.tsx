@@ -1,6 +1,6 @@
 'use client'
 
-import { useState, useTransition } from 'react'
+import { useEffect, useRef, useState, useTransition } from 'react'
 import { submitQuizAction } from '@/app/_actions/quiz'
 import type { BestQuizScore, PublicQuiz, QuestionResult, QuizScore } from '@/server/quizzes/types'
 import styles from './quiz.module.css'
@@ -22,6 +22,13 @@ export function Quiz({ quiz, best: initialBest }: { quiz: PublicQuiz; best: Best
   const [unanswered, setUnanswered] = useState<readonly string[]>([])
   const [error, setError] = useState<string | null>(null)
   const [pending, startTransition] = useTransition()
+  const scoreRef = useRef<HTMLDivElement>(null)
+
+  // The score appears above the questions, out of view after a long quiz: bring it to the
+  // learner (and to screen readers) as soon as it arrives.
+  useEffect(() => {
+    if (graded) scoreRef.current?.focus()
+  }, [graded])
 
   const resultFor = (questionId: string) => graded?.results.find((r) => r.questionId === questionId)
 
@@ -68,19 +75,21 @@ export function Quiz({ quiz, best: initialBest }: { quiz: PublicQuiz; best: Best
       }}
       noValidate
     >
-      <p className="muted">
-        {quiz.questions.length} questions · pass mark {quiz.passPercent}%
-        {best && (
-          <span data-testid="quiz-best">
-            {' '}
-            · your best: {formatScore(best)}
-            {best.passed ? ' (passed)' : ''}
-          </span>
-        )}
-      </p>
+      {best && (
+        <p className="muted" data-testid="quiz-best">
+          Your best so far: {formatScore(best)}
+          {best.passed ? ' (passed)' : ''} · {best.attempts} {best.attempts === 1 ? 'attempt' : 'attempts'}
+        </p>
+      )}
 
       {graded && (
-        <div className={graded.passed ? `${styles.score} ${styles.passed}` : styles.score} role="status" data-testid="quiz-score">
+        <div
+          ref={scoreRef}
+          tabIndex={-1}
+          className={graded.passed ? `${styles.score} ${styles.passed}` : styles.score}
+          role="status"
+          data-testid="quiz-score"
+        >
           <strong>
             {formatScore(graded)} · {graded.passed ? 'Passed' : 'Not passed yet'}
           </strong>

@@ -1,11 +1,10 @@
 import type { Metadata } from 'next'
 import Link from 'next/link'
 import { notFound } from 'next/navigation'
-import { ChecklistStateProvider } from '@/app/_components/checklist/checklist-state'
+import { RunbookLearnerState } from '@/app/_components/checklist/runbook-learner-state'
 import { MdxContent } from '@/app/_components/mdx/mdx-content'
 import styles from '@/app/courses/_components/course.module.css'
 import { TableOfContents } from '@/app/courses/_components/table-of-contents'
-import { getChecklistState } from '@/server/checklists/get-checklist-state'
 import { getCourse, getRunbook } from '@/server/content/catalog'
 import { compileMdx } from '@/server/content/compile-mdx'
 import { getCurrentUser } from '@/server/session/current-user'
@@ -20,11 +19,9 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
 export default async function RunbookPage({ params }: Params) {
   const runbook = await getRunbook((await params).slug)
   if (!runbook) notFound()
-  const pageKey = `runbooks/${runbook.slug}`
   const user = await getCurrentUser()
-  const [compiled, checked, course] = await Promise.all([
+  const [compiled, course] = await Promise.all([
     compileMdx(runbook.source, runbook.file),
-    user ? getChecklistState({ userId: user.id, pageKey }) : [],
     getCourse('production-operations'),
   ])
   const related = runbook.relatedLessons
@@ -44,9 +41,9 @@ export default async function RunbookPage({ params }: Params) {
             and reports.
           </p>
         )}
-        <ChecklistStateProvider pageKey={pageKey} initial={checked} signedIn={Boolean(user)}>
+        <RunbookLearnerState slug={runbook.slug}>
           <MdxContent code={compiled.code} />
-        </ChecklistStateProvider>
+        </RunbookLearnerState>
         {related.length > 0 && course && (
           <footer className={styles.lessonFooter}>
             <div>

@@ -5,17 +5,24 @@ import path from 'node:path'
 const root = path.resolve(import.meta.dirname, '../../..')
 const port = 3100
 const pgPort = 54349
+const runnerPort = 4110
 
 export const e2e = {
   root,
   baseUrl: `http://127.0.0.1:${port}`,
   dataDir: path.join(root, '.data/e2e'),
   pgPort,
+  runnerUrl: `http://127.0.0.1:${runnerPort}`,
   serverEnv: {
     DATA_DIR: '.data/e2e',
     PORT: String(port),
     EMBEDDED_PG_PORT: String(pgPort),
     SEED_DEMO_ACCOUNTS: 'no',
     PUBLIC_URL: `http://127.0.0.1:${port}`,
+    // The lab-runner of the platform under test: its own port and instance name (it reaps
+    // leftovers of earlier e2e runs, never anyone else's), and the tiny fixture lab.
+    RUNNER_PORT: String(runnerPort),
+    RUNNER_INSTANCE: 'academy-e2e',
+    LABS_DIR: 'lab-runner/test-fixtures/labs',
   },
 }

@@ -1,0 +1,6 @@
+import { endLab } from '@/server/labs/sandbox-actions'
+import { labRoute } from '../../_lib/lab-route'
+
+export const dynamic = 'force-dynamic'
+
+export const POST = labRoute(({ user, params }) => endLab({ user, labSlug: params.slug ?? '' }))

@@ -1,0 +1,6 @@
+import { extendLab } from '@/server/labs/sandbox-actions'
+import { labRoute } from '../../_lib/lab-route'
+
+export const dynamic = 'force-dynamic'
+
+export const POST = labRoute(({ user, params }) => extendLab({ user, labSlug: params.slug ?? '' }))

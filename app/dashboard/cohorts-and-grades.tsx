@@ -1,0 +1,71 @@
+import Link from 'next/link'
+import { issueCertificateIfComplete } from '@/server/certificates/certificates'
+import { listJoinedCohorts } from '@/server/cohorts/list-cohorts'
+import { getCourse } from '@/server/content/catalog'
+import { loadLearnerGrade } from '@/server/grading/load-learner-grade'
+import type { CurrentUser } from '@/server/session/current-user'
+
+/** "Your cohorts" and "Your grade": only the learner's own data, never other learners'. */
+export async function CohortsAndGrades({ user, justJoined }: { user: CurrentUser; justJoined?: string }) {
+  const cohorts = await listJoinedCohorts({ user })
+  if (cohorts.length === 0) {
+    return (
+      <section className="card" aria-labelledby="your-cohorts" style={{ marginTop: '1.5rem' }}>
+        <h2 id="your-cohorts">Your cohorts</h2>
+        <p className="muted">
+          You are not in a cohort. Got an invite code? <Link href="/join">Join a cohort</Link>.
+        </p>
+      </section>
+    )
+  }
+  const courseSlugs = [...new Set(cohorts.map((c) => c.courseSlug))]
+  const grades = await Promise.all(
+    courseSlugs.map(async (courseSlug) => {
+      const [course, grade, certificate] = await Promise.all([
+        getCourse(courseSlug),
+        loadLearnerGrade({ actor: user, userId: user.id, courseSlug }),
+        issueCertificateIfComplete({ user, courseSlug }),
+      ])
+      return { courseSlug, title: course?.title ?? courseSlug, grade, certificate }
+    }),
+  )
+  const joined = cohorts.find((c) => c.id === justJoined)
+  return (
+    <section className="card" aria-labelledby="your-cohorts" style={{ marginTop: '1.5rem' }}>
+      {joined && (
+        <p role="status" className="alert info">
+          You joined {joined.name}.
+        </p>
+      )}
+      <h2 id="your-cohorts">Your cohorts</h2>
+      <ul data-testid="your-cohorts">
+        {cohorts.map((c) => (
+          <li key={c.id}>
+            {c.name} <span className="muted">since {c.joinedAt.toISOString().slice(0, 10)}</span>
+          </li>
+        ))}
+      </ul>
+      <h2 id="your-grade">Your grade</h2>
+      {grades.map(({ courseSlug, title, grade, certificate }) => (
+        <div key={courseSlug} data-testid="your-grade">
+          <p>
+            <Link href={`/courses/${courseSlug}`}>{title}</Link>: <strong>{grade.final}%</strong>{' '}
+            <span className="muted">
+              ({grade.completion}% of items done · lessons {grade.categories.lessons ?? '–'}%, quizzes {grade.categories.quizzes ?? '–'}%
+              {grade.categories.labs !== null ? `, labs ${grade.categories.labs}%` : ''})
+            </span>
+          </p>
+          {certificate.status === 'incomplete' ? (
+            <p className="muted">{certificate.remaining} items to go before your certificate.</p>
+          ) : (
+            <p>
+              <Link className="button primary" href={`/certificates/${certificate.id}`}>
+                View your certificate
+              </Link>
+            </p>
+          )}
+        </div>
+      ))}
+    </section>
+  )
+}

@@ -1,0 +1,81 @@
+import type { Metadata } from 'next'
+import Link from 'next/link'
+import { listApiTokens } from '@/server/api-tokens/api-tokens'
+import { webConfig } from '@/server/config'
+import { requireRole } from '@/server/session/current-user'
+import { createTokenAction, revokeTokenAction } from '../actions'
+import { ActionForm } from '../_components/action-form'
+import styles from '../instructor.module.css'
+
+export const metadata: Metadata = { title: 'Grading API tokens' }
+
+export default async function TokensPage() {
+  const actor = await requireRole('/instructor/tokens', ['instructor', 'admin'])
+  const tokens = await listApiTokens({ actor })
+  const base = webConfig().PUBLIC_URL.replace(/\/$/, '')
+  return (
+    <>
+      <p className="muted" style={{ marginBottom: 0 }}>
+        <Link href="/instructor">Instructor</Link> › API tokens
+      </p>
+      <h1>Grading API tokens</h1>
+      <p>
+        For automated grading pipelines. A token acts as you: it reads the cohorts you teach and records grade overrides in your name
+        (audited). Only a hash is stored, so the token is shown once.
+      </p>
+      <pre className={styles.output}>
+        {`curl -H "Authorization: Bearer hxa_…" ${base}/api/grading/cohorts
+curl -H "Authorization: Bearer hxa_…" ${base}/api/grading/cohorts/<cohortId>/grades
+curl -X POST -H "Authorization: Bearer hxa_…" -H "content-type: application/json" \\
+  -d '{"userId":"…","courseSlug":"production-operations","itemKey":"final","percent":92,"reason":"Capstone review"}' \\
+  ${base}/api/grading/overrides`}
+      </pre>
+      <section className="card" aria-labelledby="new-token-heading">
+        <h2 id="new-token-heading">New token</h2>
+        <ActionForm action={createTokenAction} submitLabel="Create token" className={styles.inlineForm} secretLabel="Your new token (copy it now; it is not shown again):">
+          <label>
+            Name
+            <input name="name" required maxLength={80} placeholder="e.g. CI grader" />
+          </label>
+        </ActionForm>
+      </section>
+      <section className={styles.section} aria-labelledby="tokens-heading">
+        <h2 id="tokens-heading">Your tokens</h2>
+        {tokens.length === 0 ? (
+          <p className="muted">No tokens yet.</p>
+        ) : (
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Created</th>
+                <th scope="col">Last used</th>
+                <th scope="col">State</th>
+                <th scope="col">
+                  <span className="muted">Action</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {tokens.map((t) => (
+                <tr key={t.id}>
+                  <td>{t.name}</td>
+                  <td>{t.createdAt.toISOString().slice(0, 16).replace('T', ' ')}</td>
+                  <td>{t.lastUsedAt ? t.lastUsedAt.toISOString().slice(0, 16).replace('T', ' ') : 'never'}</td>
+                  <td>{t.revokedAt ? 'revoked' : 'active'}</td>
+                  <td>
+                    {!t.revokedAt && (
+                      <ActionForm action={revokeTokenAction} submitLabel="Revoke" submitClassName="button small">
+                        <input type="hidden" name="tokenId" value={t.id} />
+                      </ActionForm>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </>
+  )
+}

@@ -1,0 +1,37 @@
+import 'server-only'
+// Turns a runner failure into the web app's AppError, with a message for the learner.
+import { AppError } from '@/server/errors'
+import { markSessionExpired } from './lab-session'
+
+export const ENGINE_UNAVAILABLE_MESSAGE =
+  'The lab engine is unavailable right now. Your progress is saved; try again in a few minutes or tell your instructor.'
+export const SANDBOX_EXPIRED_MESSAGE =
+  'Your lab sandbox has expired (its time ran out or it sat idle). Your passed steps are kept: start a fresh sandbox to continue.'
+
+export async function runnerFailure(
+  failure: { code: string; message: string },
+  sessionId?: string,
+): Promise<AppError> {
+  switch (failure.code) {
+    case 'engine-unavailable':
+      return new AppError('unavailable', ENGINE_UNAVAILABLE_MESSAGE)
+    case 'not-found':
+      // The runner reaped the sandbox: the session is over, the learner starts afresh.
+      if (sessionId) await markSessionExpired(sessionId)
+      return new AppError('conflict', SANDBOX_EXPIRED_MESSAGE)
+    case 'not-ready':
+      return new AppError('conflict', 'The sandbox is still starting. Wait until every service is up, then try again.')
+    case 'extension-limit':
+      return new AppError('conflict', 'This sandbox has used all its extensions.')
+    case 'unknown-lab':
+      return new AppError('not-found', 'The lab engine does not know this lab (its definition failed to load).')
+    default:
+      if (failure.code.startsWith('path-') || failure.code === 'host-not-allowed' || failure.code === 'permission-denied') {
+        return new AppError('forbidden', failure.message)
+      }
+      if (['not-a-file', 'too-large', 'not-text', 'changed-during-write', 'invalid-request'].includes(failure.code)) {
+        return new AppError('invalid', failure.message)
+      }
+      return new AppError('unavailable', `The lab engine could not do that: ${failure.message}`)
+  }
+}

@@ -1,0 +1,57 @@
+import 'server-only'
+// Extend, reset and end the learner's sandbox. Step results are never touched: a reset or a
+// new sandbox keeps every passed step.
+import { db } from '@/server/db'
+import { AppError } from '@/server/errors'
+import { requireActiveSession, requireLab } from './lab-session'
+import { runner, runnerPublicUrls } from './runner'
+import { runnerFailure } from './runner-failure'
+
+interface LabAction {
+  user: { id: string }
+  labSlug: string
+}
+
+export async function extendLab({ user, labSlug }: LabAction): Promise<{ expiresAt: string; extensionsLeft: number }> {
+  await requireLab(labSlug)
+  const session = await requireActiveSession(user.id, labSlug)
+  const result = await runner().extendSandbox(session.sandboxId)
+  if (!result.ok) throw await runnerFailure(result, session.id)
+  await db().labSession.update({ where: { id: session.id }, data: { expiresAt: new Date(result.value.expiresAt) }, select: { id: true } })
+  return { expiresAt: result.value.expiresAt, extensionsLeft: result.value.extensionsLeft }
+}
+
+export async function resetLab({ user, labSlug }: LabAction): Promise<void> {
+  await requireLab(labSlug)
+  const session = await requireActiveSession(user.id, labSlug)
+  const result = await runner().resetSandbox(session.sandboxId)
+  if (!result.ok) throw await runnerFailure(result, session.id)
+  await db().labSession.update({ where: { id: session.id }, data: { status: 'provisioning' }, select: { id: true } })
+}
+
+export async function endLab({ user, labSlug }: LabAction): Promise<void> {
+  await requireLab(labSlug)
+  const session = await requireActiveSession(user.id, labSlug)
+  const result = await runner().deleteSandbox(session.sandboxId)
+  // Already gone is as good as ended.
+  if (!result.ok && result.code !== 'not-found') throw await runnerFailure(result, session.id)
+  await db().labSession.update({
+    where: { id: session.id },
+    data: { status: 'ended', endedAt: new Date() },
+    select: { id: true },
+  })
+}
+
+/** A one-time link to a sandbox web UI (a `serviceTabs` entry), through the runner's proxy. */
+export async function openServiceTab({ user, labSlug, host, port }: LabAction & { host: string; port: number }): Promise<{ url: string }> {
+  const lab = await requireLab(labSlug)
+  const tab = lab.serviceTabs.find((t) => t.host === host && t.port === port)
+  if (!tab) {
+    throw new AppError('forbidden', `${host}:${port} is not a service tab of this lab.`)
+  }
+  const session = await requireActiveSession(user.id, labSlug)
+  const minted = await runner().mintProxyTicket(session.sandboxId, { userId: user.id, host, port })
+  if (!minted.ok) throw await runnerFailure(minted, session.id)
+  // The runner redeems the ticket on any path below the tab and keeps that path.
+  return { url: `${runnerPublicUrls().http}${minted.value.url.replace('/?', `${tab.path}?`)}` }
+}

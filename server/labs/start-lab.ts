@@ -1,0 +1,52 @@
+import 'server-only'
+// Creates the learner's sandbox through the runner (or finds the one already running) and
+// records the LabSession. Queued requests must be repeated (polled) to keep their place.
+import { db } from '@/server/db'
+import { LIVE_STATUSES, requireLab } from './lab-session'
+import { runner } from './runner'
+import { runnerFailure } from './runner-failure'
+
+export type StartLabOutcome =
+  | { status: 'provisioning' | 'ready'; sandboxId: string }
+  | { status: 'queued'; position: number; estimatedWaitS: number }
+
+export async function startLab(options: { user: { id: string }; labSlug: string }): Promise<StartLabOutcome> {
+  const { user, labSlug } = options
+  await requireLab(labSlug)
+  const result = await runner().createSandbox({ userId: user.id, labSlug })
+  if (!result.ok) throw await runnerFailure(result)
+  const created = result.value
+  if (created.status === 'queued') {
+    return { status: 'queued', position: created.position, estimatedWaitS: created.estimatedWaitS }
+  }
+  const sandbox = created.sandbox
+  const sessions = db().labSession
+  const existing = await sessions.findFirst({
+    where: { userId: user.id, labSlug, sandboxId: sandbox.id },
+    select: { id: true },
+  })
+  if (existing) {
+    await sessions.update({
+      where: { id: existing.id },
+      data: { status: sandbox.state, expiresAt: new Date(sandbox.expiresAt), endedAt: null },
+    })
+  } else {
+    // Any older live session of this lab belongs to a sandbox the runner no longer has.
+    await sessions.updateMany({
+      where: { userId: user.id, labSlug, status: { in: LIVE_STATUSES } },
+      data: { status: 'expired', endedAt: new Date() },
+    })
+    await sessions.create({
+      data: {
+        userId: user.id,
+        labSlug,
+        sandboxId: sandbox.id,
+        status: sandbox.state,
+        startedAt: new Date(sandbox.createdAt),
+        expiresAt: new Date(sandbox.expiresAt),
+      },
+      select: { id: true },
+    })
+  }
+  return { status: sandbox.state === 'ready' ? 'ready' : 'provisioning', sandboxId: sandbox.id }
+}

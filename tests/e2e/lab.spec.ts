@@ -1,0 +1,178 @@
+// A learner works through the sample fixture lab in the browser, against the real lab-runner
+// and Docker: start, terminal, editor, check (fail, then pass), and a reload mid-command that
+// finds the same shell screen. No request may leave for a CDN or any non-local host.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
+import path from 'node:path'
+import type { Page } from '@playwright/test'
+import { ensureTestShellImage } from '../../lab-runner/test-fixtures/test-images'
+import { newAccountDetails } from './support/accounts'
+import { e2e } from './support/e2e-env'
+import { expect, signIn, test } from './support/fixtures'
+
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost'])
+
+function refuseRemoteRequests(page: Page): string[] {
+  const remote: string[] = []
+  page.on('request', (request) => {
+    const url = new URL(request.url())
+    if (['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol) && !LOCAL_HOSTS.has(url.hostname)) remote.push(request.url())
+  })
+  page.on('websocket', (socket) => {
+    const url = new URL(socket.url())
+    if (!LOCAL_HOSTS.has(url.hostname)) remote.push(socket.url())
+  })
+  return remote
+}
+
+/** The visible text of the terminal's rows (xterm's DOM renderer). */
+async function terminalText(page: Page): Promise<string> {
+  return page.getByTestId('terminal-workstation').locator('.xterm-rows').innerText()
+}
+
+async function typeInTerminal(page: Page, text: string) {
+  await page.getByTestId('terminal-workstation').locator('.xterm-helper-textarea').focus()
+  await page.keyboard.type(text)
+  await page.keyboard.press('Enter')
+}
+
+test.beforeAll(() => {
+  ensureTestShellImage()
+})
+
+/** The e2e runner's REST API, with the token the launcher generated for this platform. */
+function runnerApi(method: string, url: string): Promise<Response> {
+  const token = readFileSync(path.join(e2e.dataDir, 'runner-token'), 'utf8').trim()
+  return fetch(`${e2e.runnerUrl}${url}`, { method, headers: { authorization: `Bearer ${token}` } })
+}
+async function sandboxIds(): Promise<string[]> {
+  const listed = (await (await runnerApi('GET', '/v1/sandboxes')).json()) as { sandboxes: Array<{ id: string }> }
+  return listed.sandboxes.map((s) => s.id)
+}
+const created: string[] = []
+
+// Whatever happened, remove the sandboxes this file created.
+test.afterAll(async () => {
+  for (const id of created) await runnerApi('DELETE', `/v1/sandboxes/${id}`)
+})
+
+test('a learner starts the sample lab, uses terminal and editor, and passes the check', async ({ page, learner }) => {
+  test.setTimeout(180_000)
+  const remote = refuseRemoteRequests(page)
+  await signIn(page, learner)
+  await expect(page).toHaveURL(/\/dashboard$/)
+
+  await page.goto('/labs')
+  await expect(page.getByRole('link', { name: 'Sample lab' })).toBeVisible()
+  await page.getByRole('link', { name: 'Sample lab' }).click()
+  await expect(page.getByRole('heading', { level: 1, name: 'Sample lab' })).toBeVisible()
+  await expect(page.getByText('Write the word')).toBeVisible()
+
+  const before = await sandboxIds()
+  await page.getByRole('button', { name: 'Start lab' }).click()
+  await expect(page.getByText('Starting your private lab environment')).toBeVisible()
+  const fresh = async () => (await sandboxIds()).filter((id) => !before.includes(id))
+  await expect.poll(async () => (await fresh()).length).toBe(1)
+  created.push(...(await fresh()))
+  await expect(page.getByText('workstation: Connected')).toBeVisible({ timeout: 60_000 })
+
+  // The check fails on a fresh sandbox, with the check's FAIL line and the lab's hint.
+  await page.getByRole('button', { name: 'Check', exact: true }).click()
+  await expect(page.getByText('Not yet')).toBeVisible({ timeout: 20_000 })
+  await expect(page.getByText('/tmp/hello does not contain hello')).toBeVisible()
+  await expect(page.getByText('Write hello into /tmp/hello.')).toBeVisible()
+
+  // Terminal: type a command, see its output.
+  await typeInTerminal(page, 'echo lab-$((20+22))')
+  await expect.poll(() => terminalText(page), { timeout: 15_000 }).toContain('lab-42')
+
+  // A reload mid-command finds the same shell screen (tmux keeps it).
+  await typeInTerminal(page, 'for i in $(seq 1 8); do echo tick-$i; sleep 1; done')
+  await expect.poll(() => terminalText(page), { timeout: 15_000 }).toContain('tick-1')
+  await page.reload()
+  await expect(page.getByText('workstation: Connected')).toBeVisible({ timeout: 30_000 })
+  await expect.poll(() => terminalText(page), { timeout: 15_000 }).toContain('lab-42')
+  await expect.poll(() => terminalText(page), { timeout: 20_000 }).toContain('tick-8')
+
+  // Editor: open the editable file, change it, save; the shell sees the new content.
+  await page.getByRole('tab', { name: 'Editor' }).click()
+  const editor = page.getByTestId('lab-editor')
+  await expect(editor.locator('.view-lines')).toContainText('prepared for seed', { timeout: 30_000 })
+  await editor.locator('.view-lines').click()
+  await page.keyboard.press('ControlOrMeta+A')
+  await page.keyboard.insertText('edited in the browser\n')
+  await expect(page.getByText('● unsaved')).toBeVisible()
+  await page.getByRole('button', { name: 'Save', exact: true }).click()
+  await expect(page.getByText('Saved /etc/motd on workstation.')).toBeVisible()
+  await expect(page.getByText('● unsaved')).toHaveCount(0)
+  await page.getByRole('tab', { name: 'Terminal: workstation' }).click()
+  await typeInTerminal(page, 'cat /etc/motd; echo hello > /tmp/hello')
+  await expect.poll(() => terminalText(page), { timeout: 15_000 }).toContain('edited in the browser')
+
+  // Now the check passes and awards the step's points.
+  await page.getByRole('button', { name: 'Check', exact: true }).click()
+  await expect(page.getByText('Passed! +10 points')).toBeVisible({ timeout: 20_000 })
+  await expect(page.getByText('Points: 10 of 10')).toBeVisible()
+
+  // End the lab: the sandbox goes, the points stay.
+  page.once('dialog', (dialog) => void dialog.accept())
+  await page.getByRole('button', { name: 'End', exact: true }).click()
+  await expect(page.getByRole('button', { name: 'Start lab' })).toBeVisible({ timeout: 30_000 })
+  await expect(page.getByText('Points: 10 of 10')).toBeVisible()
+  await page.goto('/labs')
+  await expect(page.getByText('10/10 points')).toBeVisible()
+
+  expect(remote, 'requests to non-local hosts').toEqual([])
+})
+
+test('with the Docker engine gone the platform still starts and labs say the engine is unavailable', async ({ browser }) => {
+  test.setTimeout(180_000)
+  const port = 3102
+  const baseUrl = `http://127.0.0.1:${port}`
+  const dataDir = '.data/e2e-no-docker'
+  await rm(path.join(e2e.root, dataDir), { recursive: true, force: true })
+  const output: string[] = []
+  const platform: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+    cwd: e2e.root,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      ...e2e.serverEnv,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      PUBLIC_URL: baseUrl,
+      EMBEDDED_PG_PORT: String(e2e.pgPort + 2),
+      RUNNER_PORT: '4112',
+      RUNNER_INSTANCE: 'academy-e2e-no-docker',
+      // The runner's engine socket points nowhere: as if dockerd were down.
+      DOCKER_SOCKET: '/nonexistent/docker.sock',
+    },
+  })
+  platform.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()))
+  platform.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()))
+  try {
+    await expect
+      .poll(() => fetch(`${baseUrl}/api/health`).then((r) => r.ok, () => false), { timeout: 120_000, intervals: [500] })
+      .toBe(true)
+    await expect.poll(() => output.join(''), { timeout: 30_000 }).toContain('the lab-runner cannot reach the Docker engine')
+
+    const account = newAccountDetails()
+    const context = await browser.newContext({ baseURL: baseUrl })
+    const page = await context.newPage()
+    await page.goto('/sign-up')
+    await page.getByLabel('Name').fill(account.name)
+    await page.getByLabel('Email').fill(account.email)
+    await page.getByLabel('Password').fill(account.password)
+    await page.getByRole('button', { name: 'Create account' }).click()
+    await expect(page).toHaveURL(/\/dashboard$/)
+    await page.goto('/labs/sample')
+    await expect(page.getByText('The lab engine is unavailable')).toBeVisible()
+    await expect(page.getByRole('button', { name: 'Start lab' })).toHaveCount(0)
+    await context.close()
+  } finally {
+    process.kill(-platform.pid!, 'SIGTERM')
+    await new Promise((resolve) => platform.once('exit', resolve))
+  }
+})
