@@ -14,9 +14,16 @@ echo "==> Build" && npm run --silent build
 
 status=0
 echo "==> Unit and integration tests (Vitest)"
-npx vitest run --reporter=default --reporter=json --outputFile.json="$reports/vitest.json" || status=1
+npx vitest run --exclude 'labs/*/lab.test.ts' \
+  --reporter=default --reporter=json --outputFile.json="$reports/vitest.json" || status=1
+# Each lab test provisions a full HA stack (about 20 containers) and some checks are timed:
+# one at a time, so two stacks never compete for the two cores.
+echo "==> Lab tests, one full sandbox at a time (Vitest)"
+npx vitest run lab.test.ts --maxWorkers=1 \
+  --reporter=default --reporter=json --outputFile.json="$reports/vitest-labs.json" || status=1
 echo "==> Browser tests (Playwright)"
 npx playwright test || status=1
 
-node scripts/test-summary.mjs "$reports/vitest.json" "$reports/playwright.json"
+node scripts/test-summary.mjs --vitest "$reports/vitest.json" --vitest "$reports/vitest-labs.json" \
+  --playwright "$reports/playwright.json"
 exit $status
