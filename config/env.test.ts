@@ -39,4 +39,18 @@ describe('parseEnv', () => {
   it('treats empty strings as unset', () => {
     expect(parseEnv(platformEnvSchema, { PORT: '' }).PORT).toBe(3000)
   })
+
+  it('configures the lab-runner with safe defaults and never echoes its token', () => {
+    const platform = parseEnv(platformEnvSchema, {})
+    expect(platform).toMatchObject({ RUNNER_PORT: 4100, RUNNER_HOST: '127.0.0.1', LABS_DIR: 'labs' })
+    expect(platform.RUNNER_SERVICE_TOKEN).toBeUndefined()
+    const web = parseEnv(webEnvSchema, { DATABASE_URL: 'postgresql://u:p@h/db', BETTER_AUTH_SECRET: 'x'.repeat(40) })
+    expect(web).toMatchObject({ RUNNER_URL: 'http://127.0.0.1:4100', RUNNER_PUBLIC_URL: 'ws://127.0.0.1:4100' })
+    expect(() => parseEnv(platformEnvSchema, { RUNNER_SERVICE_TOKEN: 'short-token' })).toThrow(
+      /RUNNER_SERVICE_TOKEN is "…": must be at least 32 characters/,
+    )
+    expect(() => parseEnv(platformEnvSchema, { RUNNER_PUBLIC_URL: 'http://labs.example.com/x' })).toThrow(
+      /RUNNER_PUBLIC_URL is "…": must be the runner's WebSocket origin/,
+    )
+  })
 })

@@ -7,6 +7,11 @@ const postgresUrl = z
   .string()
   .regex(/^postgres(ql)?:\/\//, 'must be a PostgreSQL URL like postgresql://user:pass@host:5432/db')
 
+const serviceToken = z.string().min(32, 'must be at least 32 characters (run `openssl rand -hex 32`)')
+const runnerPublicUrl = z
+  .string()
+  .regex(/^wss?:\/\/[^/\s]+\/?$/, 'must be the runner\'s WebSocket origin, like wss://labs.academy.example.com')
+
 /** Variables of the launcher (`npm run up` / scripts/start.ts). */
 export const platformEnvSchema = z.object({
   DATABASE_URL: postgresUrl.optional(),
@@ -19,6 +24,18 @@ export const platformEnvSchema = z.object({
   SEED_DEMO_ACCOUNTS: z
     .enum(['auto', 'yes', 'no'], 'must be auto (only with the embedded database), yes or no')
     .default('auto'),
+  // The lab-runner child process (see docs/decisions/007-lab-runner-sandboxes.md).
+  RUNNER_PORT: port.default(4100),
+  /** Loopback by default; set 0.0.0.0 (and RUNNER_PUBLIC_URL) when browsers on other machines open terminals. */
+  RUNNER_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Generated once into <DATA_DIR>/runner-token when unset. */
+  RUNNER_SERVICE_TOKEN: serviceToken.optional(),
+  /** The runner as the browser sees it (terminal WebSockets, service tabs); derived from PUBLIC_URL when unset. */
+  RUNNER_PUBLIC_URL: runnerPublicUrl.optional(),
+  /** Folder of lab definitions, for the runner and the web app alike. */
+  LABS_DIR: z.string().min(1).default('labs'),
+  /** Names this platform's runner on a shared Docker engine; derived from DATA_DIR when unset. */
+  RUNNER_INSTANCE: z.string().regex(/^[a-zA-Z0-9_.-]+$/, 'must be letters, digits, ".", "_" or "-"').optional(),
 })
 export type PlatformEnv = z.infer<typeof platformEnvSchema>
 
@@ -30,6 +47,12 @@ export const webEnvSchema = z.object({
   PUBLIC_URL: z
     .url('must be an absolute URL like https://academy.example.com')
     .default('http://localhost:3000'),
+  /** The lab-runner's REST API, server to server (never sent to browsers). */
+  RUNNER_URL: z.url('must be an absolute URL like http://127.0.0.1:4100').default('http://127.0.0.1:4100'),
+  /** Unset: labs show "The lab engine is unavailable" instead of failing the whole app. */
+  RUNNER_SERVICE_TOKEN: serviceToken.optional(),
+  RUNNER_PUBLIC_URL: runnerPublicUrl.default('ws://127.0.0.1:4100'),
+  LABS_DIR: z.string().min(1).default('labs'),
 })
 export type WebEnv = z.infer<typeof webEnvSchema>
 
@@ -55,7 +78,7 @@ export function parseEnv<S extends z.ZodType>(
       const hint =
         given === undefined
           ? 'is not set'
-          : `is ${JSON.stringify(name.includes('SECRET') || name.includes('URL') ? '…' : given)}`
+          : `is ${JSON.stringify(name.includes('SECRET') || name.includes('TOKEN') || name.includes('URL') ? '…' : given)}`
       return `${name} ${hint}: ${issue.code === 'invalid_type' && given === undefined ? 'required' : issue.message}`
     }),
   )

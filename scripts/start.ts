@@ -1,8 +1,8 @@
 // Starts the whole platform: database (embedded unless DATABASE_URL is set), migrations,
-// first-start demo accounts, then the web app; prints where to open it.
+// first-start demo accounts, the lab-runner, then the web app; prints where to open it.
 // `--dev` runs the Next.js dev server (hot reload) instead of the production build.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
@@ -33,6 +33,92 @@ async function authSecret(env: PlatformEnv, dataDir: string): Promise<string> {
   const secret = randomBytes(32).toString('base64url')
   await writeFile(file, `${secret}\n`, { mode: 0o600 })
   return secret
+}
+
+async function runnerToken(env: PlatformEnv, dataDir: string): Promise<string> {
+  if (env.RUNNER_SERVICE_TOKEN) return env.RUNNER_SERVICE_TOKEN
+  // Generated once and kept with the data, like the auth secret.
+  const file = path.join(dataDir, 'runner-token')
+  if (existsSync(file)) return (await readFile(file, 'utf8')).trim()
+  const token = randomBytes(32).toString('hex')
+  await writeFile(file, `${token}\n`, { mode: 0o600 })
+  return token
+}
+
+interface RunnerSettings {
+  /** Server-to-server URL of the runner's REST API. */
+  url: string
+  /** The runner as browsers reach it (terminal WebSockets, service tabs). */
+  publicUrl: string
+  token: string
+  env: NodeJS.ProcessEnv
+}
+
+const LOOPBACK_NAMES = ['127.0.0.1', 'localhost']
+
+async function runnerSettings(env: PlatformEnv, dataDir: string, webPublicUrl: string): Promise<RunnerSettings> {
+  const token = await runnerToken(env, dataDir)
+  const web = new URL(webPublicUrl)
+  // Browsers send the page's origin on the WebSocket upgrade; a loopback page may be opened
+  // as either name, so both are allowed.
+  const origins = LOOPBACK_NAMES.includes(web.hostname)
+    ? LOOPBACK_NAMES.map((name) => `${web.protocol}//${name}${web.port ? `:${web.port}` : ''}`)
+    : [web.origin]
+  const publicUrl =
+    env.RUNNER_PUBLIC_URL?.replace(/\/$/, '') ??
+    `${web.protocol === 'https:' ? 'wss' : 'ws'}://${web.hostname}:${env.RUNNER_PORT}`
+  // One runner per data folder: a runner only adopts or reaps sandboxes labelled with its
+  // own instance, so a test platform never removes a developer's sandboxes (or the reverse).
+  const instance = env.RUNNER_INSTANCE ?? `academy-${createHash('sha256').update(dataDir).digest('hex').slice(0, 10)}`
+  // The runner needs neither the database nor the session secret.
+  const inherited = { ...process.env }
+  delete inherited.BETTER_AUTH_SECRET
+  delete inherited.DATABASE_URL
+  return {
+    url: `http://${env.RUNNER_HOST === '0.0.0.0' ? '127.0.0.1' : env.RUNNER_HOST}:${env.RUNNER_PORT}`,
+    publicUrl,
+    token,
+    env: {
+      ...inherited,
+      RUNNER_SERVICE_TOKEN: token,
+      RUNNER_PORT: String(env.RUNNER_PORT),
+      RUNNER_HOST: env.RUNNER_HOST,
+      RUNNER_PUBLIC_ORIGINS: origins.join(','),
+      RUNNER_INSTANCE: instance,
+      LABS_DIR: env.LABS_DIR,
+    },
+  }
+}
+
+function spawnRunner(settings: RunnerSettings): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', 'lab-runner/src/main.ts'], {
+    cwd: projectRoot,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: settings.env,
+  })
+}
+
+const RUNNER_UNAVAILABLE = 'Labs will show "The lab engine is unavailable" until it is fixed; everything else works.'
+
+/** Waits for the runner's /healthz. Never throws: the web app starts without labs if it must. */
+async function waitForRunner(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      console.warn(`Warning: the lab-runner exited with code ${child.exitCode} while starting (see its log above). ${RUNNER_UNAVAILABLE}`)
+      return
+    }
+    const res = await fetch(`${url}/healthz`).catch(() => undefined)
+    if (res?.ok) return
+    if (res?.status === 503) {
+      console.warn(
+        `Warning: the lab-runner cannot reach the Docker engine (is dockerd running? see scripts/ensure-docker.sh). ${RUNNER_UNAVAILABLE}`,
+      )
+      return
+    }
+    await new Promise((r) => setTimeout(r, 300))
+  }
+  console.warn(`Warning: the lab-runner did not answer ${url}/healthz within ${timeoutMs / 1000} s. ${RUNNER_UNAVAILABLE}`)
 }
 
 async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
@@ -74,6 +160,8 @@ async function main() {
   const demo = seedDemo ? await seedDemoAccounts(db.url) : []
 
   const publicUrl = env.PUBLIC_URL ?? `http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${env.PORT}`
+  const runner = await runnerSettings(env, dataDir, publicUrl)
+  let runnerChild = spawnRunner(runner)
   const nextBin = path.join(projectRoot, 'node_modules/next/dist/bin/next')
   const web = spawn(
     process.execPath,
@@ -87,6 +175,10 @@ async function main() {
         DATABASE_URL: db.url,
         BETTER_AUTH_SECRET: await authSecret(env, dataDir),
         PUBLIC_URL: publicUrl,
+        RUNNER_URL: runner.url,
+        RUNNER_SERVICE_TOKEN: runner.token,
+        RUNNER_PUBLIC_URL: runner.publicUrl,
+        LABS_DIR: env.LABS_DIR,
       },
     },
   )
@@ -96,13 +188,32 @@ async function main() {
     if (stopping) return
     stopping = true
     web.kill('SIGTERM')
+    runnerChild.kill('SIGTERM')
+    await Promise.all([exited(web), exited(runnerChild)])
     await db.stop().catch(() => {})
     process.exit(code)
   }
   process.on('SIGINT', () => void stop(0))
   process.on('SIGTERM', () => void stop(0))
   web.on('exit', (code) => void stop(code ?? 1))
+  // A crashed runner is restarted (it re-adopts its sandboxes from the engine's labels);
+  // the web app keeps serving meanwhile and shows labs as unavailable.
+  let runnerRestarts = 0
+  const watchRunner = (child: ChildProcess) =>
+    child.on('exit', (code) => {
+      if (stopping) return
+      runnerRestarts += 1
+      const delayMs = Math.min(30_000, 1000 * 2 ** Math.min(runnerRestarts, 5))
+      console.warn(`Warning: the lab-runner exited (code ${code ?? 'signal'}); restarting in ${delayMs / 1000} s.`)
+      setTimeout(() => {
+        if (stopping) return
+        runnerChild = spawnRunner(runner)
+        watchRunner(runnerChild)
+      }, delayMs).unref()
+    })
 
+  await waitForRunner(runner.url, runnerChild, 30_000)
+  watchRunner(runnerChild)
   await waitForHealth(`http://127.0.0.1:${env.PORT}`, web, dev ? 180_000 : 60_000)
   console.log(`\nHelix Academy is running: ${publicUrl}\n`)
   if (demo.length) {
@@ -110,6 +221,20 @@ async function main() {
     for (const d of demo) console.log(`  ${d.role.padEnd(10)} ${d.email.padEnd(26)} ${d.password}`)
     console.log('')
   }
+}
+
+function exited(child: ChildProcess, timeoutMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      resolve()
+    }, timeoutMs)
+    child.once('exit', () => {
+      clearTimeout(timer)
+      resolve()
+    })
+  })
 }
 
 main().catch((error: unknown) => {

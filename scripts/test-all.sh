@@ -19,7 +19,7 @@ npx vitest run --exclude 'labs/*/lab.test.ts' \
 # Each lab test provisions a full HA stack (about 20 containers) and some checks are timed:
 # one at a time, so two stacks never compete for the two cores.
 echo "==> Lab tests, one full sandbox at a time (Vitest)"
-npx vitest run lab.test.ts --maxWorkers=1 \
+npx vitest run labs/*/lab.test.ts --maxWorkers=1 \
   --reporter=default --reporter=json --outputFile.json="$reports/vitest-labs.json" || status=1
 echo "==> Browser tests (Playwright)"
 npx playwright test || status=1

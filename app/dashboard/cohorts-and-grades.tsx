@@ -1,32 +1,22 @@
 import Link from 'next/link'
 import { issueCertificateIfComplete } from '@/server/certificates/certificates'
 import { listJoinedCohorts } from '@/server/cohorts/list-cohorts'
-import { getCourse } from '@/server/content/catalog'
+import { listCourses } from '@/server/content/catalog'
 import { loadLearnerGrade } from '@/server/grading/load-learner-grade'
 import type { CurrentUser } from '@/server/session/current-user'
 
 /** "Your cohorts" and "Your grade": only the learner's own data, never other learners'. */
 export async function CohortsAndGrades({ user, justJoined }: { user: CurrentUser; justJoined?: string }) {
-  const cohorts = await listJoinedCohorts({ user })
-  if (cohorts.length === 0) {
-    return (
-      <section className="card" aria-labelledby="your-cohorts" style={{ marginTop: '1.5rem' }}>
-        <h2 id="your-cohorts">Your cohorts</h2>
-        <p className="muted">
-          You are not in a cohort. Got an invite code? <Link href="/join">Join a cohort</Link>.
-        </p>
-      </section>
-    )
-  }
-  const courseSlugs = [...new Set(cohorts.map((c) => c.courseSlug))]
+  const [cohorts, courses] = await Promise.all([listJoinedCohorts({ user }), listCourses()])
+  // Every course counts toward a grade and a certificate, in a cohort or not.
+  const courseSlugs = courses.map((c) => c.slug)
   const grades = await Promise.all(
     courseSlugs.map(async (courseSlug) => {
-      const [course, grade, certificate] = await Promise.all([
-        getCourse(courseSlug),
+      const [grade, certificate] = await Promise.all([
         loadLearnerGrade({ actor: user, userId: user.id, courseSlug }),
         issueCertificateIfComplete({ user, courseSlug }),
       ])
-      return { courseSlug, title: course?.title ?? courseSlug, grade, certificate }
+      return { courseSlug, title: courses.find((c) => c.slug === courseSlug)?.title ?? courseSlug, grade, certificate }
     }),
   )
   const joined = cohorts.find((c) => c.id === justJoined)
@@ -38,13 +28,19 @@ export async function CohortsAndGrades({ user, justJoined }: { user: CurrentUser
         </p>
       )}
       <h2 id="your-cohorts">Your cohorts</h2>
-      <ul data-testid="your-cohorts">
-        {cohorts.map((c) => (
-          <li key={c.id}>
-            {c.name} <span className="muted">since {c.joinedAt.toISOString().slice(0, 10)}</span>
-          </li>
-        ))}
-      </ul>
+      {cohorts.length === 0 ? (
+        <p className="muted">
+          You are not in a cohort. Got an invite code? <Link href="/join">Join a cohort</Link>.
+        </p>
+      ) : (
+        <ul data-testid="your-cohorts">
+          {cohorts.map((c) => (
+            <li key={c.id}>
+              {c.name} <span className="muted">since {c.joinedAt.toISOString().slice(0, 10)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
       <h2 id="your-grade">Your grade</h2>
       {grades.map(({ courseSlug, title, grade, certificate }) => (
         <div key={courseSlug} data-testid="your-grade">

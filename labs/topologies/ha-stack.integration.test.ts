@@ -177,7 +177,19 @@ describe('ha-stack on the real engine', () => {
          done`,
         { timeoutS: 60 },
       )
-      expect(codes.trim().split('\n')).toEqual(Array(24).fill('200'))
+      const answers = codes.trim().split('\n')
+      if (answers.some((code) => code !== '200')) {
+        // Say why: HAProxy's check of /health (every 2 s, timeout = inter) against the instances' /health time.
+        const why = await sh(
+          docker,
+          sandbox,
+          'grader',
+          `for h in ${INSTANCES.join(' ')}; do curl -s -o /dev/null -w "$h /health: %{http_code} in %{time_total} s\\n" --max-time 10 http://$h:8080/health; done
+           curl -s 'lb:8404/stats;csv' | awk -F, '$1=="helixagent" && $2 ~ /^helixagent-/ {print "haproxy " $2 ": " $18 " " $37}'`,
+        )
+        expect.fail(`with the replica down, lb answered ${answers.join(' ')}\n${why.output}`)
+      }
+      expect(answers).toEqual(Array(24).fill('200'))
     } finally {
       // Bring the replica back so the next loss is tested on its own.
       await restartService({ docker, sandbox, host: 'pg-replica' })

@@ -28,8 +28,9 @@ function labYaml(slug: string, steps: { id: string; points: number }[]): string 
 
 describe('readLabCatalog', () => {
   it('reads valid labs in course order and reports invalid ones by file and field', async () => {
-    const root = await mkdtemp(path.join(os.tmpdir(), 'lab-catalog-'))
-    dirs.push(root)
+    const parent = await mkdtemp(path.join(os.tmpdir(), 'lab-catalog-'))
+    dirs.push(parent)
+    const root = path.join(parent, 'labs')
     const write = async (dir: string, text: string) => {
       await mkdir(path.join(root, dir), { recursive: true })
       await writeFile(path.join(root, dir, 'lab.yaml'), text)

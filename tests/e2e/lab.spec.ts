@@ -82,6 +82,11 @@ test('a learner starts the sample lab, uses terminal and editor, and passes the 
   await expect(page.getByText('Not yet')).toBeVisible({ timeout: 20_000 })
   await expect(page.getByText('/tmp/hello does not contain hello')).toBeVisible()
   await expect(page.getByText('Write hello into /tmp/hello.')).toBeVisible()
+  await page.setViewportSize({ width: 1400, height: 900 })
+  await page.screenshot({ path: '/tmp/lab-shot-light.png' })
+  await page.emulateMedia({ colorScheme: 'dark' })
+  await page.screenshot({ path: '/tmp/lab-shot-dark.png' })
+  await page.emulateMedia({ colorScheme: 'light' })
 
   // Terminal: type a command, see its output.
   await typeInTerminal(page, 'echo lab-$((20+22))')
@@ -172,7 +177,10 @@ test('with the Docker engine gone the platform still starts and labs say the eng
     await expect(page.getByRole('button', { name: 'Start lab' })).toHaveCount(0)
     await context.close()
   } finally {
-    process.kill(-platform.pid!, 'SIGTERM')
-    await new Promise((resolve) => platform.once('exit', resolve))
+    if (platform.exitCode === null && platform.signalCode === null) {
+      const exited = new Promise((resolve) => platform.once('exit', resolve))
+      process.kill(-platform.pid!, 'SIGTERM')
+      await exited
+    }
   }
 })
