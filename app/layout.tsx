@@ -30,6 +30,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             </Link>
             <nav className="site-nav" aria-label="Main">
               <Link href="/courses">Courses</Link>
+              <Link href="/labs">Labs</Link>
               <Link href="/runbooks">Runbooks</Link>
               {user && <Link href="/dashboard">Dashboard</Link>}
               {user && (user.role === 'instructor' || user.role === 'admin') && (

@@ -53,6 +53,9 @@ export const webEnvSchema = z.object({
   RUNNER_SERVICE_TOKEN: serviceToken.optional(),
   RUNNER_PUBLIC_URL: runnerPublicUrl.default('ws://127.0.0.1:4100'),
   LABS_DIR: z.string().min(1).default('labs'),
+  DATA_DIR: z.string().min(1).default('.data'),
+  /** Lesson recordings (docs/decisions/008); default `<DATA_DIR>/media`. */
+  MEDIA_DIR: z.string().min(1).optional(),
 })
 export type WebEnv = z.infer<typeof webEnvSchema>
 

@@ -215,7 +215,8 @@ async function main() {
   await waitForRunner(runner.url, runnerChild, 30_000)
   watchRunner(runnerChild)
   await waitForHealth(`http://127.0.0.1:${env.PORT}`, web, dev ? 180_000 : 60_000)
-  console.log(`\nHelix Academy is running: ${publicUrl}\n`)
+  console.log(`\nHelix Academy is running: ${publicUrl}`)
+  console.log(`Lab engine (terminals): ${runner.publicUrl} · labs from ${env.LABS_DIR}\n`)
   if (demo.length) {
     console.log('Demo accounts (shown only this once; create more with `npm run admin:create`):')
     for (const d of demo) console.log(`  ${d.role.padEnd(10)} ${d.email.padEnd(26)} ${d.password}`)

@@ -1,25 +1,14 @@
 import 'server-only'
 import path from 'node:path'
-import { z } from 'zod'
-import { parseEnv } from '@/config/env'
-
-// Recordings are large files kept outside git, in a media folder of the install. The web
-// process inherits DATA_DIR from the launcher; MEDIA_DIR overrides the folder.
-// TODO(lead): move MEDIA_DIR (and DATA_DIR) into `webEnvSchema` in config/env.ts and read them
-// from webConfig() here; until then this is the one place that reads them.
-const mediaEnvSchema = z.object({
-  MEDIA_DIR: z.string().min(1).optional(),
-  DATA_DIR: z.string().min(1).default('.data'),
-})
+import { webConfig } from '@/server/config'
 
 let cached: string | undefined
 
-/** Absolute path of the media folder: MEDIA_DIR, else `<DATA_DIR>/media` (default `.data/media`). */
+/** Absolute path of the media folder: MEDIA_DIR, else `<DATA_DIR>/media` (docs/decisions/008). */
 export function mediaDir(): string {
   if (cached) return cached
-  // eslint-disable-next-line no-restricted-syntax -- temporary, see the TODO above
-  const env = parseEnv(mediaEnvSchema, process.env)
+  const { MEDIA_DIR, DATA_DIR } = webConfig()
   // Relative paths are relative to the project root, where the launcher starts the web app.
-  cached = path.resolve(process.cwd(), env.MEDIA_DIR ?? path.join(env.DATA_DIR, 'media'))
+  cached = path.resolve(process.cwd(), MEDIA_DIR ?? path.join(DATA_DIR, 'media'))
   return cached
 }

@@ -62,6 +62,12 @@ test('an instructor runs a cohort: invite, learner progress in the matrix, CSV a
   const cohortName = `Cohort A ${Date.now()}`
   const { cohortUrl, link } = await createCohortWithInvite(page, cohortName)
 
+  // A second instructor with a cohort of their own. Every sign-in happens early: the auth
+  // server allows only a few sign-ins per 10 s from one address, and the next test signs in too.
+  const other = await createTestAccount('instructor')
+  const otherSide = await pageFor(browser, other)
+  await createCohortWithInvite(otherSide.page, `Cohort B ${Date.now()}`)
+
   // The learner opens the invite link, joins, completes a lesson and passes a quiz.
   const learnerSide = await pageFor(browser, learner)
   const lp = learnerSide.page
@@ -147,9 +153,6 @@ test('an instructor runs a cohort: invite, learner progress in the matrix, CSV a
   expect(bad.status()).toBe(401)
 
   // An instructor of another cohort cannot see this one.
-  const other = await createTestAccount('instructor')
-  const otherSide = await pageFor(browser, other)
-  await createCohortWithInvite(otherSide.page, `Cohort B ${Date.now()}`)
   for (const url of [cohortUrl, `${cohortUrl}/members`, `${cohortUrl}/gradebook`]) {
     const response = await otherSide.page.goto(url)
     expect(response?.status(), url).toBe(403)

@@ -17,14 +17,18 @@ export interface WorkspaceLab {
   shellHosts: string[]
   hasEditableFiles: boolean
   serviceTabs: Array<{ label: string; host: string; port: number }>
-  steps: Array<{ id: string; title: string; points: number; instructions: ReactNode }>
+  steps: Array<{ id: string; title: string; points: number; showTitle: boolean; instructions: ReactNode }>
 }
 
 interface ServiceStatus {
   host: string
   state: string
   health: string
+  exitCode?: number
 }
+
+/** Running and not unhealthy, or a one-shot job that finished successfully. */
+const serviceOk = (s: ServiceStatus) => (s.state === 'running' && s.health !== 'unhealthy') || (s.state === 'exited' && s.exitCode === 0)
 
 interface StepProgress {
   id: string
@@ -186,7 +190,7 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
   const step = lab.steps.find((s) => s.id === currentStep) ?? lab.steps[0]
   const progress = state.steps.find((s) => s.id === step?.id)
   const secondsLeft = sandbox ? Math.max(0, sandbox.secondsLeft - Math.floor((now - fetchedAt) / 1000)) : 0
-  const servicesUp = sandbox?.services.filter((s) => s.state === 'running' && s.health !== 'unhealthy').length ?? 0
+  const servicesUp = sandbox?.services.filter(serviceOk).length ?? 0
 
   return (
     <div className={styles.workspace}>
@@ -222,7 +226,7 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
         </p>
         {step && (
           <article className={styles.instructions}>
-            <h2>{step.title}</h2>
+            {step.showTitle && <h2>{step.title}</h2>}
             {step.instructions}
             <div className={styles.checkRow}>
               <button type="button" className="button primary" onClick={() => void check()} disabled={!ready || checking}>
@@ -374,8 +378,8 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
               )}
             </div>
             <div className={styles.statusBar} role="group" aria-label="Sandbox status">
-              <span title={sandbox.services.map((s) => `${s.host}: ${s.state}${s.health !== 'none' ? ` (${s.health})` : ''}`).join('\n')}>
-                Services {servicesUp}/{sandbox.services.length} up
+              <span title={sandbox.services.map((s) => `${s.host}: ${s.state}${s.health !== 'none' ? ` (${s.health})` : ''}${s.exitCode !== undefined && s.state === 'exited' ? ` exit ${s.exitCode}` : ''}`).join('\n')}>
+                Services {servicesUp}/{sandbox.services.length} OK
               </span>
               <span aria-live="off">Time left {formatDuration(secondsLeft)}</span>
               <button

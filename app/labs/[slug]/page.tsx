@@ -26,8 +26,16 @@ export default async function LabPage({ params }: Params) {
     getLabState({ user, labSlug: slug }),
     Promise.all(
       lab.steps.map(async (step) => {
-        const compiled = await compileMdx(await readFile(step.instructionsFile, 'utf8'), step.instructionsFile)
-        return { id: step.id, title: step.title, points: step.points, instructions: <MdxContent code={compiled.code} /> }
+        const source = await readFile(step.instructionsFile, 'utf8')
+        const compiled = await compileMdx(source, step.instructionsFile)
+        return {
+          id: step.id,
+          title: step.title,
+          points: step.points,
+          // Instructions that open with their own heading need no second title above them.
+          showTitle: !/^\s*#\s/.test(source),
+          instructions: <MdxContent code={compiled.code} />,
+        }
       }),
     ),
   ])

@@ -13,7 +13,6 @@ type Props = {
   searchParams: Promise<Record<string, string | string[] | undefined>>
 }
 
-const STATUS_TEXT = { done: 'done', started: 'in progress', none: 'not started' } as const
 const STATUS_MARK = { done: '✓', started: '…', none: '–' } as const
 
 function matrixHref(cohortId: string, query: MatrixQuery, change: Partial<MatrixQuery>): string {
@@ -102,12 +101,13 @@ export default async function CohortMatrixPage({ params, searchParams }: Props) 
         {matrix.cohortMedianCompletion !== null && ` · cohort median completion ${Math.round(matrix.cohortMedianCompletion)}%`}. Stuck: a
         lab step tried 3+ times or a quiz failed twice without passing. Behind: 20+ points under the median, or idle for 7 days.
       </p>
-      <div className={styles.legend} aria-hidden="true">
-        <span className={styles.done}>✓ done</span>
-        <span className={styles.started}>… in progress</span>
+      <p className={styles.legend}>
+        <span className={styles.done}>✓ or score: done</span>
+        <span className={styles.started}>… or score: in progress</span>
         <span className={styles.none}>– not started</span>
-        <span className={styles.overridden}>hand-graded</span>
-      </div>
+        <span className={styles.overridden}>* hand-graded</span>
+        <span className="muted">Numbers are scores in %.</span>
+      </p>
       {matrix.totalLearners === 0 ? (
         <p className="card">
           No learners yet. <Link href={`/instructor/cohorts/${cohortId}/members`}>Create an invite</Link> and share its link or code.
@@ -143,8 +143,8 @@ export default async function CohortMatrixPage({ params, searchParams }: Props) 
                   <td>{row.completion}%</td>
                   <td>{row.final}</td>
                   {row.cells.map((cell, i) => (
-                    // Kept small: 500 learners × every item. Screen readers get the column and
-                    // row headers plus the status word; the tooltip on the header names the item.
+                    // One element per cell: 100 rows × every item is the page's main cost.
+                    // The legend above says what the marks mean; the headers name the item.
                     <td
                       key={i}
                       className={cell.overridden ? `${styles[cell.status]} ${styles.overridden}` : styles[cell.status]}
@@ -152,7 +152,7 @@ export default async function CohortMatrixPage({ params, searchParams }: Props) 
                       data-status={cell.status}
                     >
                       {cell.score === null || matrix.items[i]!.kind === 'lesson' ? STATUS_MARK[cell.status] : Math.round(cell.score)}
-                      <span className={styles.sr}> {STATUS_TEXT[cell.status]}{cell.overridden ? ', hand-graded' : ''}</span>
+                      {cell.overridden ? '*' : ''}
                     </td>
                   ))}
                 </tr>

@@ -1,0 +1,3 @@
+#!/bin/bash
+# Nothing to solve: the stack is correct as provisioned.
+exit 0
