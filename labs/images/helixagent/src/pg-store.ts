@@ -90,7 +90,10 @@ export class PgStore implements Store {
   constructor(options: { primary: PgConnection; replica: PgConnection | null; poolSize: number; logger: Logger }) {
     const common = { connectionTimeoutMillis: 2000, query_timeout: 5000, idleTimeoutMillis: 30_000 }
     this.primary = new pg.Pool({ ...options.primary, ...common, max: options.poolSize })
-    this.replica = options.replica ? new pg.Pool({ ...options.replica, ...common, max: 2 }) : null
+    // The replica is optional: a lost replica must fail its probe fast, or /health (and with it the
+    // load balancer's health checks) would wait on it and mark healthy instances down.
+    const replicaTimeouts = { connectionTimeoutMillis: 500, query_timeout: 1000 }
+    this.replica = options.replica ? new pg.Pool({ ...options.replica, ...common, ...replicaTimeouts, max: 2 }) : null
     // An idle client losing its server emits here; without a listener Node would crash.
     this.primary.on('error', (cause) => options.logger.warn('database connection lost', { error: cause.message }))
     this.replica?.on('error', (cause) => options.logger.warn('replica connection lost', { error: cause.message }))
