@@ -7,8 +7,9 @@
 // Needs a production build (`npx next build`). Everything runs on loopback, in a throwaway
 // embedded PostgreSQL, and is removed afterwards.
 //
-// Run: npm run bench:matrix   (node --conditions=react-server --import tsx scripts/bench/matrix.ts)
-// Options: --learners N (500), --runs N (7)
+// Run: npm run bench:matrix [-- --learners N (500) --runs N (7)]
+// The web app's server modules import `server-only`, which only loads under the
+// `react-server` export condition, so the script re-runs itself with it when started without.
 import { spawn } from 'node:child_process'
 import { randomBytes, randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
@@ -177,7 +178,18 @@ async function waitFor(url: string, timeoutMs: number) {
   throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`)
 }
 
+/** Re-runs this script under `--conditions=react-server`; answers whether it did. */
+function rerunWithServerCondition(): boolean {
+  if (process.execArgv.some((a) => a.includes('react-server'))) return false
+  const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', import.meta.filename, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+  })
+  child.on('exit', (code) => process.exit(code ?? 1))
+  return true
+}
+
 async function main() {
+  if (rerunWithServerCondition()) return
   if (!existsSync(path.join(projectRoot, '.next/BUILD_ID'))) {
     console.error('No production build found. Run `npx next build` first, then `npm run bench:matrix`.')
     process.exit(1)

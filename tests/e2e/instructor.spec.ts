@@ -146,11 +146,23 @@ test('an instructor runs a cohort: invite, learner progress in the matrix, CSV a
   const cohortId = cohortUrl.split('/').pop()!
   const api = await page.request.get(`/api/grading/cohorts/${cohortId}/grades`, { headers: { authorization: `Bearer ${token}` } })
   expect(api.status()).toBe(200)
-  const grades = (await api.json()) as { learners: { email: string; items: Record<string, { score: number | null }> }[] }
+  const grades = (await api.json()) as { learners: { userId: string; email: string; items: Record<string, { score: number | null }> }[] }
   expect(grades.learners.map((l) => l.email)).toEqual([learner.email])
   expect(grades.learners[0]!.items[`quiz:${COURSE}/${QUIZ_MODULE}`]!.score).toBe(100)
   const bad = await page.request.get(`/api/grading/cohorts/${cohortId}/grades`, { headers: { authorization: 'Bearer hxa_wrong' } })
   expect(bad.status()).toBe(401)
+
+  // A pipeline records a final grade through the API; the gradebook and the audit log show it.
+  const learnerId = grades.learners[0]!.userId
+  const override = await page.request.post('/api/grading/overrides', {
+    headers: { authorization: `Bearer ${token}` },
+    data: { userId: learnerId, courseSlug: COURSE, itemKey: 'final', percent: 92, reason: 'Capstone reviewed' },
+  })
+  expect(override.status(), await override.text()).toBe(200)
+  await page.goto(`${cohortUrl}/gradebook`)
+  await expect(page.getByTestId('gradebook').getByRole('row').filter({ hasText: learner.name })).toContainText('92% hand-graded')
+  await page.goto('/instructor/audit')
+  await expect(page.getByTestId('audit-log').getByRole('row').filter({ hasText: 'grade.override' })).toContainText('Capstone reviewed')
 
   // An instructor of another cohort cannot see this one.
   for (const url of [cohortUrl, `${cohortUrl}/members`, `${cohortUrl}/gradebook`]) {
