@@ -54,6 +54,8 @@ export const webEnvSchema = z.object({
   RUNNER_PUBLIC_URL: runnerPublicUrl.default('ws://127.0.0.1:4100'),
   LABS_DIR: z.string().min(1).default('labs'),
   DATA_DIR: z.string().min(1).default('.data'),
+  /** Better Auth's sign-in/sign-up rate limits; `off` only for test runs that sign in many times. */
+  AUTH_RATE_LIMIT: z.enum(['on', 'off'], 'must be on or off').default('on'),
   /** Lesson recordings (docs/decisions/008); default `<DATA_DIR>/media`. */
   MEDIA_DIR: z.string().min(1).optional(),
 })

@@ -20,6 +20,8 @@ function createAuth() {
       maxPasswordLength: accountLimits.passwordMax,
       autoSignIn: true,
     },
+    // Production default limits (e.g. 3 sign-in attempts per 10 s per client); see README.
+    rateLimit: { enabled: config.AUTH_RATE_LIMIT === 'on' },
     session: {
       expiresIn: 60 * 60 * 24 * 14,
       updateAge: 60 * 60 * 24,
