@@ -43,6 +43,9 @@ if [ "${PGBOUNCER_CONFIG:-env}" = env ]; then
     echo "reserve_pool_timeout = $RESERVE_POOL_TIMEOUT"
     echo "max_db_connections = $MAX_DB_CONNECTIONS"
     echo "server_check_query = select 1"
+    # PgBouncer waits server_login_retry (default 15 s) after a failed server login; a database
+    # that is restored or restarted (the DR lab) should be picked up within seconds.
+    echo "server_login_retry = 3"
     echo "ignore_startup_parameters = extra_float_digits,options"
     echo "logfile ="
     echo "pidfile ="
