@@ -51,6 +51,12 @@ export default function LabEditor({ labSlug }: { labSlug: string }) {
   const [selected, setSelected] = useState<string>('')
   const [content, setContent] = useState<string>('')
   const [saved, setSaved] = useState<string>('')
+  /**
+   * The text the editor starts from, with a counter bumped on every load. The editor owns its
+   * text while the learner types (feeding React state back as `value` drops keystrokes when a
+   * render lags behind typing); a new load remounts it with the fresh text.
+   */
+  const [initial, setInitial] = useState<{ generation: number; text: string }>({ generation: 0, text: '' })
   const [status, setStatus] = useState<{ kind: 'info' | 'error'; text: string } | null>(null)
   const [saving, setSaving] = useState(false)
   /** The file whose content is in the editor; loading while it differs from `selected`. */
@@ -84,6 +90,7 @@ export default function LabEditor({ labSlug }: { labSlug: string }) {
         if (cancelled) return
         setContent(file.content)
         setSaved(file.content)
+        setInitial((previous) => ({ generation: previous.generation + 1, text: file.content }))
         setLoadedFor(selected)
         setStatus(null)
       })
@@ -161,8 +168,8 @@ export default function LabEditor({ labSlug }: { labSlug: string }) {
       </div>
       <div className={styles.editorBody} data-testid="lab-editor">
         <Editor
-          path={selected}
-          value={content}
+          key={`${selected}#${initial.generation}`}
+          defaultValue={initial.text}
           language={current?.language ?? 'plaintext'}
           theme={dark ? 'vs-dark' : 'vs'}
           onChange={(value) => setContent(value ?? '')}
