@@ -57,9 +57,15 @@ export interface ServiceStatus {
   exitCode?: number
 }
 
-export interface SandboxStatus extends SandboxSummary {
+/** What the sandbox registry knows; the HTTP route adds the terminal server's live figures. */
+export interface SandboxRuntimeStatus extends SandboxSummary {
   secondsLeft: number
   services: ServiceStatus[]
+}
+
+export interface SandboxStatus extends SandboxRuntimeStatus {
+  /** Read-only terminal sessions (instructors watching) open on this sandbox right now. */
+  viewers: number
 }
 
 export type CreateSandboxResponse =

@@ -15,6 +15,8 @@ export interface SandboxView {
   expiresAt: string
   extensionsLeft: number
   services: ServiceStatus[]
+  /** Instructors watching the learner's terminal read-only right now (the page says so). */
+  viewers: number
 }
 
 export interface LabState {
@@ -77,6 +79,7 @@ export async function getLabState(options: { user: { id: string }; labSlug: stri
       expiresAt: sandbox.expiresAt,
       extensionsLeft: sandbox.extensionsLeft,
       services: sandbox.services,
+      viewers: sandbox.viewers,
     },
     expired: false,
   }

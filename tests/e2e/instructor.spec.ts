@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Browser, Page } from '@playwright/test'
 import { parse } from 'yaml'
+import { ensureTestShellImage } from '../../lab-runner/test-fixtures/test-images'
 import { createTestAccount } from './support/accounts'
+import { e2e } from './support/e2e-env'
 import { expect, signIn, test } from './support/fixtures'
 
 interface QuizFile {
@@ -175,4 +178,63 @@ test('an instructor runs a cohort: invite, learner progress in the matrix, CSV a
 
   expect(learnerSide.problems, 'learner browser errors').toEqual([])
   expect(otherSide.problems, 'other instructor browser errors').toEqual([])
+})
+
+/** The e2e runner's REST API, with the token the launcher generated for this platform. */
+function runnerApi(method: string, url: string): Promise<Response> {
+  const token = readFileSync(path.join(e2e.dataDir, 'runner-token'), 'utf8').trim()
+  return fetch(`${e2e.runnerUrl}${url}`, { method, headers: { authorization: `Bearer ${token}` } })
+}
+async function sandboxIds(): Promise<string[]> {
+  const listed = (await (await runnerApi('GET', '/v1/sandboxes')).json()) as { sandboxes: Array<{ id: string }> }
+  return listed.sandboxes.map((s) => s.id)
+}
+
+test('an instructor watches a learner terminal read-only, and the learner is told', async ({ page, instructor, learner, browser }) => {
+  test.setTimeout(180_000)
+  ensureTestShellImage()
+  await signIn(page, instructor)
+  await expect(page).toHaveURL(/\/dashboard$/)
+  const cohortName = `Watched ${Date.now()}`
+  const { cohortUrl, link } = await createCohortWithInvite(page, cohortName)
+
+  const learnerSide = await pageFor(browser, learner)
+  const lp = learnerSide.page
+  await lp.goto(new URL(link).pathname)
+  await lp.getByRole('button', { name: `Join ${cohortName}` }).click()
+  await expect(lp).toHaveURL(/\/dashboard\?joined=/)
+
+  const before = await sandboxIds()
+  const created: string[] = []
+  try {
+    await lp.goto('/labs')
+    await lp.getByRole('link', { name: 'Sample lab' }).click()
+    await lp.getByRole('button', { name: 'Start lab' }).click()
+    await expect.poll(async () => (await sandboxIds()).filter((id) => !before.includes(id)).length).toBe(1)
+    created.push(...(await sandboxIds()).filter((id) => !before.includes(id)))
+    await expect(lp.getByText('workstation: Connected')).toBeVisible({ timeout: 60_000 })
+    await expect(lp.getByTestId('watch-notice')).toHaveCount(0)
+    await lp.getByTestId('terminal-workstation').locator('.xterm-helper-textarea').focus()
+    await lp.keyboard.type('echo "watched-$((6*7))"')
+    await lp.keyboard.press('Enter')
+
+    // The instructor opens the live labs list and watches: same screen, read-only.
+    await page.goto(`${cohortUrl}/live`)
+    await page.getByRole('link', { name: /^Watch .*terminal$/ }).click()
+    await expect(page).toHaveURL(/\/live\/[^/]+\/watch$/)
+    await expect(page.getByText('workstation: Connected')).toBeVisible({ timeout: 30_000 })
+    await expect(page.getByText('read-only', { exact: true })).toBeVisible()
+    const watched = page.getByTestId('terminal-workstation').locator('.xterm-rows')
+    await expect(watched).toContainText('watched-42')
+
+    // The learner's page (polling its state) says someone is watching…
+    await expect(lp.getByTestId('watch-notice')).toContainText('An instructor is watching your terminal', { timeout: 30_000 })
+    // …and stops saying so once the instructor leaves.
+    await page.goto(`${cohortUrl}/live`)
+    await expect(lp.getByTestId('watch-notice')).toHaveCount(0, { timeout: 30_000 })
+    expect(learnerSide.problems).toEqual([])
+  } finally {
+    for (const id of created) await runnerApi('DELETE', `/v1/sandboxes/${id}`)
+    await learnerSide.page.context().close()
+  }
 })

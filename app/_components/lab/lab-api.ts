@@ -12,8 +12,13 @@ export class LabApiError extends Error {
 }
 
 export async function labApi<T>(labSlug: string, path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+  return jsonApi<T>(`/api/labs/${encodeURIComponent(labSlug)}/${path}`, init)
+}
+
+/** A JSON call to one of the web app's route handlers; non-2xx answers throw `LabApiError`. */
+export async function jsonApi<T>(url: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
   const method = init.method ?? (init.body === undefined ? 'GET' : 'POST')
-  const res = await fetch(`/api/labs/${encodeURIComponent(labSlug)}/${path}`, {
+  const res = await fetch(url, {
     method,
     ...(method === 'GET' ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(init.body ?? {}) }),
     cache: 'no-store',

@@ -9,7 +9,7 @@ import { Terminal } from '@xterm/xterm'
 import '@xterm/xterm/css/xterm.css'
 import { useEffect, useRef, useState } from 'react'
 import { registerTerminalSink } from '@/app/_lib/terminal-bridge'
-import { labApi, LabApiError } from './lab-api'
+import { jsonApi, LabApiError } from './lab-api'
 import styles from './lab.module.css'
 
 type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'exited' | 'stopped'
@@ -32,9 +32,16 @@ export interface LabTerminalProps {
   host: string
   /** Visible tab: fit to the container and receive "Run in lab terminal" commands. */
   active: boolean
+  /**
+   * Route that answers POST `{ host }` with `{ url }` (a fresh ticket). Defaults to the
+   * learner's own `/api/labs/<slug>/terminal-ticket`; instructors watching pass theirs.
+   */
+  ticketUrl?: string
+  /** Watching only: keystrokes are not sent (the runner drops them anyway for 'ro' tickets). */
+  readOnly?: boolean
 }
 
-export default function LabTerminal({ labSlug, host, active }: LabTerminalProps) {
+export default function LabTerminal({ labSlug, host, active, ticketUrl, readOnly: watchOnly = false }: LabTerminalProps) {
   const containerRef = useRef<HTMLDivElement>(null)
   const api = useRef<{ fit: () => void; send: (text: string) => void; reconnect: () => void } | null>(null)
   const [state, setState] = useState<ConnectionState>('connecting')
@@ -45,7 +52,8 @@ export default function LabTerminal({ labSlug, host, active }: LabTerminalProps)
     const container = containerRef.current
     if (!container) return
     const term = new Terminal({
-      cursorBlink: true,
+      cursorBlink: !watchOnly,
+      disableStdin: watchOnly,
       fontFamily: getComputedStyle(document.documentElement).getPropertyValue('--mono') || 'monospace',
       fontSize: 14,
       scrollback: 5000,
@@ -89,7 +97,8 @@ export default function LabTerminal({ labSlug, host, active }: LabTerminalProps)
       exited = false
       let url: string
       try {
-        url = (await labApi<{ url: string }>(labSlug, 'terminal-ticket', { body: { host } })).url
+        const from = ticketUrl ?? `/api/labs/${encodeURIComponent(labSlug)}/terminal-ticket`
+        url = (await jsonApi<{ url: string }>(from, { body: { host } })).url
       } catch (error) {
         if (disposed) return
         // 409: the lab is not running any more (ended or expired) — the page says so.
@@ -182,14 +191,15 @@ export default function LabTerminal({ labSlug, host, active }: LabTerminalProps)
       term.dispose()
       api.current = null
     }
-  }, [labSlug, host])
+  }, [labSlug, host, ticketUrl, watchOnly])
 
   useEffect(() => {
     if (!active) return
     api.current?.fit()
+    if (watchOnly) return
     // Commands from the instructions go to the visible shell; a trailing Enter runs them.
     return registerTerminalSink((command) => api.current?.send(`${command.replace(/\n+$/, '').replace(/\n/g, '\r')}\r`))
-  }, [active])
+  }, [active, watchOnly])
 
   return (
     <div className={styles.terminalWrap}>

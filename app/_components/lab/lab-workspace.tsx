@@ -48,6 +48,7 @@ export interface LabStateView {
     expiresAt: string
     extensionsLeft: number
     services: ServiceStatus[]
+    viewers: number
   }
   expired: boolean
   steps: StepProgress[]
@@ -341,6 +342,12 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
           </div>
         ) : (
           <>
+            {sandbox.viewers > 0 && (
+              <p className={styles.watchNotice} role="status" data-testid="watch-notice">
+                <span aria-hidden="true">👁</span> An instructor is watching your terminal
+                {sandbox.viewers > 1 ? ` (${sandbox.viewers} viewers)` : ''}. They can see your screen but cannot type.
+              </p>
+            )}
             <div role="tablist" aria-label="Lab tools" className={styles.tabs}>
               {lab.shellHosts.map((host) => (
                 <button

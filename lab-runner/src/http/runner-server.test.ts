@@ -156,6 +156,18 @@ describe('runner REST API', () => {
     terminal.client.type('echo rest-$((40+2))\r')
     await terminal.client.waitForText('rest-42', 15_000)
     expect(live.runner.terminal.stats().active).toBe(1)
+    expect((await api('GET', `/v1/sandboxes/${id}`)).json).toMatchObject({ sandbox: { viewers: 0 } })
+
+    // An instructor watching read-only shows up as a viewer in the status, and goes away on close.
+    const watchTicket = await api('POST', `/v1/sandboxes/${id}/tickets`, { userId: 'rest-instructor', host: 'workstation', mode: 'ro' })
+    const watcher = await connectTerminal(live.base, { ticket: (watchTicket.json as { ticket: string }).ticket })
+    if (!watcher.ok) throw new Error(`watch terminal refused: ${watcher.status} ${watcher.body}`)
+    await watcher.client.waitForMessage('hello')
+    expect((await api('GET', `/v1/sandboxes/${id}`)).json).toMatchObject({ sandbox: { viewers: 1 } })
+    await watcher.client.close()
+    const viewersAfterClose = async () => ((await api('GET', `/v1/sandboxes/${id}`)).json as { sandbox: { viewers: number } }).sandbox.viewers
+    for (let i = 0; i < 50 && (await viewersAfterClose()) !== 0; i++) await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(await viewersAfterClose()).toBe(0)
     await terminal.client.close()
 
     // Faults: pause the database, see it in the status, bring it back.

@@ -40,7 +40,7 @@ export function createRunnerServer(options: RunnerServerOptions): RunnerServer {
   const metrics = createRunnerMetrics({ counts: () => registry.counts(), terminalSessions: () => terminal?.stats().active ?? 0 })
 
   const api = new Router()
-  addSandboxRoutes(api, registry)
+  addSandboxRoutes(api, registry, (id) => terminal?.viewers(id) ?? 0)
   addLabRoutes(api, { docker, registry, tickets: options.tickets, checkSeconds: metrics.checkSeconds })
 
   const open = new Router()

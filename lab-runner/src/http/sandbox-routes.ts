@@ -1,10 +1,13 @@
 // REST routes of the sandbox lifecycle (service token required; see runner-server.ts).
-import { createSandboxRequestSchema, listSandboxesQuerySchema, type CreateSandboxResponse } from '../../../contracts/runner-api.js'
+import { createSandboxRequestSchema, listSandboxesQuerySchema, type CreateSandboxResponse, type SandboxStatus } from '../../../contracts/runner-api.js'
 import type { ActionOutcome, SandboxRegistry } from '../sandboxes/sandbox-registry.js'
 import { HttpError, statusForCode } from './http-error.js'
 import type { Router } from './router.js'
 
-export function addSandboxRoutes(router: Router, registry: SandboxRegistry): void {
+/** Read-only terminal sessions open on a sandbox (the terminal server counts them). */
+export type ViewerCount = (sandboxId: string) => number
+
+export function addSandboxRoutes(router: Router, registry: SandboxRegistry, viewersOf: ViewerCount): void {
   router.add('POST', '/v1/sandboxes', async (ctx) => {
     const outcome = await registry.create(await ctx.body(createSandboxRequestSchema))
     if (outcome.status === 'error') throw new HttpError(statusForCode[outcome.code] ?? 500, outcome.code, outcome.message)
@@ -20,7 +23,8 @@ export function addSandboxRoutes(router: Router, registry: SandboxRegistry): voi
   router.add('GET', '/v1/sandboxes/:id', async (ctx) => {
     const status = await registry.status(ctx.params['id'] ?? '')
     if (!status) throw notFound(ctx.params['id'])
-    return { status: 200, body: { sandbox: status } }
+    const sandbox: SandboxStatus = { ...status, viewers: viewersOf(status.id) }
+    return { status: 200, body: { sandbox } }
   })
 
   router.add('POST', '/v1/sandboxes/:id/extend', async (ctx) => actionReply(await registry.extend(ctx.params['id'] ?? '')))

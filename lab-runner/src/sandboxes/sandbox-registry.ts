@@ -25,9 +25,9 @@ import { readFileSync } from 'node:fs'
 import { EXTENSION_KIND, LABEL } from './labels.js'
 import { decodeVariables, encodeVariables, generateVariables, newSeed, type SandboxVariables } from './sandbox-variables.js'
 import { CapacityQueue } from './capacity-queue.js'
-import type { SandboxState, SandboxStatus, SandboxSummary } from '../../../contracts/runner-api.js'
+import type { SandboxRuntimeStatus, SandboxState, SandboxStatus, SandboxSummary } from '../../../contracts/runner-api.js'
 
-export type { SandboxState, SandboxStatus, SandboxSummary }
+export type { SandboxRuntimeStatus, SandboxState, SandboxStatus, SandboxSummary }
 
 /** The contract TERMINAL's modules use (see the runner split). */
 export interface SandboxRef {
@@ -188,7 +188,7 @@ export class SandboxRegistry {
     return this.summary(record)
   }
 
-  async status(id: string): Promise<SandboxStatus | undefined> {
+  async status(id: string): Promise<SandboxRuntimeStatus | undefined> {
     const record = this.records.get(id)
     if (!record) return undefined
     const lab = this.lab(record.labSlug)

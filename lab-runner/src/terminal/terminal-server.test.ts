@@ -121,10 +121,12 @@ describe('terminal over WebSocket', () => {
     await first.close()
     const second = await open({ tab: 'restore' })
     await second.waitForText('marker-1234')
-    // The first socket's tmux client was detached, so only one client is attached.
-    await new Promise((resolve) => setTimeout(resolve, 300))
-    const clients = dockerExec(sandbox.hosts.workstation!.containerId, 'tmux list-clients -t restore', 'learner').trim().split('\n')
-    expect(clients).toHaveLength(1)
+    // The first socket's tmux client is detached (asynchronously, after its socket closed), so
+    // soon only one client is attached.
+    const attached = () =>
+      dockerExec(sandbox.hosts.workstation!.containerId, 'tmux list-clients -t restore', 'learner').trim().split('\n').length
+    await waitFor(() => attached() === 1, 'the first tmux client to be detached', 10_000)
+    expect(attached()).toBe(1)
   })
 
   it('refuses a reused ticket, and tickets for another sandbox or host, before upgrading', async () => {

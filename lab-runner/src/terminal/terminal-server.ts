@@ -50,6 +50,8 @@ export interface TerminalStats {
 
 export interface TerminalServer {
   stats(): TerminalStats
+  /** Read-only (watching) sessions open on one sandbox right now. */
+  viewers(sandboxId: string): number
   /** Closes every terminal socket (the tmux shells live on) and stops handling upgrades. */
   close(): Promise<void>
 }
@@ -156,6 +158,11 @@ export function attachTerminalServer(httpServer: HttpServer, deps: TerminalServe
 
   return {
     stats: () => ({ active: sessions.size, ...stats }),
+    viewers: (sandboxId) => {
+      let count = 0
+      for (const session of sessions) if (session.isViewerOf(sandboxId)) count++
+      return count
+    },
     async close() {
       clearInterval(heartbeat)
       httpServer.off('upgrade', onUpgrade)
@@ -219,6 +226,10 @@ class TerminalSession {
       this.sendError('exec-failed', `could not open a shell on "${this.grant.host}": ${message}`)
       void this.close(1011, 'exec failed')
     })
+  }
+
+  isViewerOf(sandboxId: string): boolean {
+    return this.grant.mode === 'ro' && this.grant.sandboxId === sandboxId
   }
 
   heartbeat(): void {

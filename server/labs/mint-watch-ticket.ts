@@ -1,0 +1,81 @@
+import 'server-only'
+// A single-use, read-only terminal ticket for an instructor watching a learner's running lab.
+// The runner counts the resulting read-only session, and the learner's lab page shows that
+// someone is watching; every ticket minted here is audited (who watched whom, which lab).
+import { recordAuditEvent } from '@/server/audit/record-audit-event'
+import { requireLearnerVisible } from '@/server/cohorts/cohort-access'
+import { db } from '@/server/db'
+import { AppError } from '@/server/errors'
+import type { CurrentUser } from '@/server/session/current-user'
+import { LIVE_STATUSES, requireLab, type LabSessionStatus } from './lab-session'
+import type { TerminalTicket } from './mint-terminal-ticket'
+import { runner, runnerPublicUrls } from './runner'
+import { runnerFailure } from './runner-failure'
+
+export interface WatchTarget {
+  sessionId: string
+  sandboxId: string
+  learnerId: string
+  learnerName: string
+  labSlug: string
+  labTitle: string
+  shellHosts: string[]
+  /** Cohorts the actor shares with the learner (empty for an admin outside them). */
+  cohortIds: string[]
+}
+
+/**
+ * The running lab session `actor` may watch: the actor must teach a cohort the learner is in
+ * (admins may watch anyone). Used by the watch page and by every ticket minted for it.
+ */
+export async function getWatchTarget(options: { actor: Pick<CurrentUser, 'id' | 'role'>; sessionId: string }): Promise<WatchTarget> {
+  const { actor, sessionId } = options
+  const session = await db().labSession.findUnique({
+    where: { id: sessionId },
+    select: { id: true, userId: true, labSlug: true, sandboxId: true, status: true, user: { select: { name: true } } },
+  })
+  if (!session) throw new AppError('not-found', 'There is no such lab session; it may have been removed.')
+  // Permission before anything else about the session is revealed.
+  const cohortIds = await requireLearnerVisible({ actor, learnerId: session.userId })
+  if (session.userId === actor.id) throw new AppError('invalid', 'This is your own lab; open it from the lab page instead.')
+  if (!LIVE_STATUSES.includes(session.status as LabSessionStatus) || session.sandboxId === null) {
+    throw new AppError('conflict', `${session.user.name}'s lab is not running any more.`)
+  }
+  const lab = await requireLab(session.labSlug)
+  return {
+    sessionId: session.id,
+    sandboxId: session.sandboxId,
+    learnerId: session.userId,
+    learnerName: session.user.name,
+    labSlug: session.labSlug,
+    labTitle: lab.title,
+    shellHosts: lab.shellHosts,
+    cohortIds,
+  }
+}
+
+export async function mintWatchTicket(options: {
+  actor: Pick<CurrentUser, 'id' | 'role'>
+  sessionId: string
+  /** Shell host to watch; defaults to the lab's first shell host. */
+  host?: string
+}): Promise<TerminalTicket> {
+  const { actor } = options
+  const target = await getWatchTarget(options)
+  const host = options.host ?? target.shellHosts[0]
+  if (host === undefined || !target.shellHosts.includes(host)) {
+    throw new AppError('forbidden', `"${host ?? ''}" has no terminal in this lab (shell hosts: ${target.shellHosts.join(', ')}).`)
+  }
+  // The ticket carries the watcher's id; mode 'ro' is fixed at mint time and cannot be upgraded.
+  const minted = await runner().mintTicket(target.sandboxId, { userId: actor.id, host, mode: 'ro' })
+  if (!minted.ok) throw await runnerFailure(minted, target.sessionId)
+  await recordAuditEvent({
+    actorId: actor.id,
+    action: 'sandbox.watch',
+    targetUserId: target.learnerId,
+    cohortId: target.cohortIds[0] ?? null,
+    details: { labSlug: target.labSlug, sessionId: target.sessionId, host },
+  })
+  const url = `${runnerPublicUrls().ws}/terminal?${new URLSearchParams({ ticket: minted.value.ticket }).toString()}`
+  return { url, host, mode: 'ro', expiresAt: minted.value.expiresAt }
+}
