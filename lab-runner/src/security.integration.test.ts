@@ -40,10 +40,18 @@ let workstationA = ''
 let workstationB = ''
 
 async function api(method: string, url: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await fetch(base + url, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
+  const send = () =>
+    fetch(base + url, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+  // `exec` below blocks this process (the runner under test runs in it) for up to 30 s; when the
+  // loop resumes, the client may reuse a keep-alive socket the server is closing at that moment.
+  // That reset is an artefact of the blocked loop, so one retry on a fresh socket is safe.
+  const res = await send().catch((error: unknown) => {
+    if ((error as { cause?: { code?: string } }).cause?.code === 'ECONNRESET') return send()
+    throw error
   })
   return { status: res.status, json: (await res.json()) as Record<string, unknown> }
 }
