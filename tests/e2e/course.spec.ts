@@ -2,6 +2,7 @@ import { expect, signIn, test } from './support/fixtures'
 
 test('a learner browses the course, completes a lesson and is offered to continue', async ({ page, learner }) => {
   await signIn(page, learner)
+  await expect(page).toHaveURL(/\/dashboard$/)
   await page.goto('/courses')
   await page.getByRole('link', { name: 'Production Operations' }).click()
   await expect(page.getByRole('heading', { level: 1, name: 'Production Operations' })).toBeVisible()

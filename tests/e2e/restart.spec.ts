@@ -16,12 +16,13 @@ function startPlatform(): ChildProcess {
     cwd: e2e.root,
     // Its own process group, so one signal kills launcher, web app and database together.
     detached: true,
-    stdio: 'ignore',
+    stdio: process.env.E2E_DEBUG ? 'inherit' : 'ignore',
     env: {
       ...process.env,
       DATA_DIR: '.data/e2e-restart',
       PORT: String(port),
       EMBEDDED_PG_PORT: String(e2e.pgPort + 1),
+      RUNNER_PORT: '4101',
       SEED_DEMO_ACCOUNTS: 'no',
       PUBLIC_URL: baseUrl,
     },
@@ -38,8 +39,20 @@ async function waitHealthy(): Promise<void> {
   throw new Error('platform did not become healthy')
 }
 
-function killHard(child: ChildProcess) {
-  process.kill(-child.pid!, 'SIGKILL')
+function groupAlive(child: ChildProcess): boolean {
+  try {
+    process.kill(-child.pid!, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** SIGKILL to launcher, web app, runner and database at once; resolves when all are gone. */
+async function killHard(child: ChildProcess) {
+  if (groupAlive(child)) process.kill(-child.pid!, 'SIGKILL')
+  // The database must be gone before a new one starts on the same folder and port.
+  await expect.poll(() => groupAlive(child), { timeout: 20_000 }).toBe(false)
 }
 
 test('accounts and sessions survive the app being killed and restarted', async ({ browser }) => {
@@ -58,7 +71,7 @@ test('accounts and sessions survive the app being killed and restarted', async (
     await page.getByRole('button', { name: 'Create account' }).click()
     await expect(page).toHaveURL(/\/dashboard$/)
 
-    killHard(platform)
+    await killHard(platform)
     await expect.poll(() => fetch(`${baseUrl}/api/health`).then(() => 'up', () => 'down')).toBe('down')
     platform = startPlatform()
     await waitHealthy()
@@ -77,6 +90,6 @@ test('accounts and sessions survive the app being killed and restarted', async (
     await context.close()
     await fresh.close()
   } finally {
-    killHard(platform)
+    await killHard(platform)
   }
 })
