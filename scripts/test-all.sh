@@ -6,6 +6,17 @@ cd "$(dirname "$0")/.."
 reports=.data/reports
 rm -rf "$reports" && mkdir -p "$reports"
 
+# Browser tests drive Debian's Chromium; install it on a fresh Debian/Ubuntu machine (as root).
+if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "==> Installing Chromium for the browser tests"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  else
+    echo "Browser tests need Chromium at ${CHROMIUM_PATH:-/usr/bin/chromium}: install it (apt-get install chromium) or set CHROMIUM_PATH." >&2
+    exit 1
+  fi
+fi
+
 echo "==> Typecheck" && npm run --silent typecheck
 echo "==> Lint" && npm run --silent lint
 echo "==> Lab definitions" && npm run --silent labs:validate
