@@ -83,9 +83,11 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
   const [checking, setChecking] = useState(false)
   const [result, setResult] = useState<CheckOutcome | null>(null)
   const [tab, setTab] = useState<string>(`shell:${lab.shellHosts[0] ?? ''}`)
-  const [now, setNow] = useState(() => Date.now())
-  const [busyAction, setBusyAction] = useState<string | null>(null)
+  // One clock reading for both, so the first render (server and hydration alike) shows the
+  // runner's secondsLeft exactly; two readings could straddle a millisecond and differ by one.
   const [fetchedAt, setFetchedAt] = useState(() => Date.now())
+  const [now, setNow] = useState(fetchedAt)
+  const [busyAction, setBusyAction] = useState<string | null>(null)
 
   const sandbox = state.sandbox
   const ready = sandbox?.state === 'ready'
@@ -190,7 +192,8 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
 
   const step = lab.steps.find((s) => s.id === currentStep) ?? lab.steps[0]
   const progress = state.steps.find((s) => s.id === step?.id)
-  const secondsLeft = sandbox ? Math.max(0, sandbox.secondsLeft - Math.floor((now - fetchedAt) / 1000)) : 0
+  const elapsedS = Math.max(0, Math.floor((now - fetchedAt) / 1000))
+  const secondsLeft = sandbox ? Math.max(0, sandbox.secondsLeft - elapsedS) : 0
   const servicesUp = sandbox?.services.filter(serviceOk).length ?? 0
 
   return (
