@@ -57,10 +57,23 @@ export interface ServiceStatus {
   exitCode?: number
 }
 
+/** Services start in dependency order; then the lab's setup hook (faults, seeded data) runs. */
+export type ProvisioningPhase = 'starting-services' | 'running-setup'
+
+/** `typicalS`: how long this lab has been taking to start on this runner. */
+export interface ProvisioningStatus {
+  phase: ProvisioningPhase
+  elapsedS: number
+  typicalS: number
+}
+
 /** What the sandbox registry knows; the HTTP route adds the terminal server's live figures. */
 export interface SandboxRuntimeStatus extends SandboxSummary {
   secondsLeft: number
+  /** Every service of the lab, also while provisioning ("missing" = not created yet). */
   services: ServiceStatus[]
+  /** Only while provisioning. */
+  provisioning?: ProvisioningStatus
 }
 
 export interface SandboxStatus extends SandboxRuntimeStatus {

@@ -1,7 +1,7 @@
 import 'server-only'
 // Everything the lab page shows about one learner and one lab: the sandbox (live status from
 // the runner), whether the last one expired, and step progress.
-import type { ServiceStatus } from '@/contracts/runner-api'
+import type { ProvisioningStatus, ServiceStatus } from '@/contracts/runner-api'
 import { db } from '@/server/db'
 import { findActiveSession, markSessionExpired, requireLab } from './lab-session'
 import { runner } from './runner'
@@ -15,6 +15,8 @@ export interface SandboxView {
   expiresAt: string
   extensionsLeft: number
   services: ServiceStatus[]
+  /** While provisioning: the phase, seconds so far and this lab's typical start time. */
+  provisioning: ProvisioningStatus | null
   /** Instructors watching the learner's terminal read-only right now (the page says so). */
   viewers: number
 }
@@ -79,6 +81,7 @@ export async function getLabState(options: { user: { id: string }; labSlug: stri
       expiresAt: sandbox.expiresAt,
       extensionsLeft: sandbox.extensionsLeft,
       services: sandbox.services,
+      provisioning: sandbox.provisioning ?? null,
       viewers: sandbox.viewers,
     },
     expired: false,

@@ -3,7 +3,10 @@
 // tabs on the right; a status bar with time left, Extend, Reset and End.
 import dynamic from 'next/dynamic'
 import { useCallback, useEffect, useState, type ReactNode } from 'react'
+import type { ProvisioningStatus, ServiceStatus } from '@/contracts/runner-api'
 import { labApi } from './lab-api'
+import { ProvisioningProgress } from './provisioning-progress'
+import { isServiceUp } from './service-progress'
 import styles from './lab.module.css'
 
 // Browser-only: xterm.js and Monaco touch `window` when loaded.
@@ -20,15 +23,6 @@ export interface WorkspaceLab {
   steps: Array<{ id: string; title: string; points: number; showTitle: boolean; instructions: ReactNode }>
 }
 
-interface ServiceStatus {
-  host: string
-  state: string
-  health: string
-  exitCode?: number
-}
-
-/** Running and not unhealthy, or a one-shot job that finished successfully. */
-const serviceOk = (s: ServiceStatus) => (s.state === 'running' && s.health !== 'unhealthy') || (s.state === 'exited' && s.exitCode === 0)
 
 interface StepProgress {
   id: string
@@ -48,6 +42,7 @@ export interface LabStateView {
     expiresAt: string
     extensionsLeft: number
     services: ServiceStatus[]
+    provisioning: ProvisioningStatus | null
     viewers: number
   }
   expired: boolean
@@ -194,7 +189,7 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
   const progress = state.steps.find((s) => s.id === step?.id)
   const elapsedS = Math.max(0, Math.floor((now - fetchedAt) / 1000))
   const secondsLeft = sandbox ? Math.max(0, sandbox.secondsLeft - elapsedS) : 0
-  const servicesUp = sandbox?.services.filter(serviceOk).length ?? 0
+  const servicesUp = sandbox?.services.filter(isServiceUp).length ?? 0
 
   return (
     <div className={styles.workspace}>
@@ -315,20 +310,7 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
                     {Math.max(1, Math.round(queue.estimatedWaitS / 60))} min). Keep this page open.
                   </p>
                 ) : provisioning ? (
-                  <div role="status" aria-live="polite">
-                    <p>Starting your private lab environment…</p>
-                    <ul className={styles.serviceList}>
-                      {lab.services.map((name) => {
-                        const s = sandbox?.services.find((x) => x.host === name)
-                        return (
-                          <li key={name}>
-                            <span className={styles.dot} data-up={s?.state === 'running' ? 'true' : 'false'} aria-hidden="true" /> {name}:{' '}
-                            {s ? s.state : 'starting…'}
-                          </li>
-                        )
-                      })}
-                    </ul>
-                  </div>
+                  <ProvisioningProgress services={lab.services} statuses={sandbox?.services ?? []} provisioning={sandbox?.provisioning ?? null} />
                 ) : (
                   <>
                     <p>

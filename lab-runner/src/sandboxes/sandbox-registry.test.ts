@@ -214,7 +214,26 @@ describe('SandboxRegistry on the real engine', () => {
     exec(workstation, 'echo changed > /data/seed.txt')
 
     expect((await registry.reset(first.id)).ok).toBe(true)
-    expect((await registry.whenSettled(first.id))?.state).toBe('ready')
+    // While it provisions, the learner sees each service come up (workstation waits for db).
+    const seen: Awaited<ReturnType<SandboxRegistry['status']>>[] = []
+    let settled = false
+    const done = registry.whenSettled(first.id).finally(() => (settled = true))
+    while (!settled) {
+      seen.push(await registry.status(first.id))
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    expect((await done)?.state).toBe('ready')
+    const during = seen.filter((s) => s?.state === 'provisioning')
+    expect(during.length).toBeGreaterThan(0)
+    expect(during.every((s) => s?.provisioning?.phase === 'starting-services' && s.provisioning.elapsedS >= 0)).toBe(true)
+    expect(during.every((s) => s?.services.map((x) => x.host).join() === 'db,seed,workstation')).toBe(true)
+    const dbUpWorkstationWaiting = during.some((s) => {
+      const db = s?.services.find((x) => x.host === 'db')
+      const ws = s?.services.find((x) => x.host === 'workstation')
+      return db?.state === 'running' && (ws?.state === 'created' || ws?.state === 'missing')
+    })
+    expect(dbUpWorkstationWaiting).toBe(true)
+    expect((await registry.status(first.id))?.provisioning).toBeUndefined()
     const after = registry.getSandbox(first.id)
     const fresh = after?.hosts['workstation']?.containerId ?? ''
     expect(fresh).not.toBe(workstation)

@@ -25,7 +25,7 @@ import { readFileSync } from 'node:fs'
 import { EXTENSION_KIND, LABEL } from './labels.js'
 import { decodeVariables, encodeVariables, generateVariables, newSeed, type SandboxVariables } from './sandbox-variables.js'
 import { CapacityQueue } from './capacity-queue.js'
-import type { SandboxRuntimeStatus, SandboxState, SandboxStatus, SandboxSummary } from '../../../contracts/runner-api.js'
+import type { ProvisioningPhase, SandboxRuntimeStatus, SandboxState, SandboxStatus, SandboxSummary } from '../../../contracts/runner-api.js'
 
 export type { SandboxRuntimeStatus, SandboxState, SandboxStatus, SandboxSummary }
 
@@ -88,6 +88,8 @@ interface SandboxRecord {
   variables: SandboxVariables
   hosts: Record<string, HostAddress>
   error?: string
+  /** While provisioning: what it is doing and since when (the learner sees it). */
+  provisioning?: { phase: ProvisioningPhase; startedAt: number }
   /** Settles when the current provisioning (create or reset) finishes. */
   settled: Promise<void>
 }
@@ -101,6 +103,8 @@ export class SandboxRegistry {
   private reaper: NodeJS.Timeout | undefined
   /** Moving average of provisioning time, for queue estimates. */
   private provisionAverageS = 10
+  /** The same per lab (a full HA stack takes longer than a small lab), for the learner's estimate. */
+  private readonly labProvisionAverageS = new Map<string, number>()
   private readonly now: () => number
 
   constructor(private readonly options: SandboxRegistryOptions) {
@@ -192,9 +196,24 @@ export class SandboxRegistry {
     const record = this.records.get(id)
     if (!record) return undefined
     const lab = this.lab(record.labSlug)
+    // While provisioning too: the learner watches the services come up one by one.
     const services =
-      record.state === 'ready' && lab ? await sandboxServiceStatus(this.options.docker, id, lab.services).catch(() => []) : []
-    return { ...this.summary(record), secondsLeft: Math.max(0, Math.round((this.effectiveExpiry(record) - this.now()) / 1000)), services }
+      record.state !== 'failed' && lab ? await sandboxServiceStatus(this.options.docker, id, lab.services).catch(() => []) : []
+    const provisioning = record.state === 'provisioning' && record.provisioning
+    return {
+      ...this.summary(record),
+      secondsLeft: Math.max(0, Math.round((this.effectiveExpiry(record) - this.now()) / 1000)),
+      services,
+      ...(provisioning
+        ? {
+            provisioning: {
+              phase: provisioning.phase,
+              elapsedS: Math.max(0, Math.round((this.now() - provisioning.startedAt) / 1000)),
+              typicalS: Math.round(this.labProvisionAverageS.get(record.labSlug) ?? this.provisionAverageS),
+            },
+          }
+        : {}),
+    }
   }
 
   list(userId?: string): SandboxSummary[] {
@@ -315,6 +334,7 @@ export class SandboxRegistry {
     const { docker } = this.options
     const started = this.now()
     const log = { sandboxId: record.id, labSlug: record.labSlug }
+    record.provisioning = { phase: 'starting-services', startedAt: started }
     try {
       const topology = parseTopologyFile(lab.topologyFile, { bindRoot: this.options.labsDir, variables: record.variables })
       if (!topology.ok) throw new ProvisionError(`topology is invalid: ${topology.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`)
@@ -337,16 +357,21 @@ export class SandboxRegistry {
         deadline: started + (this.options.provisionTimeoutMs ?? 180_000),
       })
       if (lab.definition.hooks.setup && this.options.runHook) {
+        record.provisioning = { phase: 'running-setup', startedAt: started }
         const setup = await this.options.runHook({ sandbox: toRef(record), lab, hook: 'setup' })
         if (!setup.ok) throw new ProvisionError(`setup hook failed: ${setup.message}`)
       }
       record.state = 'ready'
+      record.provisioning = undefined
       const seconds = (this.now() - started) / 1000
       this.provisionAverageS = this.provisionAverageS * 0.7 + seconds * 0.3
+      const labAverage = this.labProvisionAverageS.get(record.labSlug)
+      this.labProvisionAverageS.set(record.labSlug, labAverage === undefined ? seconds : labAverage * 0.7 + seconds * 0.3)
       this.options.onProvisioned?.(seconds)
       this.options.log.info('sandbox ready', { ...log, seconds })
     } catch (error) {
       record.state = 'failed'
+      record.provisioning = undefined
       record.error = error instanceof ProvisionError ? error.message : `engine error: ${engineMessage(error)}`
       this.options.log.error('sandbox provisioning failed', { ...log, error: record.error })
       // Keep the record (so status shows why) but free the engine resources and the slot.
