@@ -57,8 +57,11 @@ export interface ServiceStatus {
   exitCode?: number
 }
 
-/** Services start in dependency order; then the lab's setup hook (faults, seeded data) runs. */
-export type ProvisioningPhase = 'starting-services' | 'running-setup'
+/**
+ * A sandbox may first wait for one of the runner's provisioning slots (other sandboxes are
+ * starting); then its services start in dependency order; then the lab's setup hook runs.
+ */
+export type ProvisioningPhase = 'waiting-for-slot' | 'starting-services' | 'running-setup'
 
 /** `typicalS`: how long this lab has been taking to start on this runner. */
 export interface ProvisioningStatus {

@@ -8,15 +8,16 @@ describe('loadConfig', () => {
     const result = loadConfig({ RUNNER_SERVICE_TOKEN: token })
     expect(result).toMatchObject({
       ok: true,
-      config: { port: 4100, host: '127.0.0.1', maxSandboxes: 10, publicOrigins: [], dockerSocket: '/var/run/docker.sock', instance: 'default' },
+      config: { port: 4100, host: '127.0.0.1', maxSandboxes: 10, maxStarting: 2, publicOrigins: [], dockerSocket: '/var/run/docker.sock', instance: 'default' },
     })
   })
 
   it('lists every bad variable, and never echoes the token', () => {
-    const result = loadConfig({ RUNNER_SERVICE_TOKEN: 'short-secret', RUNNER_PORT: 'eighty', RUNNER_MAX_SANDBOXES: '0' })
+    const result = loadConfig({ RUNNER_SERVICE_TOKEN: 'short-secret', RUNNER_PORT: 'eighty', RUNNER_MAX_SANDBOXES: '0', RUNNER_MAX_STARTING: '1.5' })
     expect(result.ok).toBe(false)
     const problems = result.ok ? [] : result.problems
-    expect(problems).toHaveLength(3)
+    expect(problems).toHaveLength(4)
+    expect(problems.join('\n')).toMatch(/RUNNER_MAX_STARTING: /)
     expect(problems.join('\n')).toMatch(/RUNNER_SERVICE_TOKEN: must be at least 32 characters/)
     expect(problems.join('\n')).not.toContain('short-secret')
     expect(loadConfig({})).toMatchObject({ ok: false, problems: [expect.stringMatching(/^RUNNER_SERVICE_TOKEN: is required/)] })

@@ -18,6 +18,8 @@ const envSchema = z.object({
   /** Origins allowed to open terminal WebSockets (the web app's public URL). */
   RUNNER_PUBLIC_ORIGINS: commaList,
   RUNNER_MAX_SANDBOXES: z.coerce.number().int().positive().default(10),
+  /** Sandboxes starting at the same time; the rest wait their turn (starting is CPU-bound). */
+  RUNNER_MAX_STARTING: z.coerce.number().int().positive().default(2),
   /** Distinguishes runners (or test runs) sharing one Docker engine. */
   RUNNER_INSTANCE: z.string().regex(/^[a-zA-Z0-9_.-]+$/).default('default'),
   DOCKER_SOCKET: z.string().min(1).default('/var/run/docker.sock'),
@@ -30,6 +32,7 @@ export interface RunnerConfig {
   serviceToken: string
   publicOrigins: string[]
   maxSandboxes: number
+  maxStarting: number
   instance: string
   dockerSocket: string
   labsDir: string
@@ -51,6 +54,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       serviceToken: e.RUNNER_SERVICE_TOKEN,
       publicOrigins: e.RUNNER_PUBLIC_ORIGINS,
       maxSandboxes: e.RUNNER_MAX_SANDBOXES,
+      maxStarting: e.RUNNER_MAX_STARTING,
       instance: e.RUNNER_INSTANCE,
       dockerSocket: e.DOCKER_SOCKET,
       labsDir: path.resolve(e.LABS_DIR),

@@ -34,6 +34,7 @@ async function main(): Promise<void> {
     catalog,
     labsDir: config.labsDir,
     maxSandboxes: config.maxSandboxes,
+    maxConcurrentProvisioning: config.maxStarting,
     instance: config.instance,
     log,
     runHook: createHookRunner(docker, (id) => registry.scriptEnv(id)),

@@ -13,6 +13,7 @@ const LABEL: Record<ServiceProgress, string> = {
 }
 
 const PHASE: Record<ProvisioningPhase, string> = {
+  'waiting-for-slot': 'Other labs are starting right now; yours starts as soon as one is up',
   'starting-services': 'Starting the services in dependency order',
   'running-setup': 'All services are up; preparing your lab scenario',
 }

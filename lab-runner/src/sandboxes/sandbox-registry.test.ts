@@ -19,12 +19,13 @@ let clockOffsetMs = 0
 const now = () => Date.now() + clockOffsetMs
 const provisionSeconds: number[] = []
 
-function newRegistry(maxSandboxes: number): SandboxRegistry {
+function newRegistry(maxSandboxes: number, maxConcurrentProvisioning?: number): SandboxRegistry {
   return new SandboxRegistry({
     docker,
     catalog: loadLabs(labsDir),
     labsDir,
     maxSandboxes,
+    maxConcurrentProvisioning,
     instance,
     extraLabels: { 'academy.test': '1' },
     reapIntervalMs: 3_600_000,
@@ -196,6 +197,23 @@ describe('SandboxRegistry on the real engine', () => {
     await small.whenSettled(last?.id ?? '')
     await small.delete(last?.id ?? '')
     expect(small.counts()).toEqual({ active: 0, queued: 0 })
+  }, 60_000)
+
+  it('starts at most the configured number of sandboxes at once; the others wait for a slot and say so', async () => {
+    const narrow = newRegistry(3, 1)
+    const outcomes = await Promise.all([narrow.create({ userId: 'user-f', labSlug: 'sample' }), narrow.create({ userId: 'user-g', labSlug: 'sample' })])
+    const ids = outcomes.map((o) => (o.status === 'provisioning' ? o.sandbox.id : ''))
+    expect(ids.every((id) => id !== '')).toBe(true)
+    const phases = await Promise.all(ids.map(async (id) => (await narrow.status(id))?.provisioning?.phase))
+    expect(phases.filter((p) => p === 'waiting-for-slot')).toHaveLength(1)
+    const waiting = ids[phases.indexOf('waiting-for-slot')] ?? ''
+    const startingFirst = ids[1 - phases.indexOf('waiting-for-slot')] ?? ''
+    // Nothing of the waiting sandbox exists on the engine yet.
+    expect((await narrow.status(waiting))?.services.every((s) => s.state === 'missing')).toBe(true)
+    expect((await narrow.whenSettled(startingFirst))?.state).toBe('ready')
+    expect((await narrow.whenSettled(waiting))?.state).toBe('ready')
+    for (const id of ids) await narrow.delete(id)
+    expect(narrow.counts()).toEqual({ active: 0, queued: 0 })
   }, 60_000)
 
   it('extends up to the lab limit', async () => {

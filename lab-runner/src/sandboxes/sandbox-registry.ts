@@ -25,6 +25,7 @@ import { readFileSync } from 'node:fs'
 import { EXTENSION_KIND, LABEL } from './labels.js'
 import { decodeVariables, encodeVariables, generateVariables, newSeed, type SandboxVariables } from './sandbox-variables.js'
 import { CapacityQueue } from './capacity-queue.js'
+import { ProvisioningSlots } from './provisioning-slots.js'
 import type { ProvisioningPhase, SandboxRuntimeStatus, SandboxState, SandboxStatus, SandboxSummary } from '../../../contracts/runner-api.js'
 
 export type { SandboxRuntimeStatus, SandboxState, SandboxStatus, SandboxSummary }
@@ -62,6 +63,8 @@ export interface SandboxRegistryOptions {
   catalog: LabCatalog
   labsDir: string
   maxSandboxes: number
+  /** Sandboxes that may provision (create or reset) at the same time; default 2. */
+  maxConcurrentProvisioning?: number
   /** Name of this runner; only resources labelled with it are adopted or reaped. */
   instance: string
   /** Added to every resource (tests add `academy.test=1`). */
@@ -105,11 +108,13 @@ export class SandboxRegistry {
   private provisionAverageS = 10
   /** The same per lab (a full HA stack takes longer than a small lab), for the learner's estimate. */
   private readonly labProvisionAverageS = new Map<string, number>()
+  private readonly provisioningSlots: ProvisioningSlots
   private readonly now: () => number
 
   constructor(private readonly options: SandboxRegistryOptions) {
     this.now = options.now ?? Date.now
     this.queue = new CapacityQueue({ staleMs: options.queueStaleMs ?? 120_000, now: this.now })
+    this.provisioningSlots = new ProvisioningSlots(options.maxConcurrentProvisioning ?? 2)
   }
 
   // ---- contract for TERMINAL ----------------------------------------------------------
@@ -332,8 +337,11 @@ export class SandboxRegistry {
 
   private async runProvisioning(record: SandboxRecord, lab: LoadedLab, options: { networkExists: boolean }): Promise<void> {
     const { docker } = this.options
-    const started = this.now()
     const log = { sandboxId: record.id, labSlug: record.labSlug }
+    record.provisioning = { phase: 'waiting-for-slot', startedAt: this.now() }
+    const release = await this.provisioningSlots.acquire()
+    // The deadline and the timing start once this sandbox really starts.
+    const started = this.now()
     record.provisioning = { phase: 'starting-services', startedAt: started }
     try {
       const topology = parseTopologyFile(lab.topologyFile, { bindRoot: this.options.labsDir, variables: record.variables })
@@ -380,6 +388,8 @@ export class SandboxRegistry {
       )
       record.hosts = {}
       this.pumpQueue()
+    } finally {
+      release()
     }
   }
 
