@@ -8,7 +8,7 @@ import { createInvite } from '@/server/cohorts/manage-invites'
 import { db } from '@/server/db'
 import { readLabCatalog } from '@/server/grading/lab-catalog'
 import type { CurrentUser, Role } from '@/server/session/current-user'
-import { mintWatchTicket } from './mint-watch-ticket'
+import { auditWatch, mintWatchTicket } from './mint-watch-ticket'
 
 async function newUser(role: Role = 'learner', name = 'Learner'): Promise<CurrentUser> {
   const id = randomUUID()
@@ -49,5 +49,23 @@ describe('mintWatchTicket', () => {
     await expect(mintWatchTicket({ actor: teacher, sessionId: running.id, host: 'no-such-host' })).rejects.toMatchObject({ code: 'forbidden' })
     // Nothing was minted, so nothing was logged.
     expect(await db().auditEvent.count({ where: { targetUserId: ada.id, action: 'sandbox.watch' } })).toBe(0)
+  })
+
+  it('records one audit event per viewing, not one per reconnect', async () => {
+    const teacher = await newUser('instructor')
+    const ada = await newUser('learner', 'Ada')
+    const target = { learnerId: ada.id, cohortIds: [], labSlug: 'ha-setup', sessionId: randomUUID() }
+    const count = () => db().auditEvent.count({ where: { actorId: teacher.id, targetUserId: ada.id, action: 'sandbox.watch' } })
+    const createdAt = new Date()
+    await auditWatch({ actorId: teacher.id, target, host: 'workstation', now: createdAt })
+    await auditWatch({ actorId: teacher.id, target, host: 'workstation', now: createdAt })
+    expect(await count()).toBe(1)
+    // Another host, or another session, is another viewing.
+    await auditWatch({ actorId: teacher.id, target, host: 'lb', now: createdAt })
+    await auditWatch({ actorId: teacher.id, target: { ...target, sessionId: randomUUID() }, host: 'workstation', now: createdAt })
+    expect(await count()).toBe(3)
+    // Eleven minutes later the same watch is recorded again.
+    await auditWatch({ actorId: teacher.id, target, host: 'workstation', now: new Date(createdAt.getTime() + 11 * 60_000) })
+    expect(await count()).toBe(4)
   })
 })

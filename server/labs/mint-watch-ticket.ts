@@ -1,7 +1,7 @@
 import 'server-only'
 // A single-use, read-only terminal ticket for an instructor watching a learner's running lab.
 // The runner counts the resulting read-only session, and the learner's lab page shows that
-// someone is watching; every ticket minted here is audited (who watched whom, which lab).
+// someone is watching; watching is audited (who watched whom, which lab and host).
 import { recordAuditEvent } from '@/server/audit/record-audit-event'
 import { requireLearnerVisible } from '@/server/cohorts/cohort-access'
 import { db } from '@/server/db'
@@ -69,13 +69,37 @@ export async function mintWatchTicket(options: {
   // The ticket carries the watcher's id; mode 'ro' is fixed at mint time and cannot be upgraded.
   const minted = await runner().mintTicket(target.sandboxId, { userId: actor.id, host, mode: 'ro' })
   if (!minted.ok) throw await runnerFailure(minted, target.sessionId)
+  await auditWatch({ actorId: actor.id, target, host })
+  const url = `${runnerPublicUrls().ws}/terminal?${new URLSearchParams({ ticket: minted.value.ticket }).toString()}`
+  return { url, host, mode: 'ro', expiresAt: minted.value.expiresAt }
+}
+
+/** A watch page reconnecting mints a ticket each time; one audit event per viewing is enough. */
+const WATCH_AUDIT_WINDOW_MS = 10 * 60_000
+
+/**
+ * Records that `actorId` watched `host` of a lab session, unless the same watch was recorded
+ * in the last ten minutes (reconnects and host switches back and forth are one viewing).
+ */
+export async function auditWatch(options: { actorId: string; target: Pick<WatchTarget, 'learnerId' | 'cohortIds' | 'labSlug' | 'sessionId'>; host: string; now?: Date }): Promise<void> {
+  const { actorId, target, host } = options
+  const now = options.now ?? new Date()
+  const recent = await db().auditEvent.findFirst({
+    where: {
+      actorId,
+      action: 'sandbox.watch',
+      targetUserId: target.learnerId,
+      createdAt: { gte: new Date(now.getTime() - WATCH_AUDIT_WINDOW_MS) },
+      AND: [{ details: { path: ['sessionId'], equals: target.sessionId } }, { details: { path: ['host'], equals: host } }],
+    },
+    select: { id: true },
+  })
+  if (recent) return
   await recordAuditEvent({
-    actorId: actor.id,
+    actorId,
     action: 'sandbox.watch',
     targetUserId: target.learnerId,
     cohortId: target.cohortIds[0] ?? null,
     details: { labSlug: target.labSlug, sessionId: target.sessionId, host },
   })
-  const url = `${runnerPublicUrls().ws}/terminal?${new URLSearchParams({ ticket: minted.value.ticket }).toString()}`
-  return { url, host, mode: 'ro', expiresAt: minted.value.expiresAt }
 }
