@@ -55,6 +55,17 @@ export const labStepSchema = z.strictObject({
   points: z.number().int().nonnegative(),
 })
 
+/**
+ * The lab's in-app dashboard: a learner-edited file of PromQL panels (see
+ * lab-runner/src/dashboard/) run against one Prometheus of the sandbox.
+ */
+export const labDashboardSchema = z.strictObject({
+  /** The panels file; must be one of the lab's `editableFiles`, so the learner can write it. */
+  file: z.strictObject({ host: serviceName, path: absoluteContainerPath }),
+  /** The only place the panels' queries are sent. */
+  prometheus: z.strictObject({ host: serviceName, port: z.number().int().min(1).max(65535) }),
+})
+
 export const labDefinitionSchema = z
   .strictObject({
     slug,
@@ -80,6 +91,7 @@ export const labDefinitionSchema = z
     /** When true, each sandbox gets its own seed so data (and answers) differ per learner. */
     variantSeed: z.boolean().default(false),
     hooks: z.strictObject({ setup: scriptRef.optional(), cleanup: scriptRef.optional() }).default({}),
+    dashboard: labDashboardSchema.optional(),
     steps: z.array(labStepSchema).min(1),
   })
   .superRefine((lab, ctx) => {
@@ -90,11 +102,26 @@ export const labDefinitionSchema = z
       }
       seen.add(step.id)
     })
+    const dashboardFile = lab.dashboard?.file
+    if (dashboardFile && !lab.editableFiles.some((rule) => coversFile(rule, dashboardFile))) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dashboard', 'file'],
+        message: `${dashboardFile.host}:${dashboardFile.path} is not one of the lab's editableFiles; list it there so the learner can write the panels in the Editor`,
+      })
+    }
   })
+
+/** Same rule as the editor's allow-list: an exact path, or a directory entry ending in "/". */
+function coversFile(rule: { host: string; path: string }, file: { host: string; path: string }): boolean {
+  if (rule.host !== file.host) return false
+  return rule.path.endsWith('/') ? file.path.startsWith(rule.path) && file.path.length > rule.path.length : rule.path === file.path
+}
 
 export type LabDefinition = z.infer<typeof labDefinitionSchema>
 export type LabStep = z.infer<typeof labStepSchema>
 export type LabLimits = z.infer<typeof labLimitsSchema>
+export type LabDashboard = z.infer<typeof labDashboardSchema>
 
 /** Formats a zod issue path the way lab authors read it: `steps[2].check.script`. */
 export function formatIssuePath(path: ReadonlyArray<PropertyKey>): string {

@@ -37,6 +37,12 @@ describe('lab monitoring-stack', () => {
     await expectFail('alert-rules', /no alerting rules/)
     await expectFail('alert-routing', /no Alertmanager/)
     await expectFail('dashboard', /no panels/)
+    // The in-app dashboard says the same about the starter file, and where to write the panels.
+    expect(await lab.dashboard()).toEqual({
+      status: 'file-problem',
+      file: { host: 'workstation', path: '/home/learner/dashboards/helixagent.yaml' },
+      message: expect.stringMatching(/no panels yet.*save the file/),
+    })
   }, 120_000)
 
   it('scrape: the instances without the exporters are not enough', async () => {
@@ -78,6 +84,22 @@ for i in $(seq 1 60); do curl -s http://alertmanager:9093/api/v2/alerts | grep -
     await expectPass('alert-routing')
   }, 180_000)
 
+  it('dashboard: the in-app dashboard reports a query Prometheus rejects on that panel only', async () => {
+    const written = await asLearner(`cat > /home/learner/dashboards/helixagent.yaml <<'Y'
+panels:
+  - title: Broken
+    query: sum(rate(helixagent_requests_total[5m])
+  - title: Up
+    query: up
+Y`)
+    expect(written.exitCode, written.output).toBe(0)
+    const result = await lab.dashboard()
+    if (result.status !== 'ok') throw new Error(`dashboard: ${JSON.stringify(result)}`)
+    expect(result.panels.map((p) => p.status)).toEqual(['error', 'ok'])
+    expect(result.panels[0]?.message).toMatch(/^Prometheus rejects the query: .*parse error/)
+    expect(result.panels[1]?.series.length).toBeGreaterThanOrEqual(4)
+  }, 60_000)
+
   it('dashboard: the error rate as a ratio and an unsplit request rate do not pass', async () => {
     const partial = await asLearner(`cat > /home/learner/dashboards/helixagent.yaml <<'Y'
 panels:
@@ -92,6 +114,31 @@ Y`)
     await expectFail('dashboard', /request rate by endpoint[\s\S]*error rate as a percentage[\s\S]*as a ratio/)
     await solve('dashboard')
     await expectPass('dashboard')
+
+    // The in-app dashboard draws the solved panels from the sandbox's Prometheus.
+    const result = await lab.dashboard(900)
+    if (result.status !== 'ok') throw new Error(`dashboard: ${JSON.stringify(result)}`)
+    expect(result.range.end - result.range.start).toBe(900)
+    const [byEndpoint, providers, errorRate] = result.panels
+    expect(result.panels.map((p) => [p.title, p.status, p.message])).toEqual([
+      ['Request rate by endpoint', 'ok', undefined],
+      ['Provider scores', 'ok', undefined],
+      ['Error rate (%)', 'ok', undefined],
+    ])
+    const values = (p: typeof byEndpoint) => (p?.series ?? []).flatMap((s) => s.points.map(([, v]) => v)).filter((v) => v !== null)
+    for (const panel of result.panels) {
+      for (const series of panel.series) expect(series.points.length).toBeLessThanOrEqual(120)
+    }
+    expect(byEndpoint?.series.length).toBeGreaterThanOrEqual(2)
+    for (const series of byEndpoint?.series ?? []) expect(Object.keys(series.labels)).toEqual(['endpoint'])
+    expect(values(byEndpoint).some((v) => v > 0)).toBe(true)
+    expect(providers?.series.length).toBeGreaterThanOrEqual(5)
+    for (const series of providers?.series ?? []) expect(series.labels.provider).toBeTruthy()
+    expect(values(providers).every((v) => v >= 0 && v <= 10)).toBe(true)
+    expect(errorRate?.series).toHaveLength(1)
+    expect(errorRate?.series[0]?.labels).toEqual({})
+    expect(values(errorRate).length).toBeGreaterThan(0)
+    expect(values(errorRate).every((v) => v >= 0 && v <= 100)).toBe(true)
   }, 120_000)
 
   it('passes every check once all solves have run', async () => {

@@ -21,6 +21,8 @@ import {
   type FaultResult,
   type FaultTarget,
 } from '../../lab-runner/src/faults/service-faults.js'
+import type { DashboardResult } from '../../contracts/dashboard.js'
+import { runDashboard } from '../../lab-runner/src/dashboard/run-dashboard.js'
 import { formatLabError, loadLabs, type LoadedLab } from '../../lab-runner/src/labs/load-labs.js'
 import { createHookRunner } from '../../lab-runner/src/sandboxes/lab-hooks.js'
 import { LABEL } from '../../lab-runner/src/sandboxes/labels.js'
@@ -77,6 +79,8 @@ export interface LabSandbox {
   exec(host: string, command: string, options?: { timeoutS?: number; user?: string }): Promise<ExecResult>
   /** A service fault (stop, kill, pause, unpause, restart, isolate, restore), as the runner's fault route does it. */
   fault(action: FaultAction, host: string): Promise<FaultResult>
+  /** The lab's in-app dashboard as the runner's dashboard route builds it (throws when the lab has none). */
+  dashboard(rangeS?: number): Promise<DashboardResult>
   /** Every check/solve run so far, for the test's report. */
   timings: StepTiming[]
   /** Removes the sandbox and everything labelled with this harness's runner instance. Safe to call twice. */
@@ -207,6 +211,11 @@ export async function provisionLab(labSlug: string, options: ProvisionOptions = 
         const result = await faultActions[action]({ docker, sandbox: ref(), host })
         if (result.status === 'done' && result.changed) await reg.refreshHosts(id)
         return result
+      },
+      dashboard: (rangeS = 900) => {
+        const { dashboard, editableFiles } = lab.definition
+        if (!dashboard) throw new Error(`lab "${labSlug}" has no dashboard section`)
+        return runDashboard({ docker, sandbox: ref(), dashboard, editableFiles, rangeS })
       },
       timings,
       teardown,

@@ -21,6 +21,8 @@ export interface LabInfo {
   shellHosts: string[]
   editableFiles: Array<{ host: string; path: string; language: string }>
   serviceTabs: Array<{ label: string; host: string; port: number; path: string }>
+  /** The in-app dashboard (a panels file run against the sandbox's Prometheus), if the lab has one. */
+  dashboard: { file: { host: string; path: string }; prometheus: { host: string; port: number } } | null
   limits: {
     timeLimitMinutes: number
     idleTimeoutMinutes: number
@@ -87,6 +89,7 @@ function loadLab(dir: string): Loaded {
       shellHosts: d.shellHosts,
       editableFiles: d.editableFiles,
       serviceTabs: d.serviceTabs,
+      dashboard: d.dashboard ?? null,
       limits: d.limits,
       steps: d.steps.map((s) => ({
         id: s.id,

@@ -2,6 +2,7 @@ import 'server-only'
 // Typed calls to the lab-runner's REST API (contracts/runner-api.ts). The service token stays
 // on the server. Expected failures (engine down, sandbox gone, queue, refusals) come back as
 // `{ ok: false, code, message }` results, never as exceptions.
+import type { DashboardResult } from '@/contracts/dashboard'
 import type {
   CreateSandboxResponse,
   RunnerErrorBody,
@@ -55,6 +56,8 @@ export interface RunnerClientOptions {
 const DEFAULT_TIMEOUT_MS = 15_000
 /** Checks run with their own hard timeout (max 600 s) inside the runner; wait a little longer. */
 const CHECK_TIMEOUT_MS = 620_000
+/** A dashboard runs up to 12 queries of at most 5 s each, 4 at a time, after reading its file. */
+const DASHBOARD_TIMEOUT_MS = 30_000
 
 export type RunnerClient = ReturnType<typeof createRunnerClient>
 
@@ -156,6 +159,8 @@ export function createRunnerClient(options: RunnerClientOptions) {
         ),
         (v) => v.result,
       ),
+    getDashboard: (id: string, rangeS: number) =>
+      call<DashboardResult>('GET', `${sandbox(id)}/dashboard?${new URLSearchParams({ range: String(rangeS) }).toString()}`, undefined, DASHBOARD_TIMEOUT_MS),
     health: async (): Promise<RunnerResult<{ engine: string }>> => {
       try {
         const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(3_000), cache: 'no-store' })

@@ -12,6 +12,7 @@ import styles from './lab.module.css'
 // Browser-only: xterm.js and Monaco touch `window` when loaded.
 const LabTerminal = dynamic(() => import('./lab-terminal'), { ssr: false, loading: () => <p className="muted">Loading the terminal…</p> })
 const LabEditor = dynamic(() => import('./lab-editor'), { ssr: false, loading: () => <p className="muted">Loading the editor…</p> })
+const LabDashboard = dynamic(() => import('./lab-dashboard'), { ssr: false, loading: () => <p className="muted">Loading the dashboard…</p> })
 
 export interface WorkspaceLab {
   slug: string
@@ -20,6 +21,8 @@ export interface WorkspaceLab {
   shellHosts: string[]
   hasEditableFiles: boolean
   serviceTabs: Array<{ label: string; host: string; port: number }>
+  /** The lab's in-app dashboard: where the learner writes its panels file. */
+  dashboard?: { file: { host: string; path: string } }
   steps: Array<{ id: string; title: string; points: number; showTitle: boolean; instructions: ReactNode }>
 }
 
@@ -351,6 +354,11 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
                   Editor
                 </button>
               )}
+              {lab.dashboard && (
+                <button type="button" role="tab" aria-selected={tab === 'dashboard'} className={styles.tab} onClick={() => setTab('dashboard')}>
+                  Dashboard
+                </button>
+              )}
               {lab.serviceTabs.map((t) => (
                 <button key={`${t.host}:${t.port}`} type="button" className={styles.tab} onClick={() => void openServiceTab(t.host, t.port)}>
                   {t.label} ↗
@@ -366,6 +374,13 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
               {lab.hasEditableFiles && (
                 <div role="tabpanel" hidden={tab !== 'editor'} className={styles.pane}>
                   {tab === 'editor' && <LabEditor labSlug={lab.slug} />}
+                </div>
+              )}
+              {lab.dashboard && (
+                <div role="tabpanel" hidden={tab !== 'dashboard'} className={styles.pane}>
+                  {tab === 'dashboard' && (
+                    <LabDashboard labSlug={lab.slug} file={lab.dashboard.file} active onOpenEditor={lab.hasEditableFiles ? () => setTab('editor') : undefined} />
+                  )}
                 </div>
               )}
             </div>

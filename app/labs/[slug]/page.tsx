@@ -46,6 +46,7 @@ export default async function LabPage({ params }: Params) {
     shellHosts: lab.shellHosts,
     hasEditableFiles: lab.editableFiles.length > 0,
     serviceTabs: lab.serviceTabs.map(({ label, host, port }) => ({ label, host, port })),
+    ...(lab.dashboard ? { dashboard: { file: lab.dashboard.file } } : {}),
     steps,
   }
   return (

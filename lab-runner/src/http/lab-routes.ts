@@ -20,12 +20,11 @@ import {
   type FaultTarget,
 } from '../faults/service-faults.js'
 import { listEditableFiles, readSandboxFile, writeSandboxFile, type FileRefusal } from '../files/sandbox-files.js'
-import type { LoadedLab } from '../labs/load-labs.js'
-import type { SandboxRef, SandboxRegistry } from '../sandboxes/sandbox-registry.js'
+import type { SandboxRegistry } from '../sandboxes/sandbox-registry.js'
 import type { TicketStore } from '../terminal/tickets.js'
 import { HttpError } from './http-error.js'
 import type { RouteContext, Router } from './router.js'
-import { notFound } from './sandbox-routes.js'
+import { readySandbox } from './ready-sandbox.js'
 
 export interface LabRouteDeps {
   docker: Docker
@@ -39,20 +38,7 @@ const fileListQuerySchema = z.strictObject({ host: fileQuerySchema.shape.host })
 export function addLabRoutes(router: Router, deps: LabRouteDeps): void {
   const { docker, registry, tickets } = deps
 
-  /** A ready sandbox and its lab; every call here counts as learner activity. */
-  const target = (ctx: RouteContext): { sandbox: SandboxRef; lab: LoadedLab } => {
-    const id = ctx.params['id'] ?? ''
-    const sandbox = registry.getSandbox(id)
-    if (!sandbox) {
-      const known = registry.list().some((s) => s.id === id)
-      if (known) throw new HttpError(409, 'not-ready', `sandbox "${id}" is not ready (still provisioning, or it failed)`)
-      throw notFound(id)
-    }
-    const lab = registry.lab(sandbox.labSlug)
-    if (!lab) throw new HttpError(404, 'unknown-lab', `lab "${sandbox.labSlug}" is no longer loaded`)
-    registry.touch(id)
-    return { sandbox, lab }
-  }
+  const target = (ctx: RouteContext) => readySandbox(registry, ctx)
 
   router.add('POST', '/v1/sandboxes/:id/tickets', async (ctx) => {
     const { sandbox, lab } = target(ctx)

@@ -5,6 +5,7 @@ import type Docker from 'dockerode'
 import type { SandboxRegistry, Logger } from '../sandboxes/sandbox-registry.js'
 import { attachTerminalServer, type TerminalServer } from '../terminal/terminal-server.js'
 import { createTicketStore, type TicketStore } from '../terminal/tickets.js'
+import { addDashboardRoutes } from './dashboard-routes.js'
 import { addProxyRoutes } from './proxy-routes.js'
 import { HttpError, sendError, sendJson } from './http-error.js'
 import { addLabRoutes } from './lab-routes.js'
@@ -42,6 +43,7 @@ export function createRunnerServer(options: RunnerServerOptions): RunnerServer {
   const api = new Router()
   addSandboxRoutes(api, registry, (id) => terminal?.viewers(id) ?? 0)
   addLabRoutes(api, { docker, registry, tickets: options.tickets, checkSeconds: metrics.checkSeconds })
+  addDashboardRoutes(api, { docker, registry })
 
   const open = new Router()
   // A separate store: a proxy ticket must never open a terminal.

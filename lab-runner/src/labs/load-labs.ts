@@ -104,6 +104,7 @@ export function loadLab(file: string, labsRoot: string): LoadResult {
   lab.shellHosts.forEach((host, i) => requireHost(`shellHosts[${i}]`, host))
   lab.editableFiles.forEach((f, i) => requireHost(`editableFiles[${i}].host`, f.host))
   lab.serviceTabs.forEach((t, i) => requireHost(`serviceTabs[${i}].host`, t.host))
+  if (lab.dashboard) requireHost('dashboard.prometheus.host', lab.dashboard.prometheus.host)
   lab.steps.forEach((step, i) => {
     requireHost(`steps[${i}].check.host`, step.check.host)
     requireHost(`steps[${i}].solve.host`, step.solve.host)
