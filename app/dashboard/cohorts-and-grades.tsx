@@ -3,11 +3,12 @@ import { issueCertificateIfComplete } from '@/server/certificates/certificates'
 import { listJoinedCohorts } from '@/server/cohorts/list-cohorts'
 import { listCourses } from '@/server/content/catalog'
 import { loadLearnerGrade } from '@/server/grading/load-learner-grade'
+import { listLabOverview } from '@/server/labs/list-lab-overview'
 import type { CurrentUser } from '@/server/session/current-user'
 
 /** "Your cohorts" and "Your grade": only the learner's own data, never other learners'. */
 export async function CohortsAndGrades({ user, justJoined }: { user: CurrentUser; justJoined?: string }) {
-  const [cohorts, courses] = await Promise.all([listJoinedCohorts({ user }), listCourses()])
+  const [cohorts, courses, labs] = await Promise.all([listJoinedCohorts({ user }), listCourses(), listLabOverview({ userId: user.id })])
   // Every course counts toward a grade and a certificate, in a cohort or not.
   const courseSlugs = courses.map((c) => c.slug)
   const grades = await Promise.all(
@@ -62,6 +63,19 @@ export async function CohortsAndGrades({ user, justJoined }: { user: CurrentUser
           )}
         </div>
       ))}
+      {/* The grade folds all labs into one percentage; each lab's own points show here too. */}
+      {labs.length > 0 && (
+        <ul data-testid="your-lab-points">
+          {labs.map((lab) => (
+            <li key={lab.slug}>
+              <Link href={`/labs/${lab.slug}`}>{lab.title}</Link>: {lab.pointsEarned} of {lab.totalPoints} points{' '}
+              <span className="muted">
+                ({lab.stepsPassed}/{lab.stepCount} steps)
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
     </section>
   )
 }

@@ -3,120 +3,33 @@
 // start the full HA stack, clone the replica from the pg-replica terminal, verify it from the
 // workstation, pass the check; edit haproxy.cfg on lb in the editor the way step 4 says; reload
 // the page mid-command and find the same shell screen; end the lab and see the sandbox go.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { rm } from 'node:fs/promises'
 import path from 'node:path'
 import type { Page } from '@playwright/test'
-import { newAccountDetails } from './support/accounts'
 import { e2e } from './support/e2e-env'
 import { expect, test } from './support/fixtures'
+import {
+  labPlatform,
+  openTerminal,
+  runAndRead,
+  signUpNewLearner,
+  terminalText,
+  typeInTerminal,
+  watchBrowserProblems,
+} from './support/lab-platform'
 
-const port = 3102
-const baseUrl = `http://127.0.0.1:${port}`
-const dataDir = '.data/e2e-lab1'
-const runnerInstance = 'academy-e2e-lab1'
-
-// --------------------------------------------------------------------------- the second platform
-
-function startPlatform(output: string[]): ChildProcess {
-  const platform = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
-    cwd: e2e.root,
-    // Its own process group, so one signal stops launcher, web app, runner and database together.
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      ...e2e.serverEnv,
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      PUBLIC_URL: baseUrl,
-      EMBEDDED_PG_PORT: '54351',
-      RUNNER_PORT: '4112',
-      RUNNER_INSTANCE: runnerInstance,
-      // The real labs, not the fixture lab of the main e2e platform.
-      LABS_DIR: 'labs',
-    },
-  })
-  // Always drained (a full pipe would stall the platform); shown when the test fails.
-  platform.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()))
-  platform.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()))
-  return platform
-}
-
-async function stopPlatform(platform: ChildProcess): Promise<void> {
-  if (platform.exitCode !== null || platform.signalCode !== null || platform.pid === undefined) return
-  const exited = new Promise((resolve) => platform.once('exit', resolve))
-  process.kill(-platform.pid, 'SIGTERM')
-  const stopped = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 20_000))])
-  if (!stopped) {
-    try {
-      process.kill(-platform.pid, 'SIGKILL')
-    } catch {
-      // already gone
-    }
-    await exited
-  }
-}
-
-/** Docker resources of this file's runner instance (containers, volumes or networks). */
-function dockerIds(kind: 'container' | 'volume' | 'network'): string[] {
-  const args =
-    kind === 'container'
-      ? ['ps', '-aq', '--filter', `label=academy.runner=${runnerInstance}`]
-      : [kind, 'ls', '-q', '--filter', `label=academy.runner=${runnerInstance}`]
-  return execFileSync('docker', args, { encoding: 'utf8' }).split('\n').filter(Boolean)
-}
+const platform = labPlatform({
+  port: 3102,
+  runnerPort: 4112,
+  embeddedPgPort: 54351,
+  dataDir: '.data/e2e-lab1',
+  runnerInstance: 'academy-e2e-lab1',
+})
+const dockerIds = platform.dockerIds
 
 // The runner removes the sandbox on End; if the test failed before that, remove it here.
-function removeLeftoverSandboxes() {
-  const containers = dockerIds('container')
-  if (containers.length > 0) execFileSync('docker', ['rm', '-f', '-v', ...containers], { stdio: 'ignore' })
-  const volumes = dockerIds('volume')
-  if (volumes.length > 0) execFileSync('docker', ['volume', 'rm', '-f', ...volumes], { stdio: 'ignore' })
-  const networks = dockerIds('network')
-  if (networks.length > 0) execFileSync('docker', ['network', 'rm', ...networks], { stdio: 'ignore' })
-}
-
-test.beforeAll(() => removeLeftoverSandboxes())
-test.afterAll(() => removeLeftoverSandboxes())
-
-// --------------------------------------------------------------------------- terminal helpers
-
-/** The visible text of one host's terminal (xterm's DOM renderer), spaces normalised. */
-async function terminalText(page: Page, host: string): Promise<string> {
-  const text = await page.getByTestId(`terminal-${host}`).locator('.xterm-rows').innerText()
-  return text.replace(/\u00a0/g, ' ')
-}
-
-async function openTerminal(page: Page, host: string) {
-  await page.getByRole('tab', { name: `Terminal: ${host}` }).click()
-  await expect(page.getByText(`${host}: Connected`)).toBeVisible({ timeout: 30_000 })
-}
-
-async function typeInTerminal(page: Page, host: string, text: string) {
-  await page.getByTestId(`terminal-${host}`).locator('.xterm-helper-textarea').focus()
-  await page.keyboard.type(text)
-  await page.keyboard.press('Enter')
-}
-
-/**
- * Runs a command on a clean screen and returns the screen once its output shows `done`.
- */
-async function runAndRead(page: Page, host: string, command: string, done: RegExp): Promise<string> {
-  // Clear first and wait for it, so the previous command's output cannot satisfy the wait.
-  await typeInTerminal(page, host, 'clear')
-  await expect.poll(async () => done.test(await terminalText(page, host)), { timeout: 10_000 }).toBe(false)
-  await typeInTerminal(page, host, command)
-  let text = ''
-  await expect
-    .poll(async () => {
-      text = await terminalText(page, host)
-      return done.test(text)
-    }, { timeout: 20_000 })
-    .toBe(true)
-  return text
-}
+test.beforeAll(() => platform.removeLeftoverSandboxes())
+test.afterAll(() => platform.removeLeftoverSandboxes())
 
 // --------------------------------------------------------------------------- step 4's haproxy.cfg
 
@@ -158,30 +71,15 @@ const STEP4_BACKEND = [
 test('a learner starts Lab 1 (HA Setup), streams the replica and passes step 1', async ({ browser }) => {
   // Platform start (~30 s), the full HA stack (up to ~3 min on a loaded machine), the steps, End.
   test.setTimeout(420_000)
-  await rm(path.join(e2e.root, dataDir), { recursive: true, force: true })
-  const output: string[] = []
-  const platform = startPlatform(output)
   try {
-    await expect
-      .poll(() => fetch(`${baseUrl}/api/health`).then((r) => r.ok, () => false), { timeout: 120_000, intervals: [500] })
-      .toBe(true)
+    await platform.start()
 
-    const context = await browser.newContext({ baseURL: baseUrl, permissions: ['clipboard-read', 'clipboard-write'] })
+    const context = await browser.newContext({ baseURL: platform.baseUrl, permissions: ['clipboard-read', 'clipboard-write'] })
     const page = await context.newPage()
-    const problems: string[] = []
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console.error: ${message.text()}`)
-    })
+    const problems = watchBrowserProblems(page)
 
     // A new learner signs up on this instance.
-    const account = newAccountDetails()
-    await page.goto('/sign-up')
-    await page.getByLabel('Name').fill(account.name)
-    await page.getByLabel('Email').fill(account.email)
-    await page.getByLabel('Password').fill(account.password)
-    await page.getByRole('button', { name: 'Create account' }).click()
-    await expect(page).toHaveURL(/\/dashboard$/)
+    await signUpNewLearner(page)
 
     await page.goto('/labs/ha-setup')
     await expect(page.getByRole('heading', { level: 1, name: 'Lab 1: HA Setup' })).toBeVisible()
@@ -271,9 +169,9 @@ test('a learner starts Lab 1 (HA Setup), streams the replica and passes step 1',
     await context.close()
     expect(problems, 'unexpected browser errors').toEqual([])
   } catch (error) {
-    console.log(`--- second platform output (last 80 lines) ---\n${output.join('').split('\n').slice(-80).join('\n')}`)
+    console.log(`--- second platform output (last 80 lines) ---\n${platform.outputTail(80)}`)
     throw error
   } finally {
-    await stopPlatform(platform)
+    await platform.stop()
   }
 })
