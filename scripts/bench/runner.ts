@@ -1,7 +1,8 @@
-// npm run bench:runner [-- --runs 3] [-- --parallel 5]
+// npm run bench:runner [-- --runs 3] [-- --parallel 5] [-- --starting 2]
 // The lab-runner as a learner meets it, over its real REST API and terminal WebSocket on
 // loopback, with full HA-stack sandboxes on this machine's engine:
-//  - sandbox ready (POST /v1/sandboxes until GET says ready): one at a time, then N at once;
+//  - sandbox ready (POST /v1/sandboxes until GET says ready): one at a time, then N at once
+//    with at most --starting provisioning together (the runner's RUNNER_MAX_STARTING);
 //  - keystroke echo round trip through the terminal WebSocket (p50 / p99 over ~300 keys);
 //  - flood throughput (`yes` through the terminal until 50 MB reached the client, or 30 s)
 //    and the Ctrl-C latency right after;
@@ -21,6 +22,7 @@ import { HA_STACK_SLUG, median, mib, newHaStackRegistry, percentile, removeRunne
 const docker = new Docker()
 const runs = flagValue('runs', 3)
 const parallel = flagValue('parallel', 5)
+const starting = flagValue('starting', 2)
 const KEYSTROKES = 300
 const FLOOD_TARGET_BYTES = 50 * 1024 * 1024
 const FLOOD_LIMIT_MS = 30_000
@@ -33,6 +35,7 @@ const token = randomBytes(32).toString('hex')
 const { registry, instance } = newHaStackRegistry({
   docker,
   maxSandboxes: parallel + 1,
+  maxConcurrentProvisioning: starting,
   runHook: (options) => createHookRunner(docker, (id) => registry.scriptEnv(id))(options),
 })
 const runner = createRunnerServer({
@@ -196,7 +199,7 @@ await boundedRun({
     await idleMemory([kept])
     await deleteSandbox(kept)
 
-    header(`Sandbox ready, ${parallel} full HA stacks requested at once`)
+    header(`Sandbox ready, ${parallel} full HA stacks requested at once, at most ${starting} starting together`)
     const started = performance.now()
     const results = await Promise.all(Array.from({ length: parallel }, (_, i) => timeSandboxReady(`bench-parallel-${i + 1}`)))
     const wall = (performance.now() - started) / 1000
