@@ -4,6 +4,7 @@
 import type Docker from 'dockerode'
 import type { ContainerCreateOptions } from 'dockerode'
 import type { ServiceStatus } from '../../../contracts/runner-api.js'
+import { execCapture } from '../checks/container-exec.js'
 import { SANDBOX_BRIDGE_PREFIX } from './host-firewall.js'
 import type { HealthcheckSpec, ServiceSpec, Topology } from './parse-topology.js'
 
@@ -130,10 +131,14 @@ export async function startServices(options: StartServicesOptions): Promise<Reco
   }
 
   const started = new Map<string, Promise<void>>()
+  const specs = new Map(topology.services.map((service) => [service.name, service]))
   const conditionMet = (dependency: string, condition: string): Promise<void> => {
     const container = containers.get(dependency) as Docker.Container
     const afterStart = started.get(dependency) as Promise<void>
-    if (condition === 'service_healthy') return afterStart.then(() => waitFor(container, dependency, 'healthy', options.deadline))
+    if (condition === 'service_healthy') {
+      const probe = healthProbe(docker, container.id, specs.get(dependency)?.healthcheck)
+      return afterStart.then(() => waitFor(container, dependency, 'healthy', options.deadline, probe))
+    }
     if (condition === 'service_completed_successfully') {
       return afterStart.then(() => waitFor(container, dependency, 'completed', options.deadline))
     }
@@ -167,11 +172,46 @@ export async function startServices(options: StartServicesOptions): Promise<Reco
   return hosts
 }
 
-async function waitFor(container: Docker.Container, service: string, goal: 'healthy' | 'completed', deadline: number): Promise<void> {
+/** How often a dependant's wait runs the healthcheck itself while the service starts. */
+const PROBE_EVERY_MS = 250
+
+/**
+ * The service's own healthcheck command, run by us. Docker runs the first check only one
+ * `interval` after start (this engine has no start_interval), so every level of a dependency
+ * chain would wait up to a full interval; probing while dependants wait starts them as soon as
+ * the service answers, without checking more often for the rest of the sandbox's life.
+ */
+function healthProbe(docker: Docker, containerId: string, spec: HealthcheckSpec | null | undefined): (() => Promise<boolean>) | undefined {
+  const [kind, ...rest] = spec?.test ?? []
+  const cmd = kind === 'CMD' ? rest : kind === 'CMD-SHELL' && rest[0] !== undefined ? ['/bin/sh', '-c', rest[0]] : undefined
+  if (!spec || !cmd || cmd.length === 0) return undefined
+  const deadlineMs = Math.max(1_000, Math.round((spec.timeoutNs ?? 3e9) / 1e6))
+  return async () => {
+    try {
+      const result = await execCapture({ docker, containerId, cmd, deadlineMs, onOutput: () => {} })
+      return result.exitCode === 0
+    } catch {
+      return false
+    }
+  }
+}
+
+async function waitFor(
+  container: Docker.Container,
+  service: string,
+  goal: 'healthy' | 'completed',
+  deadline: number,
+  probe?: () => Promise<boolean>,
+): Promise<void> {
+  let lastProbe = 0
   for (;;) {
     const info = await container.inspect()
     const state = info.State
     if (goal === 'healthy' && state.Health?.Status === 'healthy') return
+    if (goal === 'healthy' && probe && state.Status === 'running' && Date.now() - lastProbe >= PROBE_EVERY_MS) {
+      lastProbe = Date.now()
+      if (await probe()) return
+    }
     if (goal === 'completed' && state.Status === 'exited') {
       if (state.ExitCode === 0) return
       throw new ProvisionError(`service "${service}" exited with code ${state.ExitCode}; dependants need it to complete successfully`, service)
