@@ -1,15 +1,13 @@
 // A learner works through the sample fixture lab in the browser, against the real lab-runner
 // and Docker: start, terminal, editor, check (fail, then pass), and a reload mid-command that
 // finds the same shell screen. No request may leave for a CDN or any non-local host.
-import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { rm } from 'node:fs/promises'
 import path from 'node:path'
 import type { Page } from '@playwright/test'
 import { ensureTestShellImage } from '../../lab-runner/test-fixtures/test-images'
-import { newAccountDetails } from './support/accounts'
 import { e2e } from './support/e2e-env'
 import { expect, signIn, test } from './support/fixtures'
+import { labPlatform, signUpNewLearner } from './support/lab-platform'
 
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost'])
 
@@ -128,54 +126,27 @@ test('a learner starts the sample lab, uses terminal and editor, and passes the 
 
 test('with the Docker engine gone the platform still starts and labs say the engine is unavailable', async ({ browser }) => {
   test.setTimeout(180_000)
-  const port = 3102
-  const baseUrl = `http://127.0.0.1:${port}`
-  const dataDir = '.data/e2e-no-docker'
-  await rm(path.join(e2e.root, dataDir), { recursive: true, force: true })
-  const output: string[] = []
-  const platform: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
-    cwd: e2e.root,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      ...e2e.serverEnv,
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      PUBLIC_URL: baseUrl,
-      EMBEDDED_PG_PORT: String(e2e.pgPort + 2),
-      RUNNER_PORT: '4112',
-      RUNNER_INSTANCE: 'academy-e2e-no-docker',
-      // The runner's engine socket points nowhere: as if dockerd were down.
-      DOCKER_SOCKET: '/nonexistent/docker.sock',
-    },
+  const platform = labPlatform({
+    port: 3102,
+    runnerPort: 4112,
+    embeddedPgPort: e2e.pgPort + 2,
+    dataDir: '.data/e2e-no-docker',
+    runnerInstance: 'academy-e2e-no-docker',
+    // The fixture lab, and a runner whose engine socket points nowhere: as if dockerd were down.
+    env: { LABS_DIR: 'lab-runner/test-fixtures/labs', DOCKER_SOCKET: '/nonexistent/docker.sock' },
   })
-  platform.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()))
-  platform.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()))
   try {
-    await expect
-      .poll(() => fetch(`${baseUrl}/api/health`).then((r) => r.ok, () => false), { timeout: 120_000, intervals: [500] })
-      .toBe(true)
-    await expect.poll(() => output.join(''), { timeout: 30_000 }).toContain('the lab-runner cannot reach the Docker engine')
+    await platform.start()
+    await expect.poll(() => platform.outputTail(1_000), { timeout: 30_000 }).toContain('the lab-runner cannot reach the Docker engine')
 
-    const account = newAccountDetails()
-    const context = await browser.newContext({ baseURL: baseUrl })
+    const context = await browser.newContext({ baseURL: platform.baseUrl })
     const page = await context.newPage()
-    await page.goto('/sign-up')
-    await page.getByLabel('Name').fill(account.name)
-    await page.getByLabel('Email').fill(account.email)
-    await page.getByLabel('Password').fill(account.password)
-    await page.getByRole('button', { name: 'Create account' }).click()
-    await expect(page).toHaveURL(/\/dashboard$/)
+    await signUpNewLearner(page)
     await page.goto('/labs/sample')
     await expect(page.getByText('The lab engine is unavailable')).toBeVisible()
     await expect(page.getByRole('button', { name: 'Start lab' })).toHaveCount(0)
     await context.close()
   } finally {
-    if (platform.exitCode === null && platform.signalCode === null) {
-      const exited = new Promise((resolve) => platform.once('exit', resolve))
-      process.kill(-platform.pid!, 'SIGTERM')
-      await exited
-    }
+    await platform.stop()
   }
 })
