@@ -18,8 +18,8 @@ import {
   signUpNewLearner,
   terminalText,
   typeInTerminal,
-  watchBrowserProblems,
 } from './support/lab-platform'
+import { watchBrowserProblems } from './support/browser-problems'
 
 // The test calls the runner's REST API itself (solve endpoint), so it fixes the service token.
 const RUNNER_SERVICE_TOKEN = 'e2e-all-labs-runner-service-token-0123456789'

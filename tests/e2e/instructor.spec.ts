@@ -6,7 +6,8 @@ import { parse } from 'yaml'
 import { ensureTestShellImage } from '../../lab-runner/test-fixtures/test-images'
 import { createTestAccount } from './support/accounts'
 import { e2e } from './support/e2e-env'
-import { expect, signIn, test } from './support/fixtures'
+import { watchBrowserProblems } from './support/browser-problems'
+import { expect, PROVOKED_STATUSES, signIn, test } from './support/fixtures'
 
 interface QuizFile {
   questions: { id: string; prompt: string; choices: string[]; answer: number }[]
@@ -25,11 +26,7 @@ async function quizFile(): Promise<QuizFile> {
 async function pageFor(browser: Browser, account: { email: string; password: string }): Promise<{ page: Page; problems: string[] }> {
   const context = await browser.newContext()
   const page = await context.newPage()
-  const problems: string[] = []
-  page.on('pageerror', (e) => problems.push(e.message))
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of (401|403|404)/.test(m.text())) problems.push(m.text())
-  })
+  const problems = watchBrowserProblems(page, { provokedStatuses: PROVOKED_STATUSES })
   await signIn(page, account)
   await expect(page).toHaveURL(/\/dashboard$/)
   return { page, problems }

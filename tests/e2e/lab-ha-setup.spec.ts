@@ -15,8 +15,8 @@ import {
   signUpNewLearner,
   terminalText,
   typeInTerminal,
-  watchBrowserProblems,
 } from './support/lab-platform'
+import { watchBrowserProblems } from './support/browser-problems'
 
 const platform = labPlatform({
   port: 3102,

@@ -7,6 +7,7 @@ import type { Page } from '@playwright/test'
 import { ensureTestShellImage } from '../../lab-runner/test-fixtures/test-images'
 import { e2e } from './support/e2e-env'
 import { expect, signIn, test } from './support/fixtures'
+import { watchBrowserProblems } from './support/browser-problems'
 import { labPlatform, signUpNewLearner } from './support/lab-platform'
 
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost'])
@@ -122,6 +123,47 @@ test('a learner starts the sample lab, uses terminal and editor, and passes the 
   await expect(page.getByText('10/10 points')).toBeVisible()
 
   expect(remote, 'requests to non-local hosts').toEqual([])
+})
+
+test('requests the network drops are repeated, and a lost connection shows until it is back', async ({ browser, learner }) => {
+  test.setTimeout(120_000)
+  const context = await browser.newContext()
+  const page = await context.newPage()
+  const problems = watchBrowserProblems(page)
+  const dropped = 'net::ERR_CONNECTION_FAILED'
+  /** Fails the next `times` requests to `url` as if the connection had dropped; the rest go through. */
+  const dropNext = async (url: string, times: number) => {
+    let left = times
+    await page.route(url, (route) => (left-- > 0 ? route.abort('connectionfailed') : route.continue()))
+  }
+  await signIn(page, learner)
+  await expect(page).toHaveURL(/\/dashboard$/)
+  await page.goto('/labs/sample')
+
+  // Start and Check each lose their first request; the page repeats them and nobody sees an error.
+  const before = await sandboxIds()
+  await dropNext('**/api/labs/sample/start', 1)
+  await page.getByRole('button', { name: 'Start lab' }).click()
+  await expect.poll(async () => (await sandboxIds()).filter((id) => !before.includes(id)).length).toBe(1)
+  created.push(...(await sandboxIds()).filter((id) => !before.includes(id)))
+  await expect(page.getByText('workstation: Connected')).toBeVisible({ timeout: 60_000 })
+  await dropNext('**/api/labs/sample/steps/hello/check', 1)
+  await page.getByRole('button', { name: 'Check', exact: true }).click()
+  await expect(page.getByText('Not yet')).toBeVisible({ timeout: 20_000 })
+  await expect(page.locator('main').getByRole('alert')).toHaveCount(0)
+
+  // A longer outage: status polls keep failing, so the page says its status may be stale ...
+  await dropNext('**/api/labs/sample/state', 1_000)
+  await page.getByRole('button', { name: 'Check', exact: true }).click()
+  const stale = page.getByRole('status').filter({ hasText: 'may be out of date' })
+  await expect(stale).toContainText('Could not reach Helix Academy', { timeout: 20_000 })
+  // ... and the notice goes with the first poll that gets through.
+  await page.unroute('**/api/labs/sample/state')
+  await expect(stale).toHaveCount(0, { timeout: 15_000 })
+
+  await context.close()
+  expect(problems.filter((problem) => !problem.includes(dropped)), 'unexpected browser errors').toEqual([])
+  expect(problems.length, 'the dropped requests were logged by the browser').toBeGreaterThanOrEqual(5)
 })
 
 test('with the Docker engine gone the platform still starts and labs say the engine is unavailable', async ({ browser }) => {

@@ -3,6 +3,7 @@
 
 export class LabApiError extends Error {
   constructor(
+    /** The HTTP status, or 0 when no answer arrived at all. */
     readonly status: number,
     message: string,
   ) {
@@ -11,19 +12,55 @@ export class LabApiError extends Error {
   }
 }
 
-export async function labApi<T>(labSlug: string, path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+export const UNREACHABLE_MESSAGE =
+  'Could not reach Helix Academy: the connection dropped or the network changed. Check your connection and try again.'
+
+/** Waits before the 1st and 2nd repeat of a request that got no answer. */
+const RETRY_DELAYS_MS = [300, 1000]
+
+export interface ApiCall {
+  method?: string
+  body?: unknown
+  /**
+   * Repeat the request when no answer arrived. The default is yes for GET, PUT and DELETE (sending
+   * them twice does no harm) and no for POST; a POST whose handler is safe to repeat says so.
+   */
+  retry?: boolean
+}
+
+export async function labApi<T>(labSlug: string, path: string, init: ApiCall = {}): Promise<T> {
   return jsonApi<T>(`/api/labs/${encodeURIComponent(labSlug)}/${path}`, init)
 }
 
 /** A JSON call to one of the web app's route handlers; non-2xx answers throw `LabApiError`. */
-export async function jsonApi<T>(url: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+export async function jsonApi<T>(url: string, init: ApiCall = {}): Promise<T> {
   const method = init.method ?? (init.body === undefined ? 'GET' : 'POST')
-  const res = await fetch(url, {
-    method,
-    ...(method === 'GET' ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(init.body ?? {}) }),
-    cache: 'no-store',
-  })
+  const retry = init.retry ?? method !== 'POST'
+  const res = await fetchWithRetry(
+    url,
+    {
+      method,
+      ...(method === 'GET' ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(init.body ?? {}) }),
+      cache: 'no-store',
+    },
+    retry,
+  )
   const json = (await res.json().catch(() => ({}))) as { error?: string }
   if (!res.ok) throw new LabApiError(res.status, json.error ?? `The request failed (HTTP ${res.status}).`)
   return json as T
+}
+
+// fetch() rejects only when no HTTP answer arrived: offline, connection refused, or the browser
+// dropping requests because the machine's network changed (Chromium's ERR_NETWORK_CHANGED, which
+// a Docker host creating sandbox networks provokes). Those are worth a second try; HTTP errors are not.
+async function fetchWithRetry(url: string, request: RequestInit, retry: boolean): Promise<Response> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await fetch(url, request)
+    } catch {
+      const delay = retry ? RETRY_DELAYS_MS[attempt] : undefined
+      if (delay === undefined) throw new LabApiError(0, UNREACHABLE_MESSAGE)
+      await new Promise((resolve) => setTimeout(resolve, delay))
+    }
+  }
 }

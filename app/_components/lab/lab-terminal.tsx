@@ -98,7 +98,7 @@ export default function LabTerminal({ labSlug, host, active, ticketUrl, readOnly
       let url: string
       try {
         const from = ticketUrl ?? `/api/labs/${encodeURIComponent(labSlug)}/terminal-ticket`
-        url = (await jsonApi<{ url: string }>(from, { body: { host } })).url
+        url = (await jsonApi<{ url: string }>(from, { body: { host }, retry: true })).url
       } catch (error) {
         if (disposed) return
         // 409: the lab is not running any more (ended or expired) — the page says so.

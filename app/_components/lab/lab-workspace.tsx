@@ -77,6 +77,8 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
   const [queue, setQueue] = useState<{ position: number; estimatedWaitS: number } | null>(null)
   const [starting, setStarting] = useState(false)
   const [error, setError] = useState<string | null>(null)
+  /** Why the lab's state shown may be out of date (the last poll failed). */
+  const [staleReason, setStaleReason] = useState<string | null>(null)
   const [currentStep, setCurrentStep] = useState(() => initialState.steps.find((s) => !s.passed)?.id ?? lab.steps[0]?.id ?? '')
   const [checking, setChecking] = useState(false)
   const [result, setResult] = useState<CheckOutcome | null>(null)
@@ -96,25 +98,28 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
       const next = await labApi<LabStateView>(lab.slug, 'state')
       setFetchedAt(Date.now())
       setState(next)
+      setStaleReason(null)
     } catch (e) {
-      setError((e as Error).message)
+      // Polling goes on; the notice goes as soon as a poll gets through again.
+      setStaleReason((e as Error).message)
     }
   }, [lab.slug])
 
-  // Poll fast while starting, slowly while running (the runner's clock is the truth).
+  // Poll fast while starting, slowly while running (the runner's clock is the truth), and every
+  // few seconds after a failed poll until one gets through.
   useEffect(() => {
     if (queue) return
-    const every = sandbox?.state === 'provisioning' ? 1000 : sandbox?.state === 'ready' ? 15000 : 0
+    const every = sandbox?.state === 'provisioning' ? 1000 : staleReason ? 5000 : sandbox?.state === 'ready' ? 15000 : 0
     if (every === 0) return
     const timer = setInterval(() => void refresh(), every)
     return () => clearInterval(timer)
-  }, [queue, refresh, sandbox?.state])
+  }, [queue, refresh, sandbox?.state, staleReason])
 
   // Queued: asking again keeps our place (the runner drops requests nobody polls).
   useEffect(() => {
     if (!queue) return
     const timer = setInterval(() => {
-      labApi<StartOutcome>(lab.slug, 'start', { body: {} })
+      labApi<StartOutcome>(lab.slug, 'start', { body: {}, retry: true })
         .then((outcome) => {
           if (outcome.status === 'queued') setQueue({ position: outcome.position, estimatedWaitS: outcome.estimatedWaitS })
           else {
@@ -137,7 +142,7 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
     setStarting(true)
     setError(null)
     try {
-      const outcome = await labApi<StartOutcome>(lab.slug, 'start', { body: {} })
+      const outcome = await labApi<StartOutcome>(lab.slug, 'start', { body: {}, retry: true })
       if (outcome.status === 'queued') setQueue({ position: outcome.position, estimatedWaitS: outcome.estimatedWaitS })
       else await refresh()
     } catch (e) {
@@ -167,7 +172,7 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
     setResult(null)
     setError(null)
     try {
-      setResult(await labApi<CheckOutcome>(lab.slug, `steps/${encodeURIComponent(currentStep)}/check`, { body: {} }))
+      setResult(await labApi<CheckOutcome>(lab.slug, `steps/${encodeURIComponent(currentStep)}/check`, { body: {}, retry: true }))
     } catch (e) {
       setError((e as Error).message)
     } finally {
@@ -180,7 +185,7 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
     // Open the window now (a popup opened after an await is blocked), point it at the link once minted.
     const win = window.open('about:blank', '_blank')
     try {
-      const { url } = await labApi<{ url: string }>(lab.slug, 'service-tab', { body: { host, port } })
+      const { url } = await labApi<{ url: string }>(lab.slug, 'service-tab', { body: { host, port }, retry: true })
       if (win) win.location.href = url
     } catch (e) {
       win?.close()
@@ -287,6 +292,11 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
         {error && (
           <p className="alert error" role="alert">
             {error}
+          </p>
+        )}
+        {staleReason && (
+          <p className="alert info" role="status">
+            {staleReason} The lab&apos;s status below may be out of date; it updates once the connection is back.
           </p>
         )}
         {!ready ? (

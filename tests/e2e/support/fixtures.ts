@@ -1,5 +1,9 @@
 import { test as base, expect, type Page } from '@playwright/test'
 import { createTestAccount, type TestAccount } from './accounts'
+import { watchBrowserProblems } from './browser-problems'
+
+/** Statuses the specs provoke on purpose: bad input, wrong password, another user's page, a missing one. */
+export const PROVOKED_STATUSES = [400, 401, 403, 404, 422]
 
 export async function signIn(page: Page, account: Pick<TestAccount, 'email' | 'password'>, path = '/sign-in') {
   await page.goto(path)
@@ -11,14 +15,8 @@ export async function signIn(page: Page, account: Pick<TestAccount, 'email' | 'p
 /** A browser page that fails the test on any console error or uncaught page error. */
 export const test = base.extend<{ learner: TestAccount; instructor: TestAccount }>({
   page: async ({ page }, provide) => {
-    const problems: string[] = []
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
-    page.on('console', (message) => {
-      // A 4xx answer the test provoked on purpose (wrong password, 403) logs a resource error.
-      if (message.type() === 'error' && !/status of (401|403|404|422|400)/.test(message.text())) {
-        problems.push(`console.error: ${message.text()}`)
-      }
-    })
+    // A 4xx answer the test provoked on purpose (wrong password, 403) logs a resource error.
+    const problems = watchBrowserProblems(page, { provokedStatuses: PROVOKED_STATUSES })
     await provide(page)
     expect(problems, 'unexpected browser errors').toEqual([])
   },

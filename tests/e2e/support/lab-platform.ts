@@ -120,16 +120,6 @@ export function labPlatform(options: LabPlatformOptions): LabPlatform {
 
 // --------------------------------------------------------------------------- the learner's browser
 
-/** Collects console errors and uncaught page errors, for an `expect(problems).toEqual([])` at the end. */
-export function watchBrowserProblems(page: Page): string[] {
-  const problems: string[] = []
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console.error: ${message.text()}`)
-  })
-  return problems
-}
-
 /** A new learner signs up on the platform the page's context points at and lands on the dashboard. */
 export async function signUpNewLearner(page: Page): Promise<TestAccount> {
   const account = newAccountDetails()
