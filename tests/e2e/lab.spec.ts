@@ -156,7 +156,7 @@ test('requests the network drops are repeated, and a lost connection shows until
   await dropNext('**/api/labs/sample/state', 1_000)
   await page.getByRole('button', { name: 'Check', exact: true }).click()
   const stale = page.getByRole('status').filter({ hasText: 'may be out of date' })
-  await expect(stale).toContainText('Could not reach Helix Academy', { timeout: 20_000 })
+  await expect(stale).toContainText('Lost contact with Helix Academy', { timeout: 20_000 })
   // ... and the notice goes with the first poll that gets through.
   await page.unroute('**/api/labs/sample/state')
   await expect(stale).toHaveCount(0, { timeout: 15_000 })

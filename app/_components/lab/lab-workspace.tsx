@@ -4,7 +4,7 @@
 import dynamic from 'next/dynamic'
 import { useCallback, useEffect, useState, type ReactNode } from 'react'
 import type { ProvisioningStatus, ServiceStatus } from '@/contracts/runner-api'
-import { labApi } from './lab-api'
+import { LabApiError, labApi } from './lab-api'
 import { ProvisioningProgress } from './provisioning-progress'
 import { isServiceUp } from './service-progress'
 import styles from './lab.module.css'
@@ -101,7 +101,9 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
       setStaleReason(null)
     } catch (e) {
       // Polling goes on; the notice goes as soon as a poll gets through again.
-      setStaleReason((e as Error).message)
+      setStaleReason(
+        e instanceof LabApiError && e.status === 0 ? 'Lost contact with Helix Academy (the connection dropped or the network changed).' : (e as Error).message,
+      )
     }
   }, [lab.slug])
 
@@ -296,7 +298,7 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
         )}
         {staleReason && (
           <p className="alert info" role="status">
-            {staleReason} The lab&apos;s status below may be out of date; it updates once the connection is back.
+            {staleReason} Trying again every few seconds; until then the lab&apos;s status below may be out of date.
           </p>
         )}
         {!ready ? (
