@@ -161,6 +161,16 @@ test('requests the network drops are repeated, and a lost connection shows until
   await page.unroute('**/api/labs/sample/state')
   await expect(stale).toHaveCount(0, { timeout: 15_000 })
 
+  // End reaches the server but its answer is lost: the page finds the lab ended and says nothing else.
+  await page.route('**/api/labs/sample/end', async (route) => {
+    await route.fetch()
+    await route.abort('connectionfailed')
+  })
+  page.once('dialog', (dialog) => void dialog.accept())
+  await page.getByRole('button', { name: 'End', exact: true }).click()
+  await expect(page.getByRole('button', { name: 'Start lab' })).toBeVisible({ timeout: 30_000 })
+  await expect(page.locator('main').getByRole('alert')).toHaveCount(0)
+
   await context.close()
   expect(problems.filter((problem) => !problem.includes(dropped)), 'unexpected browser errors').toEqual([])
   expect(problems.length, 'the dropped requests were logged by the browser').toBeGreaterThanOrEqual(5)

@@ -93,17 +93,20 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
   const ready = sandbox?.state === 'ready'
   const provisioning = sandbox?.state === 'provisioning' || starting || queue !== null
 
-  const refresh = useCallback(async () => {
+  /** Fetches the lab's state and shows it; answers it too, or null when the poll failed. */
+  const refresh = useCallback(async (): Promise<LabStateView | null> => {
     try {
       const next = await labApi<LabStateView>(lab.slug, 'state')
       setFetchedAt(Date.now())
       setState(next)
       setStaleReason(null)
+      return next
     } catch (e) {
       // Polling goes on; the notice goes as soon as a poll gets through again.
       setStaleReason(
         e instanceof LabApiError && e.status === 0 ? 'Lost contact with Helix Academy (the connection dropped or the network changed).' : (e as Error).message,
       )
+      return null
     }
   }, [lab.slug])
 
@@ -162,8 +165,10 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
       await labApi(lab.slug, name, { body: {} })
       await refresh()
     } catch (e) {
-      setError((e as Error).message)
-      await refresh()
+      const next = await refresh()
+      // End is not repeated (a second one would fail); when only its answer was lost, the lab has ended.
+      const endedAnyway = name === 'end' && e instanceof LabApiError && e.status === 0 && next !== null && next.sandbox === null
+      if (!endedAnyway) setError((e as Error).message)
     } finally {
       setBusyAction(null)
     }
