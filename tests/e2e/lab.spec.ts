@@ -129,7 +129,7 @@ test('requests the network drops are repeated, and a lost connection shows until
   test.setTimeout(120_000)
   const context = await browser.newContext()
   const page = await context.newPage()
-  const problems = watchBrowserProblems(page)
+  const problems = watchBrowserProblems(page, { provokedStatuses: [401] })
   const dropped = 'net::ERR_CONNECTION_FAILED'
   /** Fails the next `times` requests to `url` as if the connection had dropped; the rest go through. */
   const dropNext = async (url: string, times: number) => {
@@ -160,6 +160,12 @@ test('requests the network drops are repeated, and a lost connection shows until
   // ... and the notice goes with the first poll that gets through.
   await page.unroute('**/api/labs/sample/state')
   await expect(stale).toHaveCount(0, { timeout: 15_000 })
+
+  // A 4xx will not change by polling again (here: signed out elsewhere), so it is an error, not a notice.
+  await page.route('**/api/labs/sample/state', (route) => route.fulfill({ status: 401, json: { error: 'Sign in again to continue.' } }), { times: 1 })
+  await page.getByRole('button', { name: 'Check', exact: true }).click()
+  await expect(page.locator('main').getByRole('alert')).toContainText('Sign in again to continue.')
+  await expect(stale).toHaveCount(0)
 
   // End reaches the server but its answer is lost: the page finds the lab ended and says nothing else.
   await page.route('**/api/labs/sample/end', async (route) => {

@@ -12,7 +12,7 @@ export class LabApiError extends Error {
   }
 }
 
-export const UNREACHABLE_MESSAGE =
+const UNREACHABLE_MESSAGE =
   'Could not reach Helix Academy: the connection dropped or the network changed. Check your connection and try again.'
 
 /** Waits before the 1st and 2nd repeat of a request that got no answer. */

@@ -102,10 +102,13 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
       setStaleReason(null)
       return next
     } catch (e) {
-      // Polling goes on; the notice goes as soon as a poll gets through again.
-      setStaleReason(
-        e instanceof LabApiError && e.status === 0 ? 'Lost contact with Helix Academy (the connection dropped or the network changed).' : (e as Error).message,
-      )
+      const status = e instanceof LabApiError ? e.status : 0
+      if (status === 0 || status >= 500) {
+        // Likely to pass: polling goes on, and the notice goes with the first poll that gets through.
+        setStaleReason(status === 0 ? 'Lost contact with Helix Academy (the connection dropped or the network changed).' : (e as Error).message)
+      } else {
+        setError((e as Error).message)
+      }
       return null
     }
   }, [lab.slug])
