@@ -64,6 +64,10 @@ async function main(): Promise<void> {
   await adopt()
 
   runner.server.listen(config.port, config.host, () => log.info('lab-runner listening', { host: config.host, port: config.port }))
+  const metricsAt = config.metrics
+  if (metricsAt) {
+    runner.metricsServer.listen(metricsAt.port, metricsAt.host, () => log.info('metrics listening (no token)', { ...metricsAt }))
+  }
 
   let stopping = false
   const shutdown = async (signal: string) => {

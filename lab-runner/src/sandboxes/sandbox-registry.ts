@@ -344,7 +344,11 @@ export class SandboxRegistry {
     const started = this.now()
     record.provisioning = { phase: 'starting-services', startedAt: started }
     try {
-      const topology = parseTopologyFile(lab.topologyFile, { bindRoot: this.options.labsDir, variables: record.variables })
+      const topology = parseTopologyFile(lab.topologyFile, {
+        bindRoot: this.options.labsDir,
+        variables: record.variables,
+        justifiedCapabilities: lab.definition.capabilities.map((c) => c.name),
+      })
       if (!topology.ok) throw new ProvisionError(`topology is invalid: ${topology.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`)
       const labels = this.baseLabels(record)
       if (options.networkExists) {

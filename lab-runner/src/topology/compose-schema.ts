@@ -2,8 +2,13 @@
 // its path, so a lab author learns at validation time (not at provisioning time) that a key
 // would have been ignored. See docs/decisions for why this is a subset.
 import { z } from 'zod'
+import { JUSTIFIED_CAPABILITIES } from '../../../contracts/lab-definition.js'
 
-/** Capabilities a service may add back after `CapDrop: ALL`. Nothing that escapes the container. */
+/**
+ * Capabilities a service may add back after `CapDrop: ALL`. Nothing that escapes the container,
+ * and nothing that acts on the sandbox network: NET_RAW and NET_ADMIN are allowed only when the
+ * lab definition justifies them (JUSTIFIED_CAPABILITIES, checked in parse-topology.ts).
+ */
 export const ALLOWED_CAPABILITIES = [
   'CHOWN',
   'DAC_OVERRIDE',
@@ -14,8 +19,6 @@ export const ALLOWED_CAPABILITIES = [
   'SETUID',
   'SETPCAP',
   'NET_BIND_SERVICE',
-  'NET_RAW',
-  'NET_ADMIN',
   'AUDIT_WRITE',
   'SYS_CHROOT',
 ] as const
@@ -75,7 +78,7 @@ const volumeLong = z.strictObject({
 })
 
 const serviceXAcademy = z.strictObject({
-  capAdd: z.array(z.enum(ALLOWED_CAPABILITIES)).default([]),
+  capAdd: z.array(z.enum([...ALLOWED_CAPABILITIES, ...JUSTIFIED_CAPABILITIES])).default([]),
 })
 
 // Listed once so the refinement above can tell supported keys from unknown ones.
