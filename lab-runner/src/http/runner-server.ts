@@ -56,7 +56,7 @@ export function createRunnerServer(options: RunnerServerOptions): RunnerServer {
     if (!(await enginePing(docker))) {
       throw new HttpError(503, 'engine-unavailable', 'the Docker engine is not reachable; check that dockerd is running and DOCKER_SOCKET points at it')
     }
-    return { status: 200, body: { status: 'ok', engine: 'reachable', ...registry.counts(), labErrors: options.labErrors } }
+    return { status: 200, body: { status: 'ok', engine: 'reachable', adopted: !registry.awaitingEngine(), ...registry.counts(), labErrors: options.labErrors } }
   })
   const serveMetrics = async (res: ServerResponse): Promise<void> => {
     const text = await metrics.registry.metrics()
@@ -77,6 +77,11 @@ export function createRunnerServer(options: RunnerServerOptions): RunnerServer {
       if (pathname.startsWith('/v1/') || pathname === '/metrics') {
         if (!hasServiceToken(req, options.serviceToken)) {
           sendError(res, new HttpError(401, 'unauthorized', 'missing or wrong service token (Authorization: Bearer $RUNNER_SERVICE_TOKEN)'))
+          return
+        }
+        if (pathname.startsWith('/v1/sandboxes') && registry.awaitingEngine()) {
+          // Not "not found": the sandbox may well be alive on an engine the runner cannot read yet.
+          sendError(res, new HttpError(503, 'engine-unavailable', 'the lab engine is unavailable: the runner has not been able to read the Docker engine yet and keeps retrying'))
           return
         }
         if (await api.handle(req, res, onUnexpected)) return

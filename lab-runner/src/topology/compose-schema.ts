@@ -77,6 +77,11 @@ const volumeLong = z.strictObject({
   read_only: z.boolean().optional(),
 })
 
+export const DEFAULT_TMPFS_SIZE = '64m'
+const tmpfsEntry = z
+  .string()
+  .regex(/^\/[^:\s]*(?::size=\d+[kmg]?)?$/i, 'must be an absolute path, optionally with a size: "/run" or "/run:size=16m"')
+
 const serviceXAcademy = z.strictObject({
   capAdd: z.array(z.enum([...ALLOWED_CAPABILITIES, ...JUSTIFIED_CAPABILITIES])).default([]),
 })
@@ -98,6 +103,7 @@ const SUPPORTED_SERVICE_KEYS: Record<string, true> = {
   hostname: true,
   working_dir: true,
   restart: true,
+  tmpfs: true,
   'x-academy': true,
 }
 
@@ -128,6 +134,10 @@ export const composeServiceSchema = z
     hostname: z.string().min(1).optional(),
     working_dir: z.string().regex(/^\//, 'must be an absolute path').optional(),
     restart: z.enum(['no', 'always', 'on-failure', 'unless-stopped']).optional(),
+    /** Scratch space in memory (counts against the memory limit, not the disk): `/run` or `/run:size=16m`. */
+    tmpfs: z
+      .union([tmpfsEntry, z.array(tmpfsEntry)])
+      .optional(),
     'x-academy': serviceXAcademy.optional(),
   })
   .catchall(z.unknown())

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs'
 import path from 'node:path'
 import { parseDocument } from 'yaml'
 import { describeZodIssues, formatIssuePath, JUSTIFIED_CAPABILITIES } from '../../../contracts/lab-definition.js'
-import { composeFileSchema, type ComposeService } from './compose-schema.js'
+import { composeFileSchema, DEFAULT_TMPFS_SIZE, type ComposeService } from './compose-schema.js'
 import { interpolateTree, type PathedError, type Variables } from './interpolate.js'
 import { parseByteSize, parseDurationNs, splitShellWords } from './units.js'
 
@@ -45,6 +45,8 @@ export interface ServiceSpec {
   workingDir?: string
   restart: 'no' | 'always' | 'on-failure' | 'unless-stopped'
   capAdd: string[]
+  /** In-memory scratch mounts, each with a size (bounded by the service's memory limit too). */
+  tmpfs: Array<{ target: string; sizeBytes: number }>
 }
 
 export interface Topology {
@@ -177,6 +179,10 @@ function normaliseService(
     hostname: service.hostname,
     workingDir: service.working_dir,
     restart: service.restart ?? 'no',
+    tmpfs: [service.tmpfs ?? []].flat().map((entry) => {
+      const [target = '/', size] = entry.split(':size=')
+      return { target, sizeBytes: parseByteSize(size ?? DEFAULT_TMPFS_SIZE) }
+    }),
     capAdd: checkCapabilities(service['x-academy']?.capAdd ?? [], options.justifiedCapabilities ?? [], at('x-academy', 'capAdd'), issues),
   }
 }
