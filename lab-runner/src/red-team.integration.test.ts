@@ -17,7 +17,12 @@ import { loadLabs } from './labs/load-labs.js'
 import { adoptWithRetry } from './sandboxes/adopt-with-retry.js'
 import { createHookRunner } from './sandboxes/lab-hooks.js'
 import { LABEL } from './sandboxes/labels.js'
-import { SandboxRegistry, type HookRunner, type Logger, type SandboxRegistryOptions } from './sandboxes/sandbox-registry.js'
+import {
+  SandboxRegistry,
+  type HookRunner,
+  type Logger,
+  type SandboxRegistryOptions,
+} from './sandboxes/sandbox-registry.js'
 import { createTicketStore } from './terminal/tickets.js'
 import { bridgeName, listSandboxContainers, networkName } from './topology/docker-driver.js'
 import { ensureHostFirewall } from './topology/host-firewall.js'
@@ -51,16 +56,28 @@ function newRegistry(instance: string, extra: Partial<SandboxRegistryOptions> = 
 
 async function createReady(registry: SandboxRegistry, userId: string): Promise<string> {
   const outcome = await registry.create({ userId, labSlug: 'sample' })
-  if (outcome.status !== 'provisioning' && outcome.status !== 'ready') throw new Error(JSON.stringify(outcome))
+  if (outcome.status !== 'provisioning' && outcome.status !== 'ready')
+    throw new Error(JSON.stringify(outcome))
   const settled = await registry.whenSettled(outcome.sandbox.id)
   if (settled?.state !== 'ready') throw new Error(`not ready: ${JSON.stringify(settled)}`)
   return settled.id
 }
 
-function exec(containerId: string, script: string, timeoutMs = 20_000): { code: number | null; out: string; ms: number } {
+function exec(
+  containerId: string,
+  script: string,
+  timeoutMs = 20_000,
+): { code: number | null; out: string; ms: number } {
   const started = performance.now()
-  const result = spawnSync('docker', ['exec', containerId, 'bash', '-c', script], { encoding: 'utf8', timeout: timeoutMs })
-  return { code: result.status, out: `${result.stdout ?? ''}${result.stderr ?? ''}`, ms: performance.now() - started }
+  const result = spawnSync('docker', ['exec', containerId, 'bash', '-c', script], {
+    encoding: 'utf8',
+    timeout: timeoutMs,
+  })
+  return {
+    code: result.status,
+    out: `${result.stdout ?? ''}${result.stderr ?? ''}`,
+    ms: performance.now() - started,
+  }
 }
 
 function hostOf(registry: SandboxRegistry, sandboxId: string, host: string): string {
@@ -88,9 +105,18 @@ afterAll(async () => {
   await registry?.stop()
   for (const instance of instances) {
     const filters = { label: [`${LABEL.runner}=${instance}`] }
-    for (const c of await docker.listContainers({ all: true, filters })) await docker.getContainer(c.Id).remove({ force: true, v: true })
-    for (const v of (await docker.listVolumes({ filters })).Volumes ?? []) await docker.getVolume(v.Name).remove().catch(() => undefined)
-    for (const n of await docker.listNetworks({ filters })) await docker.getNetwork(n.Id).remove().catch(() => undefined)
+    for (const c of await docker.listContainers({ all: true, filters }))
+      await docker.getContainer(c.Id).remove({ force: true, v: true })
+    for (const v of (await docker.listVolumes({ filters })).Volumes ?? [])
+      await docker
+        .getVolume(v.Name)
+        .remove()
+        .catch(() => undefined)
+    for (const n of await docker.listNetworks({ filters }))
+      await docker
+        .getNetwork(n.Id)
+        .remove()
+        .catch(() => undefined)
   }
 }, 120_000)
 
@@ -99,13 +125,23 @@ describe('disk budget per sandbox', () => {
     const workstationA = hostOf(registry, sandboxA, 'workstation')
     const workstationB = hostOf(registry, sandboxB, 'workstation')
     const info = await docker.getContainer(workstationA).inspect()
-    expect(info.HostConfig.LogConfig).toEqual({ Type: 'json-file', Config: { 'max-size': '5m', 'max-file': '2' } })
+    expect(info.HostConfig.LogConfig).toEqual({
+      Type: 'json-file',
+      Config: { 'max-size': '5m', 'max-file': '2' },
+    })
 
     await registry.checkDisk()
-    expect((await registry.status(sandboxA))?.disk).toMatchObject({ level: 'ok', budgetBytes: DISK_BUDGET, stoppedHosts: [] })
+    expect((await registry.status(sandboxA))?.disk).toMatchObject({
+      level: 'ok',
+      budgetBytes: DISK_BUDGET,
+      stoppedHosts: [],
+    })
 
     // 40 MiB of 48: a warning, nothing stopped.
-    expect(exec(workstationA, 'dd if=/dev/zero of=/tmp/fill-1 bs=1M count=40 conv=fsync status=none && echo wrote').out).toContain('wrote')
+    expect(
+      exec(workstationA, 'dd if=/dev/zero of=/tmp/fill-1 bs=1M count=40 conv=fsync status=none && echo wrote')
+        .out,
+    ).toContain('wrote')
     await registry.checkDisk()
     const warned = (await registry.status(sandboxA))?.disk
     expect(warned).toMatchObject({ level: 'warning', stoppedHosts: [] })
@@ -114,7 +150,10 @@ describe('disk budget per sandbox', () => {
     expect(await running(workstationA)).toBe(true)
 
     // 20 MiB more: over budget, so the workstation (the writer) is stopped; db keeps running.
-    expect(exec(workstationA, 'dd if=/dev/zero of=/tmp/fill-2 bs=1M count=20 conv=fsync status=none && echo wrote').out).toContain('wrote')
+    expect(
+      exec(workstationA, 'dd if=/dev/zero of=/tmp/fill-2 bs=1M count=20 conv=fsync status=none && echo wrote')
+        .out,
+    ).toContain('wrote')
     await registry.checkDisk()
     const over = (await registry.status(sandboxA))?.disk
     expect(over).toMatchObject({ level: 'over', stoppedHosts: ['workstation'] })
@@ -176,7 +215,10 @@ describe('a sandbox reaches nothing outside its own network', () => {
     expect(network.EnableIPv6).toBe(false)
     const workstation = hostOf(registry, sandboxB, 'workstation')
     // /proc/net/if_inet6: address, index, prefix, scope (00 = global), flags, name.
-    const addresses = exec(workstation, 'cat /proc/net/if_inet6 2>/dev/null; true').out.trim().split('\n').filter(Boolean)
+    const addresses = exec(workstation, 'cat /proc/net/if_inet6 2>/dev/null; true')
+      .out.trim()
+      .split('\n')
+      .filter(Boolean)
     expect(addresses.filter((line) => line.split(/\s+/)[3] === '00')).toEqual([])
 
     const v6 = spawnSync('ip6tables', ['-S', 'INPUT'], { encoding: 'utf8' }).stdout
@@ -191,21 +233,31 @@ describe('a sandbox reaches nothing outside its own network', () => {
     await new Promise<void>((resolve) => listener.listen(0, '::', resolve))
     onTestFinished(() => void listener.close())
     const port = (listener.address() as AddressInfo).port
-    const linkLocal = (networkInterfaces()[bridgeName(sandboxB)] ?? []).find((a) => a.family === 'IPv6' && a.address.startsWith('fe80'))
+    const linkLocal = (networkInterfaces()[bridgeName(sandboxB)] ?? []).find(
+      (a) => a.family === 'IPv6' && a.address.startsWith('fe80'),
+    )
     if (linkLocal) {
       // The host itself reaches it, so the listener is real...
       await new Promise<void>((resolve, reject) => {
-        const socket = connect({ host: `${linkLocal.address}%${bridgeName(sandboxB)}`, port }, () => socket.end(() => resolve()))
+        const socket = connect({ host: `${linkLocal.address}%${bridgeName(sandboxB)}`, port }, () =>
+          socket.end(() => resolve()),
+        )
         socket.on('error', reject)
       })
       const fromHost = accepted.length
       // ...but not the sandbox: dropped (rc 28) or no IPv6 at all in the container (rc 7).
-      const probe = exec(workstation, `curl -g -s -o /dev/null --connect-timeout 2 "http://[${linkLocal.address}%25eth0]:${port}/"; echo "rc=$?"`)
+      const probe = exec(
+        workstation,
+        `curl -g -s -o /dev/null --connect-timeout 2 "http://[${linkLocal.address}%25eth0]:${port}/"; echo "rc=$?"`,
+      )
       expect(probe.out).toMatch(/rc=(28|7)\b/)
       expect(accepted.length).toBe(fromHost)
     } else {
       // No link-local address on the bridge: there is no IPv6 path to the host at all.
-      const probe = exec(workstation, `curl -6 -g -s -o /dev/null --connect-timeout 2 "http://[::1]:${port}/"; echo "rc=$?"`)
+      const probe = exec(
+        workstation,
+        `curl -6 -g -s -o /dev/null --connect-timeout 2 "http://[::1]:${port}/"; echo "rc=$?"`,
+      )
       expect(probe.out).not.toContain('rc=0')
     }
   }, 30_000)
@@ -214,13 +266,22 @@ describe('a sandbox reaches nothing outside its own network', () => {
 describe('isolation fails closed', () => {
   it('refuses to start sandboxes when the host firewall cannot be installed, unless the development override is set', async () => {
     const broken = () => ensureHostFirewall({ iptables: 'iptables-not-installed-redteam' })
-    expect(await broken()).toMatchObject({ ok: false, message: expect.stringContaining('RUNNER_UNSAFE_NO_FIREWALL=1') })
+    expect(await broken()).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('RUNNER_UNSAFE_NO_FIREWALL=1'),
+    })
 
     const strict = newRegistry(`test-redteam-fw-${run}`, { ensureFirewall: broken })
     await strict.start()
     const refused = await strict.create({ userId: 'fw-user', labSlug: 'sample' })
-    expect(refused).toMatchObject({ status: 'error', code: 'isolation-unavailable', message: expect.stringContaining('no sandbox starts') })
-    expect(await docker.listNetworks({ filters: { label: [`${LABEL.runner}=test-redteam-fw-${run}`] } })).toEqual([])
+    expect(refused).toMatchObject({
+      status: 'error',
+      code: 'isolation-unavailable',
+      message: expect.stringContaining('no sandbox starts'),
+    })
+    expect(
+      await docker.listNetworks({ filters: { label: [`${LABEL.runner}=test-redteam-fw-${run}`] } }),
+    ).toEqual([])
 
     const lax = newRegistry(`test-redteam-fw-${run}`, { ensureFirewall: broken, allowNoFirewall: true })
     await lax.start()
@@ -285,7 +346,9 @@ describe('restarts', () => {
     onTestFinished(() => server.close())
     const base = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`
     const statusOf = async (id: string) => {
-      const res = await fetch(`${base}/v1/sandboxes/${id}`, { headers: { authorization: `Bearer ${'t'.repeat(32)}` } })
+      const res = await fetch(`${base}/v1/sandboxes/${id}`, {
+        headers: { authorization: `Bearer ${'t'.repeat(32)}` },
+      })
       return { status: res.status, body: (await res.json()) as Record<string, unknown> }
     }
     const adoption = adoptWithRetry({ registry: third, log: quiet, initialDelayMs: 100, maxDelayMs: 400 })
@@ -293,8 +356,14 @@ describe('restarts', () => {
     await new Promise((resolve) => setTimeout(resolve, 300))
     expect(third.awaitingEngine()).toBe(true)
     // Not "not found" (the web app would end the learner's session): the engine is unavailable.
-    expect(await statusOf(fresh)).toMatchObject({ status: 503, body: { error: { code: 'engine-unavailable' } } })
-    expect(await third.create({ userId: 'restart-user', labSlug: 'sample' })).toMatchObject({ status: 'error', code: 'engine-unavailable' })
+    expect(await statusOf(fresh)).toMatchObject({
+      status: 503,
+      body: { error: { code: 'engine-unavailable' } },
+    })
+    expect(await third.create({ userId: 'restart-user', labSlug: 'sample' })).toMatchObject({
+      status: 'error',
+      code: 'engine-unavailable',
+    })
 
     // The engine comes back: a proxy to the real socket appears at that path.
     const proxy = createServer((client) => {
@@ -308,7 +377,10 @@ describe('restarts', () => {
     const result = await adoption.done
     expect(result.adopted).toEqual([fresh])
     expect(third.awaitingEngine()).toBe(false)
-    expect(await statusOf(fresh)).toMatchObject({ status: 200, body: { sandbox: { id: fresh, state: 'ready' } } })
+    expect(await statusOf(fresh)).toMatchObject({
+      status: 200,
+      body: { sandbox: { id: fresh, state: 'ready' } },
+    })
     await third.stop()
   }, 180_000)
 })

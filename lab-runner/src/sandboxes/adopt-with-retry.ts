@@ -30,7 +30,10 @@ export function adoptWithRetry(options: AdoptWithRetryOptions): AdoptionHandle {
     const attempt = (): void => {
       if (cancelled) return
       registry.start().then(resolve, (error: unknown) => {
-        log.error('Docker engine unavailable; sandboxes are not adopted yet, retrying', { error: engineMessage(error), retryInMs: delayMs })
+        log.error('Docker engine unavailable; sandboxes are not adopted yet, retrying', {
+          error: engineMessage(error),
+          retryInMs: delayMs,
+        })
         timer = setTimeout(attempt, delayMs)
         timer.unref()
         delayMs = Math.min(maxDelayMs, delayMs * 2)

@@ -17,11 +17,16 @@ export interface SandboxDiskUsage {
 }
 
 /** One engine round trip for all sandboxes of this runner; df only when a sandbox has volumes. */
-export async function measureDiskUsage(docker: Docker, runnerFilter: { label: string[] }): Promise<Map<string, SandboxDiskUsage>> {
+export async function measureDiskUsage(
+  docker: Docker,
+  runnerFilter: { label: string[] },
+): Promise<Map<string, SandboxDiskUsage>> {
   const containers = await docker.listContainers({ all: true, size: true, filters: runnerFilter })
   const volumeSizes = new Map<string, number>()
   if (containers.some((c) => c.Mounts.some((m) => m.Type === 'volume'))) {
-    const df = (await docker.df()) as { Volumes?: Array<{ Name: string; UsageData?: { Size?: number } | null }> }
+    const df = (await docker.df()) as {
+      Volumes?: Array<{ Name: string; UsageData?: { Size?: number } | null }>
+    }
     for (const v of df.Volumes ?? []) volumeSizes.set(v.Name, Math.max(0, v.UsageData?.Size ?? 0))
   }
   const usage = new Map<string, SandboxDiskUsage>()
@@ -51,8 +56,14 @@ export async function measureDiskUsage(docker: Docker, runnerFilter: { label: st
 }
 
 /** The learner-facing status for one measurement; `stoppedHosts` are the ones stopped so far. */
-export function diskStatus(usedBytes: number, budgetBytes: number, stoppedHosts: string[], measuredAt: Date): SandboxDiskStatus {
-  const level = usedBytes >= budgetBytes ? 'over' : usedBytes >= budgetBytes * DISK_WARNING_RATIO ? 'warning' : 'ok'
+export function diskStatus(
+  usedBytes: number,
+  budgetBytes: number,
+  stoppedHosts: string[],
+  measuredAt: Date,
+): SandboxDiskStatus {
+  const level =
+    usedBytes >= budgetBytes ? 'over' : usedBytes >= budgetBytes * DISK_WARNING_RATIO ? 'warning' : 'ok'
   const used = `${mib(usedBytes)} of ${mib(budgetBytes)}`
   const stopped = stoppedHosts.length > 0 ? stoppedHosts.map((h) => `"${h}"`).join(', ') : undefined
   const message =

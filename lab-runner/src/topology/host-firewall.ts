@@ -65,7 +65,9 @@ export async function ensureHostFirewall(options: FirewallOptions = {}): Promise
   return { ok: true, added }
 }
 
-async function ensureRule(tool: string): Promise<{ ok: true; added: boolean } | { ok: false; problem: string }> {
+async function ensureRule(
+  tool: string,
+): Promise<{ ok: true; added: boolean } | { ok: false; problem: string }> {
   try {
     await run(tool, ['-w', '5', '-C', ...RULE])
     return { ok: true, added: false }
