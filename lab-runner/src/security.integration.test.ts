@@ -107,7 +107,12 @@ async function killBomb(containerId: string): Promise<void> {
 
 async function healthzMs(): Promise<{ status: number; ms: number }> {
   const started = performance.now()
-  const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(5_000) })
+  const send = () => fetch(`${base}/healthz`, { signal: AbortSignal.timeout(5_000) })
+  // Same keep-alive artefact as in api(): a socket closed while `exec` blocked this process.
+  const res = await send().catch((error: unknown) => {
+    if ((error as { cause?: { code?: string } }).cause?.code === 'ECONNRESET') return send()
+    throw error
+  })
   await res.text()
   return { status: res.status, ms: performance.now() - started }
 }
