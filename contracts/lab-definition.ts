@@ -28,6 +28,19 @@ const scriptRef = z.union([
   }),
 ])
 
+/**
+ * Capabilities off the default allow-list: NET_RAW forges packets (ARP/DNS spoofing on the
+ * sandbox network), NET_ADMIN rewrites routes and firewall rules inside the container. A
+ * topology may add one only when its lab names it here and says why.
+ */
+export const JUSTIFIED_CAPABILITIES = ['NET_RAW', 'NET_ADMIN'] as const
+export type JustifiedCapability = (typeof JUSTIFIED_CAPABILITIES)[number]
+
+export const labCapabilitySchema = z.strictObject({
+  name: z.enum(JUSTIFIED_CAPABILITIES, { error: `must be one of ${JUSTIFIED_CAPABILITIES.join(', ')} (others need no justification)` }),
+  justification: z.string().trim().min(20, 'must say what in the lab needs it (at least 20 characters)'),
+})
+
 export const labLimitsSchema = z.strictObject({
   timeLimitMinutes: z.number().int().positive().max(24 * 60),
   idleTimeoutMinutes: z.number().int().positive().max(24 * 60),
@@ -92,6 +105,8 @@ export const labDefinitionSchema = z
     variantSeed: z.boolean().default(false),
     hooks: z.strictObject({ setup: scriptRef.optional(), cleanup: scriptRef.optional() }).default({}),
     dashboard: labDashboardSchema.optional(),
+    /** Capabilities outside the default allow-list that this lab's topology adds, each with a reason. */
+    capabilities: z.array(labCapabilitySchema).default([]),
     steps: z.array(labStepSchema).min(1),
   })
   .superRefine((lab, ctx) => {

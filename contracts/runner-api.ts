@@ -34,6 +34,13 @@ export type FaultRequest = z.infer<typeof faultRequestSchema>
 
 export type SandboxState = 'provisioning' | 'ready' | 'failed'
 
+/**
+ * Why a sandbox is `failed`: its provisioning failed (`error` says why), or the runner stopped
+ * while it was provisioning and removed the half-built sandbox after restarting (`interrupted`:
+ * nothing of the learner's was lost; starting the lab again builds a fresh one).
+ */
+export type SandboxFailureCode = 'provisioning-failed' | 'interrupted'
+
 export interface SandboxSummary {
   id: string
   ownerId: string
@@ -48,6 +55,8 @@ export interface SandboxSummary {
   extensionsLeft: number
   /** Why provisioning failed, in words for the learner's instructor. */
   error?: string
+  /** With state `failed`: which kind of failure (older runners leave it out). */
+  errorCode?: SandboxFailureCode
 }
 
 export interface ServiceStatus {
@@ -70,6 +79,22 @@ export interface ProvisioningStatus {
   typicalS: number
 }
 
+/**
+ * The sandbox's disk use against its budget (container writable layers, named volumes and
+ * container logs), as last measured by the runner's watchdog. `warning` from 80 %; at 100 %
+ * the container that wrote the most is stopped (`stoppedHosts`) and `message` tells the
+ * learner what happened and how to recover (reset the lab).
+ */
+export interface SandboxDiskStatus {
+  usedBytes: number
+  budgetBytes: number
+  level: 'ok' | 'warning' | 'over'
+  /** For the learner, when level is not `ok`. */
+  message?: string
+  stoppedHosts: string[]
+  measuredAt: string
+}
+
 /** What the sandbox registry knows; the HTTP route adds the terminal server's live figures. */
 export interface SandboxRuntimeStatus extends SandboxSummary {
   secondsLeft: number
@@ -77,6 +102,8 @@ export interface SandboxRuntimeStatus extends SandboxSummary {
   services: ServiceStatus[]
   /** Only while provisioning. */
   provisioning?: ProvisioningStatus
+  /** Once the disk watchdog has measured a ready sandbox (absent before, or on older runners). */
+  disk?: SandboxDiskStatus
 }
 
 export interface SandboxStatus extends SandboxRuntimeStatus {
@@ -96,6 +123,8 @@ export type RunnerErrorCode =
   | 'extension-limit'
   | 'not-ready'
   | 'engine-unavailable'
+  /** The runner cannot enforce sandbox isolation (host firewall); it starts no sandbox until it can. */
+  | 'isolation-unavailable'
   | 'not-implemented'
   | 'internal'
 

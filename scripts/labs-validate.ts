@@ -7,5 +7,18 @@ import { formatLabError, loadLabs } from '../lab-runner/src/labs/load-labs.js'
 const labsDir = path.resolve(process.argv[2] ?? process.env.LABS_DIR ?? 'labs')
 const { labs, errors } = loadLabs(labsDir)
 for (const error of errors) console.error(formatLabError(error))
+// Which lab adds back which capability (after CapDrop ALL), so a reviewer sees every widening.
+for (const [slug, lab] of labs) {
+  const used = Object.entries(lab.capabilities)
+  if (used.length === 0) {
+    console.log(`${slug}: no capabilities added`)
+    continue
+  }
+  const reasons = new Map(lab.definition.capabilities.map((c) => [c.name as string, c.justification]))
+  for (const [capability, services] of used) {
+    const reason = reasons.get(capability)
+    console.log(`${slug}: ${capability} (${services.join(', ')})${reason ? ` — justified: ${reason}` : ''}`)
+  }
+}
 console.log(`${labs.size} lab(s) valid${labs.size > 0 ? `: ${[...labs.keys()].join(', ')}` : ''}; ${errors.length} error(s)`)
 process.exit(errors.length > 0 ? 1 : 0)

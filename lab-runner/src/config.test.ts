@@ -23,6 +23,16 @@ describe('loadConfig', () => {
     expect(loadConfig({})).toMatchObject({ ok: false, problems: [expect.stringMatching(/^RUNNER_SERVICE_TOKEN: is required/)] })
   })
 
+  it('reads the security settings: metrics listener, disk budget, firewall override', () => {
+    const defaults = loadConfig({ RUNNER_SERVICE_TOKEN: token })
+    expect(defaults).toMatchObject({ ok: true, config: { sandboxDiskBytes: 2048 * 1024 * 1024, unsafeNoFirewall: false } })
+    expect(defaults.ok && defaults.config.metrics).toBeUndefined()
+    const set = loadConfig({ RUNNER_SERVICE_TOKEN: token, RUNNER_METRICS_PORT: '9464', RUNNER_SANDBOX_DISK_MB: '64', RUNNER_UNSAFE_NO_FIREWALL: '1' })
+    expect(set).toMatchObject({ ok: true, config: { metrics: { host: '127.0.0.1', port: 9464 }, sandboxDiskBytes: 64 * 1024 * 1024, unsafeNoFirewall: true } })
+    const bad = loadConfig({ RUNNER_SERVICE_TOKEN: token, RUNNER_SANDBOX_DISK_MB: '1', RUNNER_UNSAFE_NO_FIREWALL: 'yes' })
+    expect(bad.ok ? [] : bad.problems).toEqual([expect.stringMatching(/^RUNNER_SANDBOX_DISK_MB: /), expect.stringMatching(/^RUNNER_UNSAFE_NO_FIREWALL: must be 1\/true/)])
+  })
+
   it('splits public origins', () => {
     const result = loadConfig({ RUNNER_SERVICE_TOKEN: token, RUNNER_PUBLIC_ORIGINS: 'http://localhost:3000, https://academy.example' })
     expect(result.ok && result.config.publicOrigins).toEqual(['http://localhost:3000', 'https://academy.example'])

@@ -24,6 +24,22 @@ const envSchema = z.object({
   RUNNER_INSTANCE: z.string().regex(/^[a-zA-Z0-9_.-]+$/).default('default'),
   DOCKER_SOCKET: z.string().min(1).default('/var/run/docker.sock'),
   LABS_DIR: z.string().min(1).default('labs'),
+  /**
+   * A second listener for /metrics only, without the token (for a Prometheus on a private
+   * network). Unset: /metrics is served on RUNNER_PORT and needs the service token.
+   */
+  RUNNER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  RUNNER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Disk budget per sandbox (writable layers, volumes, logs) in MiB: warned at 80 %, stopped at 100 %. */
+  RUNNER_SANDBOX_DISK_MB: z.coerce.number().int().min(16).default(2048),
+  /**
+   * Development only: start sandboxes even when the host firewall cannot be installed (no
+   * root, no iptables). Sandboxes can then reach services listening on the host.
+   */
+  RUNNER_UNSAFE_NO_FIREWALL: z
+    .enum(['0', '1', 'true', 'false'], { error: 'must be 1/true or 0/false' })
+    .default('0')
+    .transform((v) => v === '1' || v === 'true'),
 })
 
 export interface RunnerConfig {
@@ -36,6 +52,10 @@ export interface RunnerConfig {
   instance: string
   dockerSocket: string
   labsDir: string
+  /** Set: /metrics gets its own token-less listener there. */
+  metrics?: { host: string; port: number }
+  sandboxDiskBytes: number
+  unsafeNoFirewall: boolean
 }
 
 export type ConfigResult = { ok: true; config: RunnerConfig } | { ok: false; problems: string[] }
@@ -58,6 +78,9 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       instance: e.RUNNER_INSTANCE,
       dockerSocket: e.DOCKER_SOCKET,
       labsDir: path.resolve(e.LABS_DIR),
+      ...(e.RUNNER_METRICS_PORT === undefined ? {} : { metrics: { host: e.RUNNER_METRICS_HOST, port: e.RUNNER_METRICS_PORT } }),
+      sandboxDiskBytes: e.RUNNER_SANDBOX_DISK_MB * 1024 * 1024,
+      unsafeNoFirewall: e.RUNNER_UNSAFE_NO_FIREWALL,
     },
   }
 }

@@ -6,11 +6,10 @@ import { loadConfig } from './config.js'
 import { createRunnerServer } from './http/runner-server.js'
 import { formatLabError, loadLabs } from './labs/load-labs.js'
 import { createJsonLogger } from './log.js'
+import { adoptWithRetry } from './sandboxes/adopt-with-retry.js'
 import { createHookRunner } from './sandboxes/lab-hooks.js'
 import { SandboxRegistry } from './sandboxes/sandbox-registry.js'
 import { createTicketStore } from './terminal/tickets.js'
-
-const ADOPT_RETRY_MS = 10_000
 
 async function main(): Promise<void> {
   const log = createJsonLogger()
@@ -39,7 +38,10 @@ async function main(): Promise<void> {
     log,
     runHook: createHookRunner(docker, (id) => registry.scriptEnv(id)),
     onProvisioned: (s) => provisionSeconds?.(s),
+    allowNoFirewall: config.unsafeNoFirewall,
+    diskBudgetBytes: config.sandboxDiskBytes,
   })
+  if (config.unsafeNoFirewall) log.warn('RUNNER_UNSAFE_NO_FIREWALL is set: sandboxes may start without the host firewall (development only)')
   const runner = createRunnerServer({
     docker,
     registry,
@@ -51,25 +53,25 @@ async function main(): Promise<void> {
   })
   provisionSeconds = (s) => runner.metrics.provisionSeconds.observe(s)
 
-  // A dead engine must not stop the runner: /healthz says 503 and adoption retries.
-  const adopt = async (): Promise<void> => {
-    try {
-      const { adopted, removed } = await registry.start()
-      log.info('engine state adopted', { adopted: adopted.length, removed: removed.length })
-    } catch (error) {
-      log.error('Docker engine unavailable; retrying adoption', { error: error instanceof Error ? error.message : String(error) })
-      setTimeout(() => void adopt(), ADOPT_RETRY_MS).unref()
-    }
-  }
-  await adopt()
+  // A dead engine must not stop the runner: /healthz says 503, sandbox calls say
+  // engine-unavailable, and adoption retries with back-off.
+  const adoption = adoptWithRetry({ registry, log })
+  void adoption.done.then(({ adopted, removed, interrupted }) =>
+    log.info('engine state adopted', { adopted: adopted.length, removed: removed.length, interrupted: interrupted.length }),
+  )
 
   runner.server.listen(config.port, config.host, () => log.info('lab-runner listening', { host: config.host, port: config.port }))
+  const metricsAt = config.metrics
+  if (metricsAt) {
+    runner.metricsServer.listen(metricsAt.port, metricsAt.host, () => log.info('metrics listening (no token)', { ...metricsAt }))
+  }
 
   let stopping = false
   const shutdown = async (signal: string) => {
     if (stopping) return
     stopping = true
     log.info('shutting down; sandboxes stay up for the next runner', { signal })
+    adoption.cancel()
     await runner.close()
     await registry.stop()
     process.exit(0)

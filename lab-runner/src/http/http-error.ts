@@ -35,4 +35,5 @@ export const statusForCode: Record<string, number> = {
   'extension-limit': 409,
   'not-ready': 409,
   'engine-unavailable': 503,
+  'isolation-unavailable': 503,
 }

@@ -106,9 +106,19 @@ describe('runner REST API', () => {
     })
   })
 
-  it('serves health and metrics without a token', async () => {
+  it('serves health without a token; metrics only with the token or on the separate listener', async () => {
     expect(await call(live.base, 'GET', '/healthz', undefined, '')).toMatchObject({ status: 200, json: { engine: 'reachable' } })
-    const metrics = await call(live.base, 'GET', '/metrics', undefined, '')
+    expect(await call(live.base, 'GET', '/metrics', undefined, '')).toMatchObject({ status: 401, json: { error: { code: 'unauthorized' } } })
+    expect((await call(live.base, 'GET', '/metrics', undefined, 'Bearer wrong')).status).toBe(401)
+    const metrics = await call(live.base, 'GET', '/metrics')
+    expect(metrics.status).toBe(200)
+    await new Promise<void>((resolve) => live.runner.metricsServer.listen(0, '127.0.0.1', resolve))
+    const metricsBase = `http://127.0.0.1:${(live.runner.metricsServer.address() as AddressInfo).port}`
+    const separate = await call(metricsBase, 'GET', '/metrics', undefined, '')
+    expect(separate.status).toBe(200)
+    expect(separate.json).toContain('academy_runner_active_sandboxes')
+    // That listener answers nothing else: no REST, no health, no terminals.
+    expect((await call(metricsBase, 'GET', '/v1/sandboxes', undefined, `Bearer ${token}`)).status).toBe(404)
     for (const name of ['academy_runner_active_sandboxes', 'academy_runner_provision_seconds', 'academy_runner_check_seconds', 'academy_runner_terminal_sessions', 'academy_runner_queue_length']) {
       expect(metrics.json).toContain(name)
     }

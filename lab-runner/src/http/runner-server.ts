@@ -1,6 +1,8 @@
-// The runner's HTTP server: REST under /v1 (service token), /healthz, /metrics, and the
-// terminal WebSocket upgrade (tickets; handled by terminal/terminal-server.ts).
-import { createServer, type Server } from 'node:http'
+// The runner's HTTP server: REST under /v1 and /metrics (service token), /healthz, and the
+// terminal WebSocket upgrade (tickets; handled by terminal/terminal-server.ts). /metrics names
+// labs' activity and the runner's internals, so it is not public: a scraper sends the token,
+// or the operator serves it on a separate private listener (`metricsServer`).
+import { createServer, type Server, type ServerResponse } from 'node:http'
 import type Docker from 'dockerode'
 import type { SandboxRegistry, Logger } from '../sandboxes/sandbox-registry.js'
 import { attachTerminalServer, type TerminalServer } from '../terminal/terminal-server.js'
@@ -29,6 +31,8 @@ export interface RunnerServer {
   server: Server
   metrics: RunnerMetrics
   terminal: TerminalServer
+  /** /metrics alone, without a token: not listening until the caller binds it to a private address. */
+  metricsServer: Server
   /** Stops accepting, closes sockets and terminals. Sandboxes stay up. */
   close(): Promise<void>
 }
@@ -52,12 +56,15 @@ export function createRunnerServer(options: RunnerServerOptions): RunnerServer {
     if (!(await enginePing(docker))) {
       throw new HttpError(503, 'engine-unavailable', 'the Docker engine is not reachable; check that dockerd is running and DOCKER_SOCKET points at it')
     }
-    return { status: 200, body: { status: 'ok', engine: 'reachable', ...registry.counts(), labErrors: options.labErrors } }
+    return { status: 200, body: { status: 'ok', engine: 'reachable', adopted: !registry.awaitingEngine(), ...registry.counts(), labErrors: options.labErrors } }
   })
-  open.add('GET', '/metrics', async (ctx) => {
+  const serveMetrics = async (res: ServerResponse): Promise<void> => {
     const text = await metrics.registry.metrics()
-    ctx.res.writeHead(200, { 'content-type': metrics.registry.contentType })
-    ctx.res.end(text)
+    res.writeHead(200, { 'content-type': metrics.registry.contentType })
+    res.end(text)
+  }
+  api.add('GET', '/metrics', async (ctx) => {
+    await serveMetrics(ctx.res)
     return undefined
   })
 
@@ -67,9 +74,14 @@ export function createRunnerServer(options: RunnerServerOptions): RunnerServer {
   const server = createServer((req, res) => {
     void (async () => {
       const pathname = new URL(req.url ?? '/', 'http://runner.invalid').pathname
-      if (pathname.startsWith('/v1/')) {
+      if (pathname.startsWith('/v1/') || pathname === '/metrics') {
         if (!hasServiceToken(req, options.serviceToken)) {
           sendError(res, new HttpError(401, 'unauthorized', 'missing or wrong service token (Authorization: Bearer $RUNNER_SERVICE_TOKEN)'))
+          return
+        }
+        if (pathname.startsWith('/v1/sandboxes') && registry.awaitingEngine()) {
+          // Not "not found": the sandbox may well be alive on an engine the runner cannot read yet.
+          sendError(res, new HttpError(503, 'engine-unavailable', 'the lab engine is unavailable: the runner has not been able to read the Docker engine yet and keeps retrying'))
           return
         }
         if (await api.handle(req, res, onUnexpected)) return
@@ -100,13 +112,26 @@ export function createRunnerServer(options: RunnerServerOptions): RunnerServer {
     log,
   })
 
+  const metricsServer = createServer((req, res) => {
+    const pathname = new URL(req.url ?? '/', 'http://runner.invalid').pathname
+    if (req.method === 'GET' && pathname === '/metrics') {
+      serveMetrics(res).catch((error: unknown) => {
+        onUnexpected(error)
+        if (!res.headersSent) sendError(res, new HttpError(500, 'internal', 'unexpected runner error; see the runner log'))
+      })
+    } else sendJson(res, 404, { error: { code: 'not-found', message: 'this listener serves GET /metrics only' } })
+  })
+
   const terminalServer = terminal
   return {
     server,
     metrics,
     terminal: terminalServer,
+    metricsServer,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      if (metricsServer.listening) metricsServer.close()
+      metricsServer.closeAllConnections()
       await terminalServer.close()
       server.closeAllConnections()
       await closed

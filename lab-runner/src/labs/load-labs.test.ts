@@ -42,6 +42,26 @@ describe('loadLabs', () => {
     expect(fields).toContain('limits.timeLimitMinutes')
   })
 
+  it('accepts NET_RAW only with a justification in the lab, and reports which service adds which capability', () => {
+    const withNetRaw = (name: string, edit: (yaml: string) => string) => {
+      const labsDir = labsWithBrokenCopy(name, edit)
+      const topology = path.join(labsDir, 'broken', 'topology.yaml')
+      writeFileSync(topology, readFileSync(topology, 'utf8').replace('capAdd: [CHOWN]', 'capAdd: [CHOWN, NET_RAW]'))
+      return loadLabs(labsDir)
+    }
+    const unjustified = withNetRaw('net-raw', (y) => y)
+    expect(unjustified.errors.map(formatLabError)).toEqual([
+      expect.stringMatching(/^labs\/broken\/lab\.yaml: topology \(topology\.yaml\) services\.workstation\.x-academy\.capAdd\[1\]: NET_RAW is off the default allow-list/),
+    ])
+    const justification = 'capabilities:\n  - { name: NET_RAW, justification: step 2 pings the replica to show packet loss }\nsteps:'
+    const justified = withNetRaw('net-raw-justified', (y) => y.replace('steps:', justification))
+    expect(justified.errors).toEqual([])
+    expect(justified.labs.get('broken')?.capabilities).toEqual({ CHOWN: ['workstation'], NET_RAW: ['workstation'] })
+    // A justification for a capability nothing adds is stale: an error, so the list stays honest.
+    const stale = loadLabs(labsWithBrokenCopy('stale', (y) => y.replace('steps:', justification))).errors.map(formatLabError)
+    expect(stale).toEqual(['labs/broken/lab.yaml: capabilities[0]: NET_RAW is justified but no service of topology.yaml adds it; remove the entry'])
+  })
+
   it('reports hosts that the topology does not have', () => {
     const labsDir = labsWithBrokenCopy('hosts', (y) => y.replace('shellHosts: [workstation]', 'shellHosts: [bastion]'))
     expect(loadLabs(labsDir).errors.map(formatLabError)).toEqual([

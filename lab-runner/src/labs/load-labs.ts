@@ -16,6 +16,8 @@ export interface LoadedLab {
   topologyFile: string
   /** Service names of the topology, in start order. */
   services: string[]
+  /** Capabilities the topology adds back, each with the services that add it (for the validator's report). */
+  capabilities: Record<string, string[]>
 }
 
 export interface LabError {
@@ -90,11 +92,19 @@ export function loadLab(file: string, labsRoot: string): LoadResult {
   // The topology, with placeholders for the per-sandbox variables.
   const topologyFile = path.resolve(dir, lab.topology)
   const secrets = declaredSecretNames(readFileSync(topologyFile, 'utf8'))
-  const topology = parseTopologyFile(topologyFile, { bindRoot: labsRoot, variables: placeholderVariables(secrets) })
+  const justifiedCapabilities = lab.capabilities.map((c) => c.name)
+  const topology = parseTopologyFile(topologyFile, { bindRoot: labsRoot, variables: placeholderVariables(secrets), justifiedCapabilities })
   if (!topology.ok) {
     return { ok: false, errors: topology.issues.map((i) => fail(`topology (${lab.topology}) ${i.path}`, i.message)) }
   }
   const services = topology.topology.services.map((s) => s.name)
+  const capabilities: Record<string, string[]> = {}
+  for (const service of topology.topology.services) {
+    for (const capability of service.capAdd) (capabilities[capability] ??= []).push(service.name)
+  }
+  lab.capabilities.forEach((c, i) => {
+    if (!capabilities[c.name]) errors.push(fail(`capabilities[${i}]`, `${c.name} is justified but no service of ${lab.topology} adds it; remove the entry`))
+  })
   const requireHost = (field: string, host: string | undefined) => {
     const name = host ?? DEFAULT_SCRIPT_HOST
     if (!services.includes(name)) {
@@ -114,5 +124,5 @@ export function loadLab(file: string, labsRoot: string): LoadResult {
     if (ref) requireHost(`hooks.${hook}.host`, ref.host)
   }
   if (errors.length > 0) return { ok: false, errors }
-  return { ok: true, lab: { definition: lab, dir, topologyFile, services } }
+  return { ok: true, lab: { definition: lab, dir, topologyFile, services, capabilities } }
 }

@@ -2,7 +2,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestSandbox, dockerWriteFile, ensureTestImage, type TestSandbox } from '../terminal/test-support/test-sandbox.js'
-import { proxyHttp, rewriteLocation, type ProxyResult } from './proxy-http.js'
+import { proxyHttp, rewriteLocation, SERVICE_TAB_CSP, type ProxyResult } from './proxy-http.js'
 
 let sandbox: TestSandbox
 let server: http.Server
@@ -19,6 +19,13 @@ beforeAll(async () => {
   dockerWriteFile(web, '/srv/www/index.html', '<h1>hello from web</h1>\n')
   dockerWriteFile(web, '/srv/www/cgi-bin/env', '#!/bin/sh\nprintf "Content-Type: text/plain\\r\\n\\r\\n"\nenv | sort\n', '755')
   dockerWriteFile(web, '/srv/www/cgi-bin/redirect', '#!/bin/sh\nprintf "Status: 302 Found\\r\\nLocation: /graph?g0=1\\r\\nSet-Cookie: session=evil\\r\\n\\r\\n"\n', '755')
+  // A learner-controlled page that tries to loosen the CSP and plant a session cookie on our origin.
+  dockerWriteFile(
+    web,
+    '/srv/www/cgi-bin/evil',
+    '#!/bin/sh\nprintf "Content-Type: text/html\\r\\nContent-Security-Policy: sandbox allow-scripts allow-same-origin\\r\\nSet-Cookie: better-auth.session_token=attacker; Path=/\\r\\nRefresh: 0; url=http://evil.example/\\r\\n\\r\\n"\necho "<script>document.cookie=1</script>"\n',
+    '755',
+  )
   // Stand-in for CORE's route: /proxy/:sandbox/:host/:port/<rest>
   server = http.createServer((req, res) => {
     const match = /^\/proxy\/([^/]+)\/([^/]+)\/(\d+)(\/.*)?$/.exec(req.url ?? '')
@@ -57,6 +64,24 @@ describe('proxyHttp', () => {
     expect(res.status).toBe(302)
     expect(res.headers.get('location')).toBe(`/proxy/${sandbox.id}/web/8080/graph?g0=1`)
     expect(res.headers.get('set-cookie')).toBeNull()
+  })
+
+  it('sandboxes every answer by CSP without allow-same-origin, whatever upstream sends', async () => {
+    const res = await fetch(`${baseUrl}/web/8080/cgi-bin/evil`)
+    expect(res.status).toBe(200)
+    const csp = res.headers.get('content-security-policy') ?? ''
+    // Exactly one policy (ours): a second upstream header would be combined by the browser, not replace ours.
+    expect(csp).toBe(SERVICE_TAB_CSP)
+    expect(csp).toMatch(/^sandbox allow-scripts allow-forms allow-popups/)
+    expect(csp).not.toContain('allow-same-origin')
+    expect(res.headers.get('set-cookie')).toBeNull()
+    expect(res.headers.get('refresh')).toBeNull()
+    expect(await res.text()).toContain('<script>')
+    // Error answers from the proxy itself carry it too.
+    const dead = await fetch(`${baseUrl}/web/9999/`)
+    expect(dead.headers.get('content-security-policy')).toBe(SERVICE_TAB_CSP)
+    const page = await fetch(`${baseUrl}/web/8080/`)
+    expect(page.headers.get('content-security-policy')).toBe(SERVICE_TAB_CSP)
   })
 
   it('refuses ports that are not service tabs, and reports a dead upstream', async () => {

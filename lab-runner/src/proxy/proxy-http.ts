@@ -1,7 +1,10 @@
 // Reverse proxy from the runner to a web UI inside a sandbox (Prometheus, Alertmanager, …),
 // mounted by CORE at `/proxy/:sandboxId/:host/:port/*`. Only the host:port pairs a lab lists
 // in `serviceTabs` are reachable. The browser's credentials for *our* origin (cookies,
-// Authorization) never reach the sandbox, and the sandbox cannot set cookies on our origin.
+// Authorization) never reach the sandbox, and the sandbox cannot set cookies on our origin:
+// Set-Cookie is dropped, and every answer is sandboxed by CSP into an opaque origin, so a
+// learner-controlled page cannot write `document.cookie`, read our storage or call our APIs
+// with the victim's cookies (cookies are shared across ports, so the runner's origin is not enough).
 import http, { type IncomingMessage, type ServerResponse } from 'node:http'
 import { findSandboxHost, type SandboxHostsView } from '../checks/sandbox-host.js'
 
@@ -32,13 +35,29 @@ export type ProxyResult =
 // Hop-by-hop headers (RFC 9110 §7.6.1) plus our origin's credentials.
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']
 const REQUEST_DROP = new Set([...HOP_BY_HOP, 'host', 'cookie', 'authorization', 'proxy-authorization'])
-const RESPONSE_DROP = new Set([...HOP_BY_HOP, 'set-cookie'])
+// Upstream headers that could loosen or replace our CSP, or set state on our origin.
+const RESPONSE_DROP = new Set([
+  ...HOP_BY_HOP,
+  'set-cookie',
+  'set-cookie2',
+  'content-security-policy',
+  'content-security-policy-report-only',
+  'clear-site-data',
+  'refresh',
+])
+
+/**
+ * Scripts and forms keep working inside the tab (Prometheus' UI needs them), but without
+ * `allow-same-origin` the page runs in a unique opaque origin: no cookies, no storage, no
+ * same-origin requests to the runner or the web app.
+ */
+export const SERVICE_TAB_CSP = 'sandbox allow-scripts allow-forms allow-popups allow-downloads allow-modals'
 
 export function proxyHttp(req: IncomingMessage, res: ServerResponse, target: ProxyTarget): Promise<ProxyResult> {
   const prefix = target.prefix ?? `/proxy/${encodeURIComponent(target.sandbox.id)}/${encodeURIComponent(target.host)}/${target.port}`
   const fail = (httpStatus: number, result: Exclude<ProxyResult, { status: 'proxied' }>): Promise<ProxyResult> => {
     if (!res.headersSent) {
-      res.writeHead(httpStatus, { 'content-type': 'application/json' })
+      res.writeHead(httpStatus, { 'content-type': 'application/json', 'content-security-policy': SERVICE_TAB_CSP })
       res.end(JSON.stringify({ error: { code: result.code, message: result.message } }))
     } else {
       res.destroy()
@@ -104,6 +123,7 @@ function responseHeaders(upstreamRes: IncomingMessage, prefix: string, upstreamN
   const location = upstreamRes.headers.location
   if (location !== undefined) out.location = rewriteLocation(location, prefix, upstreamNames, port)
   out['x-content-type-options'] = 'nosniff'
+  out['content-security-policy'] = SERVICE_TAB_CSP
   return out
 }
 

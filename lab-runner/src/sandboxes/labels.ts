@@ -18,3 +18,8 @@ export const LABEL = {
 } as const
 
 export const EXTENSION_KIND = 'extension'
+/**
+ * Marks the empty volume created once a sandbox finished provisioning (services up, setup hook
+ * done). Only sandboxes with one are re-adopted as ready; a reset removes it and writes it again.
+ */
+export const PROVISIONED_KIND = 'provisioned'

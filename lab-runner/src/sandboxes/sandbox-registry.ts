@@ -19,14 +19,23 @@ import {
   volumeName,
   type HostAddress,
 } from '../topology/docker-driver.js'
-import { ensureHostFirewall } from '../topology/host-firewall.js'
+import { ensureHostFirewall, type FirewallResult } from '../topology/host-firewall.js'
 import { declaredSecretNames, parseTopologyFile } from '../topology/parse-topology.js'
 import { readFileSync } from 'node:fs'
-import { EXTENSION_KIND, LABEL } from './labels.js'
+import { EXTENSION_KIND, LABEL, PROVISIONED_KIND } from './labels.js'
 import { decodeVariables, encodeVariables, generateVariables, newSeed, type SandboxVariables } from './sandbox-variables.js'
 import { CapacityQueue } from './capacity-queue.js'
+import { diskStatus, measureDiskUsage } from './disk-usage.js'
 import { ProvisioningSlots } from './provisioning-slots.js'
-import type { ProvisioningPhase, SandboxRuntimeStatus, SandboxState, SandboxStatus, SandboxSummary } from '../../../contracts/runner-api.js'
+import type {
+  ProvisioningPhase,
+  SandboxDiskStatus,
+  SandboxFailureCode,
+  SandboxRuntimeStatus,
+  SandboxState,
+  SandboxStatus,
+  SandboxSummary,
+} from '../../../contracts/runner-api.js'
 
 export type { SandboxRuntimeStatus, SandboxState, SandboxStatus, SandboxSummary }
 
@@ -42,11 +51,11 @@ export interface SandboxRef {
 export type CreateOutcome =
   | { status: 'ready' | 'provisioning'; sandbox: SandboxSummary }
   | { status: 'queued'; position: number; estimatedWaitS: number }
-  | { status: 'error'; code: 'unknown-lab' | 'engine-unavailable'; message: string }
+  | { status: 'error'; code: 'unknown-lab' | 'engine-unavailable' | 'isolation-unavailable'; message: string }
 
 export type ActionOutcome =
   | { ok: true; sandbox: SandboxSummary }
-  | { ok: false; code: 'not-found' | 'extension-limit' | 'not-ready' | 'engine-unavailable'; message: string }
+  | { ok: false; code: 'not-found' | 'extension-limit' | 'not-ready' | 'engine-unavailable' | 'isolation-unavailable'; message: string }
 
 export interface HookRunner {
   (options: { sandbox: SandboxRef; lab: LoadedLab; hook: 'setup' | 'cleanup' }): Promise<{ ok: boolean; message: string }>
@@ -75,6 +84,14 @@ export interface SandboxRegistryOptions {
   queueStaleMs?: number
   runHook?: HookRunner
   onProvisioned?: (seconds: number) => void
+  /** Installs the host firewall (default ensureHostFirewall); no sandbox starts while it fails. */
+  ensureFirewall?: () => Promise<FirewallResult>
+  /** Development only (RUNNER_UNSAFE_NO_FIREWALL): start sandboxes even without the firewall. */
+  allowNoFirewall?: boolean
+  /** Disk budget per sandbox (RUNNER_SANDBOX_DISK_MB); unset: disk is not watched. */
+  diskBudgetBytes?: number
+  /** How often the disk watchdog measures; default 20 s. */
+  diskCheckIntervalMs?: number
   log: Logger
   now?: () => number
 }
@@ -91,8 +108,11 @@ interface SandboxRecord {
   variables: SandboxVariables
   hosts: Record<string, HostAddress>
   error?: string
+  errorCode?: SandboxFailureCode
   /** While provisioning: what it is doing and since when (the learner sees it). */
   provisioning?: { phase: ProvisioningPhase; startedAt: number }
+  /** The disk watchdog's last measurement, and the hosts it stopped (cleared by a reset). */
+  disk?: { status?: SandboxDiskStatus; stoppedHosts: string[] }
   /** Settles when the current provisioning (create or reset) finishes. */
   settled: Promise<void>
 }
@@ -104,12 +124,16 @@ export class SandboxRegistry {
   private readonly creating = new Map<string, Promise<CreateOutcome>>()
   private readonly queue: CapacityQueue
   private reaper: NodeJS.Timeout | undefined
+  private diskWatchdog: NodeJS.Timeout | undefined
   /** Moving average of provisioning time, for queue estimates. */
   private provisionAverageS = 10
   /** The same per lab (a full HA stack takes longer than a small lab), for the learner's estimate. */
   private readonly labProvisionAverageS = new Map<string, number>()
   private readonly provisioningSlots: ProvisioningSlots
   private readonly now: () => number
+  /** start() failed (engine down) and has not succeeded since: the registry does not know which sandboxes exist. */
+  private adoptionPending = false
+  private firewall: FirewallResult | undefined
 
   constructor(private readonly options: SandboxRegistryOptions) {
     this.now = options.now ?? Date.now
@@ -157,6 +181,15 @@ export class SandboxRegistry {
     return { active: this.liveCount(), queued: this.queue.length }
   }
 
+  /**
+   * True while start() has failed and not yet succeeded. Then an unknown sandbox id may well be
+   * live (the engine is down, not the sandbox gone), so callers answer engine-unavailable rather
+   * than not-found, and the web app does not mark the learner's session expired.
+   */
+  awaitingEngine(): boolean {
+    return this.adoptionPending
+  }
+
   // ---- lifecycle -----------------------------------------------------------------------
 
   /** Concurrent creates for one (user, lab) share one answer, so they cannot make two sandboxes. */
@@ -177,7 +210,9 @@ export class SandboxRegistry {
       this.touch(existing.id)
       return { status: existing.state, sandbox: this.summary(existing) }
     }
-    if (!(await this.engineReachable())) return engineUnavailable()
+    if (this.adoptionPending || !(await this.engineReachable())) return engineUnavailable()
+    const isolation = await this.isolationProblem()
+    if (isolation) return { status: 'error', code: 'isolation-unavailable', message: isolation }
     if (existing) await this.remove(existing)
 
     const queued = this.queue.find(request.userId, request.labSlug)
@@ -218,6 +253,7 @@ export class SandboxRegistry {
             },
           }
         : {}),
+      ...(record.state === 'ready' && record.disk?.status ? { disk: record.disk.status } : {}),
     }
   }
 
@@ -259,8 +295,12 @@ export class SandboxRegistry {
     const lab = this.lab(record.labSlug)
     if (!lab) return { ok: false, code: 'not-found', message: `lab "${record.labSlug}" is no longer loaded` }
     if (!(await this.engineReachable())) return engineUnavailable()
+    const isolation = await this.isolationProblem()
+    if (isolation) return { ok: false, code: 'isolation-unavailable', message: isolation }
     record.state = 'provisioning'
     record.error = undefined
+    record.errorCode = undefined
+    record.disk = undefined
     record.lastActivityAt = this.now()
     record.settled = this.runProvisioning(record, lab, { networkExists: true })
     return { ok: true, sandbox: this.summary(record) }
@@ -279,15 +319,27 @@ export class SandboxRegistry {
   // ---- background work -----------------------------------------------------------------
 
   /** Re-adopts live sandboxes from a previous runner, removes expired and orphaned resources, starts the reaper. */
-  async start(): Promise<{ adopted: string[]; removed: string[] }> {
-    const firewall = await ensureHostFirewall()
-    if (!firewall.ok) this.options.log.warn('host firewall not in place', { problem: firewall.message })
-    const result = await this.adopt()
+  async start(): Promise<{ adopted: string[]; removed: string[]; interrupted: string[] }> {
+    let result: Awaited<ReturnType<SandboxRegistry['adopt']>>
+    try {
+      result = await this.adopt()
+    } catch (error) {
+      this.adoptionPending = true
+      throw error
+    }
+    this.adoptionPending = false
+    await this.isolationProblem()
     const interval = this.options.reapIntervalMs ?? 15_000
     this.reaper = setInterval(() => {
       this.reap().catch((error: unknown) => this.options.log.error('reaper failed', { error: engineMessage(error) }))
     }, interval)
     this.reaper.unref()
+    if (this.options.diskBudgetBytes !== undefined) {
+      this.diskWatchdog = setInterval(() => {
+        this.checkDisk().catch((error: unknown) => this.options.log.error('disk watchdog failed', { error: engineMessage(error) }))
+      }, this.options.diskCheckIntervalMs ?? 20_000)
+      this.diskWatchdog.unref()
+    }
     return result
   }
 
@@ -295,6 +347,8 @@ export class SandboxRegistry {
   async stop(): Promise<void> {
     if (this.reaper) clearInterval(this.reaper)
     this.reaper = undefined
+    if (this.diskWatchdog) clearInterval(this.diskWatchdog)
+    this.diskWatchdog = undefined
     await Promise.allSettled([...this.records.values()].map((r) => r.settled))
   }
 
@@ -310,7 +364,56 @@ export class SandboxRegistry {
     return expired.map((r) => r.id)
   }
 
+  /**
+   * Measures every ready sandbox against the disk budget: from 80 % its status carries a
+   * warning; at 100 % the running service that wrote the most is stopped, one per check, so
+   * the sandbox stops growing while the learner's other hosts (and every other sandbox) go on.
+   */
+  async checkDisk(): Promise<void> {
+    const budget = this.options.diskBudgetBytes
+    if (budget === undefined) return
+    const usage = await measureDiskUsage(this.options.docker, this.ownedFilter())
+    for (const record of this.records.values()) {
+      const measured = usage.get(record.id)
+      if (record.state !== 'ready' || !measured) continue
+      const disk = (record.disk ??= { stoppedHosts: [] })
+      if (measured.usedBytes >= budget) {
+        const worst = measured.byHost.filter((h) => h.running).sort((a, b) => b.bytes - a.bytes)[0]
+        if (worst) {
+          this.options.log.warn('sandbox over its disk budget; stopping the service that wrote the most', {
+            sandboxId: record.id,
+            host: worst.host,
+            usedBytes: measured.usedBytes,
+            budgetBytes: budget,
+          })
+          await this.options.docker
+            .getContainer(worst.containerId)
+            .stop({ t: 2 })
+            .catch((error: unknown) => {
+              if ((error as { statusCode?: number }).statusCode !== 304) throw error
+            })
+          if (!disk.stoppedHosts.includes(worst.host)) disk.stoppedHosts.push(worst.host)
+        }
+      }
+      disk.status = diskStatus(measured.usedBytes, budget, [...disk.stoppedHosts], new Date(this.now()))
+    }
+  }
+
   // ---- internals -------------------------------------------------------------------------
+
+  /**
+   * Why sandboxes may not start (the host firewall is not in place), or undefined. Tried again
+   * on every start until it works, so fixing the host does not need a runner restart.
+   */
+  private async isolationProblem(): Promise<string | undefined> {
+    if (!this.firewall?.ok) {
+      this.firewall = await (this.options.ensureFirewall ?? ensureHostFirewall)()
+      if (this.firewall.ok) this.options.log.info('host firewall in place', { added: this.firewall.added })
+      else if (this.options.allowNoFirewall) this.options.log.warn('host firewall not in place; starting sandboxes anyway (RUNNER_UNSAFE_NO_FIREWALL)', { problem: this.firewall.message })
+      else this.options.log.error('host firewall not in place; refusing to start sandboxes', { problem: this.firewall.message })
+    }
+    return this.firewall.ok || this.options.allowNoFirewall ? undefined : this.firewall.message
+  }
 
   private provision(lab: LoadedLab, request: { userId: string; labSlug: string; seed?: string }): SandboxRecord {
     const id = `sbx-${randomBytes(6).toString('hex')}`
@@ -344,7 +447,11 @@ export class SandboxRegistry {
     const started = this.now()
     record.provisioning = { phase: 'starting-services', startedAt: started }
     try {
-      const topology = parseTopologyFile(lab.topologyFile, { bindRoot: this.options.labsDir, variables: record.variables })
+      const topology = parseTopologyFile(lab.topologyFile, {
+        bindRoot: this.options.labsDir,
+        variables: record.variables,
+        justifiedCapabilities: lab.definition.capabilities.map((c) => c.name),
+      })
       if (!topology.ok) throw new ProvisionError(`topology is invalid: ${topology.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`)
       const labels = this.baseLabels(record)
       if (options.networkExists) {
@@ -369,6 +476,11 @@ export class SandboxRegistry {
         const setup = await this.options.runHook({ sandbox: toRef(record), lab, hook: 'setup' })
         if (!setup.ok) throw new ProvisionError(`setup hook failed: ${setup.message}`)
       }
+      // Written last: a runner stopped before this point leaves a sandbox that is not re-adopted.
+      await docker.createVolume({
+        Name: volumeName(record.id, PROVISIONED_KIND),
+        Labels: { ...labels, [LABEL.kind]: PROVISIONED_KIND },
+      })
       record.state = 'ready'
       record.provisioning = undefined
       const seconds = (this.now() - started) / 1000
@@ -379,6 +491,7 @@ export class SandboxRegistry {
       this.options.log.info('sandbox ready', { ...log, seconds })
     } catch (error) {
       record.state = 'failed'
+      record.errorCode = 'provisioning-failed'
       record.provisioning = undefined
       record.error = error instanceof ProvisionError ? error.message : `engine error: ${engineMessage(error)}`
       this.options.log.error('sandbox provisioning failed', { ...log, error: record.error })
@@ -462,6 +575,7 @@ export class SandboxRegistry {
       extensionsUsed: record.extensions,
       extensionsLeft: Math.max(0, (limits?.maxExtensions ?? 0) - record.extensions),
       ...(record.error ? { error: record.error } : {}),
+      ...(record.errorCode ? { errorCode: record.errorCode } : {}),
     }
   }
 
@@ -478,9 +592,10 @@ export class SandboxRegistry {
     return { label: [`${LABEL.managed}=1`, `${LABEL.runner}=${this.options.instance}`, ...extra] }
   }
 
-  private async adopt(): Promise<{ adopted: string[]; removed: string[] }> {
+  private async adopt(): Promise<{ adopted: string[]; removed: string[]; interrupted: string[] }> {
     const { docker, log } = this.options
     const adopted: string[] = []
+    const interrupted: string[] = []
     const removed = new Set<string>()
     const networks = await docker.listNetworks({ filters: this.ownedFilter() })
     const containers = await docker.listContainers({ all: true, filters: this.ownedFilter() })
@@ -494,11 +609,22 @@ export class SandboxRegistry {
       const lab = record && this.lab(record.labSlug)
       const mine = containers.filter((c) => c.Labels[LABEL.sandbox] === id)
       const complete = lab !== undefined && lab.services.every((s) => mine.some((c) => c.Labels[HOST_LABEL] === s))
-      if (!record || !complete || this.effectiveExpiry(record) <= this.now()) {
-        const reason = !record ? 'unreadable labels' : !lab ? 'lab not loaded' : !complete ? 'incomplete' : 'expired'
+      const provisioned = (volumes ?? []).some((v) => v.Labels?.[LABEL.sandbox] === id && v.Labels[LABEL.kind] === PROVISIONED_KIND)
+      if (!record || !complete || !provisioned || this.effectiveExpiry(record) <= this.now()) {
+        const reason = !record ? 'unreadable labels' : !lab ? 'lab not loaded' : !complete || !provisioned ? 'interrupted while provisioning' : 'expired'
         log.info('removing sandbox left by a previous runner', { sandboxId: id, reason })
         await removeSandboxResources(docker, id)
         removed.add(id)
+        if (record && (!complete || !provisioned) && this.effectiveExpiry(record) > this.now()) {
+          // Kept (without resources) so the learner's next status call says what happened.
+          this.records.set(id, {
+            ...record,
+            state: 'failed',
+            errorCode: 'interrupted',
+            error: 'your lab was interrupted while it was starting (the lab runner restarted); start it again: nothing of yours was lost',
+          })
+          interrupted.push(id)
+        }
         continue
       }
       for (const c of mine) {
@@ -520,7 +646,7 @@ export class SandboxRegistry {
       await removeSandboxResources(docker, id)
       removed.add(id)
     }
-    return { adopted, removed: [...removed] }
+    return { adopted, removed: [...removed], interrupted }
   }
 
   private recordFromLabels(id: string, labels: Record<string, string>, volumes: Docker.VolumeInspectInfo[]): SandboxRecord | undefined {

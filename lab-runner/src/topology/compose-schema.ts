@@ -2,8 +2,13 @@
 // its path, so a lab author learns at validation time (not at provisioning time) that a key
 // would have been ignored. See docs/decisions for why this is a subset.
 import { z } from 'zod'
+import { JUSTIFIED_CAPABILITIES } from '../../../contracts/lab-definition.js'
 
-/** Capabilities a service may add back after `CapDrop: ALL`. Nothing that escapes the container. */
+/**
+ * Capabilities a service may add back after `CapDrop: ALL`. Nothing that escapes the container,
+ * and nothing that acts on the sandbox network: NET_RAW and NET_ADMIN are allowed only when the
+ * lab definition justifies them (JUSTIFIED_CAPABILITIES, checked in parse-topology.ts).
+ */
 export const ALLOWED_CAPABILITIES = [
   'CHOWN',
   'DAC_OVERRIDE',
@@ -14,8 +19,6 @@ export const ALLOWED_CAPABILITIES = [
   'SETUID',
   'SETPCAP',
   'NET_BIND_SERVICE',
-  'NET_RAW',
-  'NET_ADMIN',
   'AUDIT_WRITE',
   'SYS_CHROOT',
 ] as const
@@ -74,8 +77,13 @@ const volumeLong = z.strictObject({
   read_only: z.boolean().optional(),
 })
 
+export const DEFAULT_TMPFS_SIZE = '64m'
+const tmpfsEntry = z
+  .string()
+  .regex(/^\/[^:\s]*(?::size=\d+[kmg]?)?$/i, 'must be an absolute path, optionally with a size: "/run" or "/run:size=16m"')
+
 const serviceXAcademy = z.strictObject({
-  capAdd: z.array(z.enum(ALLOWED_CAPABILITIES)).default([]),
+  capAdd: z.array(z.enum([...ALLOWED_CAPABILITIES, ...JUSTIFIED_CAPABILITIES])).default([]),
 })
 
 // Listed once so the refinement above can tell supported keys from unknown ones.
@@ -95,6 +103,7 @@ const SUPPORTED_SERVICE_KEYS: Record<string, true> = {
   hostname: true,
   working_dir: true,
   restart: true,
+  tmpfs: true,
   'x-academy': true,
 }
 
@@ -125,6 +134,10 @@ export const composeServiceSchema = z
     hostname: z.string().min(1).optional(),
     working_dir: z.string().regex(/^\//, 'must be an absolute path').optional(),
     restart: z.enum(['no', 'always', 'on-failure', 'unless-stopped']).optional(),
+    /** Scratch space in memory (counts against the memory limit, not the disk): `/run` or `/run:size=16m`. */
+    tmpfs: z
+      .union([tmpfsEntry, z.array(tmpfsEntry)])
+      .optional(),
     'x-academy': serviceXAcademy.optional(),
   })
   .catchall(z.unknown())

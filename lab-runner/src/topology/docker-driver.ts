@@ -32,6 +32,21 @@ export const bridgeName = (sandboxId: string) => `${SANDBOX_BRIDGE_PREFIX}${sand
 export const containerName = (sandboxId: string, service: string) => `academy-${sandboxId}-${service}`
 export const volumeName = (sandboxId: string, volume: string) => `academy-${sandboxId}-${volume}`
 
+/**
+ * The embedded DNS server's upstream for sandbox containers. Docker 20.10 forwards names it
+ * does not know to the host's resolvers, and when the host's resolver is on a loopback address
+ * (127.0.0.53 and the like) it sends that query from the host's network namespace, past the
+ * internal network (CVE-2024-29018): a sandbox could resolve, and leak data through, outside
+ * names. An explicit `Dns` server is used from the container's own namespace instead ("--dns
+ * 127.0.0.x refers to the loopback in the container namespace"), where nothing answers: outside
+ * names fail (after the resolver's usual timeout, as before), while service names are still
+ * answered by the embedded server.
+ */
+export const SANDBOX_DNS = ['127.0.0.1']
+
+/** Container logs (HAProxy logging every request to stdout…) rotate within 2 × 5 MiB per container. */
+export const SANDBOX_LOG_CONFIG = { Type: 'json-file', Config: { 'max-size': '5m', 'max-file': '2' } }
+
 const sandboxFilter = (sandboxId: string) => ({ label: [`${SANDBOX_LABEL}=${sandboxId}`] })
 
 export async function createSandboxNetwork(docker: Docker, sandboxId: string, labels: Record<string, string>): Promise<string> {
@@ -41,6 +56,8 @@ export async function createSandboxNetwork(docker: Docker, sandboxId: string, la
     Driver: 'bridge',
     // Internal: no route out of the sandbox. Docker also isolates bridges from each other.
     Internal: true,
+    // No IPv6 addresses or routes; link-local traffic to the host is dropped by host-firewall.ts.
+    EnableIPv6: false,
     CheckDuplicate: true,
     Labels: { ...labels, [SANDBOX_LABEL]: sandboxId },
     // A predictable bridge name lets one host firewall rule cover every sandbox (host-firewall.ts).
@@ -80,6 +97,11 @@ export function containerCreateOptions(
       Init: true,
       RestartPolicy: service.restart === 'on-failure' ? { Name: 'on-failure', MaximumRetryCount: 3 } : { Name: service.restart },
       NetworkMode: network,
+      Dns: SANDBOX_DNS,
+      DnsSearch: [],
+      DnsOptions: [],
+      LogConfig: SANDBOX_LOG_CONFIG,
+      ...(service.tmpfs.length > 0 ? { Tmpfs: Object.fromEntries(service.tmpfs.map((t) => [t.target, `rw,nosuid,nodev,size=${t.sizeBytes}`])) } : {}),
       Mounts: service.volumes.map((v) =>
         v.kind === 'volume'
           ? { Type: 'volume' as const, Source: volumeName(sandboxId, v.name), Target: v.target, ReadOnly: v.readOnly }

@@ -1,3 +1,5 @@
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_MEMORY_BYTES, DEFAULT_PIDS_LIMIT, parseTopology, parseTopologyFile } from './parse-topology.js'
@@ -101,5 +103,33 @@ services:
   it('rejects capabilities outside the allow-list', () => {
     const issues = issuesOf(`services: { a: { image: x, x-academy: { capAdd: [SYS_ADMIN] } } }`)
     expect(issues[0]?.path).toBe('services.a.x-academy.capAdd[0]')
+  })
+
+  it('allows NET_RAW and NET_ADMIN only when the lab justifies them', () => {
+    const yaml = `services: { a: { image: x, x-academy: { capAdd: [CHOWN, NET_RAW, NET_ADMIN] } } }`
+    const issues = issuesOf(yaml)
+    expect(issues.map((i) => i.path)).toEqual(['services.a.x-academy.capAdd[1]', 'services.a.x-academy.capAdd[2]'])
+    expect(issues[0]?.message).toMatch(/NET_RAW is off the default allow-list; the lab definition must justify it/)
+    const partly = parseTopology(yaml, { ...options, justifiedCapabilities: ['NET_RAW'] })
+    expect(partly.ok ? [] : partly.issues.map((i) => i.path)).toEqual(['services.a.x-academy.capAdd[2]'])
+    const justified = parseTopology(yaml, { ...options, justifiedCapabilities: ['NET_RAW', 'NET_ADMIN'] })
+    expect(justified.ok && justified.topology.services[0]?.capAdd).toEqual(['CHOWN', 'NET_RAW', 'NET_ADMIN'])
+  })
+
+  it('checks bind sources by their real path: a symlink inside the labs folder cannot mount the host', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'labs-'))
+    try {
+      mkdirSync(path.join(root, 'lab', 'files'), { recursive: true })
+      symlinkSync('/etc', path.join(root, 'lab', 'host-etc'))
+      symlinkSync(path.join(root, 'lab', 'files'), path.join(root, 'lab', 'files-link'))
+      const opts = { composeDir: path.join(root, 'lab'), bindRoot: root, variables: {} }
+      const escaped = parseTopology(`services: { a: { image: x, volumes: ["./host-etc:/x:ro"] } }`, opts)
+      expect(escaped.ok ? [] : escaped.issues).toEqual([{ path: 'services.a.volumes[0]', message: expect.stringMatching(/outside the labs folder/) }])
+      // A link that stays inside is fine, and Docker is given the resolved path.
+      const inside = parseTopology(`services: { a: { image: x, volumes: ["./files-link:/x:ro"] } }`, opts)
+      expect(inside.ok && inside.topology.services[0]?.volumes[0]).toMatchObject({ kind: 'bind', hostPath: realpathSync(path.join(root, 'lab', 'files')) })
+    } finally {
+      rmSync(root, { recursive: true, force: true })
+    }
   })
 })

@@ -1,11 +1,11 @@
 // Reads a Compose file (the supported subset) into a normalised Topology: validated, with
 // variables interpolated, volumes resolved, and services in a start order that respects
 // depends_on. Every problem is reported with its path; nothing here touches Docker.
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, realpathSync } from 'node:fs'
 import path from 'node:path'
 import { parseDocument } from 'yaml'
-import { describeZodIssues, formatIssuePath } from '../../../contracts/lab-definition.js'
-import { composeFileSchema, type ComposeService } from './compose-schema.js'
+import { describeZodIssues, formatIssuePath, JUSTIFIED_CAPABILITIES } from '../../../contracts/lab-definition.js'
+import { composeFileSchema, DEFAULT_TMPFS_SIZE, type ComposeService } from './compose-schema.js'
 import { interpolateTree, type PathedError, type Variables } from './interpolate.js'
 import { parseByteSize, parseDurationNs, splitShellWords } from './units.js'
 
@@ -45,6 +45,8 @@ export interface ServiceSpec {
   workingDir?: string
   restart: 'no' | 'always' | 'on-failure' | 'unless-stopped'
   capAdd: string[]
+  /** In-memory scratch mounts, each with a size (bounded by the service's memory limit too). */
+  tmpfs: Array<{ target: string; sizeBytes: number }>
 }
 
 export interface Topology {
@@ -67,6 +69,8 @@ export interface ParseTopologyOptions {
   /** Bind sources must resolve inside this folder (the labs folder): never the host's files. */
   bindRoot: string
   variables: Variables
+  /** NET_RAW / NET_ADMIN the lab definition justifies (`capabilities:`); any other use is an issue. */
+  justifiedCapabilities?: ReadonlyArray<string>
 }
 
 /** Secret names declared by a topology (`x-academy.secrets`), read before interpolation. */
@@ -175,8 +179,24 @@ function normaliseService(
     hostname: service.hostname,
     workingDir: service.working_dir,
     restart: service.restart ?? 'no',
-    capAdd: service['x-academy']?.capAdd ?? [],
+    tmpfs: [service.tmpfs ?? []].flat().map((entry) => {
+      const [target = '/', size] = entry.split(':size=')
+      return { target, sizeBytes: parseByteSize(size ?? DEFAULT_TMPFS_SIZE) }
+    }),
+    capAdd: checkCapabilities(service['x-academy']?.capAdd ?? [], options.justifiedCapabilities ?? [], at('x-academy', 'capAdd'), issues),
   }
+}
+
+function checkCapabilities(capAdd: string[], justified: ReadonlyArray<string>, where: string, issues: TopologyIssue[]): string[] {
+  capAdd.forEach((capability, index) => {
+    if ((JUSTIFIED_CAPABILITIES as ReadonlyArray<string>).includes(capability) && !justified.includes(capability)) {
+      issues.push({
+        path: `${where}[${index}]`,
+        message: `${capability} is off the default allow-list; the lab definition must justify it (capabilities: [{ name: ${capability}, justification: "…" }])`,
+      })
+    }
+  })
+  return capAdd
 }
 
 function normaliseEnvironment(environment: ComposeService['environment'], variables: Variables): string[] {
@@ -236,8 +256,9 @@ function normaliseVolume(
   }
   const hostPath = path.resolve(options.composeDir, source)
   const root = path.resolve(options.bindRoot)
-  if (hostPath !== root && !hostPath.startsWith(root + path.sep)) {
-    issues.push({ path: where, message: `bind source "${source}" resolves outside the labs folder (${root}); only lab files may be mounted` })
+  const outside = () => issues.push({ path: where, message: `bind source "${source}" resolves outside the labs folder (${root}); only lab files may be mounted` })
+  if (!isInside(hostPath, root)) {
+    outside()
     return undefined
   }
   if (!readOnly) {
@@ -248,7 +269,18 @@ function normaliseVolume(
     issues.push({ path: where, message: `bind source "${source}" not found (${hostPath})` })
     return undefined
   }
-  return { kind: 'bind', hostPath, target, readOnly: true }
+  // The text of the path is not enough: a symlink inside the labs folder (`./files -> /etc`)
+  // would mount the host's files. Docker follows links, so check (and mount) the real path.
+  const realPath = realpathSync(hostPath)
+  if (!isInside(realPath, realpathSync(root))) {
+    outside()
+    return undefined
+  }
+  return { kind: 'bind', hostPath: realPath, target, readOnly: true }
+}
+
+function isInside(candidate: string, root: string): boolean {
+  return candidate === root || candidate.startsWith(root + path.sep)
 }
 
 function checkDependencies(services: ServiceSpec[], issues: TopologyIssue[]): void {
