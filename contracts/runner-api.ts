@@ -97,7 +97,12 @@ export interface SandboxDiskStatus {
 
 /** What the sandbox registry knows; the HTTP route adds the terminal server's live figures. */
 export interface SandboxRuntimeStatus extends SandboxSummary {
+  /** Until the sandbox is deleted: the sooner of the two clocks below. */
   secondsLeft: number
+  /** Until it is deleted as idle (restarted by terminal input, saves, checks, service tabs). */
+  idleSecondsLeft: number
+  /** Until the lab's time limit (plus extensions) runs out, however active the learner is. */
+  labSecondsLeft: number
   /** Every service of the lab, also while provisioning ("missing" = not created yet). */
   services: ServiceStatus[]
   /** Only while provisioning. */

@@ -150,7 +150,7 @@ async function main() {
   const db = await resolveDatabase(env)
   console.log(
     db.embedded
-      ? `Database: embedded PostgreSQL (data in ${path.relative(projectRoot, dataDir)}/postgres)`
+      ? `Database: embedded PostgreSQL (data in ${db.location ?? `${path.relative(projectRoot, dataDir)}/postgres`})`
       : 'Database: DATABASE_URL',
   )
   const applied = await applyMigrations(db.url)

@@ -6,13 +6,17 @@ cd "$(dirname "$0")/.."
 reports=.data/reports
 rm -rf "$reports" && mkdir -p "$reports"
 
-# Browser tests drive Debian's Chromium; install it on a fresh Debian/Ubuntu machine (as root).
-if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+# Browser tests drive Debian's Chromium; metrics tests run Prometheus' promtool (Debian's
+# prometheus package). Install what is missing on a fresh Debian/Ubuntu machine (as root).
+missing=()
+[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium)
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "==> Installing Chromium for the browser tests"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+    echo "==> Installing ${missing[*]} for the tests"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   else
-    echo "Browser tests need Chromium at ${CHROMIUM_PATH:-/usr/bin/chromium}: install it (apt-get install chromium) or set CHROMIUM_PATH." >&2
+    echo "The tests need ${missing[*]}: install with apt-get install ${missing[*]} (or set CHROMIUM_PATH to a Chromium)." >&2
     exit 1
   fi
 fi

@@ -2,6 +2,7 @@
 // triggers the disaster exactly once; the restore is verified against the seed; the RTO report is
 // compared with the grader's own measurement. Run: npx vitest run labs/dr-test/lab.test.ts
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describeMissing, missingCommands } from '../test-support/command-check'
 import { describeResult, formatTimings, provisionLab, type LabSandbox } from '../test-support/lab-harness'
 
 const SEED = '777'
@@ -48,6 +49,10 @@ afterAll(async () => {
 }, 120_000)
 
 describe('dr-test lab', () => {
+  it('every runnable command of its steps and lessons exists on the host the text names', async () => {
+    expect(describeMissing(await missingCommands(lab))).toBe('')
+  }, 60_000)
+
   it('seeds an individual data set and hands out the passphrase read-only', async () => {
     expect(ledgerRows).toBeGreaterThanOrEqual(800)
     expect(ledgerRows).toBeLessThan(2300)

@@ -1,6 +1,13 @@
 // Lab 1 (ha-setup) on the real engine: every check fails on a fresh sandbox and on a partial
 // or wrong answer, each solve makes its check pass, and at the end every check passes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import path from 'node:path'
+import {
+  calloutCommand,
+  describeMissing,
+  execInLearnerShell,
+  missingCommands,
+} from '../test-support/command-check'
 import { describeResult, formatTimings, provisionLab, type LabSandbox } from '../test-support/lab-harness'
 
 let lab: LabSandbox
@@ -33,6 +40,11 @@ async function solve(stepId: string): Promise<void> {
 }
 
 describe('lab ha-setup', () => {
+  it('every runnable command of its steps and lessons exists on the host the text names', async () => {
+    const missing = await missingCommands(lab)
+    expect(describeMissing(missing)).toBe('')
+  }, 60_000)
+
   it('fails every check on a fresh sandbox, with a concrete reason', async () => {
     await expectFail('replica', /does not accept connections|no streaming connection/)
     await expectFail('redis-cluster', /knows 1 cluster node/)
@@ -42,29 +54,65 @@ describe('lab ha-setup', () => {
     await expectFail('survive-failure', /failed|served none/)
   }, 180_000)
 
-  it('replica: a copy without -R is not a standby; the solve makes it stream', async () => {
-    const wrong = await lab.exec('pg-replica', 'pg_basebackup -h pg-primary -U replicator -D "$PGDATA" -X stream && sleep 4', { timeoutS: 60 })
+  it('replica: a copy without -R is not a standby; the "Forgot -R?" callout, typed as written, starts over', async () => {
+    const wrong = await execInLearnerShell(
+      lab,
+      'pg-replica',
+      'pg_basebackup -h pg-primary -U replicator -D "$PGDATA" -X stream && sleep 4',
+    )
     expect(wrong.exitCode, wrong.output).toBe(0)
-    await expectFail('replica', /no streaming connection from pg-replica/)
-    const reset = await lab.exec('pg-replica', 'pg_ctl -D "$PGDATA" stop -m fast && rm -rf "${PGDATA:?}"/*', { timeoutS: 30 })
+    const notStandby = await lab.check('replica')
+    expect(notStandby.passed, describeResult(notStandby)).toBe(false)
+    expect(notStandby.feedback.hint.join('\n'), describeResult(notStandby)).toMatch(/-R/)
+    const callout = calloutCommand(path.join(lab.lab.dir, 'steps/01-replica.mdx'), 'Forgot -R?')
+    const reset = await execInLearnerShell(lab, 'pg-replica', callout, 30)
     expect(reset.exitCode, reset.output).toBe(0)
-    await solve('replica')
-    await expectPass('replica')
+    const again = await execInLearnerShell(
+      lab,
+      'pg-replica',
+      'pg_basebackup -h pg-primary -U replicator -D "$PGDATA" -R -X stream -P',
+    )
+    expect(again.exitCode, again.output).toBe(0)
+    // The host's service manager starts PostgreSQL within a couple of seconds of the backup.
+    let result = await lab.check('replica')
+    for (let i = 0; i < 10 && !result.passed; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 1000))
+      result = await lab.check('replica')
+    }
+    expect(result.passed, describeResult(result)).toBe(true)
   }, 180_000)
 
-  it('redis-cluster: two nodes that met are not a cluster; the solve creates it', async () => {
-    const meet = await lab.exec('workstation', 'redis-cli -h redis-1 cluster meet "$(getent hosts redis-2 | cut -d" " -f1)" 6379 && sleep 2')
+  it('redis-cluster: two nodes that met are not a cluster; a check right after --cluster create passes', async () => {
+    const meet = await lab.exec(
+      'workstation',
+      'redis-cli -h redis-1 cluster meet "$(getent hosts redis-2 | cut -d" " -f1)" 6379 && sleep 2',
+    )
     expect(meet.output).toContain('OK')
     await expectFail('redis-cluster', /knows 2 cluster node/)
     // Nodes that know each other refuse --cluster create: forget the half-made cluster first.
-    const reset = await lab.exec('workstation', 'redis-cli -h redis-1 cluster reset hard && redis-cli -h redis-2 cluster reset hard')
+    const reset = await lab.exec(
+      'workstation',
+      'redis-cli -h redis-1 cluster reset hard && redis-cli -h redis-2 cluster reset hard',
+    )
     expect(reset.exitCode, reset.output).toBe(0)
+    // The step's command (answering yes to the slot layout), then Check at once: the check gives
+    // a forming cluster the seconds it needs.
+    const create = await execInLearnerShell(
+      lab,
+      'workstation',
+      'redis-cli --cluster create redis-1:6379 redis-2:6379 redis-3:6379 --cluster-yes',
+    )
+    expect(create.output).toContain('All 16384 slots covered')
+    await expectPass('redis-cluster')
     await solve('redis-cluster')
     await expectPass('redis-cluster')
   }, 120_000)
 
   it('pooler: an edited but not reloaded pgbouncer.ini does not count; the solve reloads', async () => {
-    const edit = await lab.exec('pgbouncer', "sed -i 's/^pool_mode = .*/pool_mode = transaction/' /etc/pgbouncer/pgbouncer.ini")
+    const edit = await lab.exec(
+      'pgbouncer',
+      "sed -i 's/^pool_mode = .*/pool_mode = transaction/' /etc/pgbouncer/pgbouncer.ini",
+    )
     expect(edit.exitCode, edit.output).toBe(0)
     await expectFail('pooler', /pool_mode = session/)
     await solve('pooler')

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describeMissing, missingCommands } from '../test-support/command-check'
 import { describeResult, formatTimings, provisionLab, type LabSandbox } from '../test-support/lab-harness'
 
 const SEED = '4242'
@@ -54,6 +55,10 @@ afterAll(async () => {
 }, 120_000)
 
 describe('incident-simulation lab', () => {
+  it('every runnable command of its steps and lessons exists on the host the text names', async () => {
+    expect(describeMissing(await missingCommands(lab))).toBe('')
+  }, 60_000)
+
   it('injects three different faults chosen from the seed, on every instance', async () => {
     expect(new Set([scenario.degraded, scenario.rateLimited, scenario.authFailed]).size).toBe(3)
     expect(scenario.limit).toBeGreaterThanOrEqual(20)

@@ -1,6 +1,7 @@
 // Lab 2 (monitoring-stack) on the real engine: every check fails on a fresh sandbox and on a
 // partial or wrong answer, each solve makes its check pass, and at the end every check passes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describeMissing, missingCommands } from '../test-support/command-check'
 import { describeResult, formatTimings, provisionLab, type LabSandbox } from '../test-support/lab-harness'
 
 let lab: LabSandbox
@@ -32,6 +33,17 @@ async function solve(stepId: string): Promise<void> {
 const asLearner = (script: string) => lab.exec('workstation', script, { timeoutS: 60, user: 'learner' })
 
 describe('lab monitoring-stack', () => {
+  it('every runnable command of its steps and lessons exists on the host the text names', async () => {
+    expect(describeMissing(await missingCommands(lab))).toBe('')
+  }, 60_000)
+
+  it("every HelixAgent instance's /metrics passes promtool check metrics, as a learner runs it", async () => {
+    for (const instance of ['helixagent-1', 'helixagent-2', 'helixagent-3']) {
+      const lint = await lab.exec('workstation', `curl -sf http://${instance}:8080/metrics | promtool check metrics`)
+      expect({ instance, exitCode: lint.exitCode, output: lint.output }).toEqual({ instance, exitCode: 0, output: '' })
+    }
+  }, 60_000)
+
   it('fails every check on a fresh sandbox, with a concrete reason', async () => {
     await expectFail('scrape', /does not scrape helixagent-1:8080/)
     await expectFail('alert-rules', /no alerting rules/)

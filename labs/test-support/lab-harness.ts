@@ -26,7 +26,11 @@ import { runDashboard } from '../../lab-runner/src/dashboard/run-dashboard.js'
 import { formatLabError, loadLabs, type LoadedLab } from '../../lab-runner/src/labs/load-labs.js'
 import { createHookRunner } from '../../lab-runner/src/sandboxes/lab-hooks.js'
 import { LABEL } from '../../lab-runner/src/sandboxes/labels.js'
-import { SandboxRegistry, type Logger, type SandboxRef } from '../../lab-runner/src/sandboxes/sandbox-registry.js'
+import {
+  SandboxRegistry,
+  type Logger,
+  type SandboxRef,
+} from '../../lab-runner/src/sandboxes/sandbox-registry.js'
 
 export type { ScriptResult, FaultAction, FaultResult }
 
@@ -74,7 +78,11 @@ export interface LabSandbox {
   /** Runs the step's solve script (its host, 120 s). */
   solve(stepId: string): Promise<ScriptResult>
   /** Runs a bash script on a host (default user of the image) with the sandbox's variables. */
-  runScript(host: string, script: string, options?: { timeoutS?: number; user?: string }): Promise<ScriptResult>
+  runScript(
+    host: string,
+    script: string,
+    options?: { timeoutS?: number; user?: string },
+  ): Promise<ScriptResult>
   /** Runs one shell command on a host; `user` defaults to the image's user. */
   exec(host: string, command: string, options?: { timeoutS?: number; user?: string }): Promise<ExecResult>
   /** A service fault (stop, kill, pause, unpause, restart, isolate, restore), as the runner's fault route does it. */
@@ -111,9 +119,24 @@ function logger(verbose: boolean, labSlug: string): Logger {
 async function removeInstanceResources(docker: Docker, instance: string): Promise<void> {
   const filters = { label: [`${LABEL.runner}=${instance}`] }
   const containers = await docker.listContainers({ all: true, filters })
-  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)))
-  for (const v of (await docker.listVolumes({ filters })).Volumes ?? []) await docker.getVolume(v.Name).remove().catch(() => undefined)
-  for (const n of await docker.listNetworks({ filters })) await docker.getNetwork(n.Id).remove().catch(() => undefined)
+  await Promise.all(
+    containers.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true, v: true })
+        .catch(() => undefined),
+    ),
+  )
+  for (const v of (await docker.listVolumes({ filters })).Volumes ?? [])
+    await docker
+      .getVolume(v.Name)
+      .remove()
+      .catch(() => undefined)
+  for (const n of await docker.listNetworks({ filters }))
+    await docker
+      .getNetwork(n.Id)
+      .remove()
+      .catch(() => undefined)
 }
 
 /**
@@ -130,7 +153,9 @@ export async function provisionLab(labSlug: string, options: ProvisionOptions = 
   const lab = catalog.labs.get(labSlug)
   if (!lab) {
     const problems = catalog.errors.filter((e) => e.file.includes(`/${labSlug}/`)).map(formatLabError)
-    throw new Error(`lab "${labSlug}" did not load from ${LABS_DIR}${problems.length ? `:\n${problems.join('\n')}` : ' (no such folder?)'}`)
+    throw new Error(
+      `lab "${labSlug}" did not load from ${LABS_DIR}${problems.length ? `:\n${problems.join('\n')}` : ' (no such folder?)'}`,
+    )
   }
 
   const docker = new Docker()
@@ -162,12 +187,19 @@ export async function provisionLab(labSlug: string, options: ProvisionOptions = 
   try {
     await reg.start()
     const started = performance.now()
-    const outcome = await reg.create({ userId: 'lab-test', labSlug, ...(options.seed ? { seed: options.seed } : {}) })
+    const outcome = await reg.create({
+      userId: 'lab-test',
+      labSlug,
+      ...(options.seed ? { seed: options.seed } : {}),
+    })
     if (outcome.status !== 'ready' && outcome.status !== 'provisioning') {
       throw new Error(`could not create a "${labSlug}" sandbox: ${JSON.stringify(outcome)}`)
     }
     const settled = await reg.whenSettled(outcome.sandbox.id)
-    if (settled?.state !== 'ready') throw new Error(`the "${labSlug}" sandbox did not become ready: ${settled?.error ?? settled?.state ?? 'gone'}`)
+    if (settled?.state !== 'ready')
+      throw new Error(
+        `the "${labSlug}" sandbox did not become ready: ${settled?.error ?? settled?.state ?? 'gone'}`,
+      )
     const provisionSeconds = (performance.now() - started) / 1000
     const id = settled.id
 
@@ -180,7 +212,10 @@ export async function provisionLab(labSlug: string, options: ProvisionOptions = 
     const timings: StepTiming[] = []
     const step = (stepId: string) => {
       const found = lab.definition.steps.find((s) => s.id === stepId)
-      if (!found) throw new Error(`lab "${labSlug}" has no step "${stepId}" (steps: ${lab.definition.steps.map((s) => s.id).join(', ')})`)
+      if (!found)
+        throw new Error(
+          `lab "${labSlug}" has no step "${stepId}" (steps: ${lab.definition.steps.map((s) => s.id).join(', ')})`,
+        )
       return found
     }
     const run = (host: string | undefined, script: string, timeoutS: number, user?: string) =>
@@ -227,7 +262,11 @@ export async function provisionLab(labSlug: string, options: ProvisionOptions = 
 }
 
 /** Provisions, runs `body`, and always tears down. */
-export async function withLabSandbox<T>(labSlug: string, body: (lab: LabSandbox) => Promise<T>, options?: ProvisionOptions): Promise<T> {
+export async function withLabSandbox<T>(
+  labSlug: string,
+  body: (lab: LabSandbox) => Promise<T>,
+  options?: ProvisionOptions,
+): Promise<T> {
   const lab = await provisionLab(labSlug, options)
   try {
     return await body(lab)
@@ -249,6 +288,11 @@ export function describeResult(result: ScriptResult): string {
 
 /** A table of the recorded check/solve durations, for the test's console report. */
 export function formatTimings(lab: LabSandbox): string {
-  const rows = lab.timings.map((t) => `${t.kind.padEnd(5)} ${t.stepId.padEnd(28)} ${t.passed ? 'pass' : 'fail'} ${String(t.durationMs).padStart(6)} ms`)
-  return [`${lab.lab.definition.slug}: provisioned in ${lab.provisionSeconds.toFixed(1)} s`, ...rows].join('\n')
+  const rows = lab.timings.map(
+    (t) =>
+      `${t.kind.padEnd(5)} ${t.stepId.padEnd(28)} ${t.passed ? 'pass' : 'fail'} ${String(t.durationMs).padStart(6)} ms`,
+  )
+  return [`${lab.lab.definition.slug}: provisioned in ${lab.provisionSeconds.toFixed(1)} s`, ...rows].join(
+    '\n',
+  )
 }

@@ -8,6 +8,8 @@ export interface ResolvedDatabase {
   embedded: boolean
   /** True on the very first start of the embedded cluster. */
   fresh: boolean
+  /** The embedded cluster's folder (undefined with DATABASE_URL). */
+  location?: string
   stop(): Promise<void>
 }
 
@@ -20,5 +22,5 @@ export async function resolveDatabase(env: PlatformEnv): Promise<ResolvedDatabas
     port: env.EMBEDDED_PG_PORT,
     database: 'academy',
   })
-  return { url: db.url, embedded: true, fresh: db.created, stop: db.stop }
+  return { url: db.url, embedded: true, fresh: db.created, location: db.clusterDir, stop: db.stop }
 }

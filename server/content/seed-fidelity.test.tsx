@@ -10,7 +10,7 @@ import { compileMdx, setMdxCacheDir } from './compile-mdx'
 import { loadCourse, type Course } from './load-content'
 import { parseSeedBlocks, parseSeedOutline } from './seed-blocks'
 
-const seedPath = path.resolve(import.meta.dirname, '../../../shared/seed/course-09-production-operations.md')
+const seedPath = path.resolve(import.meta.dirname, '../../docs/course-outline/course-09-production-operations.md')
 const seed = readFileSync(seedPath, 'utf8')
 
 function decodeEntities(html: string): string {

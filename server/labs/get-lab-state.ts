@@ -12,6 +12,12 @@ export interface SandboxView {
   state: 'provisioning' | 'ready' | 'failed'
   error: string | null
   secondsLeft: number
+  /** Until the sandbox is deleted as idle (terminal input, saves, checks restart it). */
+  idleSecondsLeft: number
+  /** Until the lab's time limit runs out, however active the learner is. */
+  labSecondsLeft: number
+  /** Seconds of inactivity before deletion, for the idle clock's explanation. */
+  idleTimeoutS: number
   expiresAt: string
   extensionsLeft: number
   services: ServiceStatus[]
@@ -78,6 +84,9 @@ export async function getLabState(options: { user: { id: string }; labSlug: stri
       state: sandbox.state,
       error: sandbox.error ?? null,
       secondsLeft: sandbox.secondsLeft,
+      idleSecondsLeft: sandbox.idleSecondsLeft,
+      labSecondsLeft: sandbox.labSecondsLeft,
+      idleTimeoutS: lab.limits.idleTimeoutMinutes * 60,
       expiresAt: sandbox.expiresAt,
       extensionsLeft: sandbox.extensionsLeft,
       services: sandbox.services,

@@ -18,7 +18,7 @@ import type { listLabFiles, readLabFile, saveLabFile } from './lab-files'
 import type { listLabs } from './list-labs'
 import type { mintTerminalTicket } from './mint-terminal-ticket'
 import type { runCheck } from './run-check'
-import type { endLab, extendLab } from './sandbox-actions'
+import type { endLab, extendLab, keepLab } from './sandbox-actions'
 import type { startLab } from './start-lab'
 
 const labsDir = path.resolve(import.meta.dirname, '../../lab-runner/test-fixtures/labs')
@@ -44,6 +44,7 @@ type LabModules = {
   saveLabFile: typeof saveLabFile
   endLab: typeof endLab
   extendLab: typeof extendLab
+  keepLab: typeof keepLab
   listLabs: typeof listLabs
 }
 let m: LabModules
@@ -102,6 +103,7 @@ beforeAll(async () => {
     saveLabFile: (await import('./lab-files')).saveLabFile,
     endLab: (await import('./sandbox-actions')).endLab,
     extendLab: (await import('./sandbox-actions')).extendLab,
+    keepLab: (await import('./sandbox-actions')).keepLab,
     listLabs: (await import('./list-labs')).listLabs,
   }
 })
@@ -171,6 +173,12 @@ describe('lab data with the real runner', () => {
 
     const state = await m.getLabState({ user, labSlug: 'sample' })
     expect(state).toMatchObject({ pointsEarned: 10, totalPoints: 10, steps: [{ id: 'hello', passed: true, attempts: 3 }] })
+    // Both clocks, apart: the sample lab idles out after 10 minutes, its time limit is 30.
+    expect(state.sandbox).toMatchObject({ idleTimeoutS: 600, idleSecondsLeft: expect.any(Number), labSecondsLeft: expect.any(Number) })
+    expect(state.sandbox!.idleSecondsLeft).toBeLessThanOrEqual(600)
+    expect(state.sandbox!.labSecondsLeft).toBeGreaterThan(600)
+    // "Keep my lab" answers with the idle clock started again.
+    expect((await m.keepLab({ user, labSlug: 'sample' })).idleSecondsLeft).toBeGreaterThanOrEqual(599)
 
     await m.endLab({ user, labSlug: 'sample' })
     const ended = await m.getLabState({ user, labSlug: 'sample' })

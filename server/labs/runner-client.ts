@@ -135,6 +135,9 @@ export function createRunnerClient(options: RunnerClientOptions) {
       ),
     extendSandbox: async (id: string) =>
       unwrap(await call<{ sandbox: SandboxSummary }>('POST', `${sandbox(id)}/extend`), (v) => v.sandbox),
+    /** "Keep my lab": counts as learner activity, so the idle clock starts again. */
+    keepSandbox: async (id: string) =>
+      unwrap(await call<{ sandbox: SandboxStatus }>('POST', `${sandbox(id)}/activity`), (v) => v.sandbox),
     resetSandbox: async (id: string) =>
       unwrap(await call<{ sandbox: SandboxSummary }>('POST', `${sandbox(id)}/reset`), (v) => v.sandbox),
     deleteSandbox: async (id: string) =>

@@ -21,6 +21,15 @@ export async function extendLab({ user, labSlug }: LabAction): Promise<{ expires
   return { expiresAt: result.value.expiresAt, extensionsLeft: result.value.extensionsLeft }
 }
 
+/** The learner answered the idle warning: the sandbox stays, its idle clock starts again. */
+export async function keepLab({ user, labSlug }: LabAction): Promise<{ idleSecondsLeft: number; labSecondsLeft: number }> {
+  await requireLab(labSlug)
+  const session = await requireActiveSession(user.id, labSlug)
+  const result = await runner().keepSandbox(session.sandboxId)
+  if (!result.ok) throw await runnerFailure(result, session.id)
+  return { idleSecondsLeft: result.value.idleSecondsLeft, labSecondsLeft: result.value.labSecondsLeft }
+}
+
 export async function resetLab({ user, labSlug }: LabAction): Promise<void> {
   await requireLab(labSlug)
   const session = await requireActiveSession(user.id, labSlug)

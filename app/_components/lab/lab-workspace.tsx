@@ -5,7 +5,9 @@ import dynamic from 'next/dynamic'
 import { useCallback, useEffect, useState, type ReactNode } from 'react'
 import type { ProvisioningStatus, ServiceStatus } from '@/contracts/runner-api'
 import { LabApiError, labApi } from './lab-api'
+import { IdleWarning } from './idle-warning'
 import { ProvisioningProgress } from './provisioning-progress'
+import { SandboxClocks } from './sandbox-clocks'
 import { isServiceUp } from './service-progress'
 import styles from './lab.module.css'
 
@@ -42,6 +44,9 @@ export interface LabStateView {
     state: 'provisioning' | 'ready' | 'failed'
     error: string | null
     secondsLeft: number
+    idleSecondsLeft: number
+    labSecondsLeft: number
+    idleTimeoutS: number
     expiresAt: string
     extensionsLeft: number
     services: ServiceStatus[]
@@ -65,12 +70,6 @@ interface CheckOutcome {
 }
 
 type StartOutcome = { status: 'provisioning' | 'ready'; sandboxId: string } | { status: 'queued'; position: number; estimatedWaitS: number }
-
-function formatDuration(seconds: number): string {
-  const m = Math.floor(seconds / 60)
-  const s = Math.max(0, seconds % 60)
-  return m >= 60 ? `${Math.floor(m / 60)} h ${m % 60} min` : `${m}:${String(s).padStart(2, '0')}`
-}
 
 export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initialState: LabStateView }) {
   const [state, setState] = useState(initialState)
@@ -206,7 +205,6 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
   const step = lab.steps.find((s) => s.id === currentStep) ?? lab.steps[0]
   const progress = state.steps.find((s) => s.id === step?.id)
   const elapsedS = Math.max(0, Math.floor((now - fetchedAt) / 1000))
-  const secondsLeft = sandbox ? Math.max(0, sandbox.secondsLeft - elapsedS) : 0
   const servicesUp = sandbox?.services.filter(isServiceUp).length ?? 0
 
   return (
@@ -350,6 +348,7 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
           </div>
         ) : (
           <>
+            <IdleWarning labSlug={lab.slug} idleSecondsLeft={sandbox.idleSecondsLeft - elapsedS} labSecondsLeft={sandbox.labSecondsLeft - elapsedS} idleTimeoutS={sandbox.idleTimeoutS} onKept={refresh} />
             {sandbox.viewers > 0 && (
               <p className={styles.watchNotice} role="status" data-testid="watch-notice">
                 <span aria-hidden="true">👁</span> An instructor is watching your terminal
@@ -408,7 +407,7 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
               <span title={sandbox.services.map((s) => `${s.host}: ${s.state}${s.health !== 'none' ? ` (${s.health})` : ''}${s.exitCode !== undefined && s.state === 'exited' ? ` exit ${s.exitCode}` : ''}`).join('\n')}>
                 Services {servicesUp}/{sandbox.services.length} OK
               </span>
-              <span aria-live="off">Time left {formatDuration(secondsLeft)}</span>
+              <SandboxClocks idleSecondsLeft={sandbox.idleSecondsLeft - elapsedS} labSecondsLeft={sandbox.labSecondsLeft - elapsedS} />
               <button
                 type="button"
                 className="button small"

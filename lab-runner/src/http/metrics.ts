@@ -13,6 +13,15 @@ export function createRunnerMetrics(sources: {
 }): RunnerMetrics {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry, prefix: 'academy_runner_' })
+  // Three default gauges end in _total, which `promtool check metrics` rejects (only counters
+  // may); they repeat the sums of the per-type nodejs_active_* gauges, so they go.
+  for (const name of [
+    'nodejs_active_handles_total',
+    'nodejs_active_requests_total',
+    'nodejs_active_resources_total',
+  ]) {
+    registry.removeSingleMetric(`academy_runner_${name}`)
+  }
   new Gauge({
     name: 'academy_runner_active_sandboxes',
     help: 'Sandboxes provisioning or ready',

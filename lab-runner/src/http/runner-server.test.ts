@@ -1,5 +1,6 @@
 // The REST API over a real socket and a real engine (plus one runner whose engine is gone).
 import type { AddressInfo } from 'node:net'
+import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import Docker from 'dockerode'
@@ -122,6 +123,11 @@ describe('runner REST API', () => {
     for (const name of ['academy_runner_active_sandboxes', 'academy_runner_provision_seconds', 'academy_runner_check_seconds', 'academy_runner_terminal_sessions', 'academy_runner_queue_length']) {
       expect(metrics.json).toContain(name)
     }
+    // Prometheus' own linter (Debian's prometheus package): no gauge may end in _total, etc.
+    const lint = spawnSync('promtool', ['check', 'metrics'], { input: String(metrics.json), encoding: 'utf8' })
+    expect(lint.error?.message, 'promtool is needed: apt-get install prometheus').toBeUndefined()
+    expect(`${lint.stdout}${lint.stderr}`).toBe('')
+    expect(lint.status).toBe(0)
   })
 
   it('a dead engine gives 503 engine-unavailable, not a crash', async () => {

@@ -5,6 +5,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http'
 import type Docker from 'dockerode'
 import type { SandboxRegistry, Logger } from '../sandboxes/sandbox-registry.js'
+import type { TerminalLimits } from '../terminal/terminal-protocol.js'
 import { attachTerminalServer, type TerminalServer } from '../terminal/terminal-server.js'
 import { createTicketStore, type TicketStore } from '../terminal/tickets.js'
 import { addDashboardRoutes } from './dashboard-routes.js'
@@ -25,6 +26,8 @@ export interface RunnerServerOptions {
   log: Logger
   /** Lab definitions that failed to load (reported by /healthz). */
   labErrors: number
+  /** Overrides for the terminal server (tests shorten the activity throttle). */
+  terminalLimits?: Partial<TerminalLimits>
 }
 
 export interface RunnerServer {
@@ -109,6 +112,9 @@ export function createRunnerServer(options: RunnerServerOptions): RunnerServer {
       return sandbox
     },
     allowedOrigins: options.publicOrigins,
+    // Typing in a terminal is learner activity, like REST calls and service-tab requests.
+    onActivity: (id) => registry.touch(id),
+    ...(options.terminalLimits ? { limits: options.terminalLimits } : {}),
     log,
   })
 

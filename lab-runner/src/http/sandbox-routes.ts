@@ -2,6 +2,7 @@
 import { createSandboxRequestSchema, listSandboxesQuerySchema, type CreateSandboxResponse, type SandboxStatus } from '../../../contracts/runner-api.js'
 import type { ActionOutcome, SandboxRegistry } from '../sandboxes/sandbox-registry.js'
 import { HttpError, statusForCode } from './http-error.js'
+import { readySandbox } from './ready-sandbox.js'
 import type { Router } from './router.js'
 
 /** Read-only terminal sessions open on a sandbox (the terminal server counts them). */
@@ -27,6 +28,14 @@ export function addSandboxRoutes(router: Router, registry: SandboxRegistry, view
     return { status: 200, body: { sandbox } }
   })
 
+  // "Keep my lab": the learner answers the idle warning; like any lab call, it is activity.
+  router.add('POST', '/v1/sandboxes/:id/activity', async (ctx) => {
+    const { sandbox: ref } = readySandbox(registry, ctx)
+    const status = await registry.status(ref.id)
+    if (!status) throw notFound(ref.id)
+    const sandbox: SandboxStatus = { ...status, viewers: viewersOf(status.id) }
+    return { status: 200, body: { sandbox } }
+  })
   router.add('POST', '/v1/sandboxes/:id/extend', async (ctx) => actionReply(await registry.extend(ctx.params['id'] ?? '')))
   router.add('POST', '/v1/sandboxes/:id/reset', async (ctx) => actionReply(await registry.reset(ctx.params['id'] ?? ''), 202))
   router.add('DELETE', '/v1/sandboxes/:id', async (ctx) => actionReply(await registry.delete(ctx.params['id'] ?? '')))

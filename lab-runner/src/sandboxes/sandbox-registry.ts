@@ -243,6 +243,8 @@ export class SandboxRegistry {
     return {
       ...this.summary(record),
       secondsLeft: Math.max(0, Math.round((this.effectiveExpiry(record) - this.now()) / 1000)),
+      idleSecondsLeft: Math.max(0, Math.round((this.idleExpiry(record) - this.now()) / 1000)),
+      labSecondsLeft: Math.max(0, Math.round((record.expiresAt - this.now()) / 1000)),
       services,
       ...(provisioning
         ? {
@@ -544,8 +546,12 @@ export class SandboxRegistry {
   }
 
   private effectiveExpiry(record: SandboxRecord): number {
+    return Math.min(record.expiresAt, this.idleExpiry(record))
+  }
+
+  private idleExpiry(record: SandboxRecord): number {
     const idleMinutes = this.lab(record.labSlug)?.definition.limits.idleTimeoutMinutes ?? 0
-    return Math.min(record.expiresAt, record.lastActivityAt + idleMinutes * MINUTE)
+    return record.lastActivityAt + idleMinutes * MINUTE
   }
 
   private baseLabels(record: SandboxRecord): Record<string, string> {

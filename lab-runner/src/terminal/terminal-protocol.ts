@@ -16,6 +16,8 @@ export const TERMINAL_LIMITS = {
   /** …and resumes once the client has caught up to below this. */
   lowWaterBytes: 64 * 1024,
   heartbeatMs: 20_000,
+  /** Typing counts as sandbox activity at most this often per session (keystrokes cost nothing). */
+  activityEveryMs: 20_000,
 } as const
 
 export type TerminalLimits = { -readonly [K in keyof typeof TERMINAL_LIMITS]: number }

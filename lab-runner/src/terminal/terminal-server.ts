@@ -37,6 +37,8 @@ export interface TerminalServerDeps {
   /** URL path handled; default `/terminal`. */
   path?: string
   limits?: Partial<TerminalLimits>
+  /** Learner input on a read-write terminal (throttled to one call per `activityEveryMs`): keeps the sandbox from going idle. */
+  onActivity?: (sandboxId: string) => void
 }
 
 export interface TerminalStats {
@@ -97,6 +99,7 @@ export function attachTerminalServer(httpServer: HttpServer, deps: TerminalServe
         limits,
         log: deps.log,
         shellUser: () => shellUserOf(verdict.host.containerId),
+        onActivity: () => deps.onActivity?.(verdict.grant.sandboxId),
         onClosed: () => sessions.delete(session),
       })
       sessions.add(session)
@@ -187,6 +190,7 @@ interface SessionContext {
   limits: TerminalLimits
   log: TerminalLog
   shellUser: () => Promise<string | undefined>
+  onActivity: () => void
   onClosed: () => void
 }
 
@@ -204,6 +208,7 @@ class TerminalSession {
   private alive = true
   private closed = false
   private warnedReadOnly = false
+  private lastActivityAt = -Infinity
 
   constructor(
     private readonly ws: WebSocket,
@@ -322,6 +327,11 @@ class TerminalSession {
         if (!this.warnedReadOnly) this.sendError('read-only', 'this terminal is read-only; your keystrokes are not sent')
         this.warnedReadOnly = true
         return
+      }
+      const now = performance.now()
+      if (now - this.lastActivityAt >= this.ctx.limits.activityEveryMs) {
+        this.lastActivityAt = now
+        this.ctx.onActivity()
       }
       if (this.stream === undefined) {
         if (this.pendingInput.length < 64) this.pendingInput.push(bytes)

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -46,6 +47,14 @@ describe('metrics', () => {
     // prom-client's process metrics, for the "usual" dashboards.
     expect(text).toMatch(/^process_cpu_user_seconds_total \d/m)
     expect(text).toMatch(/^process_resident_memory_bytes \d/m)
+  })
+
+  it("passes Prometheus' own linter (promtool check metrics, from Debian's prometheus package)", async () => {
+    await get('/v1/providers')
+    const lint = spawnSync('promtool', ['check', 'metrics'], { input: await metricsText(), encoding: 'utf8' })
+    expect(lint.error?.message, 'promtool is needed: apt-get install prometheus').toBeUndefined()
+    expect(`${lint.stdout}${lint.stderr}`).toBe('')
+    expect(lint.status).toBe(0)
   })
 
   it('observes debate confidence for each completed chat', async () => {
