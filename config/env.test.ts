@@ -44,13 +44,34 @@ describe('parseEnv', () => {
     const platform = parseEnv(platformEnvSchema, {})
     expect(platform).toMatchObject({ RUNNER_PORT: 4100, RUNNER_HOST: '127.0.0.1', LABS_DIR: 'labs' })
     expect(platform.RUNNER_SERVICE_TOKEN).toBeUndefined()
-    const web = parseEnv(webEnvSchema, { DATABASE_URL: 'postgresql://u:p@h/db', BETTER_AUTH_SECRET: 'x'.repeat(40) })
-    expect(web).toMatchObject({ RUNNER_URL: 'http://127.0.0.1:4100', RUNNER_PUBLIC_URL: 'ws://127.0.0.1:4100' })
+    const web = parseEnv(webEnvSchema, {
+      DATABASE_URL: 'postgresql://u:p@h/db',
+      BETTER_AUTH_SECRET: 'x'.repeat(40),
+    })
+    expect(web).toMatchObject({
+      RUNNER_URL: 'http://127.0.0.1:4100',
+      RUNNER_PUBLIC_URL: 'ws://127.0.0.1:4100',
+    })
     expect(() => parseEnv(platformEnvSchema, { RUNNER_SERVICE_TOKEN: 'short-token' })).toThrow(
       /RUNNER_SERVICE_TOKEN is "…": must be at least 32 characters/,
     )
     expect(() => parseEnv(platformEnvSchema, { RUNNER_PUBLIC_URL: 'http://labs.example.com/x' })).toThrow(
       /RUNNER_PUBLIC_URL is "…": must be the runner's WebSocket origin/,
+    )
+  })
+})
+
+describe('TRUSTED_PROXIES', () => {
+  const base = { DATABASE_URL: 'postgresql://u:p@h/db', BETTER_AUTH_SECRET: 's'.repeat(32) }
+  it('is an empty list when unset and a trimmed list when set', () => {
+    expect(parseEnv(webEnvSchema, base).TRUSTED_PROXIES).toEqual([])
+    expect(
+      parseEnv(webEnvSchema, { ...base, TRUSTED_PROXIES: '10.0.0.2, fd00::/8' }).TRUSTED_PROXIES,
+    ).toEqual(['10.0.0.2', 'fd00::/8'])
+  })
+  it('names the entry that is not an address or range', () => {
+    expect(() => parseEnv(webEnvSchema, { ...base, TRUSTED_PROXIES: '10.0.0.2,proxy.internal' })).toThrow(
+      /TRUSTED_PROXIES .*"proxy.internal" is not an IP address or CIDR range/,
     )
   })
 })

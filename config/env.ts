@@ -1,6 +1,7 @@
 // The one place that reads process.env. Each process validates its variables once at start-up
 // and refuses to start with a message naming every bad variable and what it expects.
 import { z } from 'zod'
+import { proxyEntryProblem } from './client-address'
 
 const port = z.coerce.number().int().min(1).max(65535)
 const postgresUrl = z
@@ -10,7 +11,30 @@ const postgresUrl = z
 const serviceToken = z.string().min(32, 'must be at least 32 characters (run `openssl rand -hex 32`)')
 const runnerPublicUrl = z
   .string()
-  .regex(/^wss?:\/\/[^/\s]+\/?$/, 'must be the runner\'s WebSocket origin, like wss://labs.academy.example.com')
+  .regex(
+    /^wss?:\/\/[^/\s]+\/?$/,
+    "must be the runner's WebSocket origin, like wss://labs.academy.example.com",
+  )
+
+/** A comma-separated list, e.g. "10.0.0.2, 10.1.0.0/16"; unset is an empty list. */
+const trustedProxies = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+  )
+  .superRefine((entries, ctx) => {
+    for (const entry of entries) {
+      const problem = proxyEntryProblem(entry)
+      if (problem)
+        ctx.addIssue({
+          code: 'custom',
+          message: `${problem}: list IP addresses or CIDR ranges, like 10.0.0.2,10.1.0.0/16`,
+        })
+    }
+  })
 
 /** Variables of the launcher (`npm run up` / scripts/start.ts). */
 export const platformEnvSchema = z.object({
@@ -35,7 +59,10 @@ export const platformEnvSchema = z.object({
   /** Folder of lab definitions, for the runner and the web app alike. */
   LABS_DIR: z.string().min(1).default('labs'),
   /** Names this platform's runner on a shared Docker engine; derived from DATA_DIR when unset. */
-  RUNNER_INSTANCE: z.string().regex(/^[a-zA-Z0-9_.-]+$/, 'must be letters, digits, ".", "_" or "-"').optional(),
+  RUNNER_INSTANCE: z
+    .string()
+    .regex(/^[a-zA-Z0-9_.-]+$/, 'must be letters, digits, ".", "_" or "-"')
+    .optional(),
 })
 export type PlatformEnv = z.infer<typeof platformEnvSchema>
 
@@ -58,6 +85,8 @@ export const webEnvSchema = z.object({
   AUTH_RATE_LIMIT: z.enum(['on', 'off'], 'must be on or off').default('on'),
   /** Lesson recordings (docs/decisions/008); default `<DATA_DIR>/media`. */
   MEDIA_DIR: z.string().min(1).optional(),
+  /** Reverse proxies whose X-Forwarded-For is believed (rate limits); unset: the socket address only. */
+  TRUSTED_PROXIES: trustedProxies.default([]),
 })
 export type WebEnv = z.infer<typeof webEnvSchema>
 

@@ -4,11 +4,14 @@
  * a learner to another site. Text checks alone are not enough: browsers drop tabs and newlines
  * (`/\t/evil.example` becomes `//evil.example`) and read `\` as `/`.
  */
-export function safeReturnPath(value: string | null | undefined, siteUrl: string, fallback = '/dashboard'): string {
+export function safeReturnPath(
+  value: string | null | undefined,
+  siteUrl: string,
+  fallback = '/dashboard',
+): string {
   // Only site-relative paths: never a scheme ("https:evil", "javascript:") or a bare host.
   if (!value || !value.startsWith('/')) return fallback
   // Control characters and backslashes have no business in our paths; browsers rewrite them.
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f\\]/.test(value)) return fallback
   const site = new URL(siteUrl)
   let target: URL

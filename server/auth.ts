@@ -4,6 +4,7 @@ import { prismaAdapter } from 'better-auth/adapters/prisma'
 import { APIError } from 'better-auth/api'
 import { nextCookies } from 'better-auth/next-js'
 import { accountLimits } from '@/config/account-limits'
+import { CLIENT_ADDRESS_HEADER } from '@/config/client-address'
 import { webConfig } from './config'
 import { db } from './db'
 
@@ -22,6 +23,11 @@ function createAuth() {
     },
     // Production default limits (e.g. 3 sign-in attempts per 10 s per client); see README.
     rateLimit: { enabled: config.AUTH_RATE_LIMIT === 'on' },
+    advanced: {
+      // Only the address our own server stamped (scripts/web-server.ts: the socket's, or what a
+      // TRUSTED_PROXIES proxy forwarded). X-Forwarded-For straight from a client is never read.
+      ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] },
+    },
     session: {
       expiresIn: 60 * 60 * 24 * 14,
       updateAge: 60 * 60 * 24,
