@@ -36,6 +36,25 @@ const trustedProxies = z
     }
   })
 
+const domainList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((entry) => entry.trim().toLowerCase().replace(/^@/, ''))
+      .filter(Boolean),
+  )
+  .superRefine((entries, ctx) => {
+    for (const entry of entries) {
+      if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(entry)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${entry}" is not an e-mail domain: list domains like example.com`,
+        })
+      }
+    }
+  })
+
 /** Variables of the launcher (`npm run up` / scripts/start.ts). */
 export const platformEnvSchema = z.object({
   DATABASE_URL: postgresUrl.optional(),
@@ -67,27 +86,54 @@ export const platformEnvSchema = z.object({
 export type PlatformEnv = z.infer<typeof platformEnvSchema>
 
 /** Variables of the web app process (the launcher always sets the required ones). */
-export const webEnvSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  DATABASE_URL: postgresUrl,
-  BETTER_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters (run `openssl rand -base64 32`)'),
-  PUBLIC_URL: z
-    .url('must be an absolute URL like https://academy.example.com')
-    .default('http://localhost:3000'),
-  /** The lab-runner's REST API, server to server (never sent to browsers). */
-  RUNNER_URL: z.url('must be an absolute URL like http://127.0.0.1:4100').default('http://127.0.0.1:4100'),
-  /** Unset: labs show "The lab engine is unavailable" instead of failing the whole app. */
-  RUNNER_SERVICE_TOKEN: serviceToken.optional(),
-  RUNNER_PUBLIC_URL: runnerPublicUrl.default('ws://127.0.0.1:4100'),
-  LABS_DIR: z.string().min(1).default('labs'),
-  DATA_DIR: z.string().min(1).default('.data'),
-  /** Better Auth's sign-in/sign-up rate limits; `off` only for test runs that sign in many times. */
-  AUTH_RATE_LIMIT: z.enum(['on', 'off'], 'must be on or off').default('on'),
-  /** Lesson recordings (docs/decisions/008); default `<DATA_DIR>/media`. */
-  MEDIA_DIR: z.string().min(1).optional(),
-  /** Reverse proxies whose X-Forwarded-For is believed (rate limits); unset: the socket address only. */
-  TRUSTED_PROXIES: trustedProxies.default([]),
-})
+export const webEnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    DATABASE_URL: postgresUrl,
+    BETTER_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters (run `openssl rand -base64 32`)'),
+    PUBLIC_URL: z
+      .url('must be an absolute URL like https://academy.example.com')
+      .default('http://localhost:3000'),
+    /** The lab-runner's REST API, server to server (never sent to browsers). */
+    RUNNER_URL: z.url('must be an absolute URL like http://127.0.0.1:4100').default('http://127.0.0.1:4100'),
+    /** Unset: labs show "The lab engine is unavailable" instead of failing the whole app. */
+    RUNNER_SERVICE_TOKEN: serviceToken.optional(),
+    RUNNER_PUBLIC_URL: runnerPublicUrl.default('ws://127.0.0.1:4100'),
+    LABS_DIR: z.string().min(1).default('labs'),
+    DATA_DIR: z.string().min(1).default('.data'),
+    /** Better Auth's sign-in/sign-up rate limits; `off` only for test runs that sign in many times. */
+    AUTH_RATE_LIMIT: z.enum(['on', 'off'], 'must be on or off').default('on'),
+    /** Lesson recordings (docs/decisions/008); default `<DATA_DIR>/media`. */
+    MEDIA_DIR: z.string().min(1).optional(),
+    /** Reverse proxies whose X-Forwarded-For is believed (rate limits); unset: the socket address only. */
+    TRUSTED_PROXIES: trustedProxies.default([]),
+    /** Sandboxes one account may have alive at once, across all labs (docs/decisions/015). */
+    LIVE_LABS_PER_USER: z.coerce
+      .number()
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .default(1),
+    /** Who may create an account: anyone, holders of a cohort invite link, or addresses at SIGN_UP_DOMAINS. */
+    SIGN_UP_MODE: z
+      .enum(['open', 'invite-only', 'domains'], 'must be open, invite-only or domains')
+      .default('open'),
+    /** With SIGN_UP_MODE=domains: comma-separated e-mail domains, like example.com,corp.example.com. */
+    SIGN_UP_DOMAINS: domainList.default([]),
+    /** `cohort-members`: only learners in an active cohort may start labs (instructors and admins always may). */
+    LAB_ACCESS: z
+      .enum(['everyone', 'cohort-members'], 'must be everyone or cohort-members')
+      .default('everyone'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.SIGN_UP_MODE === 'domains' && env.SIGN_UP_DOMAINS.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SIGN_UP_DOMAINS'],
+        message:
+          'required when SIGN_UP_MODE=domains: list the e-mail domains that may sign up, like example.com',
+      })
+    }
+  })
 export type WebEnv = z.infer<typeof webEnvSchema>
 
 export class ConfigError extends Error {

@@ -7,6 +7,7 @@ import { accountLimits } from '@/config/account-limits'
 import { CLIENT_ADDRESS_HEADER } from '@/config/client-address'
 import { webConfig } from './config'
 import { db } from './db'
+import { signUpRefusal } from './users/sign-up-policy'
 
 function createAuth() {
   const config = webConfig()
@@ -41,7 +42,14 @@ function createAuth() {
     databaseHooks: {
       user: {
         create: {
-          before: async (user) => {
+          before: async (user, context) => {
+            // The invite code travels with the sign-up request (the sign-up form sends it when
+            // the learner came from an invite link).
+            const body: unknown = context?.body
+            const inviteCode =
+              body && typeof body === 'object' && 'inviteCode' in body ? body.inviteCode : undefined
+            const refusal = await signUpRefusal({ email: user.email, inviteCode })
+            if (refusal) throw new APIError('FORBIDDEN', { message: refusal })
             const name = user.name.trim()
             if (name.length === 0) throw new APIError('BAD_REQUEST', { message: 'Enter your name.' })
             if (name.length > accountLimits.nameMax) {
