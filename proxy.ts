@@ -1,6 +1,7 @@
 // Next.js proxy (formerly middleware): security headers and a fresh CSP nonce on every request.
 import { NextResponse, type NextRequest } from 'next/server'
 import { webConfig } from '@/server/config'
+import { serviceTabSource } from '@/server/labs/runner'
 import { securityHeaders } from '@/server/security/security-headers'
 
 export function proxy(request: NextRequest) {
@@ -11,6 +12,7 @@ export function proxy(request: NextRequest) {
     nonce,
     publicUrl: config.PUBLIC_URL,
     connectOrigins: [runner.origin],
+    formActionOrigins: [serviceTabSource()],
     dev: config.NODE_ENV === 'development',
   })
   const csp = headers['Content-Security-Policy']!

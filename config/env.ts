@@ -55,6 +55,13 @@ const domainList = z
     }
   })
 
+const runnerTabsUrl = z
+  .string()
+  .regex(
+    /^https?:\/\/(\{sandbox\}\.)?[a-z0-9.-]+(:\d+)?\/?$/i,
+    'must be an http(s) origin, optionally with {sandbox} as the first label, like https://{sandbox}.tabs.academy.example.com',
+  )
+
 /** Variables of the launcher (`npm run up` / scripts/start.ts). */
 export const platformEnvSchema = z.object({
   DATABASE_URL: postgresUrl.optional(),
@@ -75,6 +82,8 @@ export const platformEnvSchema = z.object({
   RUNNER_SERVICE_TOKEN: serviceToken.optional(),
   /** The runner as the browser sees it (terminal WebSockets, service tabs); derived from PUBLIC_URL when unset. */
   RUNNER_PUBLIC_URL: runnerPublicUrl.optional(),
+  /** Service tabs on their own host name(s), e.g. https://{sandbox}.tabs.academy.example.com (README). */
+  RUNNER_TABS_URL: runnerTabsUrl.optional(),
   /** Folder of lab definitions, for the runner and the web app alike. */
   LABS_DIR: z.string().min(1).default('labs'),
   /** Names this platform's runner on a shared Docker engine; derived from DATA_DIR when unset. */
@@ -99,6 +108,8 @@ export const webEnvSchema = z
     /** Unset: labs show "The lab engine is unavailable" instead of failing the whole app. */
     RUNNER_SERVICE_TOKEN: serviceToken.optional(),
     RUNNER_PUBLIC_URL: runnerPublicUrl.default('ws://127.0.0.1:4100'),
+    /** Where service tabs open; `{sandbox}` gives each sandbox its own host. Unset: the runner's public URL. */
+    RUNNER_TABS_URL: runnerTabsUrl.optional(),
     LABS_DIR: z.string().min(1).default('labs'),
     DATA_DIR: z.string().min(1).default('.data'),
     /** Better Auth's sign-in/sign-up rate limits; `off` only for test runs that sign in many times. */

@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest'
 import { themeBootScript } from '@/app/_lib/theme-boot-script'
 import { securityHeaders } from './security-headers'
 
-const base = { nonce: 'bm9uY2U=', connectOrigins: ['ws://127.0.0.1:4100'], dev: false }
+const base = {
+  nonce: 'bm9uY2U=',
+  connectOrigins: ['ws://127.0.0.1:4100'],
+  formActionOrigins: ['http://127.0.0.1:4100'],
+  dev: false,
+}
 
 describe('securityHeaders', () => {
   it('allows only nonce-carrying scripts and the theme boot script by hash, and no framing', () => {
@@ -14,6 +19,7 @@ describe('securityHeaders', () => {
     expect(csp).toContain("frame-ancestors 'none'")
     expect(csp).toContain("connect-src 'self' ws://127.0.0.1:4100")
     expect(csp).toContain("object-src 'none'")
+    expect(csp).toContain("form-action 'self' http://127.0.0.1:4100")
   })
 
   it('sends HSTS and upgrades requests only for an https site', () => {
@@ -27,7 +33,7 @@ describe('securityHeaders', () => {
 
   it('keeps referrers and powerful features to the site', () => {
     const headers = securityHeaders({ ...base, publicUrl: 'http://127.0.0.1:3000' })
-    expect(headers['Referrer-Policy']).toBe('same-origin')
+    expect(headers['Referrer-Policy']).toBe('strict-origin-when-cross-origin')
     expect(headers['Permissions-Policy']).toContain('camera=()')
     expect(headers['X-Frame-Options']).toBe('DENY')
   })

@@ -12,6 +12,8 @@ export interface SecurityHeaderOptions {
   publicUrl: string
   /** Origins the page may connect to besides its own: the runner's terminal WebSockets. */
   connectOrigins: readonly string[]
+  /** Where the lab page may POST: the service-tab opener of the runner. */
+  formActionOrigins: readonly string[]
   /** The dev server needs eval for React's debugging aids. */
   dev: boolean
 }
@@ -34,7 +36,7 @@ export function contentSecurityPolicy(options: SecurityHeaderOptions): string {
     "media-src 'self' blob:",
     "object-src 'none'",
     "base-uri 'self'",
-    "form-action 'self'",
+    `form-action 'self' ${options.formActionOrigins.join(' ')}`.trim(),
     "frame-ancestors 'none'",
     ...(https ? ['upgrade-insecure-requests'] : []),
   ]
@@ -47,8 +49,9 @@ export function securityHeaders(options: SecurityHeaderOptions): Record<string, 
     'Content-Security-Policy': contentSecurityPolicy(options),
     'X-Frame-Options': 'DENY',
     'X-Content-Type-Options': 'nosniff',
-    // Lab links carry tokens in their query; no page address ever leaves for another origin.
-    'Referrer-Policy': 'same-origin',
+    // Other origins learn only our origin, never a page's path or query. (Not `same-origin`:
+    // it also blanks the Origin header of the service-tab POST, which the runner checks.)
+    'Referrer-Policy': 'strict-origin-when-cross-origin',
     'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=()',
     'Cross-Origin-Opener-Policy': 'same-origin',
     // Only when the site is served over https: HSTS on an http site would lock learners out.

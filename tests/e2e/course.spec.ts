@@ -65,7 +65,7 @@ test('pages carry a nonce-based CSP that the page itself satisfies, and no frami
   const nonce = /'nonce-([^']+)'/.exec(csp)?.[1]
   expect(nonce, 'a nonce in the CSP').toBeTruthy()
   expect(csp).toContain("frame-ancestors 'none'")
-  expect(headers['referrer-policy']).toBe('same-origin')
+  expect(headers['referrer-policy']).toBe('strict-origin-when-cross-origin')
   expect(headers['permissions-policy']).toContain('camera=()')
   expect(headers['x-content-type-options']).toBe('nosniff')
   // http site: no HSTS (it would lock learners out of a plain-http install).
