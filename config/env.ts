@@ -11,10 +11,7 @@ const postgresUrl = z
 const serviceToken = z.string().min(32, 'must be at least 32 characters (run `openssl rand -hex 32`)')
 const runnerPublicUrl = z
   .string()
-  .regex(
-    /^wss?:\/\/[^/\s]+\/?$/,
-    "must be the runner's WebSocket origin, like wss://labs.academy.example.com",
-  )
+  .regex(/^wss?:\/\/[^/\s]+\/?$/, 'must be the runner\'s WebSocket origin, like wss://labs.academy.example.com')
 
 /** A comma-separated list, e.g. "10.0.0.2, 10.1.0.0/16"; unset is an empty list. */
 const trustedProxies = z
@@ -28,11 +25,12 @@ const trustedProxies = z
   .superRefine((entries, ctx) => {
     for (const entry of entries) {
       const problem = proxyEntryProblem(entry)
-      if (problem)
+      if (problem) {
         ctx.addIssue({
           code: 'custom',
           message: `${problem}: list IP addresses or CIDR ranges, like 10.0.0.2,10.1.0.0/16`,
         })
+      }
     }
   })
 
@@ -47,10 +45,7 @@ const domainList = z
   .superRefine((entries, ctx) => {
     for (const entry of entries) {
       if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(entry)) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `"${entry}" is not an e-mail domain: list domains like example.com`,
-        })
+        ctx.addIssue({ code: 'custom', message: `"${entry}" is not an e-mail domain: list domains like example.com` })
       }
     }
   })
@@ -87,64 +82,52 @@ export const platformEnvSchema = z.object({
   /** Folder of lab definitions, for the runner and the web app alike. */
   LABS_DIR: z.string().min(1).default('labs'),
   /** Names this platform's runner on a shared Docker engine; derived from DATA_DIR when unset. */
-  RUNNER_INSTANCE: z
-    .string()
-    .regex(/^[a-zA-Z0-9_.-]+$/, 'must be letters, digits, ".", "_" or "-"')
-    .optional(),
+  RUNNER_INSTANCE: z.string().regex(/^[a-zA-Z0-9_.-]+$/, 'must be letters, digits, ".", "_" or "-"').optional(),
 })
 export type PlatformEnv = z.infer<typeof platformEnvSchema>
 
+const webEnvObject = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: postgresUrl,
+  BETTER_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters (run `openssl rand -base64 32`)'),
+  PUBLIC_URL: z
+    .url('must be an absolute URL like https://academy.example.com')
+    .default('http://localhost:3000'),
+  /** The lab-runner's REST API, server to server (never sent to browsers). */
+  RUNNER_URL: z.url('must be an absolute URL like http://127.0.0.1:4100').default('http://127.0.0.1:4100'),
+  /** Unset: labs show "The lab engine is unavailable" instead of failing the whole app. */
+  RUNNER_SERVICE_TOKEN: serviceToken.optional(),
+  RUNNER_PUBLIC_URL: runnerPublicUrl.default('ws://127.0.0.1:4100'),
+  /** Where service tabs open; `{sandbox}` gives each sandbox its own host. Unset: the runner's public URL. */
+  RUNNER_TABS_URL: runnerTabsUrl.optional(),
+  LABS_DIR: z.string().min(1).default('labs'),
+  DATA_DIR: z.string().min(1).default('.data'),
+  /** Better Auth's sign-in/sign-up rate limits; `off` only for test runs that sign in many times. */
+  AUTH_RATE_LIMIT: z.enum(['on', 'off'], 'must be on or off').default('on'),
+  /** Lesson recordings (docs/decisions/008); default `<DATA_DIR>/media`. */
+  MEDIA_DIR: z.string().min(1).optional(),
+  /** Reverse proxies whose X-Forwarded-For is believed (rate limits); unset: the socket address only. */
+  TRUSTED_PROXIES: trustedProxies.default([]),
+  /** Sandboxes one account may have alive at once, across all labs (docs/decisions/015). */
+  LIVE_LABS_PER_USER: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').default(1),
+  /** Who may create an account: anyone, holders of a cohort invite link, or addresses at SIGN_UP_DOMAINS. */
+  SIGN_UP_MODE: z.enum(['open', 'invite-only', 'domains'], 'must be open, invite-only or domains').default('open'),
+  /** With SIGN_UP_MODE=domains: comma-separated e-mail domains, like example.com,corp.example.com. */
+  SIGN_UP_DOMAINS: domainList.default([]),
+  /** `cohort-members`: only learners in an active cohort may start labs (instructors and admins always may). */
+  LAB_ACCESS: z.enum(['everyone', 'cohort-members'], 'must be everyone or cohort-members').default('everyone'),
+})
+
 /** Variables of the web app process (the launcher always sets the required ones). */
-export const webEnvSchema = z
-  .object({
-    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-    DATABASE_URL: postgresUrl,
-    BETTER_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters (run `openssl rand -base64 32`)'),
-    PUBLIC_URL: z
-      .url('must be an absolute URL like https://academy.example.com')
-      .default('http://localhost:3000'),
-    /** The lab-runner's REST API, server to server (never sent to browsers). */
-    RUNNER_URL: z.url('must be an absolute URL like http://127.0.0.1:4100').default('http://127.0.0.1:4100'),
-    /** Unset: labs show "The lab engine is unavailable" instead of failing the whole app. */
-    RUNNER_SERVICE_TOKEN: serviceToken.optional(),
-    RUNNER_PUBLIC_URL: runnerPublicUrl.default('ws://127.0.0.1:4100'),
-    /** Where service tabs open; `{sandbox}` gives each sandbox its own host. Unset: the runner's public URL. */
-    RUNNER_TABS_URL: runnerTabsUrl.optional(),
-    LABS_DIR: z.string().min(1).default('labs'),
-    DATA_DIR: z.string().min(1).default('.data'),
-    /** Better Auth's sign-in/sign-up rate limits; `off` only for test runs that sign in many times. */
-    AUTH_RATE_LIMIT: z.enum(['on', 'off'], 'must be on or off').default('on'),
-    /** Lesson recordings (docs/decisions/008); default `<DATA_DIR>/media`. */
-    MEDIA_DIR: z.string().min(1).optional(),
-    /** Reverse proxies whose X-Forwarded-For is believed (rate limits); unset: the socket address only. */
-    TRUSTED_PROXIES: trustedProxies.default([]),
-    /** Sandboxes one account may have alive at once, across all labs (docs/decisions/015). */
-    LIVE_LABS_PER_USER: z.coerce
-      .number()
-      .int('must be a whole number')
-      .min(1, 'must be at least 1')
-      .default(1),
-    /** Who may create an account: anyone, holders of a cohort invite link, or addresses at SIGN_UP_DOMAINS. */
-    SIGN_UP_MODE: z
-      .enum(['open', 'invite-only', 'domains'], 'must be open, invite-only or domains')
-      .default('open'),
-    /** With SIGN_UP_MODE=domains: comma-separated e-mail domains, like example.com,corp.example.com. */
-    SIGN_UP_DOMAINS: domainList.default([]),
-    /** `cohort-members`: only learners in an active cohort may start labs (instructors and admins always may). */
-    LAB_ACCESS: z
-      .enum(['everyone', 'cohort-members'], 'must be everyone or cohort-members')
-      .default('everyone'),
-  })
-  .superRefine((env, ctx) => {
-    if (env.SIGN_UP_MODE === 'domains' && env.SIGN_UP_DOMAINS.length === 0) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SIGN_UP_DOMAINS'],
-        message:
-          'required when SIGN_UP_MODE=domains: list the e-mail domains that may sign up, like example.com',
-      })
-    }
-  })
+export const webEnvSchema = webEnvObject.superRefine((env, ctx) => {
+  if (env.SIGN_UP_MODE === 'domains' && env.SIGN_UP_DOMAINS.length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SIGN_UP_DOMAINS'],
+      message: 'required when SIGN_UP_MODE=domains: list the e-mail domains that may sign up, like example.com',
+    })
+  }
+})
 export type WebEnv = z.infer<typeof webEnvSchema>
 
 export class ConfigError extends Error {

@@ -56,11 +56,7 @@ interface RunnerSettings {
 
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost']
 
-async function runnerSettings(
-  env: PlatformEnv,
-  dataDir: string,
-  webPublicUrl: string,
-): Promise<RunnerSettings> {
+async function runnerSettings(env: PlatformEnv, dataDir: string, webPublicUrl: string): Promise<RunnerSettings> {
   const token = await runnerToken(env, dataDir)
   const web = new URL(webPublicUrl)
   // Browsers send the page's origin on the WebSocket upgrade; a loopback page may be opened
@@ -73,8 +69,7 @@ async function runnerSettings(
     `${web.protocol === 'https:' ? 'wss' : 'ws'}://${web.hostname}:${env.RUNNER_PORT}`
   // One runner per data folder: a runner only adopts or reaps sandboxes labelled with its
   // own instance, so a test platform never removes a developer's sandboxes (or the reverse).
-  const instance =
-    env.RUNNER_INSTANCE ?? `academy-${createHash('sha256').update(dataDir).digest('hex').slice(0, 10)}`
+  const instance = env.RUNNER_INSTANCE ?? `academy-${createHash('sha256').update(dataDir).digest('hex').slice(0, 10)}`
   // The runner needs neither the database nor the session secret.
   const inherited = { ...process.env }
   delete inherited.BETTER_AUTH_SECRET
@@ -103,17 +98,14 @@ function spawnRunner(settings: RunnerSettings): ChildProcess {
   })
 }
 
-const RUNNER_UNAVAILABLE =
-  'Labs will show "The lab engine is unavailable" until it is fixed; everything else works.'
+const RUNNER_UNAVAILABLE = 'Labs will show "The lab engine is unavailable" until it is fixed; everything else works.'
 
 /** Waits for the runner's /healthz. Never throws: the web app starts without labs if it must. */
 async function waitForRunner(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
-      console.warn(
-        `Warning: the lab-runner exited with code ${child.exitCode} while starting (see its log above). ${RUNNER_UNAVAILABLE}`,
-      )
+      console.warn(`Warning: the lab-runner exited with code ${child.exitCode} while starting (see its log above). ${RUNNER_UNAVAILABLE}`)
       return
     }
     const res = await fetch(`${url}/healthz`).catch(() => undefined)
@@ -126,9 +118,7 @@ async function waitForRunner(url: string, child: ChildProcess, timeoutMs: number
     }
     await new Promise((r) => setTimeout(r, 300))
   }
-  console.warn(
-    `Warning: the lab-runner did not answer ${url}/healthz within ${timeoutMs / 1000} s. ${RUNNER_UNAVAILABLE}`,
-  )
+  console.warn(`Warning: the lab-runner did not answer ${url}/healthz within ${timeoutMs / 1000} s. ${RUNNER_UNAVAILABLE}`)
 }
 
 async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
@@ -217,9 +207,7 @@ async function main() {
       if (stopping) return
       runnerRestarts += 1
       const delayMs = Math.min(30_000, 1000 * 2 ** Math.min(runnerRestarts, 5))
-      console.warn(
-        `Warning: the lab-runner exited (code ${code ?? 'signal'}); restarting in ${delayMs / 1000} s.`,
-      )
+      console.warn(`Warning: the lab-runner exited (code ${code ?? 'signal'}); restarting in ${delayMs / 1000} s.`)
       setTimeout(() => {
         if (stopping) return
         runnerChild = spawnRunner(runner)
