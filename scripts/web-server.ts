@@ -45,7 +45,11 @@ async function main() {
     void handle(req, res)
   })
   server.listen(port, hostname, () => console.log(`Web app listening on http://${hostname}:${port}`))
-  process.on('SIGTERM', () => server.close(() => process.exit(0)))
+  process.on('SIGTERM', () => {
+    server.close(() => process.exit(0))
+    // Idle keep-alive connections would hold the close open.
+    server.closeIdleConnections()
+  })
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
