@@ -54,3 +54,53 @@ describe('parseEnv', () => {
     )
   })
 })
+
+describe('TRUSTED_PROXIES', () => {
+  const base = { DATABASE_URL: 'postgresql://u:p@h/db', BETTER_AUTH_SECRET: 's'.repeat(32) }
+  it('is an empty list when unset and a trimmed list when set', () => {
+    expect(parseEnv(webEnvSchema, base).TRUSTED_PROXIES).toEqual([])
+    expect(
+      parseEnv(webEnvSchema, { ...base, TRUSTED_PROXIES: '10.0.0.2, fd00::/8' }).TRUSTED_PROXIES,
+    ).toEqual(['10.0.0.2', 'fd00::/8'])
+  })
+  it('names the entry that is not an address or range', () => {
+    expect(() => parseEnv(webEnvSchema, { ...base, TRUSTED_PROXIES: '10.0.0.2,proxy.internal' })).toThrow(
+      /TRUSTED_PROXIES .*"proxy.internal" is not an IP address or CIDR range/,
+    )
+  })
+})
+
+describe('capacity and tab settings', () => {
+  const base = { DATABASE_URL: 'postgresql://u:p@h/db', BETTER_AUTH_SECRET: 's'.repeat(32) }
+  it('defaults to one live lab per user, open sign-up and labs for everyone', () => {
+    const env = parseEnv(webEnvSchema, base)
+    expect(env).toMatchObject({ LIVE_LABS_PER_USER: 1, SIGN_UP_MODE: 'open', LAB_ACCESS: 'everyone' })
+    expect(env.RUNNER_TABS_URL).toBeUndefined()
+  })
+  it('requires SIGN_UP_DOMAINS with SIGN_UP_MODE=domains and normalises them', () => {
+    expect(() => parseEnv(webEnvSchema, { ...base, SIGN_UP_MODE: 'domains' })).toThrow(
+      /SIGN_UP_DOMAINS is not set: required when SIGN_UP_MODE=domains/,
+    )
+    const env = parseEnv(webEnvSchema, {
+      ...base,
+      SIGN_UP_MODE: 'domains',
+      SIGN_UP_DOMAINS: '@Corp.Example, b.example',
+    })
+    expect(env.SIGN_UP_DOMAINS).toEqual(['corp.example', 'b.example'])
+    expect(() => parseEnv(webEnvSchema, { ...base, SIGN_UP_DOMAINS: 'not a domain' })).toThrow(
+      /not an e-mail domain/,
+    )
+  })
+  it('refuses a live-lab limit below one and a tab URL that is not an origin', () => {
+    expect(() => parseEnv(webEnvSchema, { ...base, LIVE_LABS_PER_USER: '0' })).toThrow(
+      /LIVE_LABS_PER_USER.*at least 1/,
+    )
+    expect(
+      parseEnv(webEnvSchema, { ...base, RUNNER_TABS_URL: 'https://{sandbox}.tabs.example.net' })
+        .RUNNER_TABS_URL,
+    ).toBe('https://{sandbox}.tabs.example.net')
+    expect(() =>
+      parseEnv(webEnvSchema, { ...base, RUNNER_TABS_URL: 'https://tabs.example.net/path' }),
+    ).toThrow(/RUNNER_TABS_URL .*http\(s\) origin/)
+  })
+})

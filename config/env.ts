@@ -1,6 +1,7 @@
 // The one place that reads process.env. Each process validates its variables once at start-up
 // and refuses to start with a message naming every bad variable and what it expects.
 import { z } from 'zod'
+import { proxyEntryProblem } from './client-address'
 
 const port = z.coerce.number().int().min(1).max(65535)
 const postgresUrl = z
@@ -11,6 +12,50 @@ const serviceToken = z.string().min(32, 'must be at least 32 characters (run `op
 const runnerPublicUrl = z
   .string()
   .regex(/^wss?:\/\/[^/\s]+\/?$/, 'must be the runner\'s WebSocket origin, like wss://labs.academy.example.com')
+
+/** A comma-separated list, e.g. "10.0.0.2, 10.1.0.0/16"; unset is an empty list. */
+const trustedProxies = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+  )
+  .superRefine((entries, ctx) => {
+    for (const entry of entries) {
+      const problem = proxyEntryProblem(entry)
+      if (problem) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${problem}: list IP addresses or CIDR ranges, like 10.0.0.2,10.1.0.0/16`,
+        })
+      }
+    }
+  })
+
+const domainList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((entry) => entry.trim().toLowerCase().replace(/^@/, ''))
+      .filter(Boolean),
+  )
+  .superRefine((entries, ctx) => {
+    for (const entry of entries) {
+      if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(entry)) {
+        ctx.addIssue({ code: 'custom', message: `"${entry}" is not an e-mail domain: list domains like example.com` })
+      }
+    }
+  })
+
+const runnerTabsUrl = z
+  .string()
+  .regex(
+    /^https?:\/\/(\{sandbox\}\.)?[a-z0-9.-]+(:\d+)?\/?$/i,
+    'must be an http(s) origin, optionally with {sandbox} as the first label, like https://{sandbox}.tabs.academy.example.com',
+  )
 
 /** Variables of the launcher (`npm run up` / scripts/start.ts). */
 export const platformEnvSchema = z.object({
@@ -32,6 +77,8 @@ export const platformEnvSchema = z.object({
   RUNNER_SERVICE_TOKEN: serviceToken.optional(),
   /** The runner as the browser sees it (terminal WebSockets, service tabs); derived from PUBLIC_URL when unset. */
   RUNNER_PUBLIC_URL: runnerPublicUrl.optional(),
+  /** Service tabs on their own host name(s), e.g. https://{sandbox}.tabs.academy.example.com (README). */
+  RUNNER_TABS_URL: runnerTabsUrl.optional(),
   /** Folder of lab definitions, for the runner and the web app alike. */
   LABS_DIR: z.string().min(1).default('labs'),
   /** Names this platform's runner on a shared Docker engine; derived from DATA_DIR when unset. */
@@ -39,8 +86,7 @@ export const platformEnvSchema = z.object({
 })
 export type PlatformEnv = z.infer<typeof platformEnvSchema>
 
-/** Variables of the web app process (the launcher always sets the required ones). */
-export const webEnvSchema = z.object({
+const webEnvObject = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: postgresUrl,
   BETTER_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters (run `openssl rand -base64 32`)'),
@@ -52,12 +98,35 @@ export const webEnvSchema = z.object({
   /** Unset: labs show "The lab engine is unavailable" instead of failing the whole app. */
   RUNNER_SERVICE_TOKEN: serviceToken.optional(),
   RUNNER_PUBLIC_URL: runnerPublicUrl.default('ws://127.0.0.1:4100'),
+  /** Where service tabs open; `{sandbox}` gives each sandbox its own host. Unset: the runner's public URL. */
+  RUNNER_TABS_URL: runnerTabsUrl.optional(),
   LABS_DIR: z.string().min(1).default('labs'),
   DATA_DIR: z.string().min(1).default('.data'),
   /** Better Auth's sign-in/sign-up rate limits; `off` only for test runs that sign in many times. */
   AUTH_RATE_LIMIT: z.enum(['on', 'off'], 'must be on or off').default('on'),
   /** Lesson recordings (docs/decisions/008); default `<DATA_DIR>/media`. */
   MEDIA_DIR: z.string().min(1).optional(),
+  /** Reverse proxies whose X-Forwarded-For is believed (rate limits); unset: the socket address only. */
+  TRUSTED_PROXIES: trustedProxies.default([]),
+  /** Sandboxes one account may have alive at once, across all labs (docs/decisions/015). */
+  LIVE_LABS_PER_USER: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').default(1),
+  /** Who may create an account: anyone, holders of a cohort invite link, or addresses at SIGN_UP_DOMAINS. */
+  SIGN_UP_MODE: z.enum(['open', 'invite-only', 'domains'], 'must be open, invite-only or domains').default('open'),
+  /** With SIGN_UP_MODE=domains: comma-separated e-mail domains, like example.com,corp.example.com. */
+  SIGN_UP_DOMAINS: domainList.default([]),
+  /** `cohort-members`: only learners in an active cohort may start labs (instructors and admins always may). */
+  LAB_ACCESS: z.enum(['everyone', 'cohort-members'], 'must be everyone or cohort-members').default('everyone'),
+})
+
+/** Variables of the web app process (the launcher always sets the required ones). */
+export const webEnvSchema = webEnvObject.superRefine((env, ctx) => {
+  if (env.SIGN_UP_MODE === 'domains' && env.SIGN_UP_DOMAINS.length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SIGN_UP_DOMAINS'],
+      message: 'required when SIGN_UP_MODE=domains: list the e-mail domains that may sign up, like example.com',
+    })
+  }
 })
 export type WebEnv = z.infer<typeof webEnvSchema>
 

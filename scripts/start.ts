@@ -163,9 +163,12 @@ async function main() {
   const runner = await runnerSettings(env, dataDir, publicUrl)
   let runnerChild = spawnRunner(runner)
   const nextBin = path.join(projectRoot, 'node_modules/next/dist/bin/next')
+  const listen = ['--port', String(env.PORT), '--hostname', env.HOST]
+  // Production runs our own server around Next.js, which stamps each request with the client's
+  // socket address (scripts/web-server.ts); the dev server keys rate limits on loopback.
   const web = spawn(
     process.execPath,
-    [nextBin, dev ? 'dev' : 'start', '--port', String(env.PORT), '--hostname', env.HOST],
+    dev ? [nextBin, 'dev', ...listen] : ['--import', 'tsx', 'scripts/web-server.ts', ...listen],
     {
       cwd: projectRoot,
       stdio: ['ignore', 'inherit', 'inherit'],

@@ -4,8 +4,10 @@ import { prismaAdapter } from 'better-auth/adapters/prisma'
 import { APIError } from 'better-auth/api'
 import { nextCookies } from 'better-auth/next-js'
 import { accountLimits } from '@/config/account-limits'
+import { CLIENT_ADDRESS_HEADER } from '@/config/client-address'
 import { webConfig } from './config'
 import { db } from './db'
+import { signUpRefusal } from './users/sign-up-policy'
 
 function createAuth() {
   const config = webConfig()
@@ -22,6 +24,11 @@ function createAuth() {
     },
     // Production default limits (e.g. 3 sign-in attempts per 10 s per client); see README.
     rateLimit: { enabled: config.AUTH_RATE_LIMIT === 'on' },
+    advanced: {
+      // Only the address our own server stamped (scripts/web-server.ts: the socket's, or what a
+      // TRUSTED_PROXIES proxy forwarded). X-Forwarded-For straight from a client is never read.
+      ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] },
+    },
     session: {
       expiresIn: 60 * 60 * 24 * 14,
       updateAge: 60 * 60 * 24,
@@ -35,7 +42,14 @@ function createAuth() {
     databaseHooks: {
       user: {
         create: {
-          before: async (user) => {
+          before: async (user, context) => {
+            // The invite code travels with the sign-up request (the sign-up form sends it when
+            // the learner came from an invite link).
+            const body: unknown = context?.body
+            const inviteCode =
+              body && typeof body === 'object' && 'inviteCode' in body ? body.inviteCode : undefined
+            const refusal = await signUpRefusal({ email: user.email, inviteCode })
+            if (refusal) throw new APIError('FORBIDDEN', { message: refusal })
             const name = user.name.trim()
             if (name.length === 0) throw new APIError('BAD_REQUEST', { message: 'Enter your name.' })
             if (name.length > accountLimits.nameMax) {

@@ -1,15 +1,12 @@
 'use client'
 
 import { useSyncExternalStore } from 'react'
+import { THEME_STORAGE_KEY as STORAGE_KEY } from '@/app/_lib/theme-boot-script'
 
 type Theme = 'light' | 'dark' | 'system'
-const STORAGE_KEY = 'academy-theme'
 const NEXT: Record<Theme, Theme> = { system: 'light', light: 'dark', dark: 'system' }
 const LABEL: Record<Theme, string> = { system: 'Theme: system', light: 'Theme: light', dark: 'Theme: dark' }
 const listeners = new Set<() => void>()
-
-/** Runs before first paint (inlined in <head>) so a chosen theme never flashes. */
-export const themeBootScript = `try{var t=localStorage.getItem('${STORAGE_KEY}');if(t==='light'||t==='dark')document.documentElement.dataset.theme=t}catch(e){}`
 
 function readTheme(): Theme {
   const saved = localStorage.getItem(STORAGE_KEY)

@@ -2,12 +2,13 @@ import type { Metadata } from 'next'
 import { redirect } from 'next/navigation'
 import { SignUpForm } from './sign-up-form'
 import { safeReturnPath } from '@/config/safe-return-path'
+import { webConfig } from '@/server/config'
 import { getCurrentUser } from '@/server/session/current-user'
 
 export const metadata: Metadata = { title: 'Create your account' }
 
 export default async function SignUpPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
-  const next = safeReturnPath((await searchParams).next)
+  const next = safeReturnPath((await searchParams).next, webConfig().PUBLIC_URL)
   if (await getCurrentUser()) redirect(next)
   return (
     <div className="narrow card">

@@ -41,7 +41,14 @@ export function SignUpForm({ next }: { next: string }) {
     setError(null)
     if (Object.keys(found).length > 0) return
     setPending(true)
-    const { error } = await authClient.signUp.email({ name, email, password })
+    // Coming from an invite link (/join/<code>): the code lets an invite-only site accept the sign-up.
+    const invite = /^\/join\/([^/?#]+)/.exec(next)?.[1]
+    const { error } = await authClient.signUp.email({
+      name,
+      email,
+      password,
+      ...(invite ? { inviteCode: decodeURIComponent(invite) } : {}),
+    })
     setPending(false)
     if (error) return setError(describeAuthError(error))
     router.replace(next)

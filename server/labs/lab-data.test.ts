@@ -49,13 +49,13 @@ type LabModules = {
 }
 let m: LabModules
 
-async function newUser(): Promise<{ id: string }> {
+async function newUser(): Promise<{ id: string; role: 'learner' }> {
   const id = randomUUID()
   await m.db().user.create({ data: { id, name: 'Lab learner', email: `lab-${id}@example.test` }, select: { id: true } })
-  return { id }
+  return { id, role: 'learner' }
 }
 
-async function startReady(user: { id: string }): Promise<string> {
+async function startReady(user: { id: string; role: 'learner' }): Promise<string> {
   const started = await m.startLab({ user, labSlug: 'sample' })
   if (started.status === 'queued') throw new Error('unexpectedly queued')
   await registry.whenSettled(started.sandboxId)

@@ -145,7 +145,7 @@ export function createRunnerClient(options: RunnerClientOptions) {
     mintTicket: (id: string, request: { userId: string; host: string; mode: 'rw' | 'ro'; tab?: string }) =>
       call<{ ticket: string; expiresAt: string }>('POST', `${sandbox(id)}/tickets`, request),
     mintProxyTicket: (id: string, request: { userId: string; host: string; port: number }) =>
-      call<{ url: string; expiresAt: string }>('POST', `${sandbox(id)}/proxy-tickets`, request),
+      call<{ url: string; ticket: string; expiresAt: string }>('POST', `${sandbox(id)}/proxy-tickets`, request),
     listFiles: async (id: string, host: string) =>
       unwrap(await call<{ files: RunnerFileEntry[] }>('GET', `${sandbox(id)}/files${fileQuery(host)}`), (v) => v.files),
     readFile: (id: string, host: string, path: string) =>

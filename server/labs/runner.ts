@@ -16,3 +16,20 @@ export function runnerPublicUrls(): { ws: string; http: string } {
   const ws = webConfig().RUNNER_PUBLIC_URL.replace(/\/$/, '')
   return { ws, http: ws.replace(/^ws/, 'http') }
 }
+
+/**
+ * The origin a sandbox's service tabs open on: RUNNER_TABS_URL (with `{sandbox}` replaced, so
+ * each sandbox gets its own origin, cookies and storage), else the runner's public URL. A host
+ * apart from the web app's keeps learner-controlled pages away from the web app's cookies.
+ */
+export function serviceTabOrigin(sandboxId: string): string {
+  const tabs = webConfig().RUNNER_TABS_URL
+  if (!tabs) return runnerPublicUrls().http
+  return tabs.replace(/\/$/, '').replace('{sandbox}', sandboxId.toLowerCase())
+}
+
+/** The service-tab origins as a CSP source (`{sandbox}` becomes a `*` wildcard). */
+export function serviceTabSource(): string {
+  const tabs = webConfig().RUNNER_TABS_URL
+  return tabs ? tabs.replace(/\/$/, '').replace('{sandbox}', '*') : runnerPublicUrls().http
+}

@@ -4,7 +4,7 @@ import 'server-only'
 import { db } from '@/server/db'
 import { AppError } from '@/server/errors'
 import { requireActiveSession, requireLab } from './lab-session'
-import { runner, runnerPublicUrls } from './runner'
+import { runner, serviceTabOrigin } from './runner'
 import { runnerFailure } from './runner-failure'
 
 interface LabAction {
@@ -51,8 +51,12 @@ export async function endLab({ user, labSlug }: LabAction): Promise<void> {
   })
 }
 
-/** A one-time link to a sandbox web UI (a `serviceTabs` entry), through the runner's proxy. */
-export async function openServiceTab({ user, labSlug, host, port }: LabAction & { host: string; port: number }): Promise<{ url: string }> {
+/**
+ * A single-use ticket to a sandbox web UI (a `serviceTabs` entry), through the runner's proxy.
+ * The lab page POSTs it to `action` (the runner accepts it only from the web app's origin), so
+ * it is never a link that could be forwarded to someone else.
+ */
+export async function openServiceTab({ user, labSlug, host, port }: LabAction & { host: string; port: number }): Promise<{ action: string; ticket: string; path: string }> {
   const lab = await requireLab(labSlug)
   const tab = lab.serviceTabs.find((t) => t.host === host && t.port === port)
   if (!tab) {
@@ -61,6 +65,6 @@ export async function openServiceTab({ user, labSlug, host, port }: LabAction & 
   const session = await requireActiveSession(user.id, labSlug)
   const minted = await runner().mintProxyTicket(session.sandboxId, { userId: user.id, host, port })
   if (!minted.ok) throw await runnerFailure(minted, session.id)
-  // The runner redeems the ticket on any path below the tab and keeps that path.
-  return { url: `${runnerPublicUrls().http}${minted.value.url.replace('/?', `${tab.path}?`)}` }
+  // The runner sends the browser on to this path below the tab.
+  return { action: `${serviceTabOrigin(session.sandboxId)}${minted.value.url}`, ticket: minted.value.ticket, path: tab.path.replace(/^\//, '') }
 }

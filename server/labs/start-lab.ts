@@ -2,6 +2,8 @@ import 'server-only'
 // Creates the learner's sandbox through the runner (or finds the one already running) and
 // records the LabSession. Queued requests must be repeated (polled) to keep their place.
 import { db } from '@/server/db'
+import type { Role } from '@/server/session/current-user'
+import { assertMayUseLabs, assertWithinLiveLabLimit } from './lab-access'
 import { LIVE_STATUSES, requireLab } from './lab-session'
 import { runner } from './runner'
 import { runnerFailure } from './runner-failure'
@@ -10,9 +12,14 @@ export type StartLabOutcome =
   | { status: 'provisioning' | 'ready'; sandboxId: string }
   | { status: 'queued'; position: number; estimatedWaitS: number }
 
-export async function startLab(options: { user: { id: string }; labSlug: string }): Promise<StartLabOutcome> {
+export async function startLab(options: {
+  user: { id: string; role: Role }
+  labSlug: string
+}): Promise<StartLabOutcome> {
   const { user, labSlug } = options
   await requireLab(labSlug)
+  await assertMayUseLabs(user)
+  await assertWithinLiveLabLimit(user, labSlug)
   const result = await runner().createSandbox({ userId: user.id, labSlug })
   if (!result.ok) throw await runnerFailure(result)
   const created = result.value

@@ -4,6 +4,7 @@ import { forbidden, redirect } from 'next/navigation'
 import { cache } from 'react'
 import { getAuth } from '@/server/auth'
 import { safeReturnPath } from '@/config/safe-return-path'
+import { webConfig } from '@/server/config'
 
 export type Role = 'learner' | 'instructor' | 'admin'
 
@@ -31,7 +32,7 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
 /** Sends a signed-out visitor to sign-in, and back to `returnTo` afterwards. */
 export async function requireUser(returnTo: string): Promise<CurrentUser> {
   const user = await getCurrentUser()
-  if (!user) redirect(`/sign-in?next=${encodeURIComponent(safeReturnPath(returnTo))}`)
+  if (!user) redirect(`/sign-in?next=${encodeURIComponent(safeReturnPath(returnTo, webConfig().PUBLIC_URL))}`)
   return user
 }
 

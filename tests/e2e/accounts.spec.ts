@@ -54,3 +54,21 @@ test('sign-up refuses a duplicate email, a weak password and over-long fields', 
   await signIn(page, { email: 'weak@example.test', password: 'short' })
   await expect(page.getByRole('alert').filter({ hasText: /\w/ })).toBeVisible()
 })
+
+test('a signed-in learner sent to sign-in with a crafted return address stays on this site', async ({
+  page,
+  learner,
+}) => {
+  await signIn(page, learner)
+  await expect(page).toHaveURL(/\/dashboard$/)
+  const origin = new URL(page.url()).origin
+  // %09 is a tab, which browsers drop from a Location header: "//evil.example" would leave the site.
+  for (const next of ['/%09/evil.example', '//evil.example', '/%5Cevil.example', 'https:evil.example']) {
+    await page.goto(`/sign-in?next=${next}`)
+    expect(new URL(page.url()).origin).toBe(origin)
+    await expect(page).toHaveURL(/\/dashboard$/)
+  }
+  // A genuine return path still works.
+  await page.goto(`/sign-in?next=${encodeURIComponent('/labs')}`)
+  await expect(page).toHaveURL(/\/labs$/)
+})

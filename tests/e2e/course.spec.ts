@@ -1,6 +1,9 @@
 import { expect, signIn, test } from './support/fixtures'
 
-test('a learner browses the course, completes a lesson and is offered to continue', async ({ page, learner }) => {
+test('a learner browses the course, completes a lesson and is offered to continue', async ({
+  page,
+  learner,
+}) => {
   await signIn(page, learner)
   await expect(page).toHaveURL(/\/dashboard$/)
   await page.goto('/courses')
@@ -13,7 +16,10 @@ test('a learner browses the course, completes a lesson and is offered to continu
   await expect(page.getByRole('heading', { level: 1, name: 'High Availability Design' })).toBeVisible()
   await expect(page.getByTestId('no-recording')).toBeVisible()
   // The table of contents deep-links to each topic's heading.
-  await page.getByRole('navigation', { name: 'On this page' }).getByRole('link', { name: 'Failover mechanisms' }).click()
+  await page
+    .getByRole('navigation', { name: 'On this page' })
+    .getByRole('link', { name: 'Failover mechanisms' })
+    .click()
   await expect(page).toHaveURL(/#failover-mechanisms$/)
 
   await page.getByRole('button', { name: 'Mark lesson complete' }).click()
@@ -50,4 +56,24 @@ test('code blocks are highlighted, copyable and keep the seed text', async ({ pa
   await expect(block.getByRole('button', { name: 'Copied' })).toBeVisible()
   const copied = await page.evaluate(() => navigator.clipboard.readText())
   expect(copied).toContain('[pgbouncer]')
+})
+
+test('pages carry a nonce-based CSP that the page itself satisfies, and no framing', async ({ page }) => {
+  const response = await page.goto('/courses')
+  const headers = response!.headers()
+  const csp = headers['content-security-policy'] ?? ''
+  const nonce = /'nonce-([^']+)'/.exec(csp)?.[1]
+  expect(nonce, 'a nonce in the CSP').toBeTruthy()
+  expect(csp).toContain("frame-ancestors 'none'")
+  expect(headers['referrer-policy']).toBe('strict-origin-when-cross-origin')
+  expect(headers['permissions-policy']).toContain('camera=()')
+  expect(headers['x-content-type-options']).toBe('nosniff')
+  // http site: no HSTS (it would lock learners out of a plain-http install).
+  expect(headers['strict-transport-security']).toBeUndefined()
+  // Next's own scripts carry this request's nonce; the page hydrated (the theme toggle works).
+  expect(await page.locator('script[src]').count()).toBeGreaterThan(0)
+  await page.getByRole('button', { name: /Theme:/ }).click()
+  // A second request gets a different nonce.
+  const again = (await page.request.get('/courses')).headers()['content-security-policy'] ?? ''
+  expect(/'nonce-([^']+)'/.exec(again)?.[1]).not.toBe(nonce)
 })

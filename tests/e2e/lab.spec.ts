@@ -114,6 +114,16 @@ test('a learner starts the sample lab, uses terminal and editor, and passes the 
   await expect(page.getByText('Passed! +10 points')).toBeVisible({ timeout: 20_000 })
   await expect(page.getByText('Points: 10 of 10')).toBeVisible()
 
+  // A service tab opens through the runner's proxy: the page POSTs its single-use ticket (the
+  // runner takes it only from this origin) and the new tab lands on the proxied UI. Nothing
+  // listens on the fixture's port, so the proxy answers that the upstream is unreachable.
+  const popup = page.waitForEvent('popup')
+  await page.getByRole('button', { name: 'Dashboard ↗' }).click()
+  const tab = await popup
+  await tab.waitForURL(/\/proxy\/[^/]+\/workstation\/8080\/$/)
+  await expect(tab.locator('body')).toContainText('upstream-unreachable')
+  await tab.close()
+
   // End the lab: the sandbox goes, the points stay.
   page.once('dialog', (dialog) => void dialog.accept())
   await page.getByRole('button', { name: 'End', exact: true }).click()

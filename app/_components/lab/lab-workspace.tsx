@@ -192,10 +192,27 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
 
   async function openServiceTab(host: string, port: number) {
     // Open the window now (a popup opened after an await is blocked), point it at the link once minted.
-    const win = window.open('about:blank', '_blank')
+    // One browser tab per service tab: opening it again reuses that window.
+    const name = `service-tab-${host}-${port}`
+    const win = window.open('about:blank', name)
     try {
-      const { url } = await labApi<{ url: string }>(lab.slug, 'service-tab', { body: { host, port }, retry: true })
-      if (win) win.location.href = url
+      const tab = await labApi<{ action: string; ticket: string; path: string }>(lab.slug, 'service-tab', { body: { host, port }, retry: true })
+      // The runner takes the ticket only in a POST from this page (never from a link), so a tab
+      // link cannot be forwarded to another learner.
+      const form = document.createElement('form')
+      form.method = 'POST'
+      form.action = tab.action
+      form.target = name
+      for (const [field, value] of Object.entries({ ticket: tab.ticket, path: tab.path })) {
+        const input = document.createElement('input')
+        input.type = 'hidden'
+        input.name = field
+        input.value = value
+        form.append(input)
+      }
+      document.body.append(form)
+      form.submit()
+      form.remove()
     } catch (e) {
       win?.close()
       setError((e as Error).message)

@@ -198,13 +198,23 @@ describe('runner REST API', () => {
     // Service tabs: ticket → cookie → proxy (nothing listens on the port, so the upstream is unreachable).
     expect((await api('POST', `/v1/sandboxes/${id}/proxy-tickets`, { userId: 'rest-user', host: 'db', port: 5432 })).status).toBe(403)
     const proxyTicket = await api('POST', `/v1/sandboxes/${id}/proxy-tickets`, { userId: 'rest-user', host: 'workstation', port: 8080 })
-    const url = (proxyTicket.json as { url: string }).url
+    const { url, ticket: tabTicket } = proxyTicket.json as { url: string; ticket: string }
     expect((await fetch(`${live.base}/proxy/${id}/workstation/8080/`)).status).toBe(401)
-    const redeemed = await fetch(live.base + url, { redirect: 'manual' })
+    // Redeemed by a POST from the web app's page (its Origin), never by a link.
+    const redeem = (origin: string) =>
+      fetch(live.base + url, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { origin, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ ticket: tabTicket, path: 'graph' }).toString(),
+      })
+    expect((await redeem('http://evil.example')).status).toBe(403)
+    const redeemed = await redeem('http://localhost:3000')
     expect(redeemed.status).toBe(303)
+    expect(redeemed.headers.get('location')).toBe(`/proxy/${id}/workstation/8080/graph`)
     const cookie = (redeemed.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
     expect(cookie).toMatch(/^academy_proxy=/)
-    expect((await fetch(live.base + url, { redirect: 'manual' })).status).toBe(401) // single use
+    expect((await redeem('http://localhost:3000')).status).toBe(401) // single use
     const proxied = await fetch(`${live.base}/proxy/${id}/workstation/8080/graph`, { headers: { cookie } })
     expect(proxied.status).toBe(502)
     expect(await proxied.json()).toMatchObject({ error: { code: 'upstream-unreachable' } })

@@ -54,7 +54,7 @@ export function createRunnerServer(options: RunnerServerOptions): RunnerServer {
 
   const open = new Router()
   // A separate store: a proxy ticket must never open a terminal.
-  addProxyRoutes(api, open, { registry, tickets: createTicketStore({ ttlMs: 30_000 }) })
+  addProxyRoutes(api, open, { registry, tickets: createTicketStore({ ttlMs: 30_000 }), publicOrigins: options.publicOrigins })
   open.add('GET', '/healthz', async () => {
     if (!(await enginePing(docker))) {
       throw new HttpError(503, 'engine-unavailable', 'the Docker engine is not reachable; check that dockerd is running and DOCKER_SOCKET points at it')
