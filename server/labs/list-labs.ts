@@ -36,6 +36,8 @@ export interface LabInfo {
     /** Absolute path of the step's MDX instructions. */
     instructionsFile: string
     hints: Array<{ afterAttempts: number; text: string }>
+    /** Steps whose check must pass in the current sandbox before this step's check runs. */
+    requires: string[]
   }>
   totalPoints: number
 }
@@ -97,6 +99,7 @@ function loadLab(dir: string): Loaded {
         points: s.points,
         instructionsFile: path.resolve(dir, s.instructions),
         hints: s.hints,
+        requires: s.requires,
       })),
       totalPoints: d.steps.reduce((sum, s) => sum + s.points, 0),
     },
