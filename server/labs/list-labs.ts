@@ -19,6 +19,8 @@ export interface LabInfo {
   /** Topology services, in start order. */
   services: string[]
   shellHosts: string[]
+  /** Per-learner data: the sandbox seed comes from the learner (server/labs/variant-seed.ts). */
+  variantSeed: boolean
   editableFiles: Array<{ host: string; path: string; language: string }>
   serviceTabs: Array<{ label: string; host: string; port: number; path: string }>
   /** The in-app dashboard (a panels file run against the sandbox's Prometheus), if the lab has one. */
@@ -89,6 +91,7 @@ function loadLab(dir: string): Loaded {
       dir,
       services,
       shellHosts: d.shellHosts,
+      variantSeed: d.variantSeed,
       editableFiles: d.editableFiles,
       serviceTabs: d.serviceTabs,
       dashboard: d.dashboard ?? null,

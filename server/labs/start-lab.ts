@@ -5,6 +5,7 @@ import { db } from '@/server/db'
 import { LIVE_STATUSES, requireLab } from './lab-session'
 import { runner } from './runner'
 import { runnerFailure } from './runner-failure'
+import { learnerVariantSeed } from './variant-seed'
 
 export type StartLabOutcome =
   | { status: 'provisioning' | 'ready'; sandboxId: string }
@@ -12,8 +13,11 @@ export type StartLabOutcome =
 
 export async function startLab(options: { user: { id: string }; labSlug: string }): Promise<StartLabOutcome> {
   const { user, labSlug } = options
-  await requireLab(labSlug)
-  const result = await runner().createSandbox({ userId: user.id, labSlug })
+  const lab = await requireLab(labSlug)
+  // Labs with per-learner data get the learner's own seed, so End, Reset and a new sandbox
+  // bring back the same variant, and another learner's answers do not fit it.
+  const seed = lab.variantSeed ? learnerVariantSeed(user.id, labSlug) : undefined
+  const result = await runner().createSandbox({ userId: user.id, labSlug, ...(seed ? { seed } : {}) })
   if (!result.ok) throw await runnerFailure(result)
   const created = result.value
   if (created.status === 'queued') {
