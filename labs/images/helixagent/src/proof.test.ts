@@ -9,8 +9,12 @@ describe('origin proof', () => {
   })
 
   it('differs per instance and per token, so one instance cannot stand in for another', () => {
-    expect(originProof('tok', 'nonce-123', 'helixagent-1')).not.toBe(originProof('tok', 'nonce-123', 'helixagent-2'))
-    expect(originProof('other', 'nonce-123', 'helixagent-1')).not.toBe(originProof('tok', 'nonce-123', 'helixagent-1'))
+    expect(originProof('tok', 'nonce-123', 'helixagent-1')).not.toBe(
+      originProof('tok', 'nonce-123', 'helixagent-2'),
+    )
+    expect(originProof('other', 'nonce-123', 'helixagent-1')).not.toBe(
+      originProof('tok', 'nonce-123', 'helixagent-1'),
+    )
   })
 
   it('answers nothing without a token or with a malformed nonce', () => {

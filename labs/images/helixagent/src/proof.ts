@@ -17,7 +17,11 @@ export function originProof(token: string, nonce: string, instanceId: string): s
 }
 
 /** The proof header's value for a request, or null (no token configured, no or malformed nonce). */
-export function proofFor(token: string | null, challenge: string | string[] | undefined, instanceId: string): string | null {
+export function proofFor(
+  token: string | null,
+  challenge: string | string[] | undefined,
+  instanceId: string,
+): string | null {
   if (token === null || typeof challenge !== 'string' || !NONCE.test(challenge)) return null
   return originProof(token, challenge, instanceId)
 }
