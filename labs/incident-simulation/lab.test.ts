@@ -143,6 +143,20 @@ curl -fsS -X POST http://helixagent-1:8080/admin/reload >/dev/null`)
   it('step 2: a wrong key fails; the rotated key from the vault passes', async () => {
     await asLearner(`set_provider ${scenario.authFailed} api_key sk-sim-${scenario.authFailed}-guessed; reload_all`)
     await expectCheckFails('rotate-key', /rejects the provider's api_key/)
+    // Learner A's rotated key for the same provider (another seed, another sandbox's token) fails here.
+    const reused = await lab.runScript(
+      'grader',
+      `source /academy/lib/scenario.sh
+for s in $(seq 1 300); do
+  [ "$s" = "${SEED}" ] && continue
+  ACADEMY_SEED=$s HELIXAGENT_CONTROL_TOKEN=another-sandbox-token scenario_load
+  [ "$AUTH_FAILED" = "${scenario.authFailed}" ] && { echo "$ROTATED_KEY"; break; }
+done`,
+    )
+    const theirKey = reused.output.trim()
+    expect(theirKey, reused.output).toMatch(new RegExp(`^sk-sim-${scenario.authFailed}-[0-9a-f]{24}$`))
+    await asLearner(`set_provider ${scenario.authFailed} api_key ${theirKey}; reload_all`)
+    await expectCheckFails('rotate-key', /rejects the provider's api_key/)
     const solved = await lab.solve('rotate-key')
     expect(solved.passed, describeResult(solved)).toBe(true)
     await expectCheckPasses('rotate-key')
