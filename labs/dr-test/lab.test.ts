@@ -117,18 +117,18 @@ CREATE FUNCTION evil.md5(text) RETURNS text LANGUAGE sql AS $$ SELECT 'same' $$;
 ALTER DATABASE helixagent_db SET search_path = evil, pg_catalog, public;
 CREATE TABLE public.audit_ledger (id int PRIMARY KEY, account text, amount_cents bigint, note text, created_at timestamp);
 INSERT INTO public.audit_ledger SELECT i, 'x', 0, 'x', '2026-01-01' FROM generate_series(1, ${ledgerRows}) AS i;
-CREATE TABLE IF NOT EXISTS public.debates (id int);
-CREATE TABLE IF NOT EXISTS public.tasks (id int);
+CREATE TABLE public.debates (id int);
+CREATE TABLE public.tasks (id int);
 SQL`)
     const learnerPath = await asLearner(`psql -X -h pg-primary -p 5432 -U helixagent -d helixagent_db -tAc 'show search_path'`)
     expect(learnerPath.trim()).toBe('evil, pg_catalog, public')
     const graderPath = await lab.runScript('grader', `psql -X -tAq -d helixagent_db -c 'show search_path'`)
-    expect(graderPath.output.trim()).toBe('pg_catalog, public')
+    expect(graderPath.output.trim().replace(/\s/g, '')).toBe('pg_catalog,public')
     await expectCheckFails('restore', /contents differ from the backup/)
     await asLearner(`psql -X -h pg-primary -p 5432 -U helixagent -d helixagent_db -v ON_ERROR_STOP=1 -q <<'SQL'
 ALTER DATABASE helixagent_db RESET search_path;
 DROP SCHEMA evil CASCADE;
-DROP TABLE public.audit_ledger;
+DROP TABLE public.audit_ledger, public.debates, public.tasks;
 SQL`)
   }, 60_000)
 
