@@ -11,7 +11,9 @@ const PURPOSE = 'helix-academy/lab-variant-seed/v1'
 
 export function variantSeedFor(secret: string, userId: string, labSlug: string): string {
   const key = createHmac('sha256', secret).update(PURPOSE).digest()
-  const digest = createHmac('sha256', key).update(JSON.stringify([userId, labSlug])).digest()
+  const digest = createHmac('sha256', key)
+    .update(JSON.stringify([userId, labSlug]))
+    .digest()
   // 1 .. 2^31-1, the range the runner's random seeds use (lab scripts do shell arithmetic on it).
   return String((digest.readUInt32BE(0) % (2 ** 31 - 1)) + 1)
 }
