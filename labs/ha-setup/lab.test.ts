@@ -96,7 +96,7 @@ describe('lab ha-setup', () => {
       `cp /etc/haproxy/haproxy.cfg /tmp/haproxy.cfg.solved
        sed -i '/^    default_backend helixagent$/i\\    http-request return status 200 content-type application/json string "{\\\\"object\\\\":\\\\"list\\\\",\\\\"data\\\\":[]}" hdr x-helixagent-instance "helixagent-%[rand(3),add(1)]" hdr x-helixagent-proof "%[rand()]%[rand()]"' /etc/haproxy/haproxy.cfg
        haproxy -c -q -f /etc/haproxy/haproxy.cfg && kill -USR2 "$(cat /run/haproxy/haproxy.pid)" && sleep 2
-       curl -s -D - -o /dev/null http://127.0.0.1:8080/v1/models | tr -d '\\r' | grep -i '^x-helixagent-instance'`,
+       exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /v1/models HTTP/1.0\\r\\n\\r\\n' >&3 && tr -d '\\r' <&3 | grep -i '^x-helixagent-instance'`,
     )
     expect(fake.exitCode, fake.output).toBe(0)
     expect(fake.output).toMatch(/x-helixagent-instance: helixagent-[123]/i)
