@@ -66,6 +66,11 @@ export const labStepSchema = z.strictObject({
     .array(z.strictObject({ afterAttempts: z.number().int().nonnegative(), text: z.string().min(1) }))
     .default([]),
   points: z.number().int().nonnegative(),
+  /**
+   * Steps that must have passed before this step's check runs (ids of earlier steps): the
+   * check judges evidence those steps produce, so running it first could only mislead.
+   */
+  requires: z.array(slug).default([]),
 })
 
 /**
@@ -116,6 +121,20 @@ export const labDefinitionSchema = z
         ctx.addIssue({ code: 'custom', path: ['steps', index, 'id'], message: `duplicate step id "${step.id}"` })
       }
       seen.add(step.id)
+      step.requires.forEach((required, r) => {
+        if (required === step.id) {
+          ctx.addIssue({ code: 'custom', path: ['steps', index, 'requires', r], message: `a step cannot require itself ("${required}")` })
+        } else if (!seen.has(required)) {
+          const later = lab.steps.some((s) => s.id === required)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['steps', index, 'requires', r],
+            message: later
+              ? `"${required}" comes after "${step.id}"; a step can only require earlier steps (move it up or drop the requirement)`
+              : `there is no step "${required}" in this lab (steps: ${lab.steps.map((s) => s.id).join(', ')})`,
+          })
+        }
+      })
     })
     const dashboardFile = lab.dashboard?.file
     if (dashboardFile && !lab.editableFiles.some((rule) => coversFile(rule, dashboardFile))) {

@@ -71,6 +71,28 @@ touch /mnt/backup/probe && rm /mnt/backup/probe && echo backup-writable`)
     await expectCheckFails('dr-report', /has not happened yet/)
   }, 60_000)
 
+  it("cheat: the learner's database role cannot run programs, read the grader's queries or act as superuser", async () => {
+    const psqlLearner = 'psql -X -h pg-primary -p 5432 -U helixagent -d helixagent_db -v ON_ERROR_STOP=1 -tA'
+    const copy = await lab.runScript('workstation', `${psqlLearner} -c "COPY (SELECT 1) TO PROGRAM 'id > /tmp/pwned'"`, { user: 'learner' })
+    expect(copy.passed, describeResult(copy)).toBe(false)
+    expect(copy.output).toMatch(/permission denied|must be superuser|pg_execute_server_program/)
+    expect((await lab.exec('pg-primary', 'test -e /tmp/pwned && echo pwned || echo clean')).output).toContain('clean')
+    expect(await asLearner(`${psqlLearner} -c "select rolsuper, pg_has_role('pg_read_all_stats', 'member') from pg_roles where rolname = current_user"`)).toContain('f|f')
+    // A grader query (the kind that carries the seed's digest) runs while the learner watches.
+    const marker = `grader-secret-${Date.now()}`
+    const [, seen] = await Promise.all([
+      lab.runScript('grader', `psql -X -tAq -d helixagent_db -c "select pg_sleep(4), '${marker}'"`),
+      (async () => {
+        await new Promise((resolve) => setTimeout(resolve, 1500))
+        return asLearner(
+          `${psqlLearner} -c "select usename || ': ' || coalesce(query, '') from pg_stat_activity where usename = 'academy_grader'"`,
+        )
+      })(),
+    ])
+    expect(seen).toContain('academy_grader: <insufficient privilege>')
+    expect(seen).not.toContain(marker)
+  }, 60_000)
+
   it('step 1: an unencrypted dump, then a wrong passphrase, fail without a disaster; the solve passes and triggers it once', async () => {
     await asLearner('pg_dump -h pg-primary -p 5432 -U helixagent -d helixagent_db -Fc -f /mnt/backup/helixagent_db.dump')
     await expectCheckFails('backup', /no encrypted archive/)
@@ -90,6 +112,30 @@ install -m 0644 /tmp/a.tar.gz.gpg /mnt/backup/manual.tar.gz.gpg`)
     // Idempotent: a second pass reports the earlier disaster and destroys nothing new.
     expect(await expectCheckPasses('backup')).toContain('already happened')
   }, 180_000)
+
+  it('cheat: junk rows plus a look-alike md5() on a learner-set search_path do not pass the restore', async () => {
+    // With the ledger's row count (from the learner's own backup) and md5() shadowed, a grader
+    // that used the database's search_path would compute the same "digest" for junk as for the seed.
+    await asLearner(`psql -X -h pg-primary -p 5432 -U helixagent -d helixagent_db -v ON_ERROR_STOP=1 -q <<'SQL'
+CREATE SCHEMA evil;
+CREATE FUNCTION evil.md5(text) RETURNS text LANGUAGE sql AS $$ SELECT 'same' $$;
+ALTER DATABASE helixagent_db SET search_path = evil, pg_catalog, public;
+CREATE TABLE public.audit_ledger (id int PRIMARY KEY, account text, amount_cents bigint, note text, created_at timestamp);
+INSERT INTO public.audit_ledger SELECT i, 'x', 0, 'x', '2026-01-01' FROM generate_series(1, ${ledgerRows}) AS i;
+CREATE TABLE public.debates (id int);
+CREATE TABLE public.tasks (id int);
+SQL`)
+    const learnerPath = await asLearner(`psql -X -h pg-primary -p 5432 -U helixagent -d helixagent_db -tAc 'show search_path'`)
+    expect(learnerPath.trim()).toBe('evil, pg_catalog, public')
+    const graderPath = await lab.runScript('grader', `psql -X -tAq -d helixagent_db -c 'show search_path'`)
+    expect(graderPath.output.trim().replace(/\s/g, '')).toBe('pg_catalog,public')
+    await expectCheckFails('restore', /contents differ from the backup/)
+    await asLearner(`psql -X -h pg-primary -p 5432 -U helixagent -d helixagent_db -v ON_ERROR_STOP=1 -q <<'SQL'
+ALTER DATABASE helixagent_db RESET search_path;
+DROP SCHEMA evil CASCADE;
+DROP TABLE public.audit_ledger, public.debates, public.tasks;
+SQL`)
+  }, 60_000)
 
   it('step 2: a schema-only restore fails; the full restore passes and matches the seed', async () => {
     await asLearner(`archive=$(ls -t /mnt/backup/helixagent-*.gpg | head -n1); rm -rf /tmp/r; mkdir /tmp/r
@@ -116,6 +162,17 @@ pg_restore -h pg-primary -p 5432 -U helixagent -d helixagent_db --schema-only --
     expect(solved.passed, describeResult(solved)).toBe(true)
     await expectCheckPasses('dr-report')
   }, 120_000)
+
+  it("cheat: learner B submitting learner A's report (another seed's row count) fails", async () => {
+    const other = await lab.runScript('grader', 'for s in 1 2 3 4 5; do ACADEMY_SEED=$s; source /academy/lib/dr.sh; echo "$LEDGER_ROWS"; done')
+    const theirs = other.output.trim().split('\n').map(Number).find((n) => n !== ledgerRows)
+    expect(theirs, other.output).toBeDefined()
+    await asLearner(`cp ~/dr-report.md ~/dr-report.solved.md
+sed -i 's/^- Rows restored: .*/- Rows restored: ${theirs}/' ~/dr-report.md`)
+    await expectCheckFails('dr-report', new RegExp(`"Rows restored: ${theirs}" is not the number`))
+    await asLearner('mv ~/dr-report.solved.md ~/dr-report.md')
+    await expectCheckPasses('dr-report')
+  }, 60_000)
 
   it('passes every check after the solves', async () => {
     for (const id of lab.stepIds) await expectCheckPasses(id)

@@ -137,6 +137,26 @@ describe('lab ha-setup', () => {
     await expectPass('survive-failure')
   }, 120_000)
 
+  it('cheat: answers made up on lb (http-request return with a fake instance header) fail both checks', async () => {
+    // Stats stay real (the backend is intact); only the answers on :8080 are faked by HAProxy itself.
+    const fake = await lab.exec(
+      'lb',
+      `cp /etc/haproxy/haproxy.cfg /tmp/haproxy.cfg.solved
+       sed -i '/^    default_backend helixagent$/i\\    http-request return status 200 content-type application/json string "{\\\\"object\\\\":\\\\"list\\\\",\\\\"data\\\\":[]}" hdr x-helixagent-instance "helixagent-%[rand(3),add(1)]" hdr x-helixagent-proof "%[rand()]%[rand()]"' /etc/haproxy/haproxy.cfg
+       haproxy -c -q -f /etc/haproxy/haproxy.cfg && kill -USR2 "$(cat /run/haproxy/haproxy.pid)" && sleep 2
+       exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /v1/models HTTP/1.0\\r\\n\\r\\n' >&3 && tr -d '\\r' <&3 | grep -i '^x-helixagent-instance'`,
+    )
+    expect(fake.exitCode, fake.output).toBe(0)
+    expect(fake.output).toMatch(/x-helixagent-instance: helixagent-[123]/i)
+    await expectFail('load-balancer', /did not come from any helixagent instance/)
+    await expectFail('survive-failure', /did not come from any helixagent instance/)
+    const restore = await lab.exec(
+      'lb',
+      'cat /tmp/haproxy.cfg.solved > /etc/haproxy/haproxy.cfg && kill -USR2 "$(cat /run/haproxy/haproxy.pid)" && sleep 3',
+    )
+    expect(restore.exitCode, restore.output).toBe(0)
+  }, 120_000)
+
   it('passes every check once all solves have run', async () => {
     for (const stepId of lab.stepIds) await expectPass(stepId)
   }, 180_000)

@@ -40,6 +40,37 @@ async function expectCheckPasses(stepId: string): Promise<void> {
   expect(result.passed, describeResult(result)).toBe(true)
 }
 
+/** A report complete in form (every section and field) around the given timeline rows and root cause. */
+function reportFor(parts: { rows: string[]; rootCause: string }): string {
+  return [
+    '# Incident Report: INC-7 Provider errors',
+    '',
+    '## Summary',
+    '- **Severity**: P2',
+    '- **Duration**: 10:00 - 10:30 UTC',
+    '- **Impact**: Many chat completions failed for users',
+    '',
+    '## Timeline',
+    '| Time (UTC) | Event |',
+    '|------------|-------|',
+    ...parts.rows,
+    '',
+    '## Root Cause',
+    parts.rootCause,
+    '',
+    '## Resolution',
+    'Fixed the configuration and reloaded every instance.',
+    '',
+    '## Action Items',
+    '| Item | Owner | Due Date | Status |',
+    '|------|-------|----------|--------|',
+    '| Alert on provider verification failures | @sre-oncall | 2026-12-15 | Open |',
+    '',
+    '## Lessons Learned',
+    'Check every provider during an incident.',
+  ].join('\n')
+}
+
 beforeAll(async () => {
   lab = await provisionLab('incident-simulation', { seed: SEED })
   const out = await lab.runScript('grader', 'source /academy/lib/scenario.sh; scenario_load; echo "$DEGRADED $RATE_LIMITED $AUTH_FAILED $UPSTREAM_LIMIT"')
@@ -86,6 +117,23 @@ describe('incident-simulation lab', () => {
     }
   }, 120_000)
 
+  it('cheat: a report blaming every provider for everything fails before any investigation', async () => {
+    const all = ['claude', 'deepseek', 'gemini', 'qwen', 'mistral']
+    const now = new Date().toISOString().slice(11, 16)
+    await asLearner(`cat > ~/incident-report.md <<'MD'
+${reportFor({
+  rows: all.map((p) => `| ${now} | ${p} rate limited (429), key revoked (401) and degraded |`),
+  rootCause: all.map((p) => `${p} was rate limited, its api key was revoked and it degraded.`).join(' '),
+})}
+MD`)
+    const others = all.filter((p) => ![scenario.degraded, scenario.rateLimited, scenario.authFailed].includes(p))
+    await expectCheckFails(
+      'incident-report',
+      ...others.map((p) => new RegExp(`Root Cause: ${p} is blamed, but nothing was wrong`)),
+      new RegExp(`Root Cause: ${scenario.degraded} was not rate limited`),
+    )
+  }, 60_000)
+
   it('step 1: a limit reloaded on one instance only fails; the solve passes', async () => {
     await asLearner(`set_provider ${scenario.rateLimited} requests_per_minute ${scenario.limit}
 curl -fsS -X POST http://helixagent-1:8080/admin/reload >/dev/null`)
@@ -99,6 +147,20 @@ curl -fsS -X POST http://helixagent-1:8080/admin/reload >/dev/null`)
 
   it('step 2: a wrong key fails; the rotated key from the vault passes', async () => {
     await asLearner(`set_provider ${scenario.authFailed} api_key sk-sim-${scenario.authFailed}-guessed; reload_all`)
+    await expectCheckFails('rotate-key', /rejects the provider's api_key/)
+    // Learner A's rotated key for the same provider (another seed, another sandbox's token) fails here.
+    const reused = await lab.runScript(
+      'grader',
+      `source /academy/lib/scenario.sh
+for s in $(seq 1 300); do
+  [ "$s" = "${SEED}" ] && continue
+  ACADEMY_SEED=$s HELIXAGENT_CONTROL_TOKEN=another-sandbox-token scenario_load
+  [ "$AUTH_FAILED" = "${scenario.authFailed}" ] && { echo "$ROTATED_KEY"; break; }
+done`,
+    )
+    const theirKey = reused.output.trim()
+    expect(theirKey, reused.output).toMatch(new RegExp(`^sk-sim-${scenario.authFailed}-[0-9a-f]{24}$`))
+    await asLearner(`set_provider ${scenario.authFailed} api_key ${theirKey}; reload_all`)
     await expectCheckFails('rotate-key', /rejects the provider's api_key/)
     const solved = await lab.solve('rotate-key')
     expect(solved.passed, describeResult(solved)).toBe(true)
@@ -143,13 +205,52 @@ MD`)
       'incident-report',
       /"## Lessons Learned" section is missing/,
       /Timeline: found 1 timestamped entry/,
-      /does not name the degraded provider/,
+      new RegExp(`Root Cause: it does not name ${scenario.degraded}`),
+      new RegExp(`Timeline: no entry names ${scenario.rateLimited}`),
       /Action Items: add at least one concrete item/,
     )
     const solved = await lab.solve('incident-report')
     expect(solved.passed, describeResult(solved)).toBe(true)
     await expectCheckPasses('incident-report')
   }, 120_000)
+
+  it('cheat: the solved report with times from outside the game day fails', async () => {
+    // Shift every HH:MM by 6 hours: the right providers and modes, but not when it happened.
+    await asLearner(`cp ~/incident-report.md ~/report.solved.md
+perl -pe 's/\\b([01]?\\d|2[0-3]):([0-5]\\d)\\b/sprintf("%02d:%s", ($1 + 6) % 24, $2)/ge' ~/report.solved.md > ~/incident-report.md`)
+    await expectCheckFails('incident-report', new RegExp(`Timeline: the entries naming ${scenario.authFailed} have no time \\(UTC\\) from this game day`))
+    await asLearner('mv ~/report.solved.md ~/incident-report.md')
+    await expectCheckPasses('incident-report')
+  }, 60_000)
+
+  it("cheat: learner B submitting learner A's report (another seed's providers) fails", async () => {
+    // Learner A: the first seed whose faults hit the providers differently from ours.
+    const found = await lab.runScript(
+      'grader',
+      `source /academy/lib/scenario.sh
+for s in $(seq 1 50); do ACADEMY_SEED=$s scenario_load; echo "$DEGRADED $RATE_LIMITED $AUTH_FAILED"; done`,
+    )
+    const mine = `${scenario.degraded} ${scenario.rateLimited} ${scenario.authFailed}`
+    const theirs = found.output.trim().split('\n').find((line) => line.trim() !== mine)
+    expect(theirs, found.output).toBeDefined()
+    const [aDegraded = '', aRateLimited = '', aAuthFailed = ''] = (theirs ?? '').trim().split(/\s+/)
+    // A's solved report is ours with A's providers in each role (same times: the window is not what fails it).
+    const swap: Record<string, string> = {
+      [scenario.degraded]: aDegraded,
+      [scenario.rateLimited]: aRateLimited,
+      [scenario.authFailed]: aAuthFailed,
+    }
+    const pattern = Object.keys(swap).join('|')
+    await asLearner(`cp ~/incident-report.md ~/report.solved.md
+perl -pe 'BEGIN { %s = (${Object.entries(swap)
+      .map(([k, v]) => `"${k}" => "${v}"`)
+      .join(', ')}) } s/\\b(${pattern})\\b/$s{$1}/g' ~/report.solved.md > ~/incident-report.md`)
+    const result = await lab.check('incident-report')
+    expect(result.passed, describeResult(result)).toBe(false)
+    expect(result.feedback.fail.join('\n'), describeResult(result)).toMatch(/Root Cause:|Timeline:/)
+    await asLearner('mv ~/report.solved.md ~/incident-report.md')
+    await expectCheckPasses('incident-report')
+  }, 60_000)
 
   it('passes every check after the solves, with the faults still injected (fixed, not cleared)', async () => {
     for (const id of lab.stepIds) await expectCheckPasses(id)

@@ -7,8 +7,10 @@ import { describeResult, formatTimings, provisionLab, type LabSandbox } from '..
 let lab: LabSandbox
 const started = Date.now()
 
+const SEED = 4242
+
 beforeAll(async () => {
-  lab = await provisionLab('monitoring-stack', { seed: '4242' })
+  lab = await provisionLab('monitoring-stack', { seed: String(SEED) })
 }, 300_000)
 
 afterAll(async () => {
@@ -82,6 +84,30 @@ Y
 promtool check rules /etc/prometheus/rules/helixagent.yml && curl -sf -X POST http://prometheus:9090/-/reload`)
     expect(wrong.exitCode, wrong.output).toBe(0)
     await expectFail('alert-rules', /no loaded alerting rule compares the share of 5xx/)
+    await solve('alert-rules')
+    await expectPass('alert-rules')
+  }, 120_000)
+
+  it("cheat: learner A's rule, written for A's degraded provider, fails for learner B", async () => {
+    // The sandbox's degraded provider follows the learner's seed (labs' checks: seed % 5).
+    const providers = ['claude', 'gemini', 'deepseek', 'qwen', 'mistral']
+    const mine = providers[SEED % 5] ?? ''
+    const theirs = providers[(SEED + 1) % 5] ?? ''
+    const copied = await asLearner(`cp /etc/prometheus/rules/helixagent.yml /tmp/rules.solved.yml
+cat > /etc/prometheus/rules/helixagent.yml <<'Y'
+groups:
+  - name: helixagent
+    rules:
+      - alert: HelixAgentHighErrorRatio
+        expr: sum(rate(helixagent_requests_total{status=~"5.."}[5m])) / sum(rate(helixagent_requests_total[5m])) > 0.05
+        labels: { team: helixagent }
+      - alert: ProviderDegraded
+        expr: helixagent_provider_score{provider="${theirs}"} < 7
+        labels: { team: helixagent }
+Y
+promtool check rules /etc/prometheus/rules/helixagent.yml && curl -sf -X POST http://prometheus:9090/-/reload && sleep 2`)
+    expect(copied.exitCode, copied.output).toBe(0)
+    await expectFail('alert-rules', new RegExp(`no alert is pending or firing for provider ${mine}`))
     await solve('alert-rules')
     await expectPass('alert-rules')
   }, 120_000)

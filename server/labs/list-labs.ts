@@ -19,6 +19,8 @@ export interface LabInfo {
   /** Topology services, in start order. */
   services: string[]
   shellHosts: string[]
+  /** Per-learner data: the sandbox seed comes from the learner (server/labs/variant-seed.ts). */
+  variantSeed: boolean
   editableFiles: Array<{ host: string; path: string; language: string }>
   serviceTabs: Array<{ label: string; host: string; port: number; path: string }>
   /** The in-app dashboard (a panels file run against the sandbox's Prometheus), if the lab has one. */
@@ -36,6 +38,8 @@ export interface LabInfo {
     /** Absolute path of the step's MDX instructions. */
     instructionsFile: string
     hints: Array<{ afterAttempts: number; text: string }>
+    /** Steps whose check must pass in the current sandbox before this step's check runs. */
+    requires: string[]
   }>
   totalPoints: number
 }
@@ -87,6 +91,7 @@ function loadLab(dir: string): Loaded {
       dir,
       services,
       shellHosts: d.shellHosts,
+      variantSeed: d.variantSeed,
       editableFiles: d.editableFiles,
       serviceTabs: d.serviceTabs,
       dashboard: d.dashboard ?? null,
@@ -97,6 +102,7 @@ function loadLab(dir: string): Loaded {
         points: s.points,
         instructionsFile: path.resolve(dir, s.instructions),
         hints: s.hints,
+        requires: s.requires,
       })),
       totalPoints: d.steps.reduce((sum, s) => sum + s.points, 0),
     },

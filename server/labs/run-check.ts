@@ -7,6 +7,7 @@ import { AppError } from '@/server/errors'
 import { requireActiveSession, requireLab } from './lab-session'
 import { runner } from './runner'
 import { runnerFailure } from './runner-failure'
+import { requireEarlierSteps } from './step-requirements'
 import { unlockedHints } from './step-progress'
 
 export interface CheckOutcome {
@@ -38,6 +39,7 @@ export async function runCheck(options: {
   const step = lab.steps.find((s) => s.id === stepId)
   if (!step) throw new AppError('not-found', `Lab "${lab.title}" has no step "${stepId}".`)
   const session = await requireActiveSession(user.id, labSlug)
+  await requireEarlierSteps(lab, stepId, session.id)
 
   const ran = await runner().runStepScript(session.sandboxId, stepId, 'check')
   if (!ran.ok) throw await runnerFailure(ran, session.id)

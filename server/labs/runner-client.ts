@@ -4,6 +4,7 @@ import 'server-only'
 // `{ ok: false, code, message }` results, never as exceptions.
 import type { DashboardResult } from '@/contracts/dashboard'
 import type {
+  CreateSandboxRequest,
   CreateSandboxResponse,
   RunnerErrorBody,
   SandboxStatus,
@@ -125,7 +126,7 @@ export function createRunnerClient(options: RunnerClientOptions) {
     `?${new URLSearchParams(path === undefined ? { host } : { host, path }).toString()}`
 
   return {
-    createSandbox: (request: { userId: string; labSlug: string }) =>
+    createSandbox: (request: CreateSandboxRequest) =>
       call<CreateSandboxResponse>('POST', '/v1/sandboxes', request),
     getSandbox: async (id: string) => unwrap(await call<{ sandbox: SandboxStatus }>('GET', sandbox(id)), (v) => v.sandbox),
     listSandboxes: async (userId: string) =>

@@ -7,6 +7,7 @@ import { assertMayUseLabs, assertWithinLiveLabLimit } from './lab-access'
 import { LIVE_STATUSES, requireLab } from './lab-session'
 import { runner } from './runner'
 import { runnerFailure } from './runner-failure'
+import { learnerVariantSeed } from './variant-seed'
 
 export type StartLabOutcome =
   | { status: 'provisioning' | 'ready'; sandboxId: string }
@@ -17,10 +18,13 @@ export async function startLab(options: {
   labSlug: string
 }): Promise<StartLabOutcome> {
   const { user, labSlug } = options
-  await requireLab(labSlug)
+  const lab = await requireLab(labSlug)
   await assertMayUseLabs(user)
   await assertWithinLiveLabLimit(user, labSlug)
-  const result = await runner().createSandbox({ userId: user.id, labSlug })
+  // Labs with per-learner data get the learner's own seed, so End, Reset and a new sandbox
+  // bring back the same variant, and another learner's answers do not fit it.
+  const seed = lab.variantSeed ? learnerVariantSeed(user.id, labSlug) : undefined
+  const result = await runner().createSandbox({ userId: user.id, labSlug, ...(seed ? { seed } : {}) })
   if (!result.ok) throw await runnerFailure(result)
   const created = result.value
   if (created.status === 'queued') {

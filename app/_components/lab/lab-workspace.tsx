@@ -25,7 +25,15 @@ export interface WorkspaceLab {
   serviceTabs: Array<{ label: string; host: string; port: number }>
   /** The lab's in-app dashboard: where the learner writes its panels file. */
   dashboard?: { file: { host: string; path: string } }
-  steps: Array<{ id: string; title: string; points: number; showTitle: boolean; instructions: ReactNode }>
+  steps: Array<{
+    id: string
+    title: string
+    points: number
+    /** Steps whose check must pass (in this sandbox) before this one's check runs. */
+    requires: string[]
+    showTitle: boolean
+    instructions: ReactNode
+  }>
 }
 
 
@@ -221,6 +229,9 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
 
   const step = lab.steps.find((s) => s.id === currentStep) ?? lab.steps[0]
   const progress = state.steps.find((s) => s.id === step?.id)
+  const waitingFor = (step?.requires ?? [])
+    .filter((id) => !state.steps.find((s) => s.id === id)?.passed)
+    .map((id) => lab.steps.find((s) => s.id === id)?.title ?? id)
   const elapsedS = Math.max(0, Math.floor((now - fetchedAt) / 1000))
   const servicesUp = sandbox?.services.filter(isServiceUp).length ?? 0
 
@@ -261,7 +272,13 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
             {step.showTitle && <h2>{step.title}</h2>}
             {step.instructions}
             <div className={styles.checkRow}>
-              <button type="button" className="button primary" onClick={() => void check()} disabled={!ready || checking}>
+              <button
+                type="button"
+                className="button primary"
+                onClick={() => void check()}
+                disabled={!ready || checking || waitingFor.length > 0}
+                aria-describedby={waitingFor.length > 0 ? 'step-requires' : undefined}
+              >
                 {checking ? 'Checking…' : 'Check'}
               </button>
               {progress && progress.attempts > 0 && (
@@ -271,6 +288,12 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
                 </span>
               )}
             </div>
+            {waitingFor.length > 0 && (
+              <p id="step-requires" className="muted">
+                This check judges the work of earlier steps, so it runs once {waitingFor.map((t) => `“${t}”`).join(', ')}{' '}
+                {waitingFor.length === 1 ? 'has' : 'have'} passed.
+              </p>
+            )}
             {result && result.stepId === step.id && (
               <div className={styles.result} data-passed={result.passed ? 'true' : 'false'} role="status" aria-live="polite">
                 <strong>{result.passed ? (result.firstPass ? `Passed! +${step.points} points` : 'Passed') : result.timedOut ? 'The check timed out' : 'Not yet'}</strong>

@@ -32,6 +32,7 @@ export default async function LabPage({ params }: Params) {
           id: step.id,
           title: step.title,
           points: step.points,
+          requires: step.requires,
           // Instructions that open with their own heading need no second title above them.
           showTitle: !/^\s*#\s/.test(source),
           instructions: <MdxContent code={compiled.code} />,

@@ -1,6 +1,7 @@
 # Lab 4 (dr-test): seeded data, integrity, the disaster and its timestamps. Sourced on the grader
 # (mounted at /academy/lib); needs ACADEMY_SEED and HELIXAGENT_CONTROL_TOKEN (from the runner)
-# and the grader's PG* variables (pg-primary, superuser helixagent).
+# and the grader's PG* variables (pg-primary, the grader's own superuser academy_grader, a fixed
+# search_path; the learner's role helixagent owns helixagent_db but is no superuser).
 
 OPS_DIR=/ops
 STATE_DIR=/ops/state
@@ -50,7 +51,7 @@ dr_integrity() {
   if [ "$(psql_q -d helixagent_db -c "select to_regclass('public.audit_ledger') is not null")" != t ]; then
     echo "helixagent_db has no table audit_ledger"; return 1
   fi
-  actual=$(psql_q -d helixagent_db -c "$(ledger_digest_sql audit_ledger)" 2>/dev/null) || { echo "audit_ledger cannot be read"; return 1; }
+  actual=$(psql_q -d helixagent_db -c "$(ledger_digest_sql public.audit_ledger)" 2>/dev/null) || { echo "audit_ledger cannot be read"; return 1; }
   expected=$(psql_q -d postgres -c "$(ledger_digest_sql "($(ledger_rows_sql))")")
   rows=${actual%% *}
   if [ "$rows" != "${expected%% *}" ]; then echo "audit_ledger has $rows rows, not the number the backup holds"; return 1; fi

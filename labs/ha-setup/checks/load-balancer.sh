@@ -1,9 +1,30 @@
 #!/usr/bin/env bash
 # Step "load-balancer": HAProxy (as it runs now, read from its stats) sends traffic to all three
 # instances, each health-checked over HTTP and UP, and requests through lb:8080 are answered by
-# all three. Runs on the grader.
+# all three, as the instances themselves prove (a signed grader nonce). Runs on the grader.
 set -u
 fail() { echo "FAIL: $1"; [ -n "${2:-}" ] && echo "HINT: $2"; exit 1; }
+# Proof of origin: each request carries a fresh grader nonce (x-academy-challenge); a real
+# instance answers with x-helixagent-proof = HMAC(control token, "nonce:instance"). The token is
+# on the instances and here only, so a load balancer cannot fake an answer (http-request return)
+# or relabel one instance's answer as another's. ask_lb prints "code nonce proof".
+ask_lb() {
+  local nonce; nonce="$(cat /proc/sys/kernel/random/uuid)"
+  curl -s --max-time "${1:-3}" -o /dev/null -D - -w 'code=%{http_code}\n' -H "x-academy-challenge: $nonce" http://lb:8080/v1/models \
+    | tr -d '\r' | awk -v n="$nonce" -F': ' 'tolower($1) == "x-helixagent-proof" { p = $2 } /^code=/ { c = substr($0, 6) } END { print c, n, (p == "" ? "-" : p) }'
+}
+# origins < "code nonce proof" lines: the instance whose proof matches, or "forged", per line.
+origins() {
+  node -e '
+    const { createHmac } = require("crypto")
+    const token = process.argv[1]
+    const lines = require("fs").readFileSync(0, "utf8").split("\n").filter(Boolean)
+    for (const line of lines) {
+      const [, nonce, proof] = line.split(" ")
+      const who = ["helixagent-1", "helixagent-2", "helixagent-3"].find((i) => createHmac("sha256", token).update(nonce + ":" + i).digest("hex") === proof)
+      console.log(who ?? "forged")
+    }' "$HELIXAGENT_CONTROL_TOKEN"
+}
 
 # One line per server: name|address|status|check_status (columns found by header name).
 read_servers() {
@@ -42,13 +63,14 @@ for instance in helixagent-1 helixagent-2 helixagent-3; do
     "Ask the instance over HTTP: option httpchk GET /ready and http-check expect status 200 in the backend."
 done
 
-# Requests through the load balancer reach every instance.
-seen=""
-for _ in $(seq 1 12); do
-  who="$(curl -s --max-time 3 -o /dev/null -D - http://lb:8080/v1/models | tr -d '\r' | awk -F': ' 'tolower($1) == "x-helixagent-instance" { print $2 }')"
-  seen="$seen $who"
-done
+# Requests through the load balancer reach every instance: proven by the instances' signatures,
+# not by headers or stats that HAProxy (the learner's component) could make up.
+answers="$(for _ in $(seq 1 12); do ask_lb 3; done)"
+served="$(printf '%s\n' "$answers" | origins | tr '\n' ' ')"
+case " $served " in *" forged "*)
+  fail "an answer through lb:8080 did not come from any helixagent instance (no valid proof of origin): the load balancer must pass requests to the real backends, not answer them itself." ;;
+esac
 for instance in helixagent-1 helixagent-2 helixagent-3; do
-  case " $seen " in *" $instance "*) ;; *) fail "12 requests through lb:8080 never reached $instance (served by:$seen)." ;; esac
+  case " $served " in *" $instance "*) ;; *) fail "12 requests through lb:8080 never reached $instance (served by: $served)." ;; esac
 done
 echo "HAProxy balances across helixagent-1..3, all UP and health-checked over HTTP."

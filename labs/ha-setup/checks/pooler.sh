@@ -4,7 +4,9 @@
 # SHOW DATABASES), so an edited but not reloaded file does not pass. Runs on the grader.
 set -u
 fail() { echo "FAIL: $1"; [ -n "${2:-}" ] && echo "HINT: $2"; exit 1; }
-admin() { psql -X -At -F '|' -h pgbouncer -p 6432 -d pgbouncer -c "$1" 2>&1; }
+# Through PgBouncer as the app's role (PgBouncer knows no other); it also refuses PGOPTIONS.
+bouncer() { PGOPTIONS='' PGUSER=helixagent PGPASSWORD="$APP_PGPASSWORD" psql -X -At -h pgbouncer -p 6432 "$@" 2>&1; }
+admin() { bouncer -F '|' -d pgbouncer -c "$1"; }
 
 config="$(admin "show config")" || fail "could not reach PgBouncer's admin console on pgbouncer:6432: $config"
 declare -A want=(
@@ -33,9 +35,9 @@ ro="$(db_line helixagent_ro)"
 [ "$ro" = "pg-replica|helixagent_db" ] || fail "helixagent_ro points at '$ro' (host|dbname), expected pg-replica|helixagent_db."
 
 # And the routes really land where they should.
-rw="$(psql -X -At -h pgbouncer -p 6432 -d helixagent -c "select pg_is_in_recovery()" 2>&1)"
+rw="$(bouncer -d helixagent -c "select pg_is_in_recovery()")"
 [ "$rw" = f ] || fail "a query through pgbouncer/helixagent did not reach the primary (pg_is_in_recovery: $rw)."
-ro_result="$(psql -X -At -h pgbouncer -p 6432 -d helixagent_ro -c "select pg_is_in_recovery()" 2>&1)"
+ro_result="$(bouncer -d helixagent_ro -c "select pg_is_in_recovery()")"
 [ "$ro_result" = t ] || fail "a query through pgbouncer/helixagent_ro did not reach a standby: $ro_result" \
   "helixagent_ro needs the streaming replica from the first step."
 echo "PgBouncer runs with the course's pool settings; helixagent -> primary, helixagent_ro -> replica."

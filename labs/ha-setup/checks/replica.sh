@@ -29,12 +29,12 @@ sysid_replica="$(replica "select system_identifier from pg_control_system()")"
 
 # A fresh token written on the primary must be replayed on the replica.
 token="probe-${ACADEMY_SEED:-0}-$RANDOM$RANDOM"
-primary "create table if not exists academy_replication_probe (token text primary key, written_at timestamptz not null default now());
-         insert into academy_replication_probe (token) values ('$token')" >/dev/null || fail "could not write a probe row on pg-primary."
+primary "create table if not exists public.academy_replication_probe (token text primary key, written_at timestamptz not null default now());
+         insert into public.academy_replication_probe (token) values ('$token')" >/dev/null || fail "could not write a probe row on pg-primary."
 for _ in $(seq 1 25); do
-  seen="$(replica "select count(*) from academy_replication_probe where token = '$token'" 2>/dev/null || echo 0)"
+  seen="$(replica "select count(*) from public.academy_replication_probe where token = '$token'" 2>/dev/null || echo 0)"
   if [ "$seen" = 1 ]; then
-    primary "delete from academy_replication_probe where written_at < now() - interval '1 hour'" >/dev/null
+    primary "delete from public.academy_replication_probe where written_at < now() - interval '1 hour'" >/dev/null
     echo "pg-replica streams from pg-primary; a row written just now was replayed on the replica."
     exit 0
   fi

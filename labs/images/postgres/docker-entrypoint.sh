@@ -5,6 +5,8 @@
 #   POSTGRES_PASSWORD (required unless POSTGRES_HOST_AUTH_METHOD=trust), POSTGRES_USER,
 #   POSTGRES_DB (default: POSTGRES_USER), REPLICATION_USER (default replicator),
 #   REPLICATION_PASSWORD (default: POSTGRES_PASSWORD). Runs /docker-entrypoint-initdb.d/*.sql|*.sh.
+#   APP_USER + APP_PASSWORD (optional): a login role that is NOT a superuser and owns POSTGRES_DB,
+#   for the application and the learner; POSTGRES_USER then stays the grader's own superuser.
 # Replica (PG_ROLE=replica):
 #   PRIMARY_HOST (required), PRIMARY_PORT (5432), REPLICATION_USER, REPLICATION_PASSWORD
 #   (or POSTGRES_PASSWORD), REPLICATION_SLOT (optional: a physical slot, created if missing).
@@ -72,6 +74,15 @@ HBA
     "${psql[@]}" -c "CREATE DATABASE $(sql_ident "$db")"
   fi
   "${psql[@]}" -c "CREATE ROLE $(sql_ident "$replication_user") WITH REPLICATION LOGIN PASSWORD $(sql_literal "${replication_password:-unused}")"
+  if [ -n "${APP_USER:-}" ]; then
+    [ -n "${APP_PASSWORD:-}" ] || die "APP_USER needs APP_PASSWORD."
+    [ "$db" != postgres ] || die "APP_USER needs POSTGRES_DB: the database the role owns."
+    # Owner of its database (and so of its public schema): create, dump, drop and restore its
+    # own objects. No superuser, no CREATEROLE, no pg_read_all_stats / pg_execute_server_program:
+    # it cannot read other roles' query text in pg_stat_activity or run programs (COPY TO PROGRAM).
+    "${psql[@]}" -c "CREATE ROLE $(sql_ident "$APP_USER") WITH LOGIN NOSUPERUSER NOCREATEROLE NOREPLICATION CREATEDB PASSWORD $(sql_literal "$APP_PASSWORD")" \
+      -c "ALTER DATABASE $(sql_ident "$db") OWNER TO $(sql_ident "$APP_USER")"
+  fi
   local f
   for f in /docker-entrypoint-initdb.d/*; do
     [ -e "$f" ] || continue

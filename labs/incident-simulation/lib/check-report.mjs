@@ -1,13 +1,34 @@
 // Lab 3, step 4: checks an incident report (Markdown) against the course's Incident Report
-// Template and this sandbox's scenario. Runs on the grader with Debian's Node (no packages).
-//   node check-report.mjs REPORT DEGRADED RATE_LIMITED AUTH_FAILED
-// Prints FAIL:/HINT: lines and exits 1 when something is missing; exits 0 when complete.
+// Template and this sandbox's actual faults. Runs on the grader with Debian's Node (no packages).
+//   node check-report.mjs REPORT WINDOWS PROVIDERS
+// WINDOWS: "kind=provider:sinceEpoch:untilEpoch,..." (kind: degrade | rate_limit | auth), the
+// faults of this sandbox and when each was live; PROVIDERS: every provider id, space-separated.
+// Prints FAIL:/HINT: lines and exits 1 when something is missing or untrue; exits 0 when complete.
 import { readFileSync } from 'node:fs'
 
-const [file, degraded, rateLimited, authFailed] = process.argv.slice(2)
-if (!file || !degraded || !rateLimited || !authFailed) {
-  console.log('FAIL: check-report.mjs needs REPORT DEGRADED RATE_LIMITED AUTH_FAILED (a lab bug: tell your instructor).')
+const [file, windowArg, providerArg] = process.argv.slice(2)
+const faults = (windowArg ?? '')
+  .split(',')
+  .filter(Boolean)
+  .map((entry) => {
+    const [kind, rest = ''] = entry.split('=')
+    const [provider, since, until] = rest.split(':')
+    return { kind, provider, since: Number(since), until: Number(until) }
+  })
+const allProviders = (providerArg ?? '').split(/\s+/).filter(Boolean)
+if (!file || faults.length === 0 || faults.some((f) => !f.provider || !(f.since > 0) || !(f.until >= f.since)) || allProviders.length === 0) {
+  console.log('FAIL: check-report.mjs needs REPORT WINDOWS PROVIDERS (a lab bug: tell your instructor).')
   process.exit(2)
+}
+
+/** How a report says each failure mode; a sentence about one provider may only claim its own. */
+const MODES = {
+  rate_limit: { words: /rate[\s-]?limit|\b429\b|throttl|too many requests/i, say: 'rate limited (HTTP 429)' },
+  auth: {
+    words: /revok|\b401\b|unauthori[sz]ed|auth(entication|orization)?\s+(fail|error)|(invalid|rejected|expired|wrong|bad|old)\s+(api[\s_-]?)?key|key\s+(was\s+|had\s+been\s+)?(rejected|invalid|expired)/i,
+    say: 'its API key revoked (HTTP 401)',
+  },
+  degrade: { words: /degrad|\bscore\b|quality\s+(drop|fell|score|below)|low[\s-]quality/i, say: 'degraded (score below 7)' },
 }
 
 const text = readFileSync(file, 'utf8').replace(/\r\n?/g, '\n')
@@ -91,25 +112,74 @@ if (sections.has('summary')) {
 }
 
 // Timeline: at least two timestamped entries (HH:MM, optionally with seconds or a date).
+const TIME = /\b([01]?\d|2[0-3]):([0-5]\d)(?::[0-5]\d)?\b/g
+const timeline = meaningful(sections.get('timeline') ?? [])
 if (sections.has('timeline')) {
-  const stamped = meaningful(sections.get('timeline')).filter((l) => /\b([01]?\d|2[0-3]):[0-5]\d\b/.test(l))
+  const stamped = timeline.filter((l) => new RegExp(TIME.source).test(l))
   if (stamped.length < 2) {
     problems.push(`Timeline: found ${stamped.length} timestamped entr${stamped.length === 1 ? 'y' : 'ies'}; at least 2 are needed (e.g. "| 10:02 | ProviderDegraded alert fired |").`)
     hints.add('Timestamps come from the logs (jq on /var/log/helixagent/helixagent.log), last_verified in /v1/providers/verification, and your own notes.')
   }
 }
 
-// Root cause: names each provider that this sandbox's faults hit.
+const namesProvider = (text, id) => new RegExp(`\\b${id}\\b`, 'i').test(text)
+const minuteOfDay = (epoch) => Math.floor(epoch / 60) % 1440
+/** Is HH:MM (UTC, date omitted) inside [since, until], with a minute of slack either side? */
+function inWindow(hh, mm, since, until) {
+  const t = Number(hh) * 60 + Number(mm)
+  const from = minuteOfDay(since - 60)
+  const span = Math.min(1439, Math.ceil((until - since + 120) / 60))
+  return (t - from + 1440) % 1440 <= span
+}
+const utc = (epoch) => new Date(epoch * 1000).toISOString().slice(11, 16)
+
+// Every faulted provider: a timeline entry that names it at a time its fault was live.
+if (sections.has('timeline')) {
+  for (const fault of faults) {
+    const rows = timeline.filter((l) => namesProvider(l, fault.provider))
+    const timed = rows.some((l) => [...l.matchAll(TIME)].some((m) => inWindow(m[1], m[2], fault.since, fault.until)))
+    if (!timed) {
+      problems.push(
+        rows.length === 0
+          ? `Timeline: no entry names ${fault.provider}, one of the providers this incident hit.`
+          : `Timeline: the entries naming ${fault.provider} have no time (UTC) from this game day, which began at ${utc(fault.since)} UTC.`,
+      )
+      hints.add('Each affected provider gets a timeline entry with the UTC time you saw or fixed its problem (your notes, the logs, last_verified).')
+    }
+  }
+}
+
+// Root cause: each faulted provider with its own failure mode; nobody else blamed.
 if (sections.has('root cause')) {
-  const cause = meaningful(sections.get('root cause')).join(' ').toLowerCase()
-  const names = (id) => new RegExp(`\\b${id}\\b`, 'i').test(cause)
-  const missing = [
-    [degraded, 'the degraded provider (score below 7)'],
-    [rateLimited, 'the rate-limited provider (HTTP 429)'],
-    [authFailed, 'the provider whose key was revoked (HTTP 401)'],
-  ].filter(([id]) => !names(id))
-  for (const [, role] of missing) problems.push(`Root Cause: it does not name ${role}.`)
-  if (missing.length > 0) hints.add('The root cause names each affected provider and what happened to it; your findings from the runbook\'s investigation are the evidence.')
+  const sentences = meaningful(sections.get('root cause'))
+    .join(' ')
+    .split(/(?<=[.;!?])\s+|\s*\|\s*|\s+-\s+|\n/)
+    .filter((x) => x.trim() !== '')
+  const modesIn = (sentence) => Object.keys(MODES).filter((kind) => MODES[kind].words.test(sentence))
+  const faultOf = new Map(faults.map((f) => [f.provider, f.kind]))
+  const blamed = new Set()
+  for (const fault of faults) {
+    const own = sentences.filter((x) => namesProvider(x, fault.provider) && allProviders.filter((p) => namesProvider(x, p)).length === 1)
+    const stated = own.some((x) => modesIn(x).includes(fault.kind))
+    const wrong = [...new Set(own.flatMap(modesIn))].filter((kind) => kind !== fault.kind)
+    if (!stated && wrong.length === 0) {
+      problems.push(
+        sentences.some((x) => namesProvider(x, fault.provider))
+          ? `Root Cause: say in a sentence of its own what happened to ${fault.provider} (its failure mode, as your investigation found it).`
+          : `Root Cause: it does not name ${fault.provider}, one of the providers this incident hit.`,
+      )
+    }
+    for (const kind of wrong) problems.push(`Root Cause: ${fault.provider} was not ${MODES[kind].say} in this incident.`)
+  }
+  for (const sentence of sentences) {
+    const modes = modesIn(sentence)
+    if (modes.length === 0) continue
+    for (const p of allProviders) if (!faultOf.has(p) && namesProvider(sentence, p)) blamed.add(p)
+  }
+  for (const p of blamed) problems.push(`Root Cause: ${p} is blamed, but nothing was wrong with ${p} in this incident.`)
+  if (problems.some((p) => p.startsWith('Root Cause'))) {
+    hints.add('The root cause names each affected provider and what happened to it, from the evidence of your investigation (verification results, logs, the fixes you made), and only those.')
+  }
 }
 
 // Action items: at least one item with an owner (@handle or "Owner: name"), not a template example row.
@@ -128,4 +198,4 @@ if (problems.length > 0) {
   for (const h of hints) console.log(`HINT: ${h}`)
   process.exit(1)
 }
-console.log('OK: the incident report follows the template and names the affected providers.')
+console.log('OK: the incident report follows the template and tells what happened to each affected provider, and when.')

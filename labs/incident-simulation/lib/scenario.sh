@@ -10,6 +10,10 @@ PROVIDERS=(claude deepseek gemini qwen mistral)
 CONTROL_PORT=9901
 VAULT_DIR=/vault
 REPORT_FILE=/learner-home/incident-report.md
+# When each fault went live, written by the setup hook on the grader's own file system: the
+# learner has no shell here and no mount of it, so the windows the report is judged against
+# cannot be altered (or read) from the workstation.
+FAULT_WINDOWS=/home/grader/incident-simulation/fault-windows
 
 : "${ACADEMY_SEED:?ACADEMY_SEED is not set: run this through the lab-runner}"
 : "${HELIXAGENT_CONTROL_TOKEN:?HELIXAGENT_CONTROL_TOKEN is not set: run this through the lab-runner}"
@@ -42,6 +46,17 @@ scenario_faults() {
   printf '{"kind":"degrade","provider":"%s","score":%s}\n' "$DEGRADED" "5.4"
   printf '{"kind":"rate_limit","provider":"%s","limit":%s}\n' "$RATE_LIMITED" "$UPSTREAM_LIMIT"
   printf '{"kind":"auth","provider":"%s","key":"%s"}\n' "$AUTH_FAILED" "$ROTATED_KEY"
+}
+
+# record_fault_windows: "kind provider since-epoch" per fault, once per sandbox (a rerun of the
+# setup keeps the first times: the faults have been live since then).
+record_fault_windows() {
+  [ -s "$FAULT_WINDOWS" ] && return 0
+  local now; now=$(date -u +%s)
+  mkdir -p "$(dirname "$FAULT_WINDOWS")"
+  printf 'degrade %s %s\nrate_limit %s %s\nauth %s %s\n' \
+    "$DEGRADED" "$now" "$RATE_LIMITED" "$now" "$AUTH_FAILED" "$now" > "$FAULT_WINDOWS.tmp"
+  mv "$FAULT_WINDOWS.tmp" "$FAULT_WINDOWS"
 }
 
 # Re-applies any fault an instance lost (a restarted instance starts clean), so the game day

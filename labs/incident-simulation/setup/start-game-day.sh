@@ -12,6 +12,7 @@ Team vault (read-only). Provider API keys issued after a rotation are placed her
 TXT
 printf '%s\n' "$ROTATED_KEY" > "$VAULT_DIR/$AUTH_FAILED.key"
 
+record_fault_windows
 for host in "${INSTANCES[@]}"; do
   while IFS= read -r body; do
     control POST "$host" /faults "$body" >/dev/null

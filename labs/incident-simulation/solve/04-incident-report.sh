@@ -4,6 +4,9 @@ set -euo pipefail
 NOTES=/home/learner/.game-day-notes
 note() { grep -o "$1=[^ ]*" "$NOTES" | tail -n1 | cut -d= -f2; }
 rl=$(note rate_limited); limit=$(note limit); auth=$(note auth_failed); deg=$(note degraded); fb=$(note fallback)
+# When each fix was made (the note line of that provider).
+at() { grep "$1=" "$NOTES" | tail -n1 | grep -o 'at=[0-9:]*' | cut -d= -f2; }
+rl_at=$(at rate_limited); auth_at=$(at auth_failed); deg_at=$(at degraded)
 first=$(grep -o 'at=[0-9:]*' "$NOTES" | head -n1 | cut -d= -f2); last=$(grep -o 'at=[0-9:]*' "$NOTES" | tail -n1 | cut -d= -f2)
 cat > /home/learner/incident-report.md <<MD
 # Incident Report: INC-0042 Degraded chat completions from three providers
@@ -16,8 +19,9 @@ cat > /home/learner/incident-report.md <<MD
 ## Timeline
 | Time (UTC) | Event |
 |------------|-------|
-| $first | Rate limit on $rl lowered to $limit/min and all instances reloaded |
-| $last | Degraded provider $deg routed to fallback $fb; incident resolved |
+| $rl_at | Rate limit on $rl lowered to $limit/min and all instances reloaded |
+| $auth_at | Revoked key of $auth replaced with the rotated key from the vault |
+| $deg_at | Degraded provider $deg routed to fallback $fb; incident resolved |
 
 ## Root Cause
 Three independent provider problems: $rl was rate limited upstream ($limit requests/min) while we sent 60/min;

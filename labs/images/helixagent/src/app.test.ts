@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { BASE_CONFIG_YAML, sample, startTestService, type TestService } from './test-helpers'
+import { originProof } from './proof'
+import { BASE_CONFIG_YAML, CONTROL_TOKEN, sample, startTestService, type TestService } from './test-helpers'
 
 let svc: TestService
 
@@ -19,6 +20,14 @@ const post = (path: string, body?: unknown, headers: Record<string, string> = {}
 const metricsText = async () => (await get('/metrics')).text()
 const chat = (model: string, content = 'How do we handle provider degradation?') => post('/v1/chat/completions', { model, messages: [{ role: 'user', content }] })
 
+describe('proof of origin', () => {
+  it('signs a grader nonce with the control token and its instance id', async () => {
+    const res = await get('/v1/models', { 'x-academy-challenge': 'nonce-0123456789' })
+    expect(res.headers.get('x-helixagent-instance')).toBe('test-1')
+    expect(res.headers.get('x-helixagent-proof')).toBe(originProof(CONTROL_TOKEN, 'nonce-0123456789', 'test-1'))
+    expect((await get('/v1/models')).headers.get('x-helixagent-proof')).toBeNull()
+  })
+})
 
 describe('metrics', () => {
   it('exposes the course names, labels and buckets, with route templates as endpoint', async () => {

@@ -10,6 +10,7 @@ import type { FaultState } from './faults'
 import { ApiError, errorBody, readJsonBody, Router, sendJson } from './http-kit'
 import type { Logger } from './logger'
 import type { Metrics } from './metrics'
+import { CHALLENGE_HEADER, PROOF_HEADER, proofFor } from './proof'
 import type { ProviderSimulator } from './providers'
 import { StoreUnavailableError, type Cache, type DebateRecord, type DependencyStatus, type Store, type TaskRecord } from './store'
 import { parseTraceparent, type Span, type Tracer } from './tracing'
@@ -26,6 +27,8 @@ export interface AppDeps {
   verifier: Verifier
   tracer: Tracer
   info: { instanceId: string; version: string; runtime: HelixEnv['runtime']; startedAt: number }
+  /** The control token (null: no control listener): also keys the grader's proof of origin (proof.ts). */
+  controlToken?: string | null
 }
 
 interface Ctx {
@@ -491,6 +494,8 @@ export function createApp(deps: AppDeps): HelixApp {
     const logger = deps.logger.withTrace(span.traceId)
     res.setHeader('traceparent', span.traceparent())
     res.setHeader('x-helixagent-instance', deps.info.instanceId)
+    const proof = proofFor(deps.controlToken ?? null, req.headers[CHALLENGE_HEADER], deps.info.instanceId)
+    if (proof !== null) res.setHeader(PROOF_HEADER, proof)
 
     res.on('close', () => {
       const status = String(res.statusCode)

@@ -119,6 +119,7 @@ export async function startService(options: {
     verifier,
     tracer,
     info: { instanceId: env.instanceId, version: HELIXAGENT_VERSION, runtime: env.runtime, startedAt: Date.now() },
+    controlToken: env.control.token,
   })
   const host = options.host ?? config.current.server.host
   const port = await listen(app.server, options.port ?? env.portOverride ?? config.current.server.port, host)
