@@ -4,7 +4,7 @@
 import type Docker from 'dockerode'
 import { CappedBuffer, dockerErrorMessage, execCapture } from '../checks/container-exec.js'
 import { findSandboxHost, unknownHostMessage, type SandboxHostsView } from '../checks/sandbox-host.js'
-import { checkEditablePath, isEditable, type EditableFileRule } from './editable-paths.js'
+import { checkEditablePath, isEditable, type EditableFileRule } from '../../../contracts/editable-paths.js'
 
 export const DEFAULT_MAX_FILE_BYTES = 512 * 1024
 const EXEC_DEADLINE_MS = 15_000
