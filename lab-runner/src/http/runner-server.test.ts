@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import Docker from 'dockerode'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadLabs } from '../labs/load-labs.js'
+import { loadLabDefinitions } from '../../../contracts/load-lab-definitions.js'
+import { runnerLabOptions } from '../labs/read-lab-topology.js'
 import { LABEL } from '../sandboxes/labels.js'
 import { createHookRunner } from '../sandboxes/lab-hooks.js'
 import { SandboxRegistry, type Logger } from '../sandboxes/sandbox-registry.js'
@@ -21,7 +22,7 @@ const quiet: Logger = { info: () => {}, warn: () => {}, error: () => {} }
 async function startRunner(docker: Docker): Promise<{ runner: RunnerServer; registry: SandboxRegistry; base: string }> {
   const registry: SandboxRegistry = new SandboxRegistry({
     docker,
-    catalog: loadLabs(labsDir),
+    catalog: loadLabDefinitions(labsDir, runnerLabOptions),
     labsDir,
     maxSandboxes: 2,
     instance,

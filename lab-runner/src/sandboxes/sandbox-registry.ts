@@ -4,7 +4,7 @@
 // written to Docker labels, so it can be rebuilt from the engine alone.
 import { randomBytes } from 'node:crypto'
 import type Docker from 'dockerode'
-import type { LabCatalog, LoadedLab } from '../labs/load-labs.js'
+import type { LabCatalog, LoadedLab } from '../../../contracts/load-lab-definitions.js'
 import {
   createSandboxNetwork,
   engineMessage,

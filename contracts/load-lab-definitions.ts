@@ -1,12 +1,14 @@
-// Loads every `labs/*/lab.yaml`: schema, referenced files, and the topology (parsed with
-// placeholder variables, so undefined ${VARS}, unknown hosts and bad depends_on show up here
-// rather than when a learner presses Start). A broken lab is reported and skipped.
+// The one loader of `labs/*/lab.yaml`, used by the runner, the lab pages, grading and
+// `npm run labs:validate`: schema, referenced files, the topology's services, and every host a
+// lab names. A broken lab is reported and skipped, by every reader alike.
+// The runner passes its full Compose parser as `readTopology` (placeholder variables, so
+// undefined ${VARS} and bad depends_on show up before a learner presses Start); the web app
+// only needs the service names. Caching is the caller's choice (see ADR 013).
+// Node-only (file system); imported by server code and the runner, never by the browser.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { parseDocument } from 'yaml'
-import { DEFAULT_SCRIPT_HOST, describeZodIssues, labDefinitionSchema, type LabDefinition } from '../../../contracts/lab-definition.js'
-import { declaredSecretNames, parseTopologyFile } from '../topology/parse-topology.js'
-import { placeholderVariables } from '../sandboxes/sandbox-variables.js'
+import { DEFAULT_SCRIPT_HOST, describeZodIssues, labDefinitionSchema, type LabDefinition } from './lab-definition'
 
 export interface LoadedLab {
   definition: LabDefinition
@@ -31,36 +33,65 @@ export interface LabCatalog {
   errors: LabError[]
 }
 
+/** What reading a topology file yields: its services in start order, or field-level issues. */
+export type TopologyServices = { ok: true; services: string[] } | { ok: false; issues: Array<{ path: string; message: string }> }
+export type TopologyReader = (topologyFile: string, labsRoot: string) => TopologyServices
+
+export interface LoadLabOptions {
+  /** Default: the service names of the Compose file, in file order, without deeper checks. */
+  readTopology?: TopologyReader
+}
+
+/** The course's labs in teaching order; any other lab folder (fixtures, new labs) follows alphabetically. */
+export const COURSE_ORDER: readonly string[] = ['ha-setup', 'monitoring-stack', 'incident-simulation', 'dr-test']
+
+function courseRank(slug: string): number {
+  const i = COURSE_ORDER.indexOf(slug)
+  return i === -1 ? COURSE_ORDER.length : i
+}
+
 export function formatLabError(error: LabError): string {
   return `${error.file}: ${error.field}: ${error.message}`
 }
 
-export function loadLabs(labsDir: string): LabCatalog {
-  const root = path.resolve(labsDir)
+/** Reads the Compose file only for its service names. */
+export function readTopologyServices(topologyFile: string): TopologyServices {
+  const document = parseDocument(readFileSync(/* turbopackIgnore: true */ topologyFile, 'utf8'))
+  if (document.errors.length > 0) return { ok: false, issues: document.errors.map((e) => ({ path: '(yaml)', message: e.message })) }
+  const services = (document.toJS() as { services?: Record<string, unknown> } | null)?.services
+  return { ok: true, services: Object.keys(services ?? {}) }
+}
+
+/** Every lab under `labsDir`, keyed by slug in course order, and the problems of those skipped. */
+export function loadLabDefinitions(labsDir: string, options: LoadLabOptions = {}): LabCatalog {
+  const root = path.resolve(/* turbopackIgnore: true */ labsDir)
   const labs = new Map<string, LoadedLab>()
   const errors: LabError[] = []
   if (!existsSync(root)) {
     errors.push({ file: labsDir, field: '(folder)', message: 'labs folder not found (set LABS_DIR)' })
     return { labs, errors }
   }
-  for (const entry of readdirSync(root).sort()) {
-    const file = path.join(root, entry, 'lab.yaml')
-    if (!existsSync(file)) continue
-    const result = loadLab(file, root)
-    if (result.ok) labs.set(result.lab.definition.slug, result.lab)
+  const loaded: LoadedLab[] = []
+  for (const entry of readdirSync(/* turbopackIgnore: true */ root).sort()) {
+    const file = path.join(/* turbopackIgnore: true */ root, entry, 'lab.yaml')
+    if (!existsSync(/* turbopackIgnore: true */ file)) continue
+    const result = loadLab(file, root, options)
+    if (result.ok) loaded.push(result.lab)
     else errors.push(...result.errors)
   }
+  loaded.sort((a, b) => courseRank(a.definition.slug) - courseRank(b.definition.slug) || a.definition.slug.localeCompare(b.definition.slug))
+  for (const lab of loaded) labs.set(lab.definition.slug, lab)
   return { labs, errors }
 }
 
 type LoadResult = { ok: true; lab: LoadedLab } | { ok: false; errors: LabError[] }
 
-export function loadLab(file: string, labsRoot: string): LoadResult {
+export function loadLab(file: string, labsRoot: string, options: LoadLabOptions = {}): LoadResult {
   const shown = path.join(path.basename(labsRoot), path.relative(labsRoot, file))
   const dir = path.dirname(file)
   const fail = (field: string, message: string): LabError => ({ file: shown, field, message })
 
-  const document = parseDocument(readFileSync(file, 'utf8'))
+  const document = parseDocument(readFileSync(/* turbopackIgnore: true */ file, 'utf8'))
   if (document.errors.length > 0) return { ok: false, errors: document.errors.map((e) => fail('(yaml)', e.message)) }
   const parsed = labDefinitionSchema.safeParse(document.toJS())
   if (!parsed.success) {
@@ -71,9 +102,11 @@ export function loadLab(file: string, labsRoot: string): LoadResult {
   if (lab.slug !== path.basename(dir)) errors.push(fail('slug', `"${lab.slug}" must match the folder name "${path.basename(dir)}"`))
 
   const requireFile = (field: string, relative: string) => {
-    const absolute = path.resolve(dir, relative)
+    const absolute = path.resolve(/* turbopackIgnore: true */ dir, relative)
     if (!absolute.startsWith(labsRoot + path.sep)) errors.push(fail(field, `file "${relative}" is outside the labs folder`))
-    else if (!existsSync(absolute) || !statSync(absolute).isFile()) errors.push(fail(field, `file "${relative}" not found`))
+    else if (!existsSync(/* turbopackIgnore: true */ absolute) || !statSync(/* turbopackIgnore: true */ absolute).isFile()) {
+      errors.push(fail(field, `file "${relative}" not found`))
+    }
   }
   requireFile('topology', lab.topology)
   lab.steps.forEach((step, i) => {
@@ -87,14 +120,12 @@ export function loadLab(file: string, labsRoot: string): LoadResult {
   }
   if (errors.length > 0) return { ok: false, errors }
 
-  // The topology, with placeholders for the per-sandbox variables.
-  const topologyFile = path.resolve(dir, lab.topology)
-  const secrets = declaredSecretNames(readFileSync(topologyFile, 'utf8'))
-  const topology = parseTopologyFile(topologyFile, { bindRoot: labsRoot, variables: placeholderVariables(secrets) })
+  const topologyFile = path.resolve(/* turbopackIgnore: true */ dir, lab.topology)
+  const topology = (options.readTopology ?? readTopologyServices)(topologyFile, labsRoot)
   if (!topology.ok) {
     return { ok: false, errors: topology.issues.map((i) => fail(`topology (${lab.topology}) ${i.path}`, i.message)) }
   }
-  const services = topology.topology.services.map((s) => s.name)
+  const services = topology.services
   const requireHost = (field: string, host: string | undefined) => {
     const name = host ?? DEFAULT_SCRIPT_HOST
     if (!services.includes(name)) {
