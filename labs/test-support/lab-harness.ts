@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import Docker from 'dockerode'
 import { ensureImages } from '../../scripts/images/build-images.js'
-import { runScript, type ScriptResult } from '../../lab-runner/src/checks/run-script.js'
+import type { ScriptResult } from '../../contracts/runner-api.js'
+import { runScript } from '../../lab-runner/src/exec/run-script.js'
 import {
   isolateHost,
   killService,

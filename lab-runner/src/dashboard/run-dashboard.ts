@@ -4,7 +4,7 @@
 import type Docker from 'dockerode'
 import { DASHBOARD_LIMITS, type DashboardPanel, type DashboardResult } from '../../../contracts/dashboard.js'
 import type { LabDashboard } from '../../../contracts/lab-definition.js'
-import { findSandboxHost, type SandboxHostsView } from '../checks/sandbox-host.js'
+import { findSandboxHost, type SandboxHostsView } from '../exec/sandbox-host.js'
 import type { EditableFileRule } from '../../../contracts/editable-paths.js'
 import { readSandboxFile } from '../files/sandbox-files.js'
 import { parseDashboardFile, type PanelSpec } from './dashboard-file.js'

@@ -151,7 +151,7 @@ describe('runner REST API', () => {
     })
     const ticket = await api('POST', `/v1/sandboxes/${id}/tickets`, { userId: 'rest-user', host: 'workstation', mode: 'rw' })
     expect(ticket).toMatchObject({ status: 201, json: { ticket: expect.any(String) } })
-    // The ticket opens a terminal on this server (TERMINAL's WebSocket handler, wired in here).
+    // The ticket opens a terminal on this server (the terminal WebSocket handler, wired in here).
     const terminal = await connectTerminal(live.base, { ticket: (ticket.json as { ticket: string }).ticket })
     if (!terminal.ok) throw new Error(`terminal refused: ${terminal.status} ${terminal.body}`)
     terminal.client.type('echo rest-$((40+2))\r')

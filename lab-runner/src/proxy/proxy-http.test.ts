@@ -19,7 +19,7 @@ beforeAll(async () => {
   dockerWriteFile(web, '/srv/www/index.html', '<h1>hello from web</h1>\n')
   dockerWriteFile(web, '/srv/www/cgi-bin/env', '#!/bin/sh\nprintf "Content-Type: text/plain\\r\\n\\r\\n"\nenv | sort\n', '755')
   dockerWriteFile(web, '/srv/www/cgi-bin/redirect', '#!/bin/sh\nprintf "Status: 302 Found\\r\\nLocation: /graph?g0=1\\r\\nSet-Cookie: session=evil\\r\\n\\r\\n"\n', '755')
-  // Stand-in for CORE's route: /proxy/:sandbox/:host/:port/<rest>
+  // Stand-in for the runner's proxy route (http/proxy-routes.ts): /proxy/:sandbox/:host/:port/<rest>
   server = http.createServer((req, res) => {
     const match = /^\/proxy\/([^/]+)\/([^/]+)\/(\d+)(\/.*)?$/.exec(req.url ?? '')
     if (match === null || match[1] !== sandbox.id) return void res.writeHead(404).end()

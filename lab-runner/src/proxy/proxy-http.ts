@@ -1,9 +1,9 @@
 // Reverse proxy from the runner to a web UI inside a sandbox (Prometheus, Alertmanager, …),
-// mounted by CORE at `/proxy/:sandboxId/:host/:port/*`. Only the host:port pairs a lab lists
+// mounted by http/proxy-routes.ts at `/proxy/:sandboxId/:host/:port/*`. Only the host:port pairs a lab lists
 // in `serviceTabs` are reachable. The browser's credentials for *our* origin (cookies,
 // Authorization) never reach the sandbox, and the sandbox cannot set cookies on our origin.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http'
-import { findSandboxHost, type SandboxHostsView } from '../checks/sandbox-host.js'
+import { findSandboxHost, type SandboxHostsView } from '../exec/sandbox-host.js'
 
 export interface ServiceTabRule {
   host: string

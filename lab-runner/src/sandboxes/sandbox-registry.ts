@@ -30,7 +30,7 @@ import type { ProvisioningPhase, SandboxRuntimeStatus, SandboxState, SandboxStat
 
 export type { SandboxRuntimeStatus, SandboxState, SandboxStatus, SandboxSummary }
 
-/** The contract TERMINAL's modules use (see the runner split). */
+/** A sandbox as the exec layer, terminals, files, faults and the proxy see it. */
 export interface SandboxRef {
   id: string
   ownerId: string
@@ -117,7 +117,7 @@ export class SandboxRegistry {
     this.provisioningSlots = new ProvisioningSlots(options.maxConcurrentProvisioning ?? 2)
   }
 
-  // ---- contract for TERMINAL ----------------------------------------------------------
+  // ---- what terminal/, files/ and exec/ use -------------------------------------------
 
   /** Ready sandboxes only: terminals, files and checks need containers that exist. */
   getSandbox = (id: string): SandboxRef | undefined => {
