@@ -3,8 +3,15 @@
 // tabs on the right; a status bar with time left, Extend, Reset and End.
 import dynamic from 'next/dynamic'
 import { useCallback, useEffect, useState, type ReactNode } from 'react'
-import type { ProvisioningStatus, ServiceStatus } from '@/contracts/runner-api'
-import { LabApiError, labApi } from './lab-api'
+import {
+  LabApiError,
+  labApi,
+  type CheckOutcome,
+  type LabActionResult,
+  type LabState,
+  type ServiceTab,
+  type StartOutcome,
+} from './lab-api'
 import { ProvisioningProgress } from './provisioning-progress'
 import { isServiceUp } from './service-progress'
 import styles from './lab.module.css'
@@ -27,52 +34,13 @@ export interface WorkspaceLab {
 }
 
 
-interface StepProgress {
-  id: string
-  attempts: number
-  passed: boolean
-  pointsEarned: number
-  hints: string[]
-  nextHintIn: number | null
-}
-
-export interface LabStateView {
-  engine: { available: true } | { available: false; message: string }
-  sandbox: null | {
-    state: 'provisioning' | 'ready' | 'failed'
-    error: string | null
-    secondsLeft: number
-    expiresAt: string
-    extensionsLeft: number
-    services: ServiceStatus[]
-    provisioning: ProvisioningStatus | null
-    viewers: number
-  }
-  expired: boolean
-  steps: StepProgress[]
-  pointsEarned: number
-  totalPoints: number
-}
-
-interface CheckOutcome {
-  stepId: string
-  passed: boolean
-  fail: string[]
-  hint: string[]
-  timedOut: boolean
-  firstPass: boolean
-  hints: string[]
-}
-
-type StartOutcome = { status: 'provisioning' | 'ready'; sandboxId: string } | { status: 'queued'; position: number; estimatedWaitS: number }
-
 function formatDuration(seconds: number): string {
   const m = Math.floor(seconds / 60)
   const s = Math.max(0, seconds % 60)
   return m >= 60 ? `${Math.floor(m / 60)} h ${m % 60} min` : `${m}:${String(s).padStart(2, '0')}`
 }
 
-export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initialState: LabStateView }) {
+export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initialState: LabState }) {
   const [state, setState] = useState(initialState)
   const [queue, setQueue] = useState<{ position: number; estimatedWaitS: number } | null>(null)
   const [starting, setStarting] = useState(false)
@@ -94,9 +62,9 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
   const provisioning = sandbox?.state === 'provisioning' || starting || queue !== null
 
   /** Fetches the lab's state and shows it; answers it too, or null when the poll failed. */
-  const refresh = useCallback(async (): Promise<LabStateView | null> => {
+  const refresh = useCallback(async (): Promise<LabState | null> => {
     try {
-      const next = await labApi<LabStateView>(lab.slug, 'state')
+      const next = await labApi<LabState>(lab.slug, 'state')
       setFetchedAt(Date.now())
       setState(next)
       setStaleReason(null)
@@ -165,7 +133,7 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
     setBusyAction(name)
     setError(null)
     try {
-      await labApi(lab.slug, name, { body: {} })
+      await labApi<LabActionResult>(lab.slug, name, { body: {} })
       await refresh()
     } catch (e) {
       const next = await refresh()
@@ -195,7 +163,7 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
     // Open the window now (a popup opened after an await is blocked), point it at the link once minted.
     const win = window.open('about:blank', '_blank')
     try {
-      const { url } = await labApi<{ url: string }>(lab.slug, 'service-tab', { body: { host, port }, retry: true })
+      const { url } = await labApi<ServiceTab>(lab.slug, 'service-tab', { body: { host, port }, retry: true })
       if (win) win.location.href = url
     } catch (e) {
       win?.close()
