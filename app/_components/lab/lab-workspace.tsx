@@ -12,8 +12,10 @@ import {
   type ServiceTab,
   type StartOutcome,
 } from './lab-api'
+import { LabCheckResult } from './lab-check-result'
+import { LabStatusBar } from './lab-status-bar'
+import { LabStepList } from './lab-step-list'
 import { ProvisioningProgress } from './provisioning-progress'
-import { isServiceUp } from './service-progress'
 import styles from './lab.module.css'
 
 // Browser-only: xterm.js and Monaco touch `window` when loaded.
@@ -33,12 +35,6 @@ export interface WorkspaceLab {
   steps: Array<{ id: string; title: string; points: number; showTitle: boolean; instructions: ReactNode }>
 }
 
-
-function formatDuration(seconds: number): string {
-  const m = Math.floor(seconds / 60)
-  const s = Math.max(0, seconds % 60)
-  return m >= 60 ? `${Math.floor(m / 60)} h ${m % 60} min` : `${m}:${String(s).padStart(2, '0')}`
-}
 
 export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initialState: LabState }) {
   const [state, setState] = useState(initialState)
@@ -171,41 +167,20 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
     }
   }
 
+  function selectStep(id: string) {
+    setCurrentStep(id)
+    setResult(null)
+  }
+
   const step = lab.steps.find((s) => s.id === currentStep) ?? lab.steps[0]
   const progress = state.steps.find((s) => s.id === step?.id)
   const elapsedS = Math.max(0, Math.floor((now - fetchedAt) / 1000))
   const secondsLeft = sandbox ? Math.max(0, sandbox.secondsLeft - elapsedS) : 0
-  const servicesUp = sandbox?.services.filter(isServiceUp).length ?? 0
 
   return (
     <div className={styles.workspace}>
       <section className={styles.left} aria-label="Steps">
-        <ol className={styles.stepList}>
-          {lab.steps.map((s, i) => {
-            const p = state.steps.find((x) => x.id === s.id)
-            return (
-              <li key={s.id}>
-                <button
-                  type="button"
-                  className={styles.stepButton}
-                  aria-current={s.id === step?.id ? 'step' : undefined}
-                  onClick={() => {
-                    setCurrentStep(s.id)
-                    setResult(null)
-                  }}
-                >
-                  <span className={styles.stepMark} data-passed={p?.passed ? 'true' : 'false'} aria-label={p?.passed ? 'passed' : 'not passed'}>
-                    {p?.passed ? '✓' : i + 1}
-                  </span>
-                  <span className={styles.stepTitle}>{s.title}</span>
-                  <span className={styles.stepPoints}>
-                    {p?.pointsEarned ?? 0}/{s.points} pts
-                  </span>
-                </button>
-              </li>
-            )
-          })}
-        </ol>
+        <LabStepList steps={lab.steps} progress={state.steps} currentStepId={step?.id} onSelect={selectStep} />
         <p className="muted">
           Points: <strong>{state.pointsEarned}</strong> of {state.totalPoints}
         </p>
@@ -224,29 +199,7 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
                 </span>
               )}
             </div>
-            {result && result.stepId === step.id && (
-              <div className={styles.result} data-passed={result.passed ? 'true' : 'false'} role="status" aria-live="polite">
-                <strong>{result.passed ? (result.firstPass ? `Passed! +${step.points} points` : 'Passed') : result.timedOut ? 'The check timed out' : 'Not yet'}</strong>
-                {result.fail.length > 0 && (
-                  <ul>
-                    {result.fail.map((line, i) => (
-                      <li key={`f${i}`}>
-                        <span className={styles.tagFail}>FAIL</span> {line}
-                      </li>
-                    ))}
-                  </ul>
-                )}
-                {result.hint.length > 0 && (
-                  <ul>
-                    {result.hint.map((line, i) => (
-                      <li key={`h${i}`}>
-                        <span className={styles.tagHint}>HINT</span> {line}
-                      </li>
-                    ))}
-                  </ul>
-                )}
-              </div>
-            )}
+            {result && result.stepId === step.id && <LabCheckResult result={result} points={step.points} />}
             {progress && progress.hints.length > 0 && (
               <details className={styles.hints} open={!progress.passed}>
                 <summary>Hints ({progress.hints.length})</summary>
@@ -372,36 +325,13 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
                 </div>
               )}
             </div>
-            <div className={styles.statusBar} role="group" aria-label="Sandbox status">
-              <span title={sandbox.services.map((s) => `${s.host}: ${s.state}${s.health !== 'none' ? ` (${s.health})` : ''}${s.exitCode !== undefined && s.state === 'exited' ? ` exit ${s.exitCode}` : ''}`).join('\n')}>
-                Services {servicesUp}/{sandbox.services.length} OK
-              </span>
-              <span aria-live="off">Time left {formatDuration(secondsLeft)}</span>
-              <button
-                type="button"
-                className="button small"
-                disabled={busyAction !== null || sandbox.extensionsLeft === 0}
-                onClick={() => void action('extend')}
-              >
-                Extend ({sandbox.extensionsLeft} left)
-              </button>
-              <button
-                type="button"
-                className="button small"
-                disabled={busyAction !== null}
-                onClick={() => void action('reset', 'Reset the sandbox? Every container starts again from scratch. Passed steps are kept.')}
-              >
-                Reset
-              </button>
-              <button
-                type="button"
-                className="button small"
-                disabled={busyAction !== null}
-                onClick={() => void action('end', 'End the lab? The sandbox is deleted. Passed steps are kept.')}
-              >
-                End
-              </button>
-            </div>
+            <LabStatusBar
+              services={sandbox.services}
+              secondsLeft={secondsLeft}
+              extensionsLeft={sandbox.extensionsLeft}
+              busy={busyAction !== null}
+              onAction={(name, confirmText) => void action(name, confirmText)}
+            />
           </>
         )}
       </section>
