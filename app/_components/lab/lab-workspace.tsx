@@ -13,9 +13,9 @@ import {
   type StartOutcome,
 } from './lab-api'
 import { LabCheckResult } from './lab-check-result'
+import { LabStartPanel } from './lab-start-panel'
 import { LabStatusBar } from './lab-status-bar'
 import { LabStepList } from './lab-step-list'
-import { ProvisioningProgress } from './provisioning-progress'
 import styles from './lab.module.css'
 
 // Browser-only: xterm.js and Monaco touch `window` when loaded.
@@ -231,44 +231,14 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
           </p>
         )}
         {!ready ? (
-          <div className={styles.startPanel}>
-            {!state.engine.available ? (
-              <p className="alert error" role="alert">
-                The lab engine is unavailable. {state.engine.message}
-              </p>
-            ) : (
-              <>
-                {state.expired && !provisioning && (
-                  <p className="alert info" role="status">
-                    Your sandbox expired. Your passed steps and points are kept — start a fresh sandbox to continue.
-                  </p>
-                )}
-                {sandbox?.state === 'failed' && (
-                  <p className="alert error" role="alert">
-                    The sandbox could not start: {sandbox.error ?? 'unknown error'}. Start again to retry.
-                  </p>
-                )}
-                {queue ? (
-                  <p role="status" aria-live="polite">
-                    All lab machines are busy. You are number <strong>{queue.position}</strong> in the queue (about{' '}
-                    {Math.max(1, Math.round(queue.estimatedWaitS / 60))} min). Keep this page open.
-                  </p>
-                ) : provisioning ? (
-                  <ProvisioningProgress services={lab.services} statuses={sandbox?.services ?? []} provisioning={sandbox?.provisioning ?? null} />
-                ) : (
-                  <>
-                    <p>
-                      Start the lab to get your own private environment ({lab.services.length} services). It runs for a limited
-                      time; you can extend it.
-                    </p>
-                    <button type="button" className="button primary" onClick={() => void start()} disabled={starting}>
-                      {state.expired ? 'Start a fresh sandbox' : 'Start lab'}
-                    </button>
-                  </>
-                )}
-              </>
-            )}
-          </div>
+          <LabStartPanel
+            state={state}
+            services={lab.services}
+            queue={queue}
+            provisioning={provisioning}
+            starting={starting}
+            onStart={() => void start()}
+          />
         ) : (
           <>
             {sandbox.viewers > 0 && (
