@@ -1,7 +1,6 @@
 'use client'
 // The lab page's interactive part: steps + Check on the left; terminals, editor and service
 // tabs on the right; a status bar with time left, Extend, Reset and End.
-import dynamic from 'next/dynamic'
 import { useCallback, useEffect, useState, type ReactNode } from 'react'
 import {
   LabApiError,
@@ -15,13 +14,10 @@ import {
 import { LabCheckResult } from './lab-check-result'
 import { LabStartPanel } from './lab-start-panel'
 import { LabStatusBar } from './lab-status-bar'
+import { LabTools } from './lab-tools'
 import { LabStepList } from './lab-step-list'
 import styles from './lab.module.css'
 
-// Browser-only: xterm.js and Monaco touch `window` when loaded.
-const LabTerminal = dynamic(() => import('./lab-terminal'), { ssr: false, loading: () => <p className="muted">Loading the terminal…</p> })
-const LabEditor = dynamic(() => import('./lab-editor'), { ssr: false, loading: () => <p className="muted">Loading the editor…</p> })
-const LabDashboard = dynamic(() => import('./lab-dashboard'), { ssr: false, loading: () => <p className="muted">Loading the dashboard…</p> })
 
 export interface WorkspaceLab {
   slug: string
@@ -247,54 +243,7 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
                 {sandbox.viewers > 1 ? ` (${sandbox.viewers} viewers)` : ''}. They can see your screen but cannot type.
               </p>
             )}
-            <div role="tablist" aria-label="Lab tools" className={styles.tabs}>
-              {lab.shellHosts.map((host) => (
-                <button
-                  key={host}
-                  type="button"
-                  role="tab"
-                  aria-selected={tab === `shell:${host}`}
-                  className={styles.tab}
-                  onClick={() => setTab(`shell:${host}`)}
-                >
-                  Terminal: {host}
-                </button>
-              ))}
-              {lab.hasEditableFiles && (
-                <button type="button" role="tab" aria-selected={tab === 'editor'} className={styles.tab} onClick={() => setTab('editor')}>
-                  Editor
-                </button>
-              )}
-              {lab.dashboard && (
-                <button type="button" role="tab" aria-selected={tab === 'dashboard'} className={styles.tab} onClick={() => setTab('dashboard')}>
-                  Dashboard
-                </button>
-              )}
-              {lab.serviceTabs.map((t) => (
-                <button key={`${t.host}:${t.port}`} type="button" className={styles.tab} onClick={() => void openServiceTab(t.host, t.port)}>
-                  {t.label} ↗
-                </button>
-              ))}
-            </div>
-            <div className={styles.panes}>
-              {lab.shellHosts.map((host) => (
-                <div key={host} role="tabpanel" hidden={tab !== `shell:${host}`} className={styles.pane}>
-                  <LabTerminal labSlug={lab.slug} host={host} active={tab === `shell:${host}`} />
-                </div>
-              ))}
-              {lab.hasEditableFiles && (
-                <div role="tabpanel" hidden={tab !== 'editor'} className={styles.pane}>
-                  {tab === 'editor' && <LabEditor labSlug={lab.slug} />}
-                </div>
-              )}
-              {lab.dashboard && (
-                <div role="tabpanel" hidden={tab !== 'dashboard'} className={styles.pane}>
-                  {tab === 'dashboard' && (
-                    <LabDashboard labSlug={lab.slug} file={lab.dashboard.file} active onOpenEditor={lab.hasEditableFiles ? () => setTab('editor') : undefined} />
-                  )}
-                </div>
-              )}
-            </div>
+            <LabTools lab={lab} tab={tab} onTab={setTab} onOpenServiceTab={(host, port) => void openServiceTab(host, port)} />
             <LabStatusBar
               services={sandbox.services}
               secondsLeft={secondsLeft}
