@@ -1,5 +1,6 @@
 import nextVitals from 'eslint-config-next/core-web-vitals'
 import nextTs from 'eslint-config-next/typescript'
+import { boundaryConfigs } from './eslint-boundaries.mjs'
 
 const config = [
   ...nextVitals,
@@ -29,6 +30,8 @@ const config = [
     files: ['config/env.ts', '**/config.ts', '**/src/main.ts', '**/src/cli.ts', 'scripts/**', 'tests/**', '**/*.test.ts', 'playwright.config.ts', 'prisma.config.ts', 'vitest.config.ts', 'labs/images/**/bundle.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
+  // Which room may import which (docs/architecture.md, docs/decisions/013-contracts-as-the-only-bridge.md).
+  ...boundaryConfigs,
 ]
 
 export default config

@@ -4,7 +4,7 @@ import type { ReactNode } from 'react'
 import { BrandMark } from './_components/brand-mark'
 import { SignOutButton } from './_components/sign-out-button'
 import { ThemeToggle } from './_components/theme-toggle'
-import { themeBootScript } from './_lib/theme-boot-script'
+import { themeBootScript } from '@/contracts/theme-boot-script'
 import { getCurrentUser } from '@/server/session/current-user'
 import './globals.css'
 

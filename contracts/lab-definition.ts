@@ -1,7 +1,7 @@
 // The lab definition (`labs/<slug>/lab.yaml`), shared by the web app and the lab-runner.
 // Pure zod: no Node APIs here, so both sides (and the browser bundle) can import it.
-// File existence and topology cross-checks live in the runner's loader
-// (lab-runner/src/labs/load-labs.ts), because they need the file system.
+// File existence and topology cross-checks live in the one loader
+// (contracts/load-lab-definitions.ts), because they need the file system.
 import { z } from 'zod'
 
 /** Checks and hooks run from this host unless they name another one (learners cannot log into it). */

@@ -120,20 +120,73 @@ export type CreateSandboxResponse =
   | { status: 'ready' | 'provisioning'; sandbox: SandboxSummary }
   | { status: 'queued'; position: number; estimatedWaitS: number }
 
-export type RunnerErrorCode =
-  | 'unauthorized'
-  | 'not-found'
-  | 'unknown-lab'
-  | 'invalid-request'
-  | 'extension-limit'
-  | 'not-ready'
-  | 'engine-unavailable'
+/**
+ * Every error code a runner endpoint answers with (the runner's HttpError accepts only these,
+ * so the list cannot fall behind). Grouped by where they arise.
+ */
+export const RUNNER_ERROR_CODES = [
+  // Any endpoint
+  'unauthorized',
+  'invalid-request',
+  'method-not-allowed',
+  'too-large',
+  'internal',
+  // Sandboxes and labs
+  'not-found',
+  'unknown-lab',
+  'extension-limit',
+  'not-ready',
+  'engine-unavailable',
   /** The runner cannot enforce sandbox isolation (host firewall); it starts no sandbox until it can. */
-  | 'isolation-unavailable'
-  | 'not-implemented'
-  | 'internal'
+  'isolation-unavailable',
+  'host-unknown',
+  'host-not-allowed',
+  'no-dashboard',
+  // Files of the in-browser editor
+  'path-invalid',
+  'path-not-editable',
+  'not-a-file',
+  'not-text',
+  'permission-denied',
+  'changed-during-write',
+  'exec-failed',
+  // Fault injection
+  'invalid-state',
+  'no-network',
+  'engine-error',
+  // Service tabs (browser-facing proxy)
+  'not-a-service-tab',
+  'origin-not-allowed',
+  'ticket-invalid',
+] as const
+export type RunnerErrorCode = (typeof RUNNER_ERROR_CODES)[number]
+
+/** What a check or solve script run reports (lab-runner/src/exec/run-script.ts). */
+export interface ScriptFeedback {
+  fail: string[]
+  hint: string[]
+}
+
+export interface ScriptResult {
+  passed: boolean
+  /** `null` when there is no exit code (the script could not start, or never returned). */
+  exitCode: number | null
+  durationMs: number
+  /** stdout and stderr interleaved as they arrived, capped, ending in a `[truncated …]` marker when cut. */
+  output: string
+  feedback: ScriptFeedback
+  timedOut: boolean
+  /** Set when the script could not run at all (unknown host, container stopped). */
+  error?: { code: 'host-unknown' | 'exec-failed'; message: string }
+}
+
+/** `POST /v1/sandboxes/:id/steps/:stepId/{check,solve}` */
+export interface StepScriptResponse {
+  stepId: string
+  result: ScriptResult
+}
 
 /** The one error shape of every runner endpoint. */
 export interface RunnerErrorBody {
-  error: { code: RunnerErrorCode | (string & {}); message: string; issues?: Array<{ path: string; message: string }> }
+  error: { code: RunnerErrorCode; message: string; issues?: Array<{ path: string; message: string }> }
 }

@@ -2,10 +2,11 @@
 // topology. Prints each problem as `file: field: message`; exits 1 if there is any.
 // Run: npm run labs:validate  (or: npx tsx scripts/labs-validate.ts [labs-dir])
 import path from 'node:path'
-import { formatLabError, loadLabs } from '../lab-runner/src/labs/load-labs.js'
+import { formatLabError, loadLabDefinitions } from '../contracts/load-lab-definitions.js'
+import { runnerLabOptions } from '../lab-runner/src/labs/read-lab-topology.js'
 
 const labsDir = path.resolve(process.argv[2] ?? process.env.LABS_DIR ?? 'labs')
-const { labs, errors } = loadLabs(labsDir)
+const { labs, errors } = loadLabDefinitions(labsDir, runnerLabOptions)
 for (const error of errors) console.error(formatLabError(error))
 // Which lab adds back which capability (after CapDrop ALL), so a reviewer sees every widening.
 for (const [slug, lab] of labs) {

@@ -1,7 +1,14 @@
 import 'server-only'
 
 export type AppErrorCode =
-  'invalid' | 'unauthenticated' | 'forbidden' | 'not-found' | 'conflict' | 'unavailable'
+  | 'invalid'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not-found'
+  | 'conflict'
+  | 'too-large'
+  | 'unsupported-type'
+  | 'unavailable'
 
 const STATUS: Record<AppErrorCode, number> = {
   invalid: 400,
@@ -9,6 +16,8 @@ const STATUS: Record<AppErrorCode, number> = {
   forbidden: 403,
   'not-found': 404,
   conflict: 409,
+  'too-large': 413,
+  'unsupported-type': 415,
   unavailable: 503,
 }
 

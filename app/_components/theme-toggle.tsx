@@ -1,7 +1,7 @@
 'use client'
 
 import { useSyncExternalStore } from 'react'
-import { THEME_STORAGE_KEY as STORAGE_KEY } from '@/app/_lib/theme-boot-script'
+import { THEME_STORAGE_KEY as STORAGE_KEY } from '@/contracts/theme-boot-script'
 
 type Theme = 'light' | 'dark' | 'system'
 const NEXT: Record<Theme, Theme> = { system: 'light', light: 'dark', dark: 'system' }

@@ -4,7 +4,8 @@
 import Docker from 'dockerode'
 import { loadConfig } from './config.js'
 import { createRunnerServer } from './http/runner-server.js'
-import { formatLabError, loadLabs } from './labs/load-labs.js'
+import { formatLabError, loadLabDefinitions } from '../../contracts/load-lab-definitions.js'
+import { runnerLabOptions } from './labs/read-lab-topology.js'
 import { createJsonLogger } from './log.js'
 import { adoptWithRetry } from './sandboxes/adopt-with-retry.js'
 import { createHookRunner } from './sandboxes/lab-hooks.js'
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
   if (config.publicOrigins.length === 0) {
     log.warn('RUNNER_PUBLIC_ORIGINS is empty: browsers cannot open terminals until it names the web app origin')
   }
-  const catalog = loadLabs(config.labsDir)
+  const catalog = loadLabDefinitions(config.labsDir, runnerLabOptions)
   for (const error of catalog.errors) log.warn('lab skipped', { problem: formatLabError(error) })
   log.info('labs loaded', { labs: [...catalog.labs.keys()], skipped: catalog.errors.length })
 

@@ -13,7 +13,8 @@ import path from 'node:path'
 import Docker from 'dockerode'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { createRunnerServer } from './http/runner-server.js'
-import { loadLabs } from './labs/load-labs.js'
+import { loadLabDefinitions } from '../../contracts/load-lab-definitions.js'
+import { runnerLabOptions } from './labs/read-lab-topology.js'
 import { adoptWithRetry } from './sandboxes/adopt-with-retry.js'
 import { createHookRunner } from './sandboxes/lab-hooks.js'
 import { LABEL } from './sandboxes/labels.js'
@@ -40,7 +41,7 @@ function newRegistry(instance: string, extra: Partial<SandboxRegistryOptions> = 
   instances.push(instance)
   const registry: SandboxRegistry = new SandboxRegistry({
     docker,
-    catalog: loadLabs(labsDir),
+    catalog: loadLabDefinitions(labsDir, runnerLabOptions),
     labsDir,
     maxSandboxes: 4,
     instance,

@@ -15,7 +15,8 @@ import path from 'node:path'
 import Docker from 'dockerode'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createRunnerServer, type RunnerServer } from './http/runner-server.js'
-import { loadLabs } from './labs/load-labs.js'
+import { loadLabDefinitions } from '../../contracts/load-lab-definitions.js'
+import { runnerLabOptions } from './labs/read-lab-topology.js'
 import { createHookRunner } from './sandboxes/lab-hooks.js'
 import { LABEL } from './sandboxes/labels.js'
 import { SandboxRegistry, type Logger } from './sandboxes/sandbox-registry.js'
@@ -142,7 +143,7 @@ beforeAll(async () => {
   ensureTestShellImage()
   registry = new SandboxRegistry({
     docker,
-    catalog: loadLabs(labsDir),
+    catalog: loadLabDefinitions(labsDir, runnerLabOptions),
     labsDir,
     maxSandboxes: 2,
     instance,

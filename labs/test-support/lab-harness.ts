@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import Docker from 'dockerode'
 import { ensureImages } from '../../scripts/images/build-images.js'
-import { runScript, type ScriptResult } from '../../lab-runner/src/checks/run-script.js'
+import type { ScriptResult } from '../../contracts/runner-api.js'
+import { runScript } from '../../lab-runner/src/exec/run-script.js'
 import {
   isolateHost,
   killService,
@@ -23,7 +24,8 @@ import {
 } from '../../lab-runner/src/faults/service-faults.js'
 import type { DashboardResult } from '../../contracts/dashboard.js'
 import { runDashboard } from '../../lab-runner/src/dashboard/run-dashboard.js'
-import { formatLabError, loadLabs, type LoadedLab } from '../../lab-runner/src/labs/load-labs.js'
+import { formatLabError, loadLabDefinitions, type LoadedLab } from '../../contracts/load-lab-definitions.js'
+import { runnerLabOptions } from '../../lab-runner/src/labs/read-lab-topology.js'
 import { createHookRunner } from '../../lab-runner/src/sandboxes/lab-hooks.js'
 import { LABEL } from '../../lab-runner/src/sandboxes/labels.js'
 import {
@@ -149,7 +151,7 @@ export async function provisionLab(labSlug: string, options: ProvisionOptions = 
     const images = await ensureImages({ labels: { 'academy.test': '1' } })
     if (!images.ok) throw new Error(`lab images could not be built (${images.reason}): ${images.message}`)
   }
-  const catalog = loadLabs(LABS_DIR)
+  const catalog = loadLabDefinitions(LABS_DIR, runnerLabOptions)
   const lab = catalog.labs.get(labSlug)
   if (!lab) {
     const problems = catalog.errors.filter((e) => e.file.includes(`/${labSlug}/`)).map(formatLabError)

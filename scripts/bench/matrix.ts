@@ -60,9 +60,9 @@ const FAILS = [
 async function seedCohort(url: string) {
   // Imported here: these read configuration on first use, after DATABASE_URL is set.
   const { loadCourse } = await import('../../server/content/load-content')
-  const { readLabCatalog } = await import('../../server/grading/lab-catalog')
+  const { readGradedLabs } = await import('../../server/grading/graded-labs')
   const course = await loadCourse(COURSE)
-  const { labs } = await readLabCatalog()
+  const { labs } = await readGradedLabs()
   const password = `bench-${randomBytes(8).toString('hex')}`
   const email = `bench-instructor-${randomUUID().slice(0, 6)}@example.test`
   const account = await createAccount(url, { name: 'Bench Instructor', email, password, role: 'instructor' })
@@ -218,8 +218,8 @@ async function main() {
     const { buildProgressMatrix, parseMatrixQuery } = await import('../../server/instructor/progress-matrix')
     const actor = { id: seeded.instructor.id, role: 'instructor' as const }
     const { fetchProgress } = await import('../../server/grading/fetch-progress')
-    const { readLabCatalog } = await import('../../server/grading/lab-catalog')
-    const labSlugs = (await readLabCatalog()).labs.map((l) => l.slug)
+    const { readGradedLabs } = await import('../../server/grading/graded-labs')
+    const labSlugs = (await readGradedLabs()).labs.map((l) => l.slug)
     const users = { cohortsJoined: { some: { cohortId: seeded.cohortId, removedAt: null } } }
     const queries = await timeIt(RUNS, () => fetchProgress({ users, courseSlug: COURSE, labSlugs }))
     const data = await timeIt(RUNS, async () => buildProgressMatrix(await loadCohortProgress({ actor, cohortId: seeded.cohortId }), parseMatrixQuery({})))

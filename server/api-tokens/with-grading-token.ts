@@ -1,5 +1,6 @@
 import 'server-only'
-import { AppError } from '@/server/errors'
+import type { z } from 'zod'
+import { jsonResponse, jsonRoute, type Authenticate, type JsonRouteArgs } from '@/server/http/json-route'
 import type { CurrentUser } from '@/server/session/current-user'
 import { authenticateApiToken } from './api-tokens'
 
@@ -10,40 +11,22 @@ const REFUSAL = {
   'not-staff': 'The owner of this token is no longer an instructor.',
 } as const
 
-function json(status: number, body: unknown, headers: Record<string, string> = {}) {
-  return Response.json(body, { status, headers: { 'cache-control': 'no-store', ...headers } })
+export const gradingToken: Authenticate<CurrentUser> = async (request) => {
+  const auth = await authenticateApiToken(request.headers.get('authorization'))
+  if (auth.status === 'ok') return { ok: true, actor: auth.actor }
+  const status = auth.status === 'not-staff' ? 403 : 401
+  const headers: Record<string, string> =
+    status === 401 ? { 'www-authenticate': 'Bearer realm="grading"' } : {}
+  return { ok: false, response: jsonResponse(status, { error: REFUSAL[auth.status] }, headers) }
 }
 
 /**
- * The one wrapper of the grading API: token authentication, then the handler as the token's
- * owner (with that user's permissions), expected failures as `{ error }` with their status.
+ * The grading API's use of the one JSON route wrapper (server/http/json-route.ts): token
+ * authentication, then the handler as the token's owner (with that user's permissions).
  */
-export function withGradingToken<C>(handler: (args: { request: Request; actor: CurrentUser; context: C }) => Promise<unknown>) {
-  return async (request: Request, context: C): Promise<Response> => {
-    const auth = await authenticateApiToken(request.headers.get('authorization'))
-    if (auth.status !== 'ok') {
-      const status = auth.status === 'not-staff' ? 403 : 401
-      return json(status, { error: REFUSAL[auth.status] }, status === 401 ? { 'www-authenticate': 'Bearer realm="grading"' } : {})
-    }
-    try {
-      return json(200, await handler({ request, actor: auth.actor, context }))
-    } catch (e) {
-      if (e instanceof AppError) return json(e.status, { error: e.message, code: e.code })
-      throw e
-    }
-  }
-}
-
-/** Reads a JSON body of at most `maxBytes`; a wrong type or size is an AppError. */
-export async function readJsonBody(request: Request, maxBytes = 16 * 1024): Promise<unknown> {
-  if (!request.headers.get('content-type')?.startsWith('application/json')) {
-    throw new AppError('invalid', 'Send the body as application/json.')
-  }
-  const text = await request.text()
-  if (text.length > maxBytes) throw new AppError('invalid', `The body is larger than ${maxBytes} bytes.`)
-  try {
-    return JSON.parse(text)
-  } catch {
-    throw new AppError('invalid', 'The body is not valid JSON.')
-  }
+export function withGradingToken<R, BS extends z.ZodType = z.ZodType<Record<string, unknown>>>(
+  schemas: { body?: BS },
+  handler: (args: JsonRouteArgs<CurrentUser, z.output<BS>, URLSearchParams>) => Promise<R>,
+) {
+  return jsonRoute({ authenticate: gradingToken, ...schemas }, handler)
 }

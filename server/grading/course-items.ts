@@ -1,4 +1,4 @@
-import type { GradedLab } from './lab-catalog'
+import type { GradedLab } from './graded-labs'
 
 // Pure: no database. The grading model shared by the matrix, the gradebook, the CSV, the JSON
 // API and certificates, so they can never disagree.

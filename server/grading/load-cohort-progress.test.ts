@@ -14,7 +14,7 @@ import { loadLabAnalytics } from '@/server/instructor/lab-analytics'
 import { loadLearnerActivity } from '@/server/instructor/learner-activity'
 import type { CurrentUser, Role } from '@/server/session/current-user'
 import { gradebookCsv, gradebookJson } from './gradebook'
-import { readLabCatalog } from './lab-catalog'
+import { readGradedLabs } from './graded-labs'
 import { loadCohortProgress } from './load-cohort-progress'
 import { loadLearnerGrade } from './load-learner-grade'
 import { setGradeOverride } from './set-grade-override'
@@ -227,7 +227,7 @@ describe('certificates', () => {
       data: course.modules.map((m) => ({ userId: learner.id, quizKey: m.quiz.key, answers: {}, correct: m.quiz.questions.length, total: m.quiz.questions.length, passed: true })),
     })
     // Lessons and quizzes alone are not enough while labs are installed: every lab step counts.
-    const { labs } = await readLabCatalog()
+    const { labs } = await readGradedLabs()
     const steps = labs.flatMap((lab) => lab.steps.map((step) => ({ lab, step })))
     if (steps.length > 0) {
       const before = await issueCertificateIfComplete({ user: learner, courseSlug: COURSE })

@@ -8,7 +8,7 @@ import { computeGrade, type LearnerGrade, type PolicyWeights } from './compute-g
 import { listCourseItems, type CourseItem } from './course-items'
 import { emptyProgress, fetchProgress } from './fetch-progress'
 import { getGradingPolicy } from './grading-policy'
-import { getLabCatalog, type LabCatalogResult } from './lab-catalog'
+import { getGradedLabs, type GradedLabs } from './graded-labs'
 
 export interface LearnerProgressRow extends LearnerGrade {
   userId: string
@@ -40,12 +40,12 @@ export async function loadCohortProgress({
   actor: Pick<CurrentUser, 'id' | 'role'>
   cohortId: string
   /** The installed labs by default; tests and the benchmark pass their own. */
-  labCatalog?: LabCatalogResult
+  labCatalog?: GradedLabs
 }): Promise<CohortProgress> {
   const cohort = await requireCohortInstructor({ actor, cohortId })
   const [course, catalog, policy] = await Promise.all([
     getCourse(cohort.courseSlug),
-    labCatalog ?? getLabCatalog(),
+    labCatalog ?? getGradedLabs(),
     getGradingPolicy({ courseSlug: cohort.courseSlug }),
   ])
   if (!course) throw new AppError('not-found', `The course "${cohort.courseSlug}" of this cohort is no longer installed.`)

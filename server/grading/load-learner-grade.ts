@@ -7,7 +7,7 @@ import { computeGrade, type LearnerGrade, type PolicyWeights } from './compute-g
 import { listCourseItems, type CourseItem } from './course-items'
 import { emptyProgress, fetchProgress } from './fetch-progress'
 import { getGradingPolicy } from './grading-policy'
-import { getLabCatalog } from './lab-catalog'
+import { getGradedLabs } from './graded-labs'
 
 export interface LearnerCourseGrade extends LearnerGrade {
   courseSlug: string
@@ -28,7 +28,7 @@ export async function loadLearnerGrade({
   courseSlug: string
 }): Promise<LearnerCourseGrade> {
   if (actor.id !== userId) await requireLearnerVisible({ actor, learnerId: userId })
-  const [course, catalog, policy] = await Promise.all([getCourse(courseSlug), getLabCatalog(), getGradingPolicy({ courseSlug })])
+  const [course, catalog, policy] = await Promise.all([getCourse(courseSlug), getGradedLabs(), getGradingPolicy({ courseSlug })])
   if (!course) throw new AppError('not-found', `There is no course "${courseSlug}".`)
   const items = listCourseItems(course, catalog.labs)
   const fetched = (await fetchProgress({ users: { id: userId }, courseSlug, labSlugs: catalog.labs.map((l) => l.slug) })).get(userId)

@@ -6,7 +6,7 @@ import { db } from '@/server/db'
 import { AppError } from '@/server/errors'
 import type { CurrentUser } from '@/server/session/current-user'
 import { FINAL_ITEM_KEY, listCourseItems } from './course-items'
-import { getLabCatalog } from './lab-catalog'
+import { getGradedLabs } from './graded-labs'
 
 /**
  * Records a hand grade for one item (or the final grade) of one learner. Overrides are
@@ -37,7 +37,7 @@ export async function setGradeOverride({
   const course = await getCourse(courseSlug)
   if (!course) throw new AppError('not-found', `There is no course "${courseSlug}".`)
   if (itemKey !== FINAL_ITEM_KEY) {
-    const items = listCourseItems(course, (await getLabCatalog()).labs)
+    const items = listCourseItems(course, (await getGradedLabs()).labs)
     const item = items.find((i) => i.key === itemKey)
     if (!item) throw new AppError('invalid', `"${itemKey}" is not an item of ${course.title}. Use "final", "quiz:<quizKey>", "lab:<lab>/<step>" or "lesson:<lessonKey>".`)
   }

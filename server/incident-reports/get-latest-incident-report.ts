@@ -1,5 +1,5 @@
 import 'server-only'
-import type { IncidentReportFields } from '@/app/_components/incident-report/incident-report-model'
+import type { IncidentReportFields } from '@/contracts/incident-report-model'
 import { db } from '@/server/db'
 import { readStoredFields } from './incident-report-schema'
 

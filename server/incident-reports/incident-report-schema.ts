@@ -5,7 +5,7 @@ import {
   SEVERITIES,
   emptyIncidentReport,
   type IncidentReportFields,
-} from '@/app/_components/incident-report/incident-report-model'
+} from '@/contracts/incident-report-model'
 
 // Drafts may be incomplete, so nothing is required here; the limits only keep a report a
 // reasonable size. Completeness is `checkIncidentReport`'s job.

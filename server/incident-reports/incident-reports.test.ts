@@ -1,7 +1,7 @@
 // Against the real test database.
 import { randomUUID } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { MISSING, emptyIncidentReport, type IncidentReportFields } from '@/app/_components/incident-report/incident-report-model'
+import { MISSING, emptyIncidentReport, type IncidentReportFields } from '@/contracts/incident-report-model'
 import { db } from '@/server/db'
 import { AppError } from '@/server/errors'
 import { getLatestIncidentReport } from './get-latest-incident-report'

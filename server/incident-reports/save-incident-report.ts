@@ -1,5 +1,5 @@
 import 'server-only'
-import { checkIncidentReport } from '@/app/_components/incident-report/incident-report-model'
+import { checkIncidentReport } from '@/contracts/incident-report-model'
 import { db } from '@/server/db'
 import { AppError } from '@/server/errors'
 import { incidentReportFieldsSchema } from './incident-report-schema'

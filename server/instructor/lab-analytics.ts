@@ -2,7 +2,7 @@ import 'server-only'
 import { requireCohortInstructor } from '@/server/cohorts/cohort-access'
 import { db } from '@/server/db'
 import { median } from '@/server/grading/compute-grade'
-import { getLabCatalog, type LabCatalogResult } from '@/server/grading/lab-catalog'
+import { getGradedLabs, type GradedLabs } from '@/server/grading/graded-labs'
 import type { CurrentUser } from '@/server/session/current-user'
 
 export interface StepAnalytics {
@@ -33,10 +33,10 @@ export async function loadLabAnalytics({
   actor: Pick<CurrentUser, 'id' | 'role'>
   cohortId: string
   /** The installed labs by default; tests pass their own. */
-  labCatalog?: LabCatalogResult
+  labCatalog?: GradedLabs
 }): Promise<StepAnalytics[]> {
   await requireCohortInstructor({ actor, cohortId })
-  const { labs } = labCatalog ?? (await getLabCatalog())
+  const { labs } = labCatalog ?? (await getGradedLabs())
   if (labs.length === 0) return []
   const users = { cohortsJoined: { some: { cohortId, removedAt: null } } }
   const labSlugs = labs.map((l) => l.slug)

@@ -3,7 +3,7 @@ import { recordAuditEvent } from '@/server/audit/record-audit-event'
 import { requireCohortInstructor } from '@/server/cohorts/cohort-access'
 import { db } from '@/server/db'
 import { AppError } from '@/server/errors'
-import { getLabCatalog } from '@/server/grading/lab-catalog'
+import { getGradedLabs } from '@/server/grading/graded-labs'
 import { LIVE_STATUSES } from '@/server/labs/lab-session'
 import { endLab, extendLab, resetLab } from '@/server/labs/sandbox-actions'
 import type { CurrentUser } from '@/server/session/current-user'
@@ -32,7 +32,7 @@ export async function listLiveSandboxes({ actor, cohortId }: { actor: Pick<Curre
   })
   if (sessions.length === 0) return []
   const [{ labs }, passed] = await Promise.all([
-    getLabCatalog(),
+    getGradedLabs(),
     db().labStepResult.findMany({
       where: { userId: { in: sessions.map((s) => s.userId) }, labSlug: { in: sessions.map((s) => s.labSlug) }, passedAt: { not: null } },
       select: { userId: true, labSlug: true, stepId: true },

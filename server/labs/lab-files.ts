@@ -2,7 +2,7 @@ import 'server-only'
 // The editor's files, read and saved through the web app: only files the lab lists as
 // editable, only in the learner's own sandbox. The runner checks the allow-list again after
 // resolving symlinks inside the container.
-import { isEditable } from '@/lab-runner/src/files/editable-paths'
+import { isEditable } from '@/contracts/editable-paths'
 import { AppError } from '@/server/errors'
 import { requireActiveSession, requireLab } from './lab-session'
 import type { LabInfo } from './list-labs'

@@ -6,7 +6,7 @@ import { createCohort } from '@/server/cohorts/create-cohort'
 import { joinCohort } from '@/server/cohorts/join-cohort'
 import { createInvite } from '@/server/cohorts/manage-invites'
 import { db } from '@/server/db'
-import { readLabCatalog } from '@/server/grading/lab-catalog'
+import { readGradedLabs } from '@/server/grading/graded-labs'
 import type { CurrentUser, Role } from '@/server/session/current-user'
 import { auditWatch, mintWatchTicket } from './mint-watch-ticket'
 
@@ -19,7 +19,7 @@ async function newUser(role: Role = 'learner', name = 'Learner'): Promise<Curren
 
 describe('mintWatchTicket', () => {
   it('refuses instructors of other cohorts, learners, and sessions that are not running', async () => {
-    const { labs } = await readLabCatalog()
+    const { labs } = await readGradedLabs()
     const lab = labs[0]
     if (!lab) throw new Error('this test needs at least one lab under labs/')
     const teacher = await newUser('instructor')

@@ -7,20 +7,11 @@ import type {
   CreateSandboxRequest,
   CreateSandboxResponse,
   RunnerErrorBody,
+  RunnerErrorCode,
   SandboxStatus,
   SandboxSummary,
+  StepScriptResponse,
 } from '@/contracts/runner-api'
-
-/** A check or solve run as the runner reports it (lab-runner/src/checks/run-script.ts). */
-export interface RunnerScriptResult {
-  passed: boolean
-  exitCode: number | null
-  durationMs: number
-  output: string
-  feedback: { fail: string[]; hint: string[] }
-  timedOut: boolean
-  error?: { code: string; message: string }
-}
 
 export interface RunnerFileEntry {
   host: string
@@ -34,15 +25,8 @@ export interface RunnerFile {
   size: number
 }
 
-export type RunnerFailureCode =
-  | 'engine-unavailable'
-  | 'not-found'
-  | 'not-ready'
-  | 'unknown-lab'
-  | 'extension-limit'
-  | 'unauthorized'
-  | 'invalid-request'
-  | (string & {})
+/** The runner's error codes; `engine-unavailable` also stands for "no answer" and `internal` for "unreadable answer". */
+export type RunnerFailureCode = RunnerErrorCode
 
 export type RunnerResult<T> = { ok: true; value: T } | { ok: false; code: RunnerFailureCode; message: string; status: number }
 
@@ -155,7 +139,7 @@ export function createRunnerClient(options: RunnerClientOptions) {
       call<{ path: string; size: number }>('PUT', `${sandbox(id)}/files${fileQuery(host, path)}`, { content }),
     runStepScript: async (id: string, stepId: string, kind: 'check' | 'solve') =>
       unwrap(
-        await call<{ stepId: string; result: RunnerScriptResult }>(
+        await call<StepScriptResponse>(
           'POST',
           `${sandbox(id)}/steps/${encodeURIComponent(stepId)}/${kind}`,
           undefined,

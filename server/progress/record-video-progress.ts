@@ -2,7 +2,7 @@ import 'server-only'
 import { z } from 'zod'
 import { db } from '@/server/db'
 import { AppError } from '@/server/errors'
-import { mergeRanges, totalWatchedSeconds, type WatchedRange } from './watched-ranges'
+import { mergeRanges, totalWatchedSeconds, type WatchedRange } from '@/contracts/watched-ranges'
 
 /** "<courseSlug>/<lessonSlug>". */
 export const LESSON_KEY = /^[a-z0-9-]+\/[a-z0-9-]+$/

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { gradeQuiz, scoreOf } from './grade-quiz'
-import { readContentQuiz } from './test-quiz'
+import { readContentQuiz } from './test-support/read-content-quiz'
 import { toPublicQuiz } from './to-public-quiz'
 import type { Quiz, QuizAnswers } from './types'
 

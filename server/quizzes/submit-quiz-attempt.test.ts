@@ -5,7 +5,7 @@ import { db } from '@/server/db'
 import { getBestQuizScore } from './get-best-quiz-score'
 import { listQuizResults } from './list-quiz-results'
 import { submitQuizAttempt } from './submit-quiz-attempt'
-import { readContentQuiz } from './test-quiz'
+import { readContentQuiz } from './test-support/read-content-quiz'
 import type { Quiz, QuizAnswers } from './types'
 
 async function newUser(): Promise<string> {

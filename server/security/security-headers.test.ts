@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { themeBootScript } from '@/app/_lib/theme-boot-script'
+import { themeBootScript } from '@/contracts/theme-boot-script'
 import { securityHeaders } from './security-headers'
 
 const base = {

@@ -1,7 +1,7 @@
 // Response headers for every page and API answer of the web app (applied in proxy.ts).
 // Decision record: docs/decisions/016-web-security-headers.md.
 import { createHash } from 'node:crypto'
-import { themeBootScript } from '@/app/_lib/theme-boot-script'
+import { themeBootScript } from '@/contracts/theme-boot-script'
 
 const themeBootHash = `'sha256-${createHash('sha256').update(themeBootScript).digest('base64')}'`
 

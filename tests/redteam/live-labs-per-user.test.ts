@@ -10,7 +10,8 @@ import path from 'node:path'
 import Docker from 'dockerode'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createRunnerServer, type RunnerServer } from '@/lab-runner/src/http/runner-server'
-import { loadLabs } from '@/lab-runner/src/labs/load-labs'
+import { loadLabDefinitions } from '@/contracts/load-lab-definitions'
+import { runnerLabOptions } from '@/lab-runner/src/labs/read-lab-topology'
 import { createHookRunner } from '@/lab-runner/src/sandboxes/lab-hooks'
 import { SandboxRegistry, type Logger } from '@/lab-runner/src/sandboxes/sandbox-registry'
 import { createTicketStore } from '@/lab-runner/src/terminal/tickets'
@@ -57,7 +58,7 @@ beforeAll(async () => {
   )
   registry = new SandboxRegistry({
     docker,
-    catalog: loadLabs(labsDir),
+    catalog: loadLabDefinitions(labsDir, runnerLabOptions),
     labsDir,
     maxSandboxes: 6,
     instance: `test-redteam-${randomBytes(4).toString('hex')}`,

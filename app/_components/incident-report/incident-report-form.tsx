@@ -17,7 +17,7 @@ import {
   type ActionItem,
   type IncidentReportFields,
   type TimelineEntry,
-} from './incident-report-model'
+} from '@/contracts/incident-report-model'
 import { useIncidentReportState, type IncidentReportState } from './incident-report-state'
 import styles from './incident-report.module.css'
 

@@ -1,5 +1,17 @@
 'use client'
-// The lab page's calls to the web app's /api/labs routes (JSON both ways).
+// The lab page's calls to the web app's /api/labs routes (JSON both ways). What each route
+// answers is the server's own result type, imported as a type only (no server code in the
+// browser bundle): a change on the server is a type error here.
+import type { LabState } from '@/server/labs/get-lab-state'
+import type { CheckOutcome } from '@/server/labs/run-check'
+import type { extendLab, openServiceTab } from '@/server/labs/sandbox-actions'
+import type { StartLabOutcome } from '@/server/labs/start-lab'
+
+export type { CheckOutcome, LabState }
+export type StartOutcome = StartLabOutcome
+export type ServiceTab = Awaited<ReturnType<typeof openServiceTab>>
+/** Extend answers the new limits; Reset and End answer `{ ok: true }` (a handler returning nothing). */
+export type LabActionResult = Awaited<ReturnType<typeof extendLab>> | { ok: true }
 
 export class LabApiError extends Error {
   constructor(

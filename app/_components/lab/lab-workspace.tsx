@@ -1,20 +1,25 @@
 'use client'
 // The lab page's interactive part: steps + Check on the left; terminals, editor and service
 // tabs on the right; a status bar with time left, Extend, Reset and End.
-import dynamic from 'next/dynamic'
 import { useCallback, useEffect, useState, type ReactNode } from 'react'
-import type { ProvisioningStatus, ServiceStatus } from '@/contracts/runner-api'
-import { LabApiError, labApi } from './lab-api'
+import {
+  LabApiError,
+  labApi,
+  type CheckOutcome,
+  type LabActionResult,
+  type LabState,
+  type ServiceTab,
+  type StartOutcome,
+} from './lab-api'
 import { IdleWarning } from './idle-warning'
-import { ProvisioningProgress } from './provisioning-progress'
+import { LabCheckResult } from './lab-check-result'
+import { LabStartPanel } from './lab-start-panel'
+import { LabStatusBar } from './lab-status-bar'
+import { LabTools } from './lab-tools'
+import { LabStepList } from './lab-step-list'
 import { SandboxClocks } from './sandbox-clocks'
-import { isServiceUp } from './service-progress'
 import styles from './lab.module.css'
 
-// Browser-only: xterm.js and Monaco touch `window` when loaded.
-const LabTerminal = dynamic(() => import('./lab-terminal'), { ssr: false, loading: () => <p className="muted">Loading the terminal…</p> })
-const LabEditor = dynamic(() => import('./lab-editor'), { ssr: false, loading: () => <p className="muted">Loading the editor…</p> })
-const LabDashboard = dynamic(() => import('./lab-dashboard'), { ssr: false, loading: () => <p className="muted">Loading the dashboard…</p> })
 
 export interface WorkspaceLab {
   slug: string
@@ -37,49 +42,7 @@ export interface WorkspaceLab {
 }
 
 
-interface StepProgress {
-  id: string
-  attempts: number
-  passed: boolean
-  pointsEarned: number
-  hints: string[]
-  nextHintIn: number | null
-}
-
-export interface LabStateView {
-  engine: { available: true } | { available: false; message: string }
-  sandbox: null | {
-    state: 'provisioning' | 'ready' | 'failed'
-    error: string | null
-    secondsLeft: number
-    idleSecondsLeft: number
-    labSecondsLeft: number
-    idleTimeoutS: number
-    expiresAt: string
-    extensionsLeft: number
-    services: ServiceStatus[]
-    provisioning: ProvisioningStatus | null
-    viewers: number
-  }
-  expired: boolean
-  steps: StepProgress[]
-  pointsEarned: number
-  totalPoints: number
-}
-
-interface CheckOutcome {
-  stepId: string
-  passed: boolean
-  fail: string[]
-  hint: string[]
-  timedOut: boolean
-  firstPass: boolean
-  hints: string[]
-}
-
-type StartOutcome = { status: 'provisioning' | 'ready'; sandboxId: string } | { status: 'queued'; position: number; estimatedWaitS: number }
-
-export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initialState: LabStateView }) {
+export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initialState: LabState }) {
   const [state, setState] = useState(initialState)
   const [queue, setQueue] = useState<{ position: number; estimatedWaitS: number } | null>(null)
   const [starting, setStarting] = useState(false)
@@ -101,9 +64,9 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
   const provisioning = sandbox?.state === 'provisioning' || starting || queue !== null
 
   /** Fetches the lab's state and shows it; answers it too, or null when the poll failed. */
-  const refresh = useCallback(async (): Promise<LabStateView | null> => {
+  const refresh = useCallback(async (): Promise<LabState | null> => {
     try {
-      const next = await labApi<LabStateView>(lab.slug, 'state')
+      const next = await labApi<LabState>(lab.slug, 'state')
       setFetchedAt(Date.now())
       setState(next)
       setStaleReason(null)
@@ -172,7 +135,7 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
     setBusyAction(name)
     setError(null)
     try {
-      await labApi(lab.slug, name, { body: {} })
+      await labApi<LabActionResult>(lab.slug, name, { body: {} })
       await refresh()
     } catch (e) {
       const next = await refresh()
@@ -204,7 +167,7 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
     const name = `service-tab-${host}-${port}`
     const win = window.open('about:blank', name)
     try {
-      const tab = await labApi<{ action: string; ticket: string; path: string }>(lab.slug, 'service-tab', { body: { host, port }, retry: true })
+      const tab = await labApi<ServiceTab>(lab.slug, 'service-tab', { body: { host, port }, retry: true })
       // The runner takes the ticket only in a POST from this page (never from a link), so a tab
       // link cannot be forwarded to another learner.
       const form = document.createElement('form')
@@ -227,43 +190,22 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
     }
   }
 
+  function selectStep(id: string) {
+    setCurrentStep(id)
+    setResult(null)
+  }
+
   const step = lab.steps.find((s) => s.id === currentStep) ?? lab.steps[0]
   const progress = state.steps.find((s) => s.id === step?.id)
   const waitingFor = (step?.requires ?? [])
     .filter((id) => !state.steps.find((s) => s.id === id)?.passed)
     .map((id) => lab.steps.find((s) => s.id === id)?.title ?? id)
   const elapsedS = Math.max(0, Math.floor((now - fetchedAt) / 1000))
-  const servicesUp = sandbox?.services.filter(isServiceUp).length ?? 0
 
   return (
     <div className={styles.workspace}>
       <section className={styles.left} aria-label="Steps">
-        <ol className={styles.stepList}>
-          {lab.steps.map((s, i) => {
-            const p = state.steps.find((x) => x.id === s.id)
-            return (
-              <li key={s.id}>
-                <button
-                  type="button"
-                  className={styles.stepButton}
-                  aria-current={s.id === step?.id ? 'step' : undefined}
-                  onClick={() => {
-                    setCurrentStep(s.id)
-                    setResult(null)
-                  }}
-                >
-                  <span className={styles.stepMark} data-passed={p?.passed ? 'true' : 'false'} aria-label={p?.passed ? 'passed' : 'not passed'}>
-                    {p?.passed ? '✓' : i + 1}
-                  </span>
-                  <span className={styles.stepTitle}>{s.title}</span>
-                  <span className={styles.stepPoints}>
-                    {p?.pointsEarned ?? 0}/{s.points} pts
-                  </span>
-                </button>
-              </li>
-            )
-          })}
-        </ol>
+        <LabStepList steps={lab.steps} progress={state.steps} currentStepId={step?.id} onSelect={selectStep} />
         <p className="muted">
           Points: <strong>{state.pointsEarned}</strong> of {state.totalPoints}
         </p>
@@ -294,29 +236,7 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
                 {waitingFor.length === 1 ? 'has' : 'have'} passed.
               </p>
             )}
-            {result && result.stepId === step.id && (
-              <div className={styles.result} data-passed={result.passed ? 'true' : 'false'} role="status" aria-live="polite">
-                <strong>{result.passed ? (result.firstPass ? `Passed! +${step.points} points` : 'Passed') : result.timedOut ? 'The check timed out' : 'Not yet'}</strong>
-                {result.fail.length > 0 && (
-                  <ul>
-                    {result.fail.map((line, i) => (
-                      <li key={`f${i}`}>
-                        <span className={styles.tagFail}>FAIL</span> {line}
-                      </li>
-                    ))}
-                  </ul>
-                )}
-                {result.hint.length > 0 && (
-                  <ul>
-                    {result.hint.map((line, i) => (
-                      <li key={`h${i}`}>
-                        <span className={styles.tagHint}>HINT</span> {line}
-                      </li>
-                    ))}
-                  </ul>
-                )}
-              </div>
-            )}
+            {result && result.stepId === step.id && <LabCheckResult result={result} points={step.points} />}
             {progress && progress.hints.length > 0 && (
               <details className={styles.hints} open={!progress.passed}>
                 <summary>Hints ({progress.hints.length})</summary>
@@ -348,44 +268,14 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
           </p>
         )}
         {!ready ? (
-          <div className={styles.startPanel}>
-            {!state.engine.available ? (
-              <p className="alert error" role="alert">
-                The lab engine is unavailable. {state.engine.message}
-              </p>
-            ) : (
-              <>
-                {state.expired && !provisioning && (
-                  <p className="alert info" role="status">
-                    Your sandbox expired. Your passed steps and points are kept — start a fresh sandbox to continue.
-                  </p>
-                )}
-                {sandbox?.state === 'failed' && (
-                  <p className="alert error" role="alert">
-                    The sandbox could not start: {sandbox.error ?? 'unknown error'}. Start again to retry.
-                  </p>
-                )}
-                {queue ? (
-                  <p role="status" aria-live="polite">
-                    All lab machines are busy. You are number <strong>{queue.position}</strong> in the queue (about{' '}
-                    {Math.max(1, Math.round(queue.estimatedWaitS / 60))} min). Keep this page open.
-                  </p>
-                ) : provisioning ? (
-                  <ProvisioningProgress services={lab.services} statuses={sandbox?.services ?? []} provisioning={sandbox?.provisioning ?? null} />
-                ) : (
-                  <>
-                    <p>
-                      Start the lab to get your own private environment ({lab.services.length} services). It runs for a limited
-                      time; you can extend it.
-                    </p>
-                    <button type="button" className="button primary" onClick={() => void start()} disabled={starting}>
-                      {state.expired ? 'Start a fresh sandbox' : 'Start lab'}
-                    </button>
-                  </>
-                )}
-              </>
-            )}
-          </div>
+          <LabStartPanel
+            state={state}
+            services={lab.services}
+            queue={queue}
+            provisioning={provisioning}
+            starting={starting}
+            onStart={() => void start()}
+          />
         ) : (
           <>
             <IdleWarning labSlug={lab.slug} idleSecondsLeft={sandbox.idleSecondsLeft - elapsedS} labSecondsLeft={sandbox.labSecondsLeft - elapsedS} idleTimeoutS={sandbox.idleTimeoutS} onKept={refresh} />
@@ -395,84 +285,19 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
                 {sandbox.viewers > 1 ? ` (${sandbox.viewers} viewers)` : ''}. They can see your screen but cannot type.
               </p>
             )}
-            <div role="tablist" aria-label="Lab tools" className={styles.tabs}>
-              {lab.shellHosts.map((host) => (
-                <button
-                  key={host}
-                  type="button"
-                  role="tab"
-                  aria-selected={tab === `shell:${host}`}
-                  className={styles.tab}
-                  onClick={() => setTab(`shell:${host}`)}
-                >
-                  Terminal: {host}
-                </button>
-              ))}
-              {lab.hasEditableFiles && (
-                <button type="button" role="tab" aria-selected={tab === 'editor'} className={styles.tab} onClick={() => setTab('editor')}>
-                  Editor
-                </button>
-              )}
-              {lab.dashboard && (
-                <button type="button" role="tab" aria-selected={tab === 'dashboard'} className={styles.tab} onClick={() => setTab('dashboard')}>
-                  Dashboard
-                </button>
-              )}
-              {lab.serviceTabs.map((t) => (
-                <button key={`${t.host}:${t.port}`} type="button" className={styles.tab} onClick={() => void openServiceTab(t.host, t.port)}>
-                  {t.label} ↗
-                </button>
-              ))}
-            </div>
-            <div className={styles.panes}>
-              {lab.shellHosts.map((host) => (
-                <div key={host} role="tabpanel" hidden={tab !== `shell:${host}`} className={styles.pane}>
-                  <LabTerminal labSlug={lab.slug} host={host} active={tab === `shell:${host}`} />
-                </div>
-              ))}
-              {lab.hasEditableFiles && (
-                <div role="tabpanel" hidden={tab !== 'editor'} className={styles.pane}>
-                  {tab === 'editor' && <LabEditor labSlug={lab.slug} />}
-                </div>
-              )}
-              {lab.dashboard && (
-                <div role="tabpanel" hidden={tab !== 'dashboard'} className={styles.pane}>
-                  {tab === 'dashboard' && (
-                    <LabDashboard labSlug={lab.slug} file={lab.dashboard.file} active onOpenEditor={lab.hasEditableFiles ? () => setTab('editor') : undefined} />
-                  )}
-                </div>
-              )}
-            </div>
-            <div className={styles.statusBar} role="group" aria-label="Sandbox status">
-              <span title={sandbox.services.map((s) => `${s.host}: ${s.state}${s.health !== 'none' ? ` (${s.health})` : ''}${s.exitCode !== undefined && s.state === 'exited' ? ` exit ${s.exitCode}` : ''}`).join('\n')}>
-                Services {servicesUp}/{sandbox.services.length} OK
-              </span>
-              <SandboxClocks idleSecondsLeft={sandbox.idleSecondsLeft - elapsedS} labSecondsLeft={sandbox.labSecondsLeft - elapsedS} />
-              <button
-                type="button"
-                className="button small"
-                disabled={busyAction !== null || sandbox.extensionsLeft === 0}
-                onClick={() => void action('extend')}
-              >
-                Extend ({sandbox.extensionsLeft} left)
-              </button>
-              <button
-                type="button"
-                className="button small"
-                disabled={busyAction !== null}
-                onClick={() => void action('reset', 'Reset the sandbox? Every container starts again from scratch. Passed steps are kept.')}
-              >
-                Reset
-              </button>
-              <button
-                type="button"
-                className="button small"
-                disabled={busyAction !== null}
-                onClick={() => void action('end', 'End the lab? The sandbox is deleted. Passed steps are kept.')}
-              >
-                End
-              </button>
-            </div>
+            <LabTools lab={lab} tab={tab} onTab={setTab} onOpenServiceTab={(host, port) => void openServiceTab(host, port)} />
+            <LabStatusBar
+              services={sandbox.services}
+              clocks={
+                <SandboxClocks
+                  idleSecondsLeft={sandbox.idleSecondsLeft - elapsedS}
+                  labSecondsLeft={sandbox.labSecondsLeft - elapsedS}
+                />
+              }
+              extensionsLeft={sandbox.extensionsLeft}
+              busy={busyAction !== null}
+              onAction={(name, confirmText) => void action(name, confirmText)}
+            />
           </>
         )}
       </section>

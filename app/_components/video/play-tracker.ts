@@ -3,7 +3,7 @@
 // tick when playback was running, no seek happened in between, and the step is one that normal
 // playback can produce (browsers tick every ~250 ms; 2 s × playbackRate leaves room for a
 // busy main thread but not for a jump).
-import { mergeRanges, type WatchedRange } from '@/server/progress/watched-ranges'
+import { mergeRanges, type WatchedRange } from '@/contracts/watched-ranges'
 
 export class PlayTracker {
   private lastTime: number | null = null

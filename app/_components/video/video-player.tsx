@@ -1,7 +1,7 @@
 'use client'
 
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react'
-import { watchedPercent, type WatchedRange } from '@/server/progress/watched-ranges'
+import { watchedPercent, type WatchedRange } from '@/contracts/watched-ranges'
 import { PlayTracker } from './play-tracker'
 import styles from './video-player.module.css'
 

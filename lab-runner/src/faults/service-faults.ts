@@ -3,8 +3,8 @@
 // Each call returns a typed result; an action that finds the container already in the
 // wanted state is a success with `changed: false`, not an error.
 import type Docker from 'dockerode'
-import { dockerErrorMessage } from '../checks/container-exec.js'
-import { findSandboxHost, unknownHostMessage, type SandboxHostsView } from '../checks/sandbox-host.js'
+import { dockerErrorMessage } from '../exec/container-exec.js'
+import { findSandboxHost, unknownHostMessage, type SandboxHostsView } from '../exec/sandbox-host.js'
 
 export type FaultAction = 'stop' | 'kill' | 'pause' | 'unpause' | 'restart' | 'isolate' | 'restore'
 
@@ -20,7 +20,7 @@ export interface FaultTarget {
   host: string
 }
 
-/** The label CORE puts on a sandbox's network(s) (lab-runner/src/sandboxes/labels.ts). */
+/** The label the sandbox registry puts on a sandbox's network(s) (lab-runner/src/sandboxes/labels.ts). */
 const SANDBOX_LABEL = 'academy.sandbox'
 
 type Context = { container: Docker.Container; state: ContainerStateName; networks: Record<string, { NetworkID: string }> }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestSandbox, dockerExec, ensureTestImage, type TestSandbox } from '../terminal/test-support/test-sandbox.js'
-import { checkPathSyntax } from './editable-paths.js'
+import { checkPathSyntax } from '../../../contracts/editable-paths.js'
 import { listEditableFiles, readSandboxFile, writeSandboxFile } from './sandbox-files.js'
 
 let sandbox: TestSandbox

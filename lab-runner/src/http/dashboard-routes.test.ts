@@ -9,7 +9,8 @@ import path from 'node:path'
 import Docker from 'dockerode'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureTestShellImage } from '../../test-fixtures/test-images.js'
-import { loadLabs } from '../labs/load-labs.js'
+import { loadLabDefinitions } from '../../../contracts/load-lab-definitions.js'
+import { runnerLabOptions } from '../labs/read-lab-topology.js'
 import { createHookRunner } from '../sandboxes/lab-hooks.js'
 import { LABEL } from '../sandboxes/labels.js'
 import { SandboxRegistry, type Logger } from '../sandboxes/sandbox-registry.js'
@@ -48,7 +49,7 @@ beforeAll(async () => {
   const file = path.join(labsDir, 'dash', 'lab.yaml')
   const yaml = readFileSync(file, 'utf8').replace('slug: sample', 'slug: dash')
   writeFileSync(file, `${yaml}\ndashboard:\n  file: { host: workstation, path: /etc/motd }\n  prometheus: { host: db, port: 9090 }\n`)
-  const catalog = loadLabs(labsDir)
+  const catalog = loadLabDefinitions(labsDir, runnerLabOptions)
   expect(catalog.errors).toEqual([])
 
   registry = new SandboxRegistry({

@@ -2,12 +2,12 @@
 // into `{ error: { code, message, issues? } }` with its status.
 import type { ServerResponse } from 'node:http'
 import type { FieldIssue } from '../../../contracts/lab-definition.js'
-import type { RunnerErrorBody } from '../../../contracts/runner-api.js'
+import type { RunnerErrorBody, RunnerErrorCode } from '../../../contracts/runner-api.js'
 
 export class HttpError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: RunnerErrorCode,
     message: string,
     readonly issues?: FieldIssue[],
   ) {
@@ -28,7 +28,7 @@ export function sendError(res: ServerResponse, error: HttpError): void {
 }
 
 /** Maps the registry's typed failure codes to HTTP statuses. */
-export const statusForCode: Record<string, number> = {
+export const statusForCode: Partial<Record<RunnerErrorCode, number>> = {
   'not-found': 404,
   'unknown-lab': 404,
   'host-unknown': 404,

@@ -1,5 +1,5 @@
 // REST routes that act inside a ready sandbox: terminal tickets, editor files, step checks
-// and solves. The work itself is done by TERMINAL's modules (terminal/, files/, checks/);
+// and solves. The work itself is done in terminal/, files/ and exec/ (the exec layer);
 // these routes check the request against the lab definition and map results to HTTP.
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
@@ -7,7 +7,7 @@ import type Docker from 'dockerode'
 import type { Histogram } from 'prom-client'
 import { z } from 'zod'
 import { faultRequestSchema, fileQuerySchema, fileWriteRequestSchema, ticketRequestSchema, type FaultRequest } from '../../../contracts/runner-api.js'
-import { runScript } from '../checks/run-script.js'
+import { runScript } from '../exec/run-script.js'
 import {
   isolateHost,
   killService,

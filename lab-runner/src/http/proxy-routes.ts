@@ -1,4 +1,4 @@
-// Browser access to sandbox web UIs (`serviceTabs`) through TERMINAL's reverse proxy.
+// Browser access to sandbox web UIs (`serviceTabs`) through the runner's reverse proxy (proxy/).
 // The web app mints a single-use proxy ticket over REST for the signed-in learner; the lab page
 // POSTs it to `/proxy-open/<sandbox>/<host>/<port>`, which we trade for a signed cookie scoped to
 // that one tab's path (the UI's own assets and XHRs then carry it) and redirect.

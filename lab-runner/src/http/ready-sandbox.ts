@@ -1,5 +1,5 @@
 // The ready sandbox a lab route acts on, and its lab; every such call counts as learner activity.
-import type { LoadedLab } from '../labs/load-labs.js'
+import type { LoadedLab } from '../../../contracts/load-lab-definitions.js'
 import type { SandboxRef, SandboxRegistry } from '../sandboxes/sandbox-registry.js'
 import { HttpError } from './http-error.js'
 import type { RouteContext } from './router.js'

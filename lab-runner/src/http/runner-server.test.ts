@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import Docker from 'dockerode'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadLabs } from '../labs/load-labs.js'
+import { loadLabDefinitions } from '../../../contracts/load-lab-definitions.js'
+import { runnerLabOptions } from '../labs/read-lab-topology.js'
 import { LABEL } from '../sandboxes/labels.js'
 import { createHookRunner } from '../sandboxes/lab-hooks.js'
 import { SandboxRegistry, type Logger } from '../sandboxes/sandbox-registry.js'
@@ -22,7 +23,7 @@ const quiet: Logger = { info: () => {}, warn: () => {}, error: () => {} }
 async function startRunner(docker: Docker): Promise<{ runner: RunnerServer; registry: SandboxRegistry; base: string }> {
   const registry: SandboxRegistry = new SandboxRegistry({
     docker,
-    catalog: loadLabs(labsDir),
+    catalog: loadLabDefinitions(labsDir, runnerLabOptions),
     labsDir,
     maxSandboxes: 2,
     instance,
@@ -166,7 +167,7 @@ describe('runner REST API', () => {
     })
     const ticket = await api('POST', `/v1/sandboxes/${id}/tickets`, { userId: 'rest-user', host: 'workstation', mode: 'rw' })
     expect(ticket).toMatchObject({ status: 201, json: { ticket: expect.any(String) } })
-    // The ticket opens a terminal on this server (TERMINAL's WebSocket handler, wired in here).
+    // The ticket opens a terminal on this server (the terminal WebSocket handler, wired in here).
     const terminal = await connectTerminal(live.base, { ticket: (ticket.json as { ticket: string }).ticket })
     if (!terminal.ok) throw new Error(`terminal refused: ${terminal.status} ${terminal.body}`)
     terminal.client.type('echo rest-$((40+2))\r')

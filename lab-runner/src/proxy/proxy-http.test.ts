@@ -26,7 +26,7 @@ beforeAll(async () => {
     '#!/bin/sh\nprintf "Content-Type: text/html\\r\\nContent-Security-Policy: sandbox allow-scripts allow-same-origin\\r\\nSet-Cookie: better-auth.session_token=attacker; Path=/\\r\\nRefresh: 0; url=http://evil.example/\\r\\n\\r\\n"\necho "<script>document.cookie=1</script>"\n',
     '755',
   )
-  // Stand-in for CORE's route: /proxy/:sandbox/:host/:port/<rest>
+  // Stand-in for the runner's proxy route (http/proxy-routes.ts): /proxy/:sandbox/:host/:port/<rest>
   server = http.createServer((req, res) => {
     const match = /^\/proxy\/([^/]+)\/([^/]+)\/(\d+)(\/.*)?$/.exec(req.url ?? '')
     if (match === null || match[1] !== sandbox.id) return void res.writeHead(404).end()

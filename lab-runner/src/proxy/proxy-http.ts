@@ -1,12 +1,12 @@
 // Reverse proxy from the runner to a web UI inside a sandbox (Prometheus, Alertmanager, …),
-// mounted by CORE at `/proxy/:sandboxId/:host/:port/*`. Only the host:port pairs a lab lists
+// mounted by http/proxy-routes.ts at `/proxy/:sandboxId/:host/:port/*`. Only the host:port pairs a lab lists
 // in `serviceTabs` are reachable. The browser's credentials for *our* origin (cookies,
 // Authorization) never reach the sandbox, and the sandbox cannot set cookies on our origin:
 // Set-Cookie is dropped, and every answer is sandboxed by CSP into an opaque origin, so a
 // learner-controlled page cannot write `document.cookie`, read our storage or call our APIs
 // with the victim's cookies (cookies are shared across ports, so the runner's origin is not enough).
 import http, { type IncomingMessage, type ServerResponse } from 'node:http'
-import { findSandboxHost, type SandboxHostsView } from '../checks/sandbox-host.js'
+import { findSandboxHost, type SandboxHostsView } from '../exec/sandbox-host.js'
 
 export interface ServiceTabRule {
   host: string

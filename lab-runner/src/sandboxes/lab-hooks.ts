@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import type Docker from 'dockerode'
-import { runScript } from '../checks/run-script.js'
+import { runScript } from '../exec/run-script.js'
 import type { HookRunner } from './sandbox-registry.js'
 
 const HOOK_TIMEOUT_S = 120

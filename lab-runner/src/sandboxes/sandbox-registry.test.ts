@@ -5,7 +5,8 @@ import { connect, createServer, type AddressInfo } from 'node:net'
 import path from 'node:path'
 import Docker from 'dockerode'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
-import { loadLabs } from '../labs/load-labs.js'
+import { loadLabDefinitions } from '../../../contracts/load-lab-definitions.js'
+import { runnerLabOptions } from '../labs/read-lab-topology.js'
 import { bridgeName, networkName } from '../topology/docker-driver.js'
 import { ensureTestShellImage } from '../../test-fixtures/test-images.js'
 import { LABEL } from './labels.js'
@@ -22,7 +23,7 @@ const provisionSeconds: number[] = []
 function newRegistry(maxSandboxes: number, maxConcurrentProvisioning?: number): SandboxRegistry {
   return new SandboxRegistry({
     docker,
-    catalog: loadLabs(labsDir),
+    catalog: loadLabDefinitions(labsDir, runnerLabOptions),
     labsDir,
     maxSandboxes,
     maxConcurrentProvisioning,

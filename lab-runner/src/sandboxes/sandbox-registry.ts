@@ -4,7 +4,7 @@
 // written to Docker labels, so it can be rebuilt from the engine alone.
 import { randomBytes } from 'node:crypto'
 import type Docker from 'dockerode'
-import type { LabCatalog, LoadedLab } from '../labs/load-labs.js'
+import type { LabCatalog, LoadedLab } from '../../../contracts/load-lab-definitions.js'
 import {
   createSandboxNetwork,
   engineMessage,
@@ -39,7 +39,7 @@ import type {
 
 export type { SandboxRuntimeStatus, SandboxState, SandboxStatus, SandboxSummary }
 
-/** The contract TERMINAL's modules use (see the runner split). */
+/** A sandbox as the exec layer, terminals, files, faults and the proxy see it. */
 export interface SandboxRef {
   id: string
   ownerId: string
@@ -141,7 +141,7 @@ export class SandboxRegistry {
     this.provisioningSlots = new ProvisioningSlots(options.maxConcurrentProvisioning ?? 2)
   }
 
-  // ---- contract for TERMINAL ----------------------------------------------------------
+  // ---- what terminal/, files/ and exec/ use -------------------------------------------
 
   /** Ready sandboxes only: terminals, files and checks need containers that exist. */
   getSandbox = (id: string): SandboxRef | undefined => {

@@ -9,8 +9,8 @@ import { STATUS_CODES, type IncomingMessage, type Server as HttpServer } from 'n
 import type { Duplex } from 'node:stream'
 import type Docker from 'dockerode'
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
-import { execCapture } from '../checks/container-exec.js'
-import { findSandboxHost, type SandboxHost, type SandboxHostsView } from '../checks/sandbox-host.js'
+import { execCapture } from '../exec/container-exec.js'
+import { findSandboxHost, type SandboxHost, type SandboxHostsView } from '../exec/sandbox-host.js'
 import {
   TERMINAL_LIMITS,
   clampSize,

@@ -4,7 +4,7 @@
 import type Docker from 'dockerode'
 import type { ContainerCreateOptions } from 'dockerode'
 import type { ServiceStatus } from '../../../contracts/runner-api.js'
-import { execCapture } from '../checks/container-exec.js'
+import { execCapture } from '../exec/container-exec.js'
 import { SANDBOX_BRIDGE_PREFIX } from './host-firewall.js'
 import type { HealthcheckSpec, ServiceSpec, Topology } from './parse-topology.js'
 

@@ -6,8 +6,10 @@ import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import type Docker from 'dockerode'
-import { runScript, type ScriptResult } from '../../../lab-runner/src/checks/run-script.js'
-import { loadLab, type LabCatalog, type LoadedLab } from '../../../lab-runner/src/labs/load-labs.js'
+import type { ScriptResult } from '../../../contracts/runner-api.js'
+import { runScript } from '../../../lab-runner/src/exec/run-script.js'
+import { loadLab, type LabCatalog, type LoadedLab } from '../../../contracts/load-lab-definitions.js'
+import { runnerLabOptions } from '../../../lab-runner/src/labs/read-lab-topology.js'
 import { LABEL } from '../../../lab-runner/src/sandboxes/labels.js'
 import { SandboxRegistry, type Logger, type SandboxRef, type SandboxRegistryOptions } from '../../../lab-runner/src/sandboxes/sandbox-registry.js'
 import { sandboxServiceStatus } from '../../../lab-runner/src/topology/docker-driver.js'
@@ -22,7 +24,7 @@ export const quietLog: Logger = { info: () => {}, warn: () => {}, error: () => {
 
 /** The fixture lab, loaded with the repository root as its labs folder (its topology is labs/topologies/ha-stack.yaml). */
 export function haStackCatalog(): LabCatalog {
-  const loaded = loadLab(labFile, repoRoot)
+  const loaded = loadLab(labFile, repoRoot, runnerLabOptions)
   if (!loaded.ok) {
     throw new Error(`the ha-stack fixture lab does not load: ${loaded.errors.map((e) => `${e.file}: ${e.field}: ${e.message}`).join('; ')}`)
   }

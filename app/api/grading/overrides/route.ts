@@ -1,6 +1,5 @@
 import { z } from 'zod'
-import { readJsonBody, withGradingToken } from '@/server/api-tokens/with-grading-token'
-import { AppError } from '@/server/errors'
+import { withGradingToken } from '@/server/api-tokens/with-grading-token'
 import { setGradeOverride } from '@/server/grading/set-grade-override'
 
 export const dynamic = 'force-dynamic'
@@ -17,12 +16,7 @@ const body = z.strictObject({
  * POST /api/grading/overrides — records a grade for one item ("final", "quiz:<key>",
  * "lab:<lab>/<step>") of one learner, in the token owner's name (audited).
  */
-export const POST = withGradingToken(async ({ request, actor }) => {
-  const parsed = body.safeParse(await readJsonBody(request))
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]
-    throw new AppError('invalid', `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`)
-  }
-  const { id } = await setGradeOverride({ actor, ...parsed.data })
-  return { id, ...parsed.data }
+export const POST = withGradingToken({ body }, async ({ actor, body }) => {
+  const { id } = await setGradeOverride({ actor, ...body })
+  return { id, ...body }
 })

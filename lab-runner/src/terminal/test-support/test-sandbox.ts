@@ -1,10 +1,10 @@
-// Test-only: a hand-made "sandbox" of real containers for TERMINAL's tests (terminal, files,
-// checks, faults, proxy). Everything carries `academy.test=1` and is removed by `remove()`.
+// Test-only: a hand-made "sandbox" of real containers for the tests of terminal/, files/,
+// exec/, faults/ and proxy/. Everything carries `academy.test=1` and is removed by `remove()`.
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import Docker from 'dockerode'
-import type { SandboxHost, SandboxHostsView } from '../../checks/sandbox-host.js'
+import type { SandboxHost, SandboxHostsView } from '../../exec/sandbox-host.js'
 
 export const TEST_IMAGE = 'helix-academy/test-terminal:1'
 const BASE_IMAGE = 'helix-academy/debian:bookworm'

@@ -4,6 +4,6 @@ import { labRoute } from '../../_lib/lab-route'
 export const dynamic = 'force-dynamic'
 
 /** The learner's dashboard panels with their data; `?range=<seconds>` (default one hour). */
-export const GET = labRoute(({ user, params, query }) =>
+export const GET = labRoute({}, ({ user, params, query }) =>
   getLabDashboard({ user, labSlug: params.slug ?? '', rangeS: parseDashboardRange(query.get('range')) }),
 )

@@ -3,4 +3,4 @@ import { labRoute } from '../../_lib/lab-route'
 
 export const dynamic = 'force-dynamic'
 
-export const POST = labRoute(({ user, params }) => extendLab({ user, labSlug: params.slug ?? '' }))
+export const POST = labRoute({}, ({ user, params }) => extendLab({ user, labSlug: params.slug ?? '' }))

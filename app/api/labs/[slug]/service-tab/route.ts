@@ -1,8 +1,11 @@
+import { z } from 'zod'
 import { openServiceTab } from '@/server/labs/sandbox-actions'
-import { labRoute, stringField } from '../../_lib/lab-route'
+import { labRoute } from '../../_lib/lab-route'
 
 export const dynamic = 'force-dynamic'
 
-export const POST = labRoute(({ user, params, body }) =>
-  openServiceTab({ user, labSlug: params.slug ?? '', host: stringField(body.host, 'host'), port: Number(body.port) }),
+const body = z.object({ host: z.string().min(1, 'must be a non-empty string'), port: z.number() })
+
+export const POST = labRoute({ body }, ({ user, params, body }) =>
+  openServiceTab({ user, labSlug: params.slug ?? '', host: body.host, port: body.port }),
 )

@@ -3,4 +3,4 @@ import { labRoute } from '../../_lib/lab-route'
 
 export const dynamic = 'force-dynamic'
 
-export const GET = labRoute(({ user, params }) => getLabState({ user, labSlug: params.slug ?? '' }))
+export const GET = labRoute({}, ({ user, params }) => getLabState({ user, labSlug: params.slug ?? '' }))

@@ -35,7 +35,7 @@ const filledReport = (): IncidentReportFields => ({
 
 /** The course template's headings, in order, as the seed writes them. */
 async function seedTemplateHeadings(): Promise<string[]> {
-  const seed = await readFile(path.resolve(import.meta.dirname, '../../../content/runbooks/incident-report-template.mdx'), 'utf8')
+  const seed = await readFile(path.resolve(import.meta.dirname, '../content/runbooks/incident-report-template.mdx'), 'utf8')
   const template = /```markdown\n([\s\S]*?)```/.exec(seed)?.[1] ?? ''
   return template.split('\n').filter((line) => line.startsWith('#'))
 }
@@ -130,7 +130,7 @@ describe('parseIncidentMarkdown', () => {
   })
 
   it('finds the unfilled course template incomplete', async () => {
-    const seed = await readFile(path.resolve(import.meta.dirname, '../../../content/runbooks/incident-report-template.mdx'), 'utf8')
+    const seed = await readFile(path.resolve(import.meta.dirname, '../content/runbooks/incident-report-template.mdx'), 'utf8')
     const template = /```markdown\n([\s\S]*?)```/.exec(seed)?.[1] ?? ''
     const result = checkIncidentReport(parseIncidentMarkdown(template))
     expect(result.complete).toBe(false)

@@ -2,9 +2,9 @@
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { parse } from 'yaml'
-import type { Quiz } from './types'
+import type { Quiz } from '../types'
 
-const modulesDir = path.resolve(import.meta.dirname, '../../content/courses/production-operations/modules')
+const modulesDir = path.resolve(import.meta.dirname, '../../../content/courses/production-operations/modules')
 
 /** The quiz of one module folder (e.g. "05-incident-response"), keyed by the module's slug as the app keys it. */
 export async function readContentQuiz(moduleFolder: string): Promise<Quiz> {

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { readLabCatalog } from './lab-catalog'
+import { readGradedLabs } from './graded-labs'
 
 const dirs: string[] = []
 afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))))
@@ -26,22 +26,30 @@ function labYaml(slug: string, steps: { id: string; points: number }[]): string 
   ].join('\n')
 }
 
-describe('readLabCatalog', () => {
+describe('readGradedLabs', () => {
   it('reads valid labs in course order and reports invalid ones by file and field', async () => {
-    const parent = await mkdtemp(path.join(os.tmpdir(), 'lab-catalog-'))
+    const parent = await mkdtemp(path.join(os.tmpdir(), 'graded-labs-'))
     dirs.push(parent)
     const root = path.join(parent, 'labs')
     const write = async (dir: string, text: string) => {
       await mkdir(path.join(root, dir), { recursive: true })
       await writeFile(path.join(root, dir, 'lab.yaml'), text)
+      // The files a lab names, so only the schema decides which lab is broken.
+      for (const folder of ['steps', 'checks', 'solve']) {
+        await mkdir(path.join(root, dir, folder), { recursive: true })
+        for (const id of ['lb', 'replica', 'restore', 'one', 'x']) {
+          await writeFile(path.join(root, dir, folder, `${id}.${folder === 'steps' ? 'mdx' : 'sh'}`), '')
+        }
+      }
     }
     await write('dr-test', labYaml('dr-test', [{ id: 'restore', points: 50 }]))
     await write('ha-setup', labYaml('ha-setup', [{ id: 'lb', points: 10 }, { id: 'replica', points: 20 }]))
     await write('aaa-extra', labYaml('aaa-extra', [{ id: 'one', points: 5 }]))
     await write('broken', labYaml('broken', [{ id: 'x', points: -1 }]))
     await mkdir(path.join(root, 'topologies'))
+    await writeFile(path.join(root, 'topologies', 'ha-stack.yaml'), 'services:\n  grader: {}\n  workstation: {}\n')
 
-    const catalog = await readLabCatalog(root)
+    const catalog = await readGradedLabs(root)
     expect(catalog.labs.map((l) => l.slug)).toEqual(['ha-setup', 'dr-test', 'aaa-extra'])
     expect(catalog.labs[0]).toEqual({
       slug: 'ha-setup',
@@ -53,7 +61,11 @@ describe('readLabCatalog', () => {
     expect(catalog.problems[0]).toMatch(/^labs\/broken\/lab.yaml: steps\[0\]\.points: /)
   })
 
-  it('answers an empty catalog when there is no labs folder yet', async () => {
-    expect(await readLabCatalog(path.join(os.tmpdir(), 'no-such-labs-folder'))).toEqual({ labs: [], problems: [] })
+  it('answers no labs, and says why, when there is no labs folder yet', async () => {
+    const missing = path.join(os.tmpdir(), 'no-such-labs-folder')
+    expect(await readGradedLabs(missing)).toEqual({
+      labs: [],
+      problems: [`${missing}: (folder): labs folder not found (set LABS_DIR)`],
+    })
   })
 })

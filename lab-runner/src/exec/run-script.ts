@@ -6,6 +6,7 @@ import type Docker from 'dockerode'
 import { CappedBuffer, dockerErrorMessage, execCapture } from './container-exec.js'
 import { findSandboxHost, unknownHostMessage, type SandboxHostsView } from './sandbox-host.js'
 import { DEFAULT_SCRIPT_HOST } from '../../../contracts/lab-definition.js'
+import type { ScriptFeedback, ScriptResult } from '../../../contracts/runner-api.js'
 
 export const DEFAULT_OUTPUT_CAP_BYTES = 64 * 1024
 const MAX_FEEDBACK_LINES = 50
@@ -25,24 +26,6 @@ export interface RunScriptOptions {
   user?: string
   env?: Readonly<Record<string, string>>
   maxOutputBytes?: number
-}
-
-export interface ScriptFeedback {
-  fail: string[]
-  hint: string[]
-}
-
-export interface ScriptResult {
-  passed: boolean
-  /** `null` when there is no exit code (the script could not start, or never returned). */
-  exitCode: number | null
-  durationMs: number
-  /** stdout and stderr interleaved as they arrived, capped, ending in a `[truncated …]` marker when cut. */
-  output: string
-  feedback: ScriptFeedback
-  timedOut: boolean
-  /** Set when the script could not run at all (unknown host, container stopped). */
-  error?: { code: 'host-unknown' | 'exec-failed'; message: string }
 }
 
 // The script arrives on stdin (no size limit from argv, no quoting), is written to a private

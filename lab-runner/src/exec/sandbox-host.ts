@@ -1,4 +1,4 @@
-// The slice of CORE's SandboxRef that TERMINAL's modules need. Structural, so a full
+// The slice of SandboxRef that the exec layer, terminals, files and faults need. Structural, so a full
 // SandboxRef (lab-runner/src/sandboxes/sandbox-registry.ts) is accepted as is, and tests
 // can describe containers they started themselves.
 export interface SandboxHost {

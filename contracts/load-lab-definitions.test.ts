@@ -2,9 +2,10 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { formatLabError, loadLabs } from './load-labs.js'
+import { formatLabError, loadLabDefinitions } from './load-lab-definitions'
+import { runnerLabOptions } from '../lab-runner/src/labs/read-lab-topology'
 
-const fixtureLabs = path.resolve(import.meta.dirname, '../../test-fixtures/labs')
+const fixtureLabs = path.resolve(import.meta.dirname, '../lab-runner/test-fixtures/labs')
 const temp = mkdtempSync(path.join(tmpdir(), 'academy-labs-'))
 afterAll(() => rmSync(temp, { recursive: true, force: true }))
 
@@ -18,9 +19,9 @@ function labsWithBrokenCopy(name: string, edit: (yaml: string) => string): strin
   return labsDir
 }
 
-describe('loadLabs', () => {
+describe('loadLabDefinitions', () => {
   it('loads the sample lab with defaults and its topology services', () => {
-    const { labs, errors } = loadLabs(fixtureLabs)
+    const { labs, errors } = loadLabDefinitions(fixtureLabs)
     expect(errors).toEqual([])
     const sample = labs.get('sample')
     expect(sample?.services).toEqual(['db', 'seed', 'workstation'])
@@ -30,14 +31,14 @@ describe('loadLabs', () => {
 
   it('names the file and field of a missing script, and skips only that lab', () => {
     const labsDir = labsWithBrokenCopy('missing-script', (y) => y.replace('checks/hello.sh', 'checks/x.sh'))
-    const { labs, errors } = loadLabs(labsDir)
+    const { labs, errors } = loadLabDefinitions(labsDir)
     expect(errors.map(formatLabError)).toEqual(['labs/broken/lab.yaml: steps[0].check.script: file "checks/x.sh" not found'])
     expect([...labs.keys()]).toEqual(['sample'])
   })
 
   it('reports schema errors with field paths', () => {
     const labsDir = labsWithBrokenCopy('schema', (y) => y.replace('points: 10', 'points: -1').replace('timeLimitMinutes: 30', 'timeLimitMinutes: soon'))
-    const fields = loadLabs(labsDir).errors.map((e) => e.field)
+    const fields = loadLabDefinitions(labsDir).errors.map((e) => e.field)
     expect(fields).toContain('steps[0].points')
     expect(fields).toContain('limits.timeLimitMinutes')
   })
@@ -47,7 +48,7 @@ describe('loadLabs', () => {
       const labsDir = labsWithBrokenCopy(name, edit)
       const topology = path.join(labsDir, 'broken', 'topology.yaml')
       writeFileSync(topology, readFileSync(topology, 'utf8').replace('capAdd: [CHOWN]', 'capAdd: [CHOWN, NET_RAW]'))
-      return loadLabs(labsDir)
+      return loadLabDefinitions(labsDir, runnerLabOptions)
     }
     const unjustified = withNetRaw('net-raw', (y) => y)
     expect(unjustified.errors.map(formatLabError)).toEqual([
@@ -58,13 +59,13 @@ describe('loadLabs', () => {
     expect(justified.errors).toEqual([])
     expect(justified.labs.get('broken')?.capabilities).toEqual({ CHOWN: ['workstation'], NET_RAW: ['workstation'] })
     // A justification for a capability nothing adds is stale: an error, so the list stays honest.
-    const stale = loadLabs(labsWithBrokenCopy('stale', (y) => y.replace('steps:', justification))).errors.map(formatLabError)
+    const stale = loadLabDefinitions(labsWithBrokenCopy('stale', (y) => y.replace('steps:', justification)), runnerLabOptions).errors.map(formatLabError)
     expect(stale).toEqual(['labs/broken/lab.yaml: capabilities[0]: NET_RAW is justified but no service of topology.yaml adds it; remove the entry'])
   })
 
   it('reports hosts that the topology does not have', () => {
     const labsDir = labsWithBrokenCopy('hosts', (y) => y.replace('shellHosts: [workstation]', 'shellHosts: [bastion]'))
-    expect(loadLabs(labsDir).errors.map(formatLabError)).toEqual([
+    expect(loadLabDefinitions(labsDir).errors.map(formatLabError)).toEqual([
       'labs/broken/lab.yaml: shellHosts[0]: host "bastion" is not a service of topology.yaml (services: db, seed, workstation)',
     ])
   })

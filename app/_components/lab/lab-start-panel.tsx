@@ -1,0 +1,69 @@
+'use client'
+// Before the sandbox is ready: why it is not (engine down, expired, failed), the queue or the
+// start progress, or the Start button.
+import type { LabState } from './lab-api'
+import { ProvisioningProgress } from './provisioning-progress'
+import styles from './lab.module.css'
+
+export function LabStartPanel({
+  state,
+  services,
+  queue,
+  provisioning,
+  starting,
+  onStart,
+}: {
+  state: LabState
+  /** The lab's topology services, in start order. */
+  services: string[]
+  queue: { position: number; estimatedWaitS: number } | null
+  provisioning: boolean
+  starting: boolean
+  onStart: () => void
+}) {
+  const sandbox = state.sandbox
+  return (
+    <div className={styles.startPanel}>
+      {!state.engine.available ? (
+        <p className="alert error" role="alert">
+          The lab engine is unavailable. {state.engine.message}
+        </p>
+      ) : (
+        <>
+          {state.expired && !provisioning && (
+            <p className="alert info" role="status">
+              Your sandbox expired. Your passed steps and points are kept — start a fresh sandbox to continue.
+            </p>
+          )}
+          {sandbox?.state === 'failed' && (
+            <p className="alert error" role="alert">
+              The sandbox could not start: {sandbox.error ?? 'unknown error'}. Start again to retry.
+            </p>
+          )}
+          {queue ? (
+            <p role="status" aria-live="polite">
+              All lab machines are busy. You are number <strong>{queue.position}</strong> in the queue (about{' '}
+              {Math.max(1, Math.round(queue.estimatedWaitS / 60))} min). Keep this page open.
+            </p>
+          ) : provisioning ? (
+            <ProvisioningProgress
+              services={services}
+              statuses={sandbox?.services ?? []}
+              provisioning={sandbox?.provisioning ?? null}
+            />
+          ) : (
+            <>
+              <p>
+                Start the lab to get your own private environment ({services.length} services). It runs for a
+                limited time; you can extend it.
+              </p>
+              <button type="button" className="button primary" onClick={onStart} disabled={starting}>
+                {state.expired ? 'Start a fresh sandbox' : 'Start lab'}
+              </button>
+            </>
+          )}
+        </>
+      )}
+    </div>
+  )
+}
