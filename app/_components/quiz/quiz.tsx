@@ -19,7 +19,9 @@ export function formatScore(score: QuizScore): string {
  */
 export function Quiz({ attempt }: { attempt: PublicQuizAttempt }) {
   const router = useRouter()
-  const [graded, setGraded] = useState<Graded | null>(null)
+  // The result belongs to the draw it graded: once the page brings the next draw, the form shows again.
+  const [result, setResult] = useState<{ drawId: string; graded: Graded } | null>(null)
+  const graded = result?.drawId === attempt.attemptId ? result.graded : null
   const [refreshing, startRefresh] = useTransition()
   const scoreRef = useRef<HTMLDivElement>(null)
 
@@ -28,7 +30,15 @@ export function Quiz({ attempt }: { attempt: PublicQuizAttempt }) {
     if (graded) scoreRef.current?.focus()
   }, [graded])
 
-  if (!graded) return <AttemptForm key={attempt.attemptId} attempt={attempt} onGraded={setGraded} />
+  if (!graded) {
+    return (
+      <AttemptForm
+        key={attempt.attemptId}
+        attempt={attempt}
+        onGraded={(g) => setResult({ drawId: attempt.attemptId, graded: g })}
+      />
+    )
+  }
 
   const { standing } = graded
   const canRetry = !standing.passed && standing.attemptsLeft > 0 && !standing.nextAttemptAt
@@ -63,7 +73,6 @@ export function Quiz({ attempt }: { attempt: PublicQuizAttempt }) {
           disabled={refreshing}
           onClick={() =>
             startRefresh(() => {
-              setGraded(null)
               router.refresh()
             })
           }
