@@ -3,14 +3,11 @@
 import { useRouter } from 'next/navigation'
 import { useEffect, useRef, useState, useTransition } from 'react'
 import { submitQuizAction } from '@/app/_actions/quiz'
-import type { PublicQuizAttempt, QuizScore, QuizSubmission } from '@/server/quizzes/types'
+import type { PublicQuizAttempt, QuizSubmission } from '@/server/quizzes/types'
+import { formatScore } from './format-score'
 import styles from './quiz.module.css'
 
 type Graded = Extract<QuizSubmission, { status: 'graded' }>
-
-export function formatScore(score: QuizScore): string {
-  return `${score.correct} of ${score.total} — ${score.percent}%`
-}
 
 /**
  * One attempt at a module knowledge check. It receives only the drawn questions with their
