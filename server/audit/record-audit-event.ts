@@ -21,6 +21,9 @@ export type AuditAction =
   | 'sandbox.extend'
   | 'sandbox.reset'
   | 'sandbox.end'
+  | 'quiz-policy.update'
+  | 'quiz.attempt.submit'
+  | 'quiz.attempt.refused'
 
 export interface AuditEventInput {
   actorId: string | null

@@ -12,6 +12,13 @@ export const courseFrontmatter = z.strictObject({
   prerequisites: z.array(z.string().min(1)),
   summary: z.string().min(1),
   outcomes: z.array(z.string().min(1)).min(1),
+  // The course's quiz attempt policy; instructors may override it per cohort (decision 019).
+  quizPolicy: z
+    .strictObject({
+      maxAttempts: z.number().int().min(1).max(20),
+      cooldownMinutes: z.number().int().min(0).max(10_080),
+    })
+    .default({ maxAttempts: 3, cooldownMinutes: 60 }),
 })
 
 export const moduleFrontmatter = z.strictObject({
@@ -47,23 +54,35 @@ export const runbookFrontmatter = z.strictObject({
   relatedLessons: z.array(slug).default([]),
 })
 
-export const quizFile = z.strictObject({
-  title: z.string().min(1),
-  passPercent: z.number().int().min(1).max(100),
-  questions: z
-    .array(
-      z
-        .strictObject({
-          id: slug,
-          prompt: z.string().min(1),
-          choices: z.array(z.string().min(1)).min(2).max(6),
-          answer: z.number().int().min(0),
-          explanation: z.string().min(1),
-        })
-        .refine((q) => q.answer < q.choices.length, { message: 'answer must be the index of one of the choices', path: ['answer'] }),
-    )
-    .min(1),
-})
+export const quizFile = z
+  .strictObject({
+    title: z.string().min(1),
+    passPercent: z.number().int().min(1).max(100),
+    // Each attempt draws this many questions from the pool.
+    questionsPerAttempt: z.number().int().min(1).default(6),
+    questions: z
+      .array(
+        z
+          .strictObject({
+            id: slug,
+            prompt: z.string().min(1),
+            choices: z.array(z.string().min(1)).min(2).max(6),
+            answer: z.number().int().min(0),
+            explanation: z.string().min(1),
+            // What to review when this question is missed: a lesson of this module and one of its headings.
+            topic: z.strictObject({ lesson: slug, heading: z.string().min(1) }),
+          })
+          .refine((q) => q.answer < q.choices.length, {
+            message: 'answer must be the index of one of the choices',
+            path: ['answer'],
+          }),
+      )
+      .min(1),
+  })
+  .refine((quiz) => quiz.questionsPerAttempt <= quiz.questions.length, {
+    message: 'questionsPerAttempt must not exceed the number of questions in the pool',
+    path: ['questionsPerAttempt'],
+  })
 
 export type CourseFrontmatter = z.infer<typeof courseFrontmatter>
 export type ModuleFrontmatter = z.infer<typeof moduleFrontmatter>

@@ -56,6 +56,15 @@ describe('loadCourse', () => {
     expect((await loadError()).message).toContain('not valid YAML')
   })
 
+  it('rejects a quiz question whose review topic names a heading the lesson does not have', async () => {
+    const quiz = path.join(root, 'content/courses/production-operations/modules/02-scaling-strategies/quiz.yaml')
+    const text = await readFile(quiz, 'utf8')
+    await writeFile(quiz, text.replace('heading: Auto-scaling rules', 'heading: Autoscaling rules'))
+    const error = await loadError()
+    expect(error.message).toContain('02-scaling-strategies/quiz.yaml')
+    expect(error.message).toContain('"Autoscaling rules" is not an h2/h3 heading of horizontal-scaling')
+  })
+
   it('rejects a quiz answer that is not one of the choices', async () => {
     const quiz = path.join(root, 'content/courses/production-operations/modules/02-scaling-strategies/quiz.yaml')
     const text = await readFile(quiz, 'utf8')

@@ -62,6 +62,26 @@ export interface Runbook extends RunbookFrontmatter {
   source: string
 }
 
+/** Every question's review topic must name a lesson of its module and a heading that lesson has. */
+function checkQuizTopics(quiz: QuizFile, lessons: Lesson[], file: string) {
+  const problems: string[] = []
+  for (const [i, question] of quiz.questions.entries()) {
+    const lesson = lessons.find((l) => l.slug === question.topic.lesson)
+    if (!lesson) {
+      problems.push(`questions.${i}.topic.lesson: "${question.topic.lesson}" is not a lesson of this module`)
+      continue
+    }
+    const headings = [...lesson.source.matchAll(/^#{2,3} (.+)$/gm)].map((m) => m[1]!.trim())
+    if (!headings.includes(question.topic.heading)) {
+      problems.push(`questions.${i}.topic.heading: "${question.topic.heading}" is not an h2/h3 heading of ${lesson.slug}`)
+    }
+  }
+  const ids = quiz.questions.map((q) => q.id)
+  const duplicate = ids.find((id, i) => ids.indexOf(id) !== i)
+  if (duplicate) problems.push(`questions: the id "${duplicate}" is used twice`)
+  if (problems.length > 0) throw new ContentError(file, problems)
+}
+
 async function subfolders(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true })
   return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort()
@@ -115,6 +135,7 @@ export async function loadCourse(courseSlug: string, root = defaultContentRoot):
     checkOrder(lessons, rel(moduleFile), lessonNames.map((n) => rel(path.join(moduleDir, 'lessons', n))))
     const quizPath = path.join(moduleDir, 'quiz.yaml')
     const quiz = await readYamlFile(quizPath, quizFile, rel(quizPath))
+    checkQuizTopics(quiz, lessons, rel(quizPath))
     modules.push({
       ...mod.data,
       folder,

@@ -2,25 +2,16 @@ import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Browser, Page } from '@playwright/test'
-import { parse } from 'yaml'
 import { ensureTestShellImage } from '../../lab-runner/test-fixtures/test-images'
 import { createTestAccount } from './support/accounts'
 import { e2e } from './support/e2e-env'
 import { watchBrowserProblems } from './support/browser-problems'
 import { expect, PROVOKED_STATUSES, signIn, test } from './support/fixtures'
-
-interface QuizFile {
-  questions: { id: string; prompt: string; choices: string[]; answer: number }[]
-}
+import { answerDrawnQuestions, readQuizFile } from './support/quiz'
 
 const COURSE = 'production-operations'
 const LESSON = { slug: 'runbook-creation', title: 'Runbook Creation' }
 const QUIZ_MODULE = 'incident-response'
-
-async function quizFile(): Promise<QuizFile> {
-  const file = path.resolve(import.meta.dirname, `../../content/courses/${COURSE}/modules/05-incident-response/quiz.yaml`)
-  return parse(await readFile(file, 'utf8')) as QuizFile
-}
 
 /** A second signed-in browser, failing on console errors like the `page` fixture. */
 async function pageFor(browser: Browser, account: { email: string; password: string }): Promise<{ page: Page; problems: string[] }> {
@@ -56,7 +47,7 @@ test('an instructor runs a cohort: invite, learner progress in the matrix, CSV a
   browser,
 }) => {
   test.setTimeout(120_000)
-  const quiz = await quizFile()
+  const quiz = await readQuizFile('05-incident-response')
   await signIn(page, instructor)
   await expect(page).toHaveURL(/\/dashboard$/)
   const cohortName = `Cohort A ${Date.now()}`
@@ -80,9 +71,7 @@ test('an instructor runs a cohort: invite, learner progress in the matrix, CSV a
   await lp.getByRole('button', { name: 'Mark lesson complete' }).click()
   await expect(lp.getByTestId('lesson-completed')).toBeVisible()
   await lp.goto(`/courses/${COURSE}/quiz/${QUIZ_MODULE}`)
-  for (const q of quiz.questions) {
-    await lp.getByRole('group', { name: q.prompt }).getByRole('radio', { name: q.choices[q.answer]!, exact: true }).check()
-  }
+  await answerDrawnQuestions(lp, quiz)
   await lp.getByRole('button', { name: 'Submit answers' }).click()
   await expect(lp.getByTestId('quiz-score')).toContainText('100%')
   await lp.goto('/dashboard')
@@ -117,6 +106,8 @@ test('an instructor runs a cohort: invite, learner progress in the matrix, CSV a
   await expect(page.getByTestId('learner-name')).toHaveText(learner.name)
   await expect(page.getByTestId('timeline')).toContainText(LESSON.title)
   await expect(page.getByTestId('timeline')).toContainText('passed')
+  // …with every quiz attempt, answers included…
+  await expect(page.getByTestId('quiz-attempts')).toContainText('Incident Response — 1 of 3 attempts, best 6/6 (passed)')
 
   // …and in the CSV, which opens cleanly in a spreadsheet.
   await page.goto(`${cohortUrl}/gradebook`)

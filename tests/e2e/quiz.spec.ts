@@ -1,70 +1,96 @@
-import { readFile } from 'node:fs/promises'
-import path from 'node:path'
-import { parse } from 'yaml'
 import { expect, signIn, test } from './support/fixtures'
-
-interface QuizFile {
-  passPercent: number
-  questions: { id: string; prompt: string; choices: string[]; answer: number; explanation: string }[]
-}
-
-// The real quiz from content: the test knows the key, the browser must not.
-async function incidentResponseQuiz(): Promise<QuizFile> {
-  const file = path.resolve(import.meta.dirname, '../../content/courses/production-operations/modules/05-incident-response/quiz.yaml')
-  return parse(await readFile(file, 'utf8')) as QuizFile
-}
+import { answerDrawnQuestions, readQuizFile } from './support/quiz'
 
 const quizPath = '/courses/production-operations/quiz/incident-response'
 
-test('a learner completes a knowledge check, sees the score and the explanations, and keeps the best score', async ({ page, learner }) => {
-  const quiz = await incidentResponseQuiz()
-  const total = quiz.questions.length
+test('a failed attempt shows the score and topics to review, never which answers were right; the third attempt waits for a cool-down', async ({
+  page,
+  learner,
+}) => {
+  const quiz = await readQuizFile('05-incident-response')
   await signIn(page, learner)
   await expect(page).toHaveURL(/\/dashboard$/)
   await page.goto(quizPath)
   await expect(page.getByRole('heading', { name: /Knowledge check/ })).toBeVisible()
+  await expect(page.getByTestId('quiz-policy')).toContainText('6 questions drawn from a pool of')
+  await expect(page.getByTestId('quiz-policy')).toContainText('3 attempts')
 
-  // Before submission the page carries no answer key: no explanation anywhere in the HTML
-  // (which includes the data handed to client components).
+  // The page carries no answer key: no explanation anywhere in the HTML (which includes the
+  // data handed to client components), and only the 6 drawn questions.
   const html = await page.content()
   for (const question of quiz.questions) expect(html).not.toContain(question.explanation)
+  await expect(page.locator('li[data-question]')).toHaveCount(quiz.questionsPerAttempt)
 
   // Submitting with unanswered questions is refused, and nothing is graded.
-  const first = quiz.questions[0]!
-  await page.getByRole('group', { name: first.prompt }).getByRole('radio', { name: first.choices[first.answer]! }).check()
   await page.getByRole('button', { name: 'Submit answers' }).click()
-  await expect(page.getByRole('alert').filter({ hasText: 'Answer every question before submitting' })).toBeVisible()
-  await expect(page.getByText('Choose an answer.')).toHaveCount(total - 1)
+  await expect(
+    page.getByRole('alert').filter({ hasText: 'Answer every question before submitting' }),
+  ).toBeVisible()
+  await expect(page.getByText('Choose an answer.')).toHaveCount(quiz.questionsPerAttempt)
 
-  // Answer all but the last one correctly; the last one wrongly.
-  const wrong = quiz.questions[total - 1]!
-  const wrongChoice = (wrong.answer + 1) % wrong.choices.length
-  for (const question of quiz.questions) {
-    const choice = question === wrong ? wrongChoice : question.answer
-    // Keyboard-friendly native radios, named by their choice text, grouped by the prompt.
-    await page.getByRole('group', { name: question.prompt }).getByRole('radio', { name: question.choices[choice]!, exact: true }).check()
-  }
+  // Attempt 1: two wrong. The score and topics appear, but no question is marked right or wrong.
+  const firstDraw = await answerDrawnQuestions(page, quiz, (i) => i < 2)
   await page.getByRole('button', { name: 'Submit answers' }).click()
+  await expect(page.getByTestId('quiz-score')).toContainText('4 of 6 — 67% · Not passed yet')
+  await expect(page.getByTestId('quiz-score')).toContainText('You have 2 attempts left')
+  await expect(page.getByTestId('quiz-topics').getByRole('link').first()).toHaveAttribute(
+    'href',
+    /^\/courses\/production-operations\/[a-z-]+#/,
+  )
+  await expect(page.getByText(/^(Correct|Incorrect)\./)).toHaveCount(0)
+  for (const question of quiz.questions) await expect(page.getByText(question.explanation)).toHaveCount(0)
 
-  const percent = Math.round(((total - 1) / total) * 100)
-  const passed = (total - 1) * 100 >= quiz.passPercent * total
-  await expect(page.getByTestId('quiz-score')).toContainText(`${total - 1} of ${total} — ${percent}% · ${passed ? 'Passed' : 'Not passed yet'}`)
-  const wrongGroup = page.getByRole('group', { name: wrong.prompt })
-  await expect(wrongGroup).toContainText('Incorrect.')
-  await expect(wrongGroup).toContainText(wrong.explanation)
-  await expect(page.getByRole('group', { name: first.prompt })).toContainText(`Correct. ${first.explanation}`)
-
-  // Try again resets the form; a perfect attempt becomes the best score.
-  await page.getByRole('button', { name: 'Try again' }).click()
-  await expect(page.getByTestId('quiz-score')).toHaveCount(0)
-  await expect(page.getByRole('radio', { checked: true })).toHaveCount(0)
-  for (const question of quiz.questions) {
-    await page.getByRole('group', { name: question.prompt }).getByRole('radio', { name: question.choices[question.answer]!, exact: true }).check()
-  }
+  // Attempt 2 is a new draw, shown at once; the topics of attempt 1 stay on the page.
+  await page.getByRole('button', { name: 'Start attempt 2' }).click()
+  await expect(page.locator('li[data-question]')).toHaveCount(quiz.questionsPerAttempt)
+  await expect(page.getByTestId('quiz-topics')).toBeVisible()
+  const secondDraw = await page
+    .locator('li[data-question]')
+    .evaluateAll((els) => els.map((el) => el.getAttribute('data-question')))
+  expect(secondDraw.join()).not.toBe(firstDraw.join())
+  await answerDrawnQuestions(page, quiz, (i) => i < 3)
   await page.getByRole('button', { name: 'Submit answers' }).click()
-  await expect(page.getByTestId('quiz-score')).toContainText(`${total} of ${total} — 100% · Passed`)
+  await expect(page.getByTestId('quiz-score')).toContainText('3 of 6 — 50% · Not passed yet')
+  await expect(page.getByTestId('quiz-blocked')).toContainText('Your next attempt opens at')
+  await expect(page.getByTestId('quiz-blocked')).toContainText('1-hour cool-down')
 
-  // The best score is stored: it is shown again after a reload.
+  // After a reload: no questions, the cool-down with a countdown, the best score so far, no review.
   await page.reload()
-  await expect(page.getByTestId('quiz-best')).toContainText(`Your best so far: ${total} of ${total} — 100% (passed) · 2 attempts`)
+  await expect(page.locator('li[data-question]')).toHaveCount(0)
+  await expect(page.getByTestId('quiz-blocked')).toContainText('Your next attempt opens at')
+  await expect(page.getByTestId('quiz-countdown')).toContainText(/Next attempt in (59|60):\d\d/)
+  await expect(page.getByTestId('quiz-best')).toContainText(
+    'Your best so far: 4 of 6 — 67% · 2 of 3 attempts used',
+  )
+  await expect(page.getByTestId('quiz-review')).toHaveCount(0)
+})
+
+test('a learner who passes sees the full review of every attempt and takes no more attempts', async ({
+  page,
+  learner,
+}) => {
+  const quiz = await readQuizFile('05-incident-response')
+  await signIn(page, learner)
+  await expect(page).toHaveURL(/\/dashboard$/)
+  await page.goto(quizPath)
+  // The same draw after a reload: questions and choices in the same order.
+  const choices = () => page.locator('li[data-question] label').allInnerTexts()
+  const before = await choices()
+  await page.reload()
+  expect(await choices()).toEqual(before)
+
+  await answerDrawnQuestions(page, quiz)
+  await page.getByRole('button', { name: 'Submit answers' }).click()
+  await expect(page.getByTestId('quiz-score')).toContainText('6 of 6 — 100% · Passed')
+  await page.getByRole('button', { name: 'Show the review' }).click()
+
+  const review = page.getByTestId('quiz-review')
+  await expect(review).toContainText('Attempt 1: 6 of 6 — 100% (passed)')
+  await expect(review.locator('strong', { hasText: /^Correct\.$/ })).toHaveCount(quiz.questionsPerAttempt)
+  await expect(review).toContainText('— correct answer — your choice')
+  await expect(page.getByTestId('quiz-blocked')).toContainText('You have passed this knowledge check')
+  await expect(page.locator('li[data-question]')).toHaveCount(0)
+  await expect(page.getByTestId('quiz-best')).toContainText(
+    'Your best so far: 6 of 6 — 100% (passed) · 1 of 3 attempts used',
+  )
 })

@@ -1,109 +1,160 @@
 'use client'
 
+import { useRouter } from 'next/navigation'
 import { useEffect, useRef, useState, useTransition } from 'react'
 import { submitQuizAction } from '@/app/_actions/quiz'
-import type { BestQuizScore, PublicQuiz, QuestionResult, QuizScore } from '@/server/quizzes/types'
+import type { PublicQuizAttempt, QuizSubmission } from '@/server/quizzes/types'
+import { formatScore } from './format-score'
 import styles from './quiz.module.css'
 
-type Graded = QuizScore & { results: QuestionResult[]; best: BestQuizScore }
-
-export function formatScore(score: QuizScore): string {
-  return `${score.correct} of ${score.total} — ${score.percent}%`
-}
+type Graded = Extract<QuizSubmission, { status: 'graded' }>
 
 /**
- * A module knowledge check. It receives the quiz without its answer key (`toPublicQuiz`);
- * grading, explanations and the stored attempt all come from `submitQuizAction`.
+ * One attempt at a module knowledge check. It receives only the drawn questions with their
+ * choices in this attempt's order (no answer key); grading happens in `submitQuizAction`, whose
+ * reply holds the score and the topics to review, not which question was right.
  */
-export function Quiz({ quiz, best: initialBest }: { quiz: PublicQuiz; best: BestQuizScore | null }) {
-  const [answers, setAnswers] = useState<Record<string, number>>({})
-  const [graded, setGraded] = useState<Graded | null>(null)
-  const [best, setBest] = useState(initialBest)
-  const [unanswered, setUnanswered] = useState<readonly string[]>([])
-  const [error, setError] = useState<string | null>(null)
-  const [pending, startTransition] = useTransition()
+export function Quiz({ attempt }: { attempt: PublicQuizAttempt }) {
+  const router = useRouter()
+  // The result belongs to the draw it graded: once the page brings the next draw, the form shows again.
+  const [result, setResult] = useState<{ drawId: string; graded: Graded } | null>(null)
+  const graded = result?.drawId === attempt.attemptId ? result.graded : null
+  const [refreshing, startRefresh] = useTransition()
   const scoreRef = useRef<HTMLDivElement>(null)
 
-  // The score appears above the questions, out of view after a long quiz: bring it to the
-  // learner (and to screen readers) as soon as it arrives.
+  // The score replaces the questions; bring it to the learner (and screen readers) at once.
   useEffect(() => {
     if (graded) scoreRef.current?.focus()
   }, [graded])
 
-  const resultFor = (questionId: string) => graded?.results.find((r) => r.questionId === questionId)
+  if (!graded) {
+    return (
+      <AttemptForm
+        key={attempt.attemptId}
+        attempt={attempt}
+        onGraded={(g) => setResult({ drawId: attempt.attemptId, graded: g })}
+      />
+    )
+  }
+
+  const { standing } = graded
+  const canRetry = !standing.passed && standing.attemptsLeft > 0 && !standing.nextAttemptAt
+  return (
+    <div className={styles.quiz}>
+      <div
+        ref={scoreRef}
+        tabIndex={-1}
+        className={graded.passed ? `${styles.score} ${styles.passed}` : styles.score}
+        role="status"
+        data-testid="quiz-score"
+      >
+        <strong>
+          {formatScore(graded)} · {graded.passed ? 'Passed' : 'Not passed yet'}
+        </strong>
+        <span>
+          {graded.passed
+            ? 'Well done. The review of every attempt, with answers and explanations, is now open.'
+            : `You need ${attempt.passPercent}% to pass. ${attemptsLeftText(standing.attemptsLeft)}`}
+        </span>
+      </div>
+      {graded.reviewTopics.length > 0 && <ReviewTopics topics={graded.reviewTopics} />}
+      {standing.blockedReason && !standing.passed && (
+        <p className="alert" data-testid="quiz-blocked">
+          {standing.blockedReason}
+        </p>
+      )}
+      <div className={styles.actions}>
+        <button
+          type="button"
+          className="button primary"
+          disabled={refreshing}
+          onClick={() =>
+            startRefresh(() => {
+              router.refresh()
+            })
+          }
+        >
+          {canRetry
+            ? `Start attempt ${standing.attemptsUsed + 1}`
+            : standing.reviewUnlocked
+              ? 'Show the review'
+              : 'Back to the knowledge check'}
+        </button>
+      </div>
+    </div>
+  )
+}
+
+function attemptsLeftText(left: number): string {
+  if (left === 0) return 'You have no attempts left; the review is now open.'
+  return `You have ${left} ${left === 1 ? 'attempt' : 'attempts'} left. Re-read the topics below first.`
+}
+
+export function ReviewTopics({ topics }: { topics: Graded['reviewTopics'] }) {
+  return (
+    <section aria-labelledby="review-topics-heading" data-testid="quiz-topics">
+      <h2 id="review-topics-heading">Topics to review</h2>
+      <ul>
+        {topics.map((t) => (
+          <li key={t.href}>
+            <a href={t.href}>
+              {t.lessonTitle}: {t.heading}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </section>
+  )
+}
+
+function AttemptForm({
+  attempt,
+  onGraded,
+}: {
+  attempt: PublicQuizAttempt
+  onGraded: (graded: Graded) => void
+}) {
+  const [answers, setAnswers] = useState<Record<string, number>>({})
+  const [unanswered, setUnanswered] = useState<readonly string[]>([])
+  const [error, setError] = useState<string | null>(null)
+  const [pending, startTransition] = useTransition()
 
   const submit = () => {
     setError(null)
-    const missing = quiz.questions.filter((q) => answers[q.id] === undefined).map((q) => q.id)
+    const missing = attempt.questions.filter((q) => answers[q.id] === undefined).map((q) => q.id)
     setUnanswered(missing)
     if (missing.length > 0) {
-      setError(unansweredMessage(quiz, missing))
+      setError(unansweredMessage(attempt, missing))
       return
     }
     startTransition(async () => {
       try {
-        const result = await submitQuizAction(quiz.key, answers)
-        if (result.status === 'graded') {
-          setGraded(result)
-          setBest(result.best)
-        } else if (result.status === 'incomplete') {
+        const result = await submitQuizAction(attempt.key, attempt.attemptId, answers)
+        if (result.status === 'graded') onGraded(result)
+        else if (result.status === 'incomplete') {
           setUnanswered(result.unanswered)
-          setError(unansweredMessage(quiz, result.unanswered))
-        } else {
-          setError(result.message)
-        }
+          setError(unansweredMessage(attempt, result.unanswered))
+        } else setError(result.message)
       } catch {
-        setError('Could not reach the server, so your answers were not graded. Check your connection and submit again.')
+        setError(
+          'Could not reach the server, so your answers were not graded. Check your connection and submit again.',
+        )
       }
     })
-  }
-
-  const tryAgain = () => {
-    setAnswers({})
-    setGraded(null)
-    setUnanswered([])
-    setError(null)
   }
 
   return (
     <form
       className={styles.quiz}
-      aria-label={quiz.title}
+      aria-label={attempt.title}
       onSubmit={(event) => {
         event.preventDefault()
         submit()
       }}
       noValidate
     >
-      {best && (
-        <p className="muted" data-testid="quiz-best">
-          Your best so far: {formatScore(best)}
-          {best.passed ? ' (passed)' : ''} · {best.attempts} {best.attempts === 1 ? 'attempt' : 'attempts'}
-        </p>
-      )}
-
-      {graded && (
-        <div
-          ref={scoreRef}
-          tabIndex={-1}
-          className={graded.passed ? `${styles.score} ${styles.passed}` : styles.score}
-          role="status"
-          data-testid="quiz-score"
-        >
-          <strong>
-            {formatScore(graded)} · {graded.passed ? 'Passed' : 'Not passed yet'}
-          </strong>
-          <span>
-            {graded.passed
-              ? 'Well done. Read the explanations below for anything you guessed.'
-              : `You need ${quiz.passPercent}% to pass. Read the explanations, then try again.`}
-          </span>
-        </div>
-      )}
-
       <ol className={styles.questions}>
-        {quiz.questions.map((question, index) => {
-          const result = resultFor(question.id)
+        {attempt.questions.map((question, index) => {
           const isMissing = unanswered.includes(question.id)
           return (
             <li key={question.id} className={styles.question} data-question={question.id}>
@@ -113,15 +164,14 @@ export function Quiz({ quiz, best: initialBest }: { quiz: PublicQuiz; best: Best
                 </legend>
                 {question.choices.map((choice, choiceIndex) => {
                   const chosen = answers[question.id] === choiceIndex
-                  const mark = result && chosen ? (result.correct ? styles.right : styles.wrong) : ''
                   return (
-                    <label key={choiceIndex} className={`${styles.choice} ${chosen ? styles.chosen : ''} ${mark}`}>
+                    <label key={choiceIndex} className={`${styles.choice} ${chosen ? styles.chosen : ''}`}>
                       <input
                         type="radio"
-                        name={`${quiz.key}/${question.id}`}
+                        name={`${attempt.key}/${question.id}`}
                         value={choiceIndex}
                         checked={chosen}
-                        disabled={Boolean(graded) || pending}
+                        disabled={pending}
                         onChange={() => {
                           setAnswers((a) => ({ ...a, [question.id]: choiceIndex }))
                           setUnanswered((u) => u.filter((id) => id !== question.id))
@@ -136,11 +186,6 @@ export function Quiz({ quiz, best: initialBest }: { quiz: PublicQuiz; best: Best
                     Choose an answer.
                   </p>
                 )}
-                {result && (
-                  <div className={result.correct ? `${styles.feedback} ${styles.feedbackRight}` : `${styles.feedback} ${styles.feedbackWrong}`}>
-                    <strong>{result.correct ? 'Correct.' : 'Incorrect.'}</strong> {result.explanation}
-                  </div>
-                )}
               </fieldset>
             </li>
           )
@@ -154,22 +199,16 @@ export function Quiz({ quiz, best: initialBest }: { quiz: PublicQuiz; best: Best
       )}
 
       <div className={styles.actions}>
-        {graded ? (
-          <button type="button" className="button primary" onClick={tryAgain}>
-            Try again
-          </button>
-        ) : (
-          <button type="submit" className="button primary" disabled={pending}>
-            {pending ? 'Checking…' : 'Submit answers'}
-          </button>
-        )}
+        <button type="submit" className="button primary" disabled={pending}>
+          {pending ? 'Checking…' : 'Submit answers'}
+        </button>
       </div>
     </form>
   )
 }
 
-function unansweredMessage(quiz: PublicQuiz, missing: readonly string[]): string {
-  const numbers = quiz.questions.flatMap((q, i) => (missing.includes(q.id) ? [String(i + 1)] : []))
+function unansweredMessage(attempt: PublicQuizAttempt, missing: readonly string[]): string {
+  const numbers = attempt.questions.flatMap((q, i) => (missing.includes(q.id) ? [String(i + 1)] : []))
   const list = numbers.length > 1 ? `${numbers.slice(0, -1).join(', ')} and ${numbers.at(-1)}` : numbers[0]
   return `Answer every question before submitting: question${numbers.length > 1 ? 's' : ''} ${list} ${numbers.length > 1 ? 'are' : 'is'} unanswered. Nothing was saved.`
 }

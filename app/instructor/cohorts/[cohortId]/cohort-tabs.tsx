@@ -8,6 +8,7 @@ const TABS = [
   { href: '', label: 'Progress' },
   { href: '/members', label: 'Learners & invites' },
   { href: '/gradebook', label: 'Gradebook' },
+  { href: '/quizzes', label: 'Quiz policy' },
   { href: '/analytics', label: 'Lab analytics' },
   { href: '/live', label: 'Live labs' },
 ]

@@ -1,7 +1,9 @@
 import type { Metadata } from 'next'
 import Link from 'next/link'
 import { loadLearnerGrade } from '@/server/grading/load-learner-grade'
+import { QuizReview } from '@/app/_components/quiz/quiz-review'
 import { loadLearnerActivity, type ActivityEvent } from '@/server/instructor/learner-activity'
+import { loadLearnerQuizAttempts } from '@/server/quizzes/load-learner-quiz-attempts'
 import { requireCohortInstructor } from '@/server/cohorts/cohort-access'
 import { requireRole } from '@/server/session/current-user'
 import { orPageError } from '../../../../_lib/app-errors'
@@ -62,8 +64,12 @@ export default async function LearnerPage({ params }: { params: Promise<{ cohort
   const { cohortId, userId } = await params
   const actor = await requireRole(`/instructor/cohorts/${cohortId}/learners/${userId}`, ['instructor', 'admin'])
   const cohort = await orPageError(requireCohortInstructor({ actor, cohortId }))
-  const [activity, grade] = await orPageError(
-    Promise.all([loadLearnerActivity({ actor, learnerId: userId }), loadLearnerGrade({ actor, userId, courseSlug: cohort.courseSlug })]),
+  const [activity, grade, quizzes] = await orPageError(
+    Promise.all([
+      loadLearnerActivity({ actor, learnerId: userId }),
+      loadLearnerGrade({ actor, userId, courseSlug: cohort.courseSlug }),
+      loadLearnerQuizAttempts({ actor, cohortId, learnerId: userId }),
+    ]),
   )
   return (
     <>
@@ -116,6 +122,27 @@ export default async function LearnerPage({ params }: { params: Promise<{ cohort
               </dl>
             </details>
           ))
+        )}
+      </section>
+
+      <section className={styles.section} aria-labelledby="quiz-attempts-heading" data-testid="quiz-attempts">
+        <h3 id="quiz-attempts-heading">Quiz attempts</h3>
+        {quizzes.every((q) => q.attempts.length === 0) ? (
+          <p className="muted">No quiz attempts yet.</p>
+        ) : (
+          quizzes
+            .filter((q) => q.attempts.length > 0)
+            .map((q) => (
+              <details key={q.quizKey} className="card" style={{ marginBottom: '0.5rem' }}>
+                <summary>
+                  <strong>{q.moduleTitle}</strong> — {q.standing.attemptsUsed} of {q.standing.policy.maxAttempts} attempts
+                  {q.standing.best ? `, best ${q.standing.best.correct}/${q.standing.best.total}` : ''}
+                  {q.standing.passed ? ' (passed)' : q.standing.attemptsLeft === 0 ? ' (out of attempts)' : ''}
+                  {q.standing.nextAttemptAt ? `, next attempt opens ${when(new Date(q.standing.nextAttemptAt))}` : ''}
+                </summary>
+                <QuizReview attempts={q.attempts} />
+              </details>
+            ))
         )}
       </section>
 
