@@ -52,7 +52,7 @@ export async function loadLearnerActivity({ actor, learnerId }: { actor: Pick<Cu
       where: { userId: learnerId },
       orderBy: { updatedAt: 'desc' },
       take: ACTIVITY_LIMIT,
-      select: { lessonKey: true, completedAt: true, lastVisitedAt: true, updatedAt: true },
+      select: { lessonKey: true, earnedAt: true, lastVisitedAt: true, updatedAt: true },
     }),
     db().quizAttempt.findMany({
       where: { userId: learnerId },
@@ -85,10 +85,10 @@ export async function loadLearnerActivity({ actor, learnerId }: { actor: Pick<Cu
   const events: ActivityEvent[] = [
     ...lessons.map((l): ActivityEvent => ({
       kind: 'lesson',
-      at: l.completedAt ?? l.updatedAt,
+      at: l.earnedAt ?? l.updatedAt,
       lessonKey: l.lessonKey,
       title: lessonTitle.get(l.lessonKey) ?? l.lessonKey,
-      completed: l.completedAt !== null,
+      completed: l.earnedAt !== null,
     })),
     ...attempts.map((a): ActivityEvent => ({
       kind: 'quiz', at: a.createdAt, quizKey: a.quizKey, title: quizTitle.get(a.quizKey) ?? a.quizKey, correct: a.correct, total: a.total, passed: a.passed,
