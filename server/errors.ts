@@ -1,7 +1,13 @@
 import 'server-only'
 
 export type AppErrorCode =
-  'invalid' | 'unauthenticated' | 'forbidden' | 'not-found' | 'conflict' | 'unavailable'
+  | 'invalid'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not-found'
+  | 'conflict'
+  | 'rate-limited'
+  | 'unavailable'
 
 const STATUS: Record<AppErrorCode, number> = {
   invalid: 400,
@@ -9,6 +15,7 @@ const STATUS: Record<AppErrorCode, number> = {
   forbidden: 403,
   'not-found': 404,
   conflict: 409,
+  'rate-limited': 429,
   unavailable: 503,
 }
 
@@ -18,6 +25,8 @@ export class AppError extends Error {
   constructor(
     readonly code: AppErrorCode,
     message: string,
+    /** For 'rate-limited': when to try again (sent as Retry-After). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message)
     this.name = 'AppError'

@@ -6,6 +6,8 @@ export class LabApiError extends Error {
     /** The HTTP status, or 0 when no answer arrived at all. */
     readonly status: number,
     message: string,
+    /** On a 429: seconds until the server accepts the request again. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message)
     this.name = 'LabApiError'
@@ -45,8 +47,10 @@ export async function jsonApi<T>(url: string, init: ApiCall = {}): Promise<T> {
     },
     retry,
   )
-  const json = (await res.json().catch(() => ({}))) as { error?: string }
-  if (!res.ok) throw new LabApiError(res.status, json.error ?? `The request failed (HTTP ${res.status}).`)
+  const json = (await res.json().catch(() => ({}))) as { error?: string; retryAfterSeconds?: number }
+  if (!res.ok) {
+    throw new LabApiError(res.status, json.error ?? `The request failed (HTTP ${res.status}).`, json.retryAfterSeconds)
+  }
   return json as T
 }
 

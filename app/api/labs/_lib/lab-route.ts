@@ -37,7 +37,13 @@ export function labRoute(handler: (ctx: LabRouteContext) => Promise<unknown>) {
       const result = await handler({ user, params: await params, body, query: new URL(request.url).searchParams })
       return Response.json(result ?? { ok: true }, { headers: { 'cache-control': 'no-store' } })
     } catch (error) {
-      if (error instanceof AppError) return Response.json({ error: error.message, code: error.code }, { status: error.status })
+      if (error instanceof AppError) {
+        const retry = error.retryAfterSeconds
+        return Response.json(
+          { error: error.message, code: error.code, ...(retry === undefined ? {} : { retryAfterSeconds: retry }) },
+          { status: error.status, headers: retry === undefined ? {} : { 'retry-after': String(retry) } },
+        )
+      }
       throw error
     }
   }
