@@ -24,6 +24,7 @@ export type AuditAction =
   | 'lab.check.repeat'
   | 'grading-policy.refused'
   | 'api-token.refused'
+  | 'instructor.scope.refused'
   | 'sandbox.watch'
   | 'sandbox.extend'
   | 'sandbox.reset'

@@ -126,16 +126,13 @@ describe('loadCohortProgress', () => {
     expect(audit.every((e) => e.actorId === teacher.id)).toBe(true)
 
     await expect(
-      setGradingPolicy({ actor: teacher, courseSlug: COURSE, policy: { lessonWeight: 50, quizWeight: 50, labWeight: 10, partialCredit: true } }),
+      setGradingPolicy({ actor: teacher, cohortId, policy: { lessonWeight: 50, quizWeight: 50, labWeight: 10, partialCredit: true } }),
     ).rejects.toThrow(/add up to 100 \(they add up to 110\)/)
     await expect(
-      setGradingPolicy({ actor: learner, courseSlug: COURSE, policy: { lessonWeight: 20, quizWeight: 30, labWeight: 50, partialCredit: true } }),
+      setGradingPolicy({ actor: learner, cohortId, policy: { lessonWeight: 20, quizWeight: 30, labWeight: 50, partialCredit: true } }),
     ).rejects.toMatchObject({ code: 'forbidden' })
-    const before = await getGradingPolicy({ courseSlug: COURSE })
-    await setGradingPolicy({ actor: teacher, courseSlug: COURSE, policy: { lessonWeight: 20, quizWeight: 30, labWeight: 50, partialCredit: false } })
-    expect(await getGradingPolicy({ courseSlug: COURSE })).toMatchObject({ lessonWeight: 20, quizWeight: 30, labWeight: 50, partialCredit: false })
-    // Leave the shared course policy as it was for other tests.
-    await setGradingPolicy({ actor: teacher, courseSlug: COURSE, policy: before })
+    await setGradingPolicy({ actor: teacher, cohortId, policy: { lessonWeight: 20, quizWeight: 30, labWeight: 50, partialCredit: false } })
+    expect(await getGradingPolicy({ courseSlug: COURSE, cohortId })).toMatchObject({ lessonWeight: 20, quizWeight: 30, labWeight: 50, partialCredit: false, cohortId })
 
     const activity = await loadLearnerActivity({ actor: teacher, learnerId: learner.id })
     expect(activity.courseSlugs).toEqual([COURSE])
@@ -206,13 +203,13 @@ describe('grading API tokens', () => {
     expect(await authenticateApiToken(`Bearer ${token}x`)).toEqual({ status: 'invalid' })
 
     await db().user.update({ where: { id: teacher.id }, data: { role: 'learner' } })
-    expect(await authenticateApiToken(`Bearer ${token}`)).toEqual({ status: 'not-staff' })
+    expect(await authenticateApiToken(`Bearer ${token}`)).toMatchObject({ status: 'not-staff', tokenId: id })
     await db().user.update({ where: { id: teacher.id }, data: { role: 'instructor' } })
 
     const other = await newUser('instructor')
     await expect(revokeApiToken({ actor: other, tokenId: id })).rejects.toMatchObject({ code: 'not-found' })
     await revokeApiToken({ actor: teacher, tokenId: id })
-    expect(await authenticateApiToken(`Bearer ${token}`)).toEqual({ status: 'revoked' })
+    expect(await authenticateApiToken(`Bearer ${token}`)).toMatchObject({ status: 'revoked', tokenId: id })
     await expect(createApiToken({ actor: await newUser(), name: 'x' })).rejects.toMatchObject({ code: 'forbidden' })
   })
 })

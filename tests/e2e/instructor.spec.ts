@@ -142,6 +142,7 @@ test('an instructor runs a cohort: invite, learner progress in the matrix, CSV a
   // The JSON grading API with a personal token (shown once).
   await page.goto('/instructor/tokens')
   await page.getByLabel('Name').fill('CI grader')
+  await page.getByLabel('Write overrides').check()
   await page.getByRole('button', { name: 'Create token' }).click()
   const token = (await page.getByTestId('secret').textContent())!.trim()
   expect(token).toMatch(/^hxa_/)

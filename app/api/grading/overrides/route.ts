@@ -17,7 +17,7 @@ const body = z.strictObject({
  * POST /api/grading/overrides — records a grade for one item ("final", "quiz:<key>",
  * "lab:<lab>/<step>") of one learner, in the token owner's name (audited).
  */
-export const POST = withGradingToken(async ({ request, actor }) => {
+export const POST = withGradingToken('overrides:write', async ({ request, actor }) => {
   const parsed = body.safeParse(await readJsonBody(request))
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
