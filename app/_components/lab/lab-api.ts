@@ -68,3 +68,12 @@ async function fetchWithRetry(url: string, request: RequestInit, retry: boolean)
     }
   }
 }
+
+/**
+ * A fresh idempotency key (one per Check press). From getRandomValues, which browsers offer on
+ * plain-HTTP installs too, where crypto.randomUUID is missing.
+ */
+export function newRequestKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16))
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
+}

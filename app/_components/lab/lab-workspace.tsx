@@ -4,7 +4,7 @@
 import dynamic from 'next/dynamic'
 import { useCallback, useEffect, useState, type ReactNode } from 'react'
 import type { ProvisioningStatus, ServiceStatus } from '@/contracts/runner-api'
-import { LabApiError, labApi } from './lab-api'
+import { LabApiError, labApi, newRequestKey } from './lab-api'
 import { ProvisioningProgress } from './provisioning-progress'
 import { CheckCooldown } from './check-cooldown'
 import { isServiceUp } from './service-progress'
@@ -82,7 +82,7 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
   const [staleReason, setStaleReason] = useState<string | null>(null)
   const [currentStep, setCurrentStep] = useState(() => initialState.steps.find((s) => !s.passed)?.id ?? lab.steps[0]?.id ?? '')
   const [checking, setChecking] = useState(false)
-  const [checkBlockedUntil, setCheckBlockedUntil] = useState<number | null>(null)
+  const [checkBlocked, setCheckBlocked] = useState<{ stepId: string; until: number } | null>(null)
   const [result, setResult] = useState<CheckOutcome | null>(null)
   const [tab, setTab] = useState<string>(`shell:${lab.shellHosts[0] ?? ''}`)
   // One clock reading for both, so the first render (server and hydration alike) shows the
@@ -179,7 +179,7 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
     }
   }
 
-  const clearCheckBlock = useCallback(() => setCheckBlockedUntil(null), [])
+  const clearCheckBlock = useCallback(() => setCheckBlocked(null), [])
 
   async function check() {
     setChecking(true)
@@ -187,11 +187,11 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
     setError(null)
     try {
       // One key per press: a repeat of this request (no answer arrived) is never a second attempt.
-      const body = { requestKey: crypto.randomUUID() }
+      const body = { requestKey: newRequestKey() }
       setResult(await labApi<CheckOutcome>(lab.slug, `steps/${encodeURIComponent(currentStep)}/check`, { body, retry: true }))
     } catch (e) {
       const wait = e instanceof LabApiError ? e.retryAfterSeconds : undefined
-      if (wait !== undefined) setCheckBlockedUntil(Date.now() + wait * 1000)
+      if (wait !== undefined) setCheckBlocked({ stepId: currentStep, until: Date.now() + wait * 1000 })
       setError((e as Error).message)
     } finally {
       setChecking(false)
@@ -254,10 +254,10 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
             {step.showTitle && <h2>{step.title}</h2>}
             {step.instructions}
             <div className={styles.checkRow}>
-              <button type="button" className="button primary" onClick={() => void check()} disabled={!ready || checking || checkBlockedUntil !== null}>
+              <button type="button" className="button primary" onClick={() => void check()} disabled={!ready || checking || checkBlocked?.stepId === step.id}>
                 {checking ? 'Checking…' : 'Check'}
               </button>
-              {checkBlockedUntil !== null && <CheckCooldown until={checkBlockedUntil} onDone={clearCheckBlock} />}
+              {checkBlocked?.stepId === step.id && <CheckCooldown until={checkBlocked.until} onDone={clearCheckBlock} />}
               {progress && progress.attempts > 0 && (
                 <span className="muted">
                   {progress.attempts} attempt{progress.attempts === 1 ? '' : 's'}
