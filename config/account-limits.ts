@@ -5,3 +5,10 @@ export const accountLimits = {
   passwordMin: 10,
   passwordMax: 128,
 } as const
+
+// Renames once the account holds a certificate: the certificate keeps the name it was issued
+// with, and a limit keeps a name from being swapped back and forth (docs/decisions/022).
+export const renameLimits = {
+  perWindow: 2,
+  windowDays: 30,
+} as const

@@ -5,6 +5,7 @@ import { APIError } from 'better-auth/api'
 import { nextCookies } from 'better-auth/next-js'
 import { accountLimits } from '@/config/account-limits'
 import { CLIENT_ADDRESS_HEADER } from '@/config/client-address'
+import { checkRename } from './users/check-rename'
 import { webConfig } from './config'
 import { db } from './db'
 import { signUpRefusal } from './users/sign-up-policy'
@@ -62,6 +63,24 @@ function createAuth() {
                 message: `Email is too long: use at most ${accountLimits.emailMax} characters.`,
               })
             }
+            return { data: { ...user, name } }
+          },
+        },
+        update: {
+          // Renames are limited and audited; issued certificates keep their frozen name.
+          before: async (user, context) => {
+            if (typeof user.name !== 'string') return
+            const userId = context?.context.session?.user.id
+            if (!userId) throw new APIError('UNAUTHORIZED', { message: 'Sign in to change your name.' })
+            const name = user.name.trim()
+            if (name.length === 0) throw new APIError('BAD_REQUEST', { message: 'Enter your name.' })
+            if (name.length > accountLimits.nameMax) {
+              throw new APIError('BAD_REQUEST', {
+                message: `Name is too long: use at most ${accountLimits.nameMax} characters.`,
+              })
+            }
+            const check = await checkRename({ userId, newName: name })
+            if (check.status === 'refused') throw new APIError('TOO_MANY_REQUESTS', { message: check.message })
             return { data: { ...user, name } }
           },
         },

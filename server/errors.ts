@@ -8,6 +8,7 @@ export type AppErrorCode =
   | 'conflict'
   | 'too-large'
   | 'unsupported-type'
+  | 'rate-limited'
   | 'unavailable'
 
 const STATUS: Record<AppErrorCode, number> = {
@@ -18,6 +19,7 @@ const STATUS: Record<AppErrorCode, number> = {
   conflict: 409,
   'too-large': 413,
   'unsupported-type': 415,
+  'rate-limited': 429,
   unavailable: 503,
 }
 
@@ -27,6 +29,8 @@ export class AppError extends Error {
   constructor(
     readonly code: AppErrorCode,
     message: string,
+    /** For 'rate-limited': when to try again (sent as Retry-After). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message)
     this.name = 'AppError'

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from 'next/cache'
 import { redirect } from 'next/navigation'
-import { createApiToken, revokeApiToken } from '@/server/api-tokens/api-tokens'
+import { createApiToken, revokeApiToken, TOKEN_EXPIRY_DAYS } from '@/server/api-tokens/api-tokens'
 import { createCohort } from '@/server/cohorts/create-cohort'
 import { createInvite, revokeInvite } from '@/server/cohorts/manage-invites'
 import { addCohortInstructor, removeMember } from '@/server/cohorts/manage-members'
@@ -77,7 +77,7 @@ export async function setPolicyAction(_state: ActionState, form: FormData): Prom
   return asActionState(async () => {
     await setGradingPolicy({
       actor,
-      courseSlug: text(form, 'courseSlug'),
+      cohortId: text(form, 'cohortId'),
       policy: {
         lessonWeight: Number(text(form, 'lessonWeight')),
         quizWeight: Number(text(form, 'quizWeight')),
@@ -109,7 +109,12 @@ export async function overrideGradeAction(_state: ActionState, form: FormData): 
 export async function createTokenAction(_state: ActionState, form: FormData): Promise<ActionState> {
   const actor = await requireRole('/instructor/tokens', staff)
   return asActionState(async () => {
-    const { token } = await createApiToken({ actor, name: text(form, 'name') })
+    const { token } = await createApiToken({
+      actor,
+      name: text(form, 'name'),
+      scopes: form.getAll('scopes').map(String),
+      expiresInDays: Number(form.get('expiresInDays') ?? TOKEN_EXPIRY_DAYS.default),
+    })
     revalidatePath('/instructor/tokens')
     return { secret: token }
   })

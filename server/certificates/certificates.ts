@@ -30,6 +30,7 @@ export async function issueCertificateIfComplete({
   user: Pick<CurrentUser, 'id' | 'role'>
   courseSlug: string
 }): Promise<CertificateResult> {
+  // The name printed on the certificate is frozen here: later renames never change it.
   const existing = await db().certificate.findUnique({
     where: { userId_courseSlug: { userId: user.id, courseSlug } },
     select: { id: true, issuedAt: true },
@@ -37,13 +38,19 @@ export async function issueCertificateIfComplete({
   if (existing) return { status: 'exists', ...existing }
   const grade = await loadLearnerGrade({ actor: user, userId: user.id, courseSlug })
   if (!grade.complete) return { status: 'incomplete', remaining: grade.cells.filter((c) => c.status !== 'done').length }
+  const { name: learnerName } = await db().user.findUniqueOrThrow({ where: { id: user.id }, select: { name: true } })
   const created = await db().certificate.upsert({
     where: { userId_courseSlug: { userId: user.id, courseSlug } },
-    create: { id: newCertificateCode(), userId: user.id, courseSlug },
+    create: { id: newCertificateCode(), userId: user.id, courseSlug, learnerName },
     update: {},
     select: { id: true, issuedAt: true },
   })
-  await recordAuditEvent({ actorId: user.id, action: 'certificate.issue', targetUserId: user.id, details: { courseSlug, certificateId: created.id } })
+  await recordAuditEvent({
+    actorId: user.id,
+    action: 'certificate.issue',
+    targetUserId: user.id,
+    details: { courseSlug, certificateId: created.id, learnerName },
+  })
   return { status: 'issued', ...created }
 }
 
@@ -54,13 +61,16 @@ export interface PublicCertificate {
   issuedAt: Date
 }
 
-/** Anyone may verify a certificate by its code; only the name, course and date are shown. */
+/**
+ * Anyone may verify a certificate by its code; only the name (as it was when issued), course
+ * and date are shown.
+ */
 export async function verifyCertificate({ id }: { id: string }): Promise<PublicCertificate | null> {
   const row = await db().certificate.findUnique({
     where: { id: id.trim().toUpperCase() },
-    select: { id: true, courseSlug: true, issuedAt: true, user: { select: { name: true } } },
+    select: { id: true, courseSlug: true, issuedAt: true, learnerName: true },
   })
   if (!row) return null
   const course = await getCourse(row.courseSlug)
-  return { id: row.id, learnerName: row.user.name, courseTitle: course?.title ?? row.courseSlug, issuedAt: row.issuedAt }
+  return { id: row.id, learnerName: row.learnerName, courseTitle: course?.title ?? row.courseSlug, issuedAt: row.issuedAt }
 }

@@ -1,4 +1,5 @@
 import 'server-only'
+import { listCourses } from '@/server/content/catalog'
 import { db } from '@/server/db'
 import { AppError } from '@/server/errors'
 import type { CurrentUser } from '@/server/session/current-user'
@@ -83,4 +84,49 @@ export async function requireLearnerVisible({
     throw new AppError('forbidden', 'This learner is not in any cohort you teach.')
   }
   return shared
+}
+
+export interface LearnerScope {
+  /** Cohorts the actor shares with the learner. */
+  cohortIds: string[]
+  /** Admins see everything; instructors only what belongs to these courses. */
+  all: boolean
+  courseSlugs: string[]
+  /** Whether a lab belongs to one of `courseSlugs` (see labBelongsToCourses). */
+  includesLab: (labSlug: string) => boolean
+}
+
+/**
+ * What `actor` may see of `learnerId`: only the courses of the cohorts they share, and only the
+ * labs of those courses (an instructor of one cohort does not see the learner's other courses).
+ * A lab belongs to a course when one of its lessons links it; a lab no course links belongs to
+ * every course (it is graded in each, as the gradebook does).
+ */
+export async function requireLearnerScope({
+  actor,
+  learnerId,
+}: {
+  actor: Pick<CurrentUser, 'id' | 'role'>
+  learnerId: string
+}): Promise<LearnerScope> {
+  const cohortIds = await requireLearnerVisible({ actor, learnerId })
+  const cohorts = await db().cohort.findMany({ where: { id: { in: cohortIds } }, select: { courseSlug: true } })
+  const courseSlugs = [...new Set(cohorts.map((c) => c.courseSlug))]
+  const all = actor.role === 'admin'
+  const belongs = await labsOfCourses(courseSlugs)
+  return { cohortIds, all, courseSlugs, includesLab: (labSlug) => all || belongs(labSlug) }
+}
+
+export async function labsOfCourses(courseSlugs: readonly string[]): Promise<(labSlug: string) => boolean> {
+  const courses = await listCourses()
+  const linkedBy = new Map<string, Set<string>>()
+  for (const course of courses) {
+    for (const lesson of course.lessons) {
+      for (const lab of lesson.labs) linkedBy.set(lab, (linkedBy.get(lab) ?? new Set()).add(course.slug))
+    }
+  }
+  return (labSlug) => {
+    const owners = linkedBy.get(labSlug)
+    return owners === undefined || courseSlugs.some((slug) => owners.has(slug))
+  }
 }

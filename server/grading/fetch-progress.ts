@@ -35,7 +35,7 @@ export async function fetchProgress({
   const [lessonRows, quizRows, stepRows, overrideRows] = await Promise.all([
     db().lessonProgress.findMany({
       where: { user: users, lessonKey: { startsWith: prefix } },
-      select: { userId: true, lessonKey: true, completedAt: true, updatedAt: true },
+      select: { userId: true, lessonKey: true, earnedAt: true, updatedAt: true },
     }),
     db().quizAttempt.findMany({
       where: { user: users, quizKey: { startsWith: prefix } },
@@ -63,7 +63,8 @@ export async function fetchProgress({
   }
   for (const r of lessonRows) {
     const entry = of(r.userId)
-    entry.progress.lessons.set(r.lessonKey, { completed: r.completedAt !== null })
+    // Only evidence counts (read for long enough, or 90 % of the video); a bookmark does not.
+    entry.progress.lessons.set(r.lessonKey, { completed: r.earnedAt !== null })
     entry.lastActivityAt = later(entry.lastActivityAt, r.updatedAt)
   }
   for (const a of quizRows) {

@@ -1,44 +1,91 @@
 import 'server-only'
 import { recordAuditEvent } from '@/server/audit/record-audit-event'
-import { getCourse } from '@/server/content/catalog'
 import { db } from '@/server/db'
 import { AppError } from '@/server/errors'
 import type { CurrentUser } from '@/server/session/current-user'
-import { assertStaff } from '@/server/cohorts/cohort-access'
+import { assertStaff, requireCohortInstructor } from '@/server/cohorts/cohort-access'
 import { DEFAULT_POLICY, type PolicyWeights } from './compute-grade'
 
 export interface GradingPolicyView extends PolicyWeights {
   courseSlug: string
+  /** The cohort whose own weights these are; null when the course's (or default) weights apply. */
+  cohortId: string | null
   updatedAt: Date | null
 }
 
-/** The course's policy, or the defaults when nobody has set one. */
-export async function getGradingPolicy({ courseSlug }: { courseSlug: string }): Promise<GradingPolicyView> {
-  const row = await db().gradingPolicy.findUnique({
-    where: { courseSlug },
-    select: { lessonWeight: true, quizWeight: true, labWeight: true, partialCredit: true, updatedAt: true },
+const weightsSelect = {
+  lessonWeight: true,
+  quizWeight: true,
+  labWeight: true,
+  partialCredit: true,
+  updatedAt: true,
+} as const
+
+/**
+ * The weights that grade a cohort: its own when its instructors set them, else the course's
+ * (an older, installation-wide setting), else the defaults. Without a cohort: the course's.
+ */
+export async function getGradingPolicy({
+  courseSlug,
+  cohortId = null,
+}: {
+  courseSlug: string
+  cohortId?: string | null
+}): Promise<GradingPolicyView> {
+  if (cohortId) {
+    const own = await db().cohortGradingPolicy.findUnique({ where: { cohortId }, select: weightsSelect })
+    if (own) return { courseSlug, cohortId, ...own }
+  }
+  const row = await db().gradingPolicy.findUnique({ where: { courseSlug }, select: weightsSelect })
+  return row
+    ? { courseSlug, cohortId: null, ...row }
+    : { courseSlug, cohortId: null, ...DEFAULT_POLICY, updatedAt: null }
+}
+
+/** The learner's cohort for a course (the latest they joined and are still in), if any. */
+export async function learnerCohortFor({
+  userId,
+  courseSlug,
+}: {
+  userId: string
+  courseSlug: string
+}): Promise<string | null> {
+  const member = await db().cohortMember.findFirst({
+    where: { userId, removedAt: null, cohort: { courseSlug, archivedAt: null } },
+    orderBy: { joinedAt: 'desc' },
+    select: { cohortId: true },
   })
-  return row ? { courseSlug, ...row } : { courseSlug, ...DEFAULT_POLICY, updatedAt: null }
+  return member?.cohortId ?? null
 }
 
 /**
- * Sets a course's weights. Any instructor who teaches a cohort of the course may change them
- * (the policy is per course, so it applies to every cohort of it); admins always may.
+ * Sets one cohort's weights. Only that cohort's instructors (and admins) may: an instructor of
+ * another cohort of the same course is refused, and the attempt is audited.
  */
 export async function setGradingPolicy({
   actor,
-  courseSlug,
+  cohortId,
   policy,
 }: {
   actor: CurrentUser
-  courseSlug: string
+  cohortId: string
   policy: PolicyWeights
 }): Promise<void> {
   assertStaff(actor)
-  if (!(await getCourse(courseSlug))) throw new AppError('not-found', `There is no course "${courseSlug}".`)
-  if (actor.role !== 'admin') {
-    const teaches = await db().cohortInstructor.count({ where: { userId: actor.id, cohort: { courseSlug } } })
-    if (teaches === 0) throw new AppError('forbidden', 'Only instructors of a cohort of this course can change its grading policy.')
+  let cohort
+  try {
+    cohort = await requireCohortInstructor({ actor, cohortId })
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'forbidden') {
+      await recordAuditEvent({
+        actorId: actor.id,
+        action: 'grading-policy.refused',
+        cohortId,
+        details: { reason: 'not-an-instructor-of-this-cohort' },
+      })
+      throw new AppError('forbidden', 'Only instructors of this cohort can change its grading policy.')
+    }
+    throw error
   }
   const weights = [policy.lessonWeight, policy.quizWeight, policy.labWeight]
   if (weights.some((w) => !Number.isInteger(w) || w < 0 || w > 100)) {
@@ -46,21 +93,27 @@ export async function setGradingPolicy({
   }
   const sum = weights.reduce((a, b) => a + b, 0)
   if (sum !== 100) throw new AppError('invalid', `The weights must add up to 100 (they add up to ${sum}).`)
-  const before = await getGradingPolicy({ courseSlug })
+  const before = await getGradingPolicy({ courseSlug: cohort.courseSlug, cohortId })
   const { lessonWeight, quizWeight, labWeight, partialCredit } = policy
   const data = { lessonWeight, quizWeight, labWeight, partialCredit, updatedById: actor.id }
-  await db().gradingPolicy.upsert({
-    where: { courseSlug },
-    create: { courseSlug, ...data },
+  await db().cohortGradingPolicy.upsert({
+    where: { cohortId },
+    create: { cohortId, ...data },
     update: data,
-    select: { courseSlug: true },
+    select: { cohortId: true },
   })
   await recordAuditEvent({
     actorId: actor.id,
     action: 'grading-policy.update',
+    cohortId,
     details: {
-      courseSlug,
-      before: { lessonWeight: before.lessonWeight, quizWeight: before.quizWeight, labWeight: before.labWeight, partialCredit: before.partialCredit },
+      courseSlug: cohort.courseSlug,
+      before: {
+        lessonWeight: before.lessonWeight,
+        quizWeight: before.quizWeight,
+        labWeight: before.labWeight,
+        partialCredit: before.partialCredit,
+      },
       after: { lessonWeight, quizWeight, labWeight, partialCredit },
     },
   })

@@ -46,7 +46,7 @@ export async function loadCohortProgress({
   const [course, catalog, policy] = await Promise.all([
     getCourse(cohort.courseSlug),
     labCatalog ?? getGradedLabs(),
-    getGradingPolicy({ courseSlug: cohort.courseSlug }),
+    getGradingPolicy({ courseSlug: cohort.courseSlug, cohortId: cohort.id }),
   ])
   if (!course) throw new AppError('not-found', `The course "${cohort.courseSlug}" of this cohort is no longer installed.`)
   const items = listCourseItems(course, catalog.labs)

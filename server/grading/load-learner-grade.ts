@@ -6,7 +6,7 @@ import type { CurrentUser } from '@/server/session/current-user'
 import { computeGrade, type LearnerGrade, type PolicyWeights } from './compute-grade'
 import { listCourseItems, type CourseItem } from './course-items'
 import { emptyProgress, fetchProgress } from './fetch-progress'
-import { getGradingPolicy } from './grading-policy'
+import { getGradingPolicy, learnerCohortFor } from './grading-policy'
 import { getGradedLabs } from './graded-labs'
 
 export interface LearnerCourseGrade extends LearnerGrade {
@@ -28,7 +28,13 @@ export async function loadLearnerGrade({
   courseSlug: string
 }): Promise<LearnerCourseGrade> {
   if (actor.id !== userId) await requireLearnerVisible({ actor, learnerId: userId })
-  const [course, catalog, policy] = await Promise.all([getCourse(courseSlug), getGradedLabs(), getGradingPolicy({ courseSlug })])
+  // The learner's own cohort's weights grade them, whoever looks.
+  const cohortId = await learnerCohortFor({ userId, courseSlug })
+  const [course, catalog, policy] = await Promise.all([
+    getCourse(courseSlug),
+    getGradedLabs(),
+    getGradingPolicy({ courseSlug, cohortId }),
+  ])
   if (!course) throw new AppError('not-found', `There is no course "${courseSlug}".`)
   const items = listCourseItems(course, catalog.labs)
   const fetched = (await fetchProgress({ users: { id: userId }, courseSlug, labSlugs: catalog.labs.map((l) => l.slug) })).get(userId)

@@ -42,9 +42,15 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
   return Response.json(body, { status, headers: { ...NO_STORE, ...headers } })
 }
 
-/** The one error body of the web app's JSON APIs: `{ error: <message for the user>, code }`. */
+/** The one error body of the web app's JSON APIs: `{ error: <message for the user>, code }` (and when to retry). */
 export function errorResponse(error: AppError): Response {
-  return jsonResponse(error.status, { error: error.message, code: error.code })
+  const retry = error.retryAfterSeconds
+  if (retry === undefined) return jsonResponse(error.status, { error: error.message, code: error.code })
+  return jsonResponse(
+    error.status,
+    { error: error.message, code: error.code, retryAfterSeconds: retry },
+    { 'retry-after': String(retry) },
+  )
 }
 
 /**

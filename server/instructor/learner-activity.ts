@@ -1,5 +1,5 @@
 import 'server-only'
-import { requireLearnerVisible } from '@/server/cohorts/cohort-access'
+import { requireLearnerScope } from '@/server/cohorts/cohort-access'
 import { getCourse } from '@/server/content/catalog'
 import { db } from '@/server/db'
 import { AppError } from '@/server/errors'
@@ -36,26 +36,30 @@ export interface LearnerActivity {
 /** How many of each kind of event are shown, newest first (check output can be long). */
 export const ACTIVITY_LIMIT = 300
 
-/** One learner's activity timeline, for an instructor of one of their cohorts (or an admin). */
+/**
+ * One learner's activity timeline, for an instructor of one of their cohorts (or an admin):
+ * only the courses of the cohorts they share, and only those courses' labs.
+ */
 export async function loadLearnerActivity({ actor, learnerId }: { actor: Pick<CurrentUser, 'id' | 'role'>; learnerId: string }): Promise<LearnerActivity> {
-  const cohortIds = await requireLearnerVisible({ actor, learnerId })
+  const scope = await requireLearnerScope({ actor, learnerId })
   const learner = await db().user.findUnique({ where: { id: learnerId }, select: { id: true, name: true, email: true } })
   if (!learner) throw new AppError('not-found', 'That learner does not exist.')
-  const cohorts = await db().cohort.findMany({ where: { id: { in: cohortIds } }, select: { courseSlug: true } })
-  const courseSlugs = [...new Set(cohorts.map((c) => c.courseSlug))]
+  const { courseSlugs } = scope
+  const keyIn = (field: 'lessonKey' | 'quizKey') =>
+    scope.all ? {} : { OR: courseSlugs.map((slug) => ({ [field]: { startsWith: `${slug}/` } })) }
   const courses = (await Promise.all(courseSlugs.map((slug) => getCourse(slug)))).filter((c) => c !== undefined)
   const lessonTitle = new Map(courses.flatMap((c) => c.lessons.map((l) => [l.key, l.title] as const)))
   const quizTitle = new Map(courses.flatMap((c) => c.modules.map((m) => [m.quiz.key, m.title] as const)))
 
   const [lessons, attempts, sessions, runs, reports] = await Promise.all([
     db().lessonProgress.findMany({
-      where: { userId: learnerId },
+      where: { userId: learnerId, ...keyIn('lessonKey') },
       orderBy: { updatedAt: 'desc' },
       take: ACTIVITY_LIMIT,
-      select: { lessonKey: true, completedAt: true, lastVisitedAt: true, updatedAt: true },
+      select: { lessonKey: true, earnedAt: true, lastVisitedAt: true, updatedAt: true },
     }),
     db().quizAttempt.findMany({
-      where: { userId: learnerId },
+      where: { userId: learnerId, ...keyIn('quizKey') },
       orderBy: { createdAt: 'desc' },
       take: ACTIVITY_LIMIT,
       select: { quizKey: true, correct: true, total: true, passed: true, createdAt: true },
@@ -85,16 +89,16 @@ export async function loadLearnerActivity({ actor, learnerId }: { actor: Pick<Cu
   const events: ActivityEvent[] = [
     ...lessons.map((l): ActivityEvent => ({
       kind: 'lesson',
-      at: l.completedAt ?? l.updatedAt,
+      at: l.earnedAt ?? l.updatedAt,
       lessonKey: l.lessonKey,
       title: lessonTitle.get(l.lessonKey) ?? l.lessonKey,
-      completed: l.completedAt !== null,
+      completed: l.earnedAt !== null,
     })),
     ...attempts.map((a): ActivityEvent => ({
       kind: 'quiz', at: a.createdAt, quizKey: a.quizKey, title: quizTitle.get(a.quizKey) ?? a.quizKey, correct: a.correct, total: a.total, passed: a.passed,
     })),
-    ...sessions.map((s): ActivityEvent => ({ kind: 'lab-session', at: s.startedAt, labSlug: s.labSlug, status: s.status, endedAt: s.endedAt, expiresAt: s.expiresAt })),
-    ...runs.map((r): ActivityEvent => ({
+    ...sessions.filter((s) => scope.includesLab(s.labSlug)).map((s): ActivityEvent => ({ kind: 'lab-session', at: s.startedAt, labSlug: s.labSlug, status: s.status, endedAt: s.endedAt, expiresAt: s.expiresAt })),
+    ...runs.filter((r) => scope.includesLab(r.labSlug)).map((r): ActivityEvent => ({
       kind: 'check-run', at: r.createdAt, labSlug: r.labSlug, stepId: r.stepId, runKind: r.kind, passed: r.passed,
       byInstructor: r.actorId !== learnerId, durationMs: r.durationMs, exitCode: r.exitCode, timedOut: r.timedOut,
       output: r.output, failMessages: r.failMessages, hints: r.hints,

@@ -1,6 +1,6 @@
 import 'server-only'
 import { recordAuditEvent } from '@/server/audit/record-audit-event'
-import { requireCohortInstructor } from '@/server/cohorts/cohort-access'
+import { labsOfCourses, requireCohortInstructor } from '@/server/cohorts/cohort-access'
 import { db } from '@/server/db'
 import { AppError } from '@/server/errors'
 import { getGradedLabs } from '@/server/grading/graded-labs'
@@ -23,13 +23,16 @@ export interface LiveSandbox {
 
 /** The cohort's running sandboxes, from the web app's LabSession records (no runner call). */
 export async function listLiveSandboxes({ actor, cohortId }: { actor: Pick<CurrentUser, 'id' | 'role'>; cohortId: string }): Promise<LiveSandbox[]> {
-  await requireCohortInstructor({ actor, cohortId })
+  const cohort = await requireCohortInstructor({ actor, cohortId })
+  const inCourse = await labsOfCourses([cohort.courseSlug])
   const users = { cohortsJoined: { some: { cohortId, removedAt: null } } }
-  const sessions = await db().labSession.findMany({
+  const allSessions = await db().labSession.findMany({
     where: { user: users, status: { in: LIVE_STATUSES }, sandboxId: { not: null } },
     orderBy: { startedAt: 'asc' },
     select: { id: true, userId: true, labSlug: true, status: true, startedAt: true, expiresAt: true, user: { select: { name: true } } },
   })
+  // Only the labs of this cohort's course: the learner's other courses are not this cohort's business.
+  const sessions = allSessions.filter((s) => inCourse(s.labSlug))
   if (sessions.length === 0) return []
   const [{ labs }, passed] = await Promise.all([
     getGradedLabs(),
@@ -75,7 +78,10 @@ export async function actOnSandbox({
   labSlug: string
   action: SandboxAction
 }): Promise<void> {
-  await requireCohortInstructor({ actor, cohortId })
+  const cohort = await requireCohortInstructor({ actor, cohortId })
+  if (!(await labsOfCourses([cohort.courseSlug]))(labSlug)) {
+    throw new AppError('forbidden', 'That lab is not part of this cohort\'s course.')
+  }
   const member = await db().cohortMember.findUnique({
     where: { cohortId_userId: { cohortId, userId: learnerId } },
     select: { removedAt: true },

@@ -3,7 +3,7 @@ import 'server-only'
 // The runner counts the resulting read-only session, and the learner's lab page shows that
 // someone is watching; watching is audited (who watched whom, which lab and host).
 import { recordAuditEvent } from '@/server/audit/record-audit-event'
-import { requireLearnerVisible } from '@/server/cohorts/cohort-access'
+import { requireLearnerScope } from '@/server/cohorts/cohort-access'
 import { db } from '@/server/db'
 import { AppError } from '@/server/errors'
 import type { CurrentUser } from '@/server/session/current-user'
@@ -36,7 +36,19 @@ export async function getWatchTarget(options: { actor: Pick<CurrentUser, 'id' | 
   })
   if (!session) throw new AppError('not-found', 'There is no such lab session; it may have been removed.')
   // Permission before anything else about the session is revealed.
-  const cohortIds = await requireLearnerVisible({ actor, learnerId: session.userId })
+  const scope = await requireLearnerScope({ actor, learnerId: session.userId })
+  const { cohortIds } = scope
+  // Teaching a learner in one course is no licence to watch their labs of another.
+  if (!scope.includesLab(session.labSlug)) {
+    await recordAuditEvent({
+      actorId: actor.id,
+      action: 'instructor.scope.refused',
+      targetUserId: session.userId,
+      cohortId: cohortIds[0] ?? null,
+      details: { reason: 'lab-outside-cohort-course', labSlug: session.labSlug, sessionId: session.id },
+    })
+    throw new AppError('forbidden', "This lab is not part of the course you teach this learner in, so you can't watch it.")
+  }
   if (session.userId === actor.id) throw new AppError('invalid', 'This is your own lab; open it from the lab page instead.')
   if (!LIVE_STATUSES.includes(session.status as LabSessionStatus) || session.sandboxId === null) {
     throw new AppError('conflict', `${session.user.name}'s lab is not running any more.`)

@@ -3,7 +3,10 @@ import type { Course } from '@/server/content/load-content'
 import { db } from '@/server/db'
 
 export interface LessonStatus {
+  /** Counts toward the grade: read for long enough or 90 % of the video watched. */
   completed: boolean
+  /** The learner's own "done" bookmark; it does not count toward the grade. */
+  bookmarked: boolean
   read: boolean
   watchedSeconds: number
   videoPosition: number
@@ -34,7 +37,7 @@ export async function getCourseProgress({
   const [rows, attempts] = await Promise.all([
     db().lessonProgress.findMany({
       where: { userId, lessonKey: { startsWith: `${course.slug}/` } },
-      select: { lessonKey: true, completedAt: true, readAt: true, watchedSeconds: true, videoPosition: true },
+      select: { lessonKey: true, completedAt: true, earnedAt: true, readAt: true, watchedSeconds: true, videoPosition: true },
     }),
     db().quizAttempt.groupBy({
       by: ['quizKey'],
@@ -46,7 +49,8 @@ export async function getCourseProgress({
   const lessons: Record<string, LessonStatus> = {}
   for (const r of rows) {
     lessons[r.lessonKey] = {
-      completed: r.completedAt !== null,
+      completed: r.earnedAt !== null,
+      bookmarked: r.completedAt !== null,
       read: r.readAt !== null,
       watchedSeconds: r.watchedSeconds,
       videoPosition: r.videoPosition,
@@ -91,7 +95,7 @@ export async function getContinueItem({
   const latest = await db().lessonProgress.findFirst({
     where: { userId },
     orderBy: { lastVisitedAt: 'desc' },
-    select: { lessonKey: true, lastVisitedAt: true, completedAt: true },
+    select: { lessonKey: true, lastVisitedAt: true, earnedAt: true },
   })
   if (!latest) return null
   for (const course of courses) {
@@ -104,7 +108,7 @@ export async function getContinueItem({
         lessonTitle: lesson.title,
         moduleTitle: lesson.moduleTitle,
         lastVisitedAt: latest.lastVisitedAt,
-        completed: latest.completedAt !== null,
+        completed: latest.earnedAt !== null,
       }
     }
   }

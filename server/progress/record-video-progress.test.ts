@@ -14,10 +14,19 @@ beforeEach(async () => {
     data: { id: userId, name: 'Vid Learner', email: `video-${userId.slice(0, 8)}@example.test` },
     select: { id: true },
   })
+  // The lesson page was opened ten minutes ago (a read session the server started).
+  const readStartedAt = new Date(Date.now() - 10 * 60_000)
+  await db().lessonProgress.createMany({
+    data: [lessonKey, 'production-operations/other-lesson'].map((key) => ({ userId, lessonKey: key, readStartedAt })),
+  })
 })
 
 const record = (input: { ranges: unknown; position?: unknown; duration?: unknown; lessonKey?: string }) =>
-  recordVideoProgress({ userId, lessonKey, position: 0, duration: 100, ...input })
+  recordVideoProgress({ userId, lessonKey, position: 0, duration: 100, recordingSeconds: async () => null, ...input })
+
+/** Time passes (as it does while the video plays) before the next report. */
+const playOn = () =>
+  db().lessonProgress.updateMany({ where: { userId }, data: { videoReportedAt: new Date(Date.now() - 60_000) } })
 
 async function rejection(promise: Promise<unknown>): Promise<AppError> {
   const error = await promise.then(
@@ -40,7 +49,9 @@ describe('recordVideoProgress', () => {
 
   it('stores the union of ranges across calls and the last position', async () => {
     await record({ ranges: [[0, 10]], position: 10 })
+    await playOn()
     await record({ ranges: [[5, 20], [30, 40]], position: 40 })
+    await playOn()
     const result = await record({ ranges: [[20, 25]], position: 25 })
     expect(result.watchedSeconds).toBe(35)
     expect(await getVideoProgress({ userId, lessonKey })).toEqual({
@@ -101,7 +112,7 @@ describe('recordVideoProgress', () => {
     expect(error.status).toBe(400)
     expect(error.message).toContain('Video progress not saved')
     expect(error.message).toContain(message)
-    expect(await db().lessonProgress.count({ where: { userId } })).toBe(0)
+    expect(await db().lessonProgress.count({ where: { userId, NOT: { watchedRanges: { equals: [] } } } })).toBe(0)
   })
 
   it('rejects a lesson the catalogue does not know when given a validator', async () => {

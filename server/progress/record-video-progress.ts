@@ -1,8 +1,11 @@
 import 'server-only'
 import { z } from 'zod'
+import { completionRules } from '@/config/completion-rules'
+import { recordAuditEvent } from '@/server/audit/record-audit-event'
 import { db } from '@/server/db'
 import { AppError } from '@/server/errors'
 import { mergeRanges, totalWatchedSeconds, type WatchedRange } from '@/contracts/watched-ranges'
+import { recordingDuration } from '@/server/media/recording-duration'
 
 /** "<courseSlug>/<lessonSlug>". */
 export const LESSON_KEY = /^[a-z0-9-]+\/[a-z0-9-]+$/
@@ -44,6 +47,8 @@ export interface VideoProgress {
   watchedSeconds: number
   position: number
   duration: number | null
+  /** The lesson counts as complete for grading (by reading or by watching). */
+  earned?: boolean
 }
 
 const storedRangesSchema = z.array(z.tuple([z.number(), z.number()]))
@@ -64,10 +69,16 @@ function describeIssues(error: z.ZodError): string {
  * Adds the segments a learner actually played to their progress on one lesson: the stored
  * ranges become the union with `ranges`, watchedSeconds its length. Seeking never counts,
  * because the player only reports time it played through.
+ *
+ * The browser's numbers are checked against the server's: ranges are cut to the recording's
+ * real length (`recordingSeconds`, never the duration the browser sends), and a report may add
+ * no more played time than the wall-clock time since the previous one allows (at the fastest
+ * playback rate). Playing `videoShare` of the real length earns the lesson for grading.
  */
 export async function recordVideoProgress({
   userId,
   isKnownLesson,
+  recordingSeconds = (key) => recordingDuration(key.split('/')[1] ?? ''),
   ...input
 }: {
   userId: string
@@ -77,6 +88,8 @@ export async function recordVideoProgress({
   duration: unknown
   /** Whether `lessonKey` names a lesson of the catalogue; without it only the format is checked. */
   isKnownLesson?: (lessonKey: string) => boolean | Promise<boolean>
+  /** The recording's real length as the server knows it; null when unknown. */
+  recordingSeconds?: (lessonKey: string) => Promise<number | null>
 }): Promise<VideoProgress> {
   const parsed = videoProgressInputSchema.safeParse(input)
   if (!parsed.success) {
@@ -87,35 +100,74 @@ export async function recordVideoProgress({
     throw new AppError('not-found', `Video progress not saved: there is no lesson "${lessonKey}".`)
   }
 
+  const realDuration = await recordingSeconds(lessonKey)
   const now = new Date()
-  return db().$transaction(async (tx) => {
+  const outcome = await db().$transaction(async (tx) => {
     // The upsert locks the row until commit, so a beacon racing a periodic save cannot drop
     // the other's ranges (each reads the union the other committed).
     const existing = await tx.lessonProgress.upsert({
       where: { userId_lessonKey: { userId, lessonKey } },
-      create: { userId, lessonKey, lastVisitedAt: now },
+      create: { userId, lessonKey, lastVisitedAt: now, readStartedAt: now },
       update: { lastVisitedAt: now },
-      select: { watchedRanges: true, videoDuration: true },
+      select: { watchedRanges: true, videoDuration: true, videoReportedAt: true, readStartedAt: true, earnedAt: true },
     })
+    const length = realDuration ?? duration
     // A replaced recording (different length) makes the old ranges meaningless.
     const sameRecording =
       existing.videoDuration === null ||
-      Math.abs(existing.videoDuration - duration) <= DURATION_CHANGE_TOLERANCE_S
+      Math.abs(existing.videoDuration - length) <= DURATION_CHANGE_TOLERANCE_S
     const previous = sameRecording ? readStoredRanges(existing.watchedRanges) : []
-    const watchedRanges = mergeRanges([...previous, ...ranges], duration)
+    const watchedRanges = mergeRanges([...previous, ...ranges], length)
     const watchedSeconds = totalWatchedSeconds(watchedRanges)
+    const added = watchedSeconds - totalWatchedSeconds(previous)
+    const since = existing.videoReportedAt ?? existing.readStartedAt ?? now
+    const budget =
+      ((now.getTime() - since.getTime()) / 1000) * completionRules.maxPlaybackRate + completionRules.playSlackSeconds
+    if (added > budget) {
+      return { refused: { added: Math.round(added), budget: Math.floor(budget) }, progress: null }
+    }
+    const earns =
+      existing.earnedAt === null &&
+      realDuration !== null &&
+      watchedSeconds >= completionRules.videoShare * realDuration
     await tx.lessonProgress.update({
       where: { userId_lessonKey: { userId, lessonKey } },
       data: {
         watchedRanges: watchedRanges.map(([start, end]) => [start, end]),
         watchedSeconds,
-        videoPosition: position,
-        videoDuration: duration,
+        videoPosition: Math.min(position, length),
+        videoDuration: length,
+        videoReportedAt: now,
+        ...(earns ? { earnedAt: now, earnedBy: 'video' } : {}),
       },
       select: { userId: true },
     })
-    return { ranges: watchedRanges, watchedSeconds, position, duration }
+    return {
+      refused: null,
+      progress: {
+        ranges: watchedRanges,
+        watchedSeconds,
+        position: Math.min(position, length),
+        duration: length,
+        earned: earns || existing.earnedAt !== null,
+      },
+    }
   })
+  if (outcome.refused) {
+    const { refused } = outcome
+    await recordAuditEvent({
+      actorId: userId,
+      action: 'lesson.completion.refused',
+      targetUserId: userId,
+      details: { lessonKey, reason: 'played-faster-than-time', ...refused },
+    })
+    throw new AppError(
+      'invalid',
+      `Video progress not saved: it reports ${refused.added} s played, more than the time since the last ` +
+        'report allows. Play the video in the player; progress is saved as it plays.',
+    )
+  }
+  return outcome.progress
 }
 
 /** A learner's video progress on one lesson; nothing watched yet when there is no record. */

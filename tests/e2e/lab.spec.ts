@@ -162,6 +162,19 @@ test('requests the network drops are repeated, and a lost connection shows until
   await expect(page.getByText('Not yet')).toBeVisible({ timeout: 20_000 })
   await expect(page.locator('main').getByRole('alert')).toHaveCount(0)
 
+  // A Check the server ran but whose answer was lost: the repeat (same key) gets that result, not a new attempt.
+  await page.route(
+    '**/api/labs/sample/steps/hello/check',
+    async (route) => {
+      await route.fetch()
+      await route.abort('connectionfailed')
+    },
+    { times: 1 },
+  )
+  await page.getByRole('button', { name: 'Check', exact: true }).click()
+  await expect(page.getByText('2 attempts')).toBeVisible({ timeout: 20_000 })
+  await expect(page.locator('main').getByRole('alert')).toHaveCount(0)
+
   // A longer outage: status polls keep failing, so the page says its status may be stale ...
   await dropNext('**/api/labs/sample/state', 1_000)
   await page.getByRole('button', { name: 'Check', exact: true }).click()

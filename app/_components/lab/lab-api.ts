@@ -18,6 +18,8 @@ export class LabApiError extends Error {
     /** The HTTP status, or 0 when no answer arrived at all. */
     readonly status: number,
     message: string,
+    /** On a 429: seconds until the server accepts the request again. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message)
     this.name = 'LabApiError'
@@ -57,8 +59,10 @@ export async function jsonApi<T>(url: string, init: ApiCall = {}): Promise<T> {
     },
     retry,
   )
-  const json = (await res.json().catch(() => ({}))) as { error?: string }
-  if (!res.ok) throw new LabApiError(res.status, json.error ?? `The request failed (HTTP ${res.status}).`)
+  const json = (await res.json().catch(() => ({}))) as { error?: string; retryAfterSeconds?: number }
+  if (!res.ok) {
+    throw new LabApiError(res.status, json.error ?? `The request failed (HTTP ${res.status}).`, json.retryAfterSeconds)
+  }
   return json as T
 }
 
@@ -75,4 +79,13 @@ async function fetchWithRetry(url: string, request: RequestInit, retry: boolean)
       await new Promise((resolve) => setTimeout(resolve, delay))
     }
   }
+}
+
+/**
+ * A fresh idempotency key (one per Check press). From getRandomValues, which browsers offer on
+ * plain-HTTP installs too, where crypto.randomUUID is missing.
+ */
+export function newRequestKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16))
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
 }

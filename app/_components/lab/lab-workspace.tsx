@@ -5,12 +5,14 @@ import { useCallback, useEffect, useState, type ReactNode } from 'react'
 import {
   LabApiError,
   labApi,
+  newRequestKey,
   type CheckOutcome,
   type LabActionResult,
   type LabState,
   type ServiceTab,
   type StartOutcome,
 } from './lab-api'
+import { CheckCooldown } from './check-cooldown'
 import { IdleWarning } from './idle-warning'
 import { LabCheckResult } from './lab-check-result'
 import { LabStartPanel } from './lab-start-panel'
@@ -51,6 +53,7 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
   const [staleReason, setStaleReason] = useState<string | null>(null)
   const [currentStep, setCurrentStep] = useState(() => initialState.steps.find((s) => !s.passed)?.id ?? lab.steps[0]?.id ?? '')
   const [checking, setChecking] = useState(false)
+  const [checkBlocked, setCheckBlocked] = useState<{ stepId: string; until: number } | null>(null)
   const [result, setResult] = useState<CheckOutcome | null>(null)
   const [tab, setTab] = useState<string>(`shell:${lab.shellHosts[0] ?? ''}`)
   // One clock reading for both, so the first render (server and hydration alike) shows the
@@ -147,13 +150,19 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
     }
   }
 
+  const clearCheckBlock = useCallback(() => setCheckBlocked(null), [])
+
   async function check() {
     setChecking(true)
     setResult(null)
     setError(null)
     try {
-      setResult(await labApi<CheckOutcome>(lab.slug, `steps/${encodeURIComponent(currentStep)}/check`, { body: {}, retry: true }))
+      // One key per press: a repeat of this request (no answer arrived) is never a second attempt.
+      const body = { requestKey: newRequestKey() }
+      setResult(await labApi<CheckOutcome>(lab.slug, `steps/${encodeURIComponent(currentStep)}/check`, { body, retry: true }))
     } catch (e) {
+      const wait = e instanceof LabApiError ? e.retryAfterSeconds : undefined
+      if (wait !== undefined) setCheckBlocked({ stepId: currentStep, until: Date.now() + wait * 1000 })
       setError((e as Error).message)
     } finally {
       setChecking(false)
@@ -218,11 +227,12 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
                 type="button"
                 className="button primary"
                 onClick={() => void check()}
-                disabled={!ready || checking || waitingFor.length > 0}
+                disabled={!ready || checking || waitingFor.length > 0 || checkBlocked?.stepId === step.id}
                 aria-describedby={waitingFor.length > 0 ? 'step-requires' : undefined}
               >
                 {checking ? 'Checking…' : 'Check'}
               </button>
+              {checkBlocked?.stepId === step.id && <CheckCooldown until={checkBlocked.until} onDone={clearCheckBlock} />}
               {progress && progress.attempts > 0 && (
                 <span className="muted">
                   {progress.attempts} attempt{progress.attempts === 1 ? '' : 's'}

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next'
 import Link from 'next/link'
-import { listApiTokens } from '@/server/api-tokens/api-tokens'
+import { listApiTokens, TOKEN_EXPIRY_DAYS } from '@/server/api-tokens/api-tokens'
 import { webConfig } from '@/server/config'
 import { requireRole } from '@/server/session/current-user'
 import { createTokenAction, revokeTokenAction } from '../actions'
@@ -13,6 +13,7 @@ export default async function TokensPage() {
   const actor = await requireRole('/instructor/tokens', ['instructor', 'admin'])
   const tokens = await listApiTokens({ actor })
   const base = webConfig().PUBLIC_URL.replace(/\/$/, '')
+  const now = new Date()
   return (
     <>
       <p className="muted" style={{ marginBottom: 0 }}>
@@ -20,8 +21,9 @@ export default async function TokensPage() {
       </p>
       <h1>Grading API tokens</h1>
       <p>
-        For automated grading pipelines. A token acts as you: it reads the cohorts you teach and records grade overrides in your name
-        (audited). Only a hash is stored, so the token is shown once.
+        For automated grading pipelines. A token acts as you, within its scopes: <em>read grades</em> of the cohorts you teach,
+        and/or <em>write overrides</em> in your name (audited). Every token expires; revoke one at any time. Only a hash is stored,
+        so the token is shown once.
       </p>
       <pre className={styles.output}>
         {`curl -H "Authorization: Bearer hxa_…" ${base}/api/grading/cohorts
@@ -37,6 +39,25 @@ curl -X POST -H "Authorization: Bearer hxa_…" -H "content-type: application/js
             Name
             <input name="name" required maxLength={80} placeholder="e.g. CI grader" />
           </label>
+          <fieldset>
+            <legend>Scopes</legend>
+            <label style={{ flexDirection: 'row', alignItems: 'center' }}>
+              <input type="checkbox" name="scopes" value="grades:read" defaultChecked /> Read grades
+            </label>
+            <label style={{ flexDirection: 'row', alignItems: 'center' }}>
+              <input type="checkbox" name="scopes" value="overrides:write" /> Write overrides
+            </label>
+          </fieldset>
+          <label>
+            Expires after
+            <select name="expiresInDays" defaultValue={String(TOKEN_EXPIRY_DAYS.default)}>
+              {[7, 30, 90, 180, TOKEN_EXPIRY_DAYS.max].map((days) => (
+                <option key={days} value={days}>
+                  {days} days
+                </option>
+              ))}
+            </select>
+          </label>
         </ActionForm>
       </section>
       <section className={styles.section} aria-labelledby="tokens-heading">
@@ -48,7 +69,9 @@ curl -X POST -H "Authorization: Bearer hxa_…" -H "content-type: application/js
             <thead>
               <tr>
                 <th scope="col">Name</th>
+                <th scope="col">Scopes</th>
                 <th scope="col">Created</th>
+                <th scope="col">Expires</th>
                 <th scope="col">Last used</th>
                 <th scope="col">State</th>
                 <th scope="col">
@@ -60,9 +83,11 @@ curl -X POST -H "Authorization: Bearer hxa_…" -H "content-type: application/js
               {tokens.map((t) => (
                 <tr key={t.id}>
                   <td>{t.name}</td>
+                  <td>{t.scopes.join(', ') || 'none'}</td>
                   <td>{t.createdAt.toISOString().slice(0, 16).replace('T', ' ')}</td>
+                  <td>{t.expiresAt ? t.expiresAt.toISOString().slice(0, 10) : 'expired'}</td>
                   <td>{t.lastUsedAt ? t.lastUsedAt.toISOString().slice(0, 16).replace('T', ' ') : 'never'}</td>
-                  <td>{t.revokedAt ? 'revoked' : 'active'}</td>
+                  <td>{t.revokedAt ? 'revoked' : !t.expiresAt || t.expiresAt <= now ? 'expired' : 'active'}</td>
                   <td>
                     {!t.revokedAt && (
                       <ActionForm action={revokeTokenAction} submitLabel="Revoke" submitClassName="button small">

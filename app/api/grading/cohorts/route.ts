@@ -4,7 +4,7 @@ import { listTaughtCohorts } from '@/server/cohorts/list-cohorts'
 export const dynamic = 'force-dynamic'
 
 /** GET /api/grading/cohorts — the cohorts the token's owner teaches. */
-export const GET = withGradingToken({}, async ({ actor }) => {
+export const GET = withGradingToken('grades:read', {}, async ({ actor }) => {
   const cohorts = await listTaughtCohorts({ actor })
   return {
     cohorts: cohorts.map((c) => ({

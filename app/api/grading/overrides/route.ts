@@ -16,7 +16,7 @@ const body = z.strictObject({
  * POST /api/grading/overrides — records a grade for one item ("final", "quiz:<key>",
  * "lab:<lab>/<step>") of one learner, in the token owner's name (audited).
  */
-export const POST = withGradingToken({ body }, async ({ actor, body }) => {
+export const POST = withGradingToken('overrides:write', { body }, async ({ actor, body }) => {
   const { id } = await setGradeOverride({ actor, ...body })
   return { id, ...body }
 })

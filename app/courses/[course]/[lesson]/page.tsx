@@ -1,7 +1,8 @@
 import type { Metadata } from 'next'
+import { completionRules } from '@/config/completion-rules'
 import Link from 'next/link'
 import { notFound } from 'next/navigation'
-import { setLessonCompleteAction } from '@/app/_actions/lesson-progress'
+import { setLessonBookmarkAction } from '@/app/_actions/lesson-progress'
 import { MdxContent } from '@/app/_components/mdx/mdx-content'
 import { VideoPlayer } from '@/app/_components/video/video-player'
 import { CourseNav } from '@/app/courses/_components/course-nav'
@@ -12,7 +13,7 @@ import { getLessonContext } from '@/server/content/catalog'
 import { compileMdx } from '@/server/content/compile-mdx'
 import { findRecording } from '@/server/media/find-recording'
 import { getCourseProgress } from '@/server/progress/course-progress'
-import { recordLessonVisit } from '@/server/progress/lesson-progress'
+import { countWords, minReadSeconds, recordLessonVisit } from '@/server/progress/lesson-progress'
 import { getVideoProgress } from '@/server/progress/record-video-progress'
 import { getCurrentUser } from '@/server/session/current-user'
 
@@ -64,6 +65,11 @@ export default async function LessonPage({ params }: Params) {
               ✓ Completed
             </span>
           )}
+          {status?.bookmarked && (
+            <span className="pill" data-testid="lesson-bookmarked">
+              Bookmarked as done
+            </span>
+          )}
         </div>
         {recording ? (
           user ? (
@@ -96,7 +102,7 @@ export default async function LessonPage({ params }: Params) {
           </ul>
         </section>
         <MdxContent code={compiled.code} />
-        {user && <ReadSentinel lessonKey={lesson.key} alreadyRead={Boolean(status?.read)} />}
+        {user && <ReadSentinel lessonKey={lesson.key} alreadyRead={Boolean(status?.completed)} />}
         <footer className={styles.lessonFooter}>
           {lesson.labs.length > 0 && (
             <div>
@@ -110,13 +116,22 @@ export default async function LessonPage({ params }: Params) {
             </div>
           )}
           {user ? (
-            <form action={setLessonCompleteAction}>
-              <input type="hidden" name="lessonKey" value={lesson.key} />
-              <input type="hidden" name="complete" value={status?.completed ? 'false' : 'true'} />
-              <button type="submit" className={status?.completed ? 'button' : 'button primary'}>
-                {status?.completed ? 'Mark as not complete' : 'Mark lesson complete'}
-              </button>
-            </form>
+            <div>
+              <form action={setLessonBookmarkAction}>
+                <input type="hidden" name="lessonKey" value={lesson.key} />
+                <input type="hidden" name="bookmarked" value={status?.bookmarked ? 'false' : 'true'} />
+                <button type="submit" className="button">
+                  {status?.bookmarked ? 'Remove bookmark' : 'Bookmark as done'}
+                </button>
+              </form>
+              <p className="muted" data-testid="completion-rule">
+                {status?.completed
+                  ? 'This lesson counts as complete toward your grade.'
+                  : `The bookmark is just for you and does not count toward your grade. The lesson counts as complete
+                    when you have read the notes to the end (at least ${minReadSeconds(countWords(lesson.source))} s
+                    on this page) or watched ${Math.round(completionRules.videoShare * 100)} % of the video.`}
+              </p>
+            </div>
           ) : (
             <p className="muted">
               <Link href={`/sign-in?next=/courses/${course.slug}/${lesson.slug}`}>Sign in</Link> to save your

@@ -61,14 +61,13 @@ export default async function GradebookPage({ params }: { params: Promise<{ coho
       </section>
 
       <section className={`card ${styles.section}`} aria-labelledby="policy-heading">
-        <h2 id="policy-heading">Grading policy for this course</h2>
+        <h2 id="policy-heading">Grading policy for this cohort</h2>
         <p className="muted">
-          Applies to every cohort of the course. Weights add up to 100. With partial credit, a quiz counts its best score and a lab
+          Applies to this cohort only; only its instructors can change it. Weights add up to 100. With partial credit, a quiz counts its best score and a lab
           counts the points of the steps passed; without it, a quiz counts only when passed and a lab only when every step passed. A
           category with no items yet gives its weight to the others.
         </p>
         <ActionForm action={setPolicyAction} submitLabel="Save policy" className={styles.inlineForm}>
-          <input type="hidden" name="courseSlug" value={cohort.courseSlug} />
           <input type="hidden" name="cohortId" value={cohortId} />
           <label>
             Lessons %
