@@ -39,6 +39,15 @@ export const platformEnvSchema = z.object({
 })
 export type PlatformEnv = z.infer<typeof platformEnvSchema>
 
+/** Variables of `npm run backup` / `npm run restore` (docs/decisions/025-backup-and-restore.md). */
+export const backupEnvSchema = platformEnvSchema.extend({
+  /** Lesson recordings; default `<DATA_DIR>/media`, as for the web app. */
+  MEDIA_DIR: z.string().min(1).optional(),
+  /** Where `npm run backup` writes when no folder is given; default `<DATA_DIR>/backups`. */
+  BACKUP_DIR: z.string().min(1).optional(),
+})
+export type BackupEnv = z.infer<typeof backupEnvSchema>
+
 /** Variables of the web app process (the launcher always sets the required ones). */
 export const webEnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
