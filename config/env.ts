@@ -67,6 +67,8 @@ export const webEnvSchema = z.object({
   AUTH_RATE_LIMIT: z.enum(['on', 'off'], 'must be on or off').default('on'),
   /** Lesson recordings (docs/decisions/008); default `<DATA_DIR>/media`. */
   MEDIA_DIR: z.string().min(1).optional(),
+  /** Bearer token Prometheus sends to /api/metrics; unset: the endpoint answers 404. */
+  METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters (run `openssl rand -hex 32`)').optional(),
 })
 export type WebEnv = z.infer<typeof webEnvSchema>
 

@@ -3,6 +3,7 @@ import 'server-only'
 // and the step result (attempts + 1; the first pass sets passedAt and awards the points,
 // and nothing ever unsets them).
 import { db } from '@/server/db'
+import { metrics } from '@/server/metrics/metrics'
 import { AppError } from '@/server/errors'
 import { requireActiveSession, requireLab } from './lab-session'
 import { runner } from './runner'
@@ -40,8 +41,12 @@ export async function runCheck(options: {
   const session = await requireActiveSession(user.id, labSlug)
 
   const ran = await runner().runStepScript(session.sandboxId, stepId, 'check')
-  if (!ran.ok) throw await runnerFailure(ran, session.id)
+  if (!ran.ok) {
+    metrics().checkRuns.inc({ outcome: 'error' })
+    throw await runnerFailure(ran, session.id)
+  }
   const result = ran.value
+  metrics().checkRuns.inc({ outcome: result.error ? 'error' : result.passed ? 'passed' : 'failed' })
   // A check that could not start (container stopped) is reported, but is not the learner's attempt.
   const countsAsAttempt = !result.error
 

@@ -2,6 +2,7 @@ import 'server-only'
 // Creates the learner's sandbox through the runner (or finds the one already running) and
 // records the LabSession. Queued requests must be repeated (polled) to keep their place.
 import { db } from '@/server/db'
+import { metrics } from '@/server/metrics/metrics'
 import { LIVE_STATUSES, requireLab } from './lab-session'
 import { runner } from './runner'
 import { runnerFailure } from './runner-failure'
@@ -14,9 +15,14 @@ export async function startLab(options: { user: { id: string }; labSlug: string 
   const { user, labSlug } = options
   await requireLab(labSlug)
   const result = await runner().createSandbox({ userId: user.id, labSlug })
-  if (!result.ok) throw await runnerFailure(result)
+  if (!result.ok) {
+    metrics().sandboxStarts.inc({ outcome: 'failed' })
+    throw await runnerFailure(result)
+  }
   const created = result.value
   if (created.status === 'queued') {
+    metrics().sandboxStarts.inc({ outcome: 'queued' })
+    metrics().sandboxQueueWait.observe(created.estimatedWaitS)
     return { status: 'queued', position: created.position, estimatedWaitS: created.estimatedWaitS }
   }
   const sandbox = created.sandbox
@@ -48,5 +54,7 @@ export async function startLab(options: { user: { id: string }; labSlug: string 
       select: { id: true },
     })
   }
-  return { status: sandbox.state === 'ready' ? 'ready' : 'provisioning', sandboxId: sandbox.id }
+  const status = sandbox.state === 'ready' ? 'ready' : 'provisioning'
+  metrics().sandboxStarts.inc({ outcome: status })
+  return { status, sandboxId: sandbox.id }
 }

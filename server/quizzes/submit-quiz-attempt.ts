@@ -1,5 +1,6 @@
 import 'server-only'
 import { db } from '@/server/db'
+import { metrics } from '@/server/metrics/metrics'
 import { getBestQuizScore } from './get-best-quiz-score'
 import { gradeQuiz } from './grade-quiz'
 import type { Quiz, QuizAnswers, QuizSubmission } from './types'
@@ -32,6 +33,7 @@ export async function submitQuizAttempt({
     },
     select: { id: true },
   })
+  metrics().quizAttempts.inc({ result: graded.passed ? 'passed' : 'failed' })
   const best = await getBestQuizScore({ userId, quizKey: quiz.key })
   // The attempt just stored guarantees a best score exists.
   if (!best) throw new Error(`quiz attempt for ${quiz.key} was stored but not found again`)

@@ -1,6 +1,7 @@
 // One wrapper for every lab route handler: signed-in user, JSON in (mutations must be sent as
 // application/json, which a cross-site form cannot do), JSON out, AppError → its status.
 import { AppError } from '@/server/errors'
+import { routePattern, timeRequest } from '@/server/metrics/metrics'
 import { getCurrentUser, type CurrentUser } from '@/server/session/current-user'
 
 const MAX_BODY_BYTES = 1024 * 1024 + 4096
@@ -16,6 +17,12 @@ export interface LabRouteContext {
 
 export function labRoute(handler: (ctx: LabRouteContext) => Promise<unknown>) {
   return async (request: Request, { params }: Params): Promise<Response> => {
+    const values = await params
+    const route = routePattern(new URL(request.url).pathname, values)
+    return timeRequest(route, request.method, () => answer(request, values))
+  }
+
+  async function answer(request: Request, params: Record<string, string>): Promise<Response> {
     const user = await getCurrentUser()
     if (!user) return Response.json({ error: 'Sign in to use the labs.' }, { status: 401 })
     let body: Record<string, unknown> = {}
@@ -34,7 +41,7 @@ export function labRoute(handler: (ctx: LabRouteContext) => Promise<unknown>) {
       }
     }
     try {
-      const result = await handler({ user, params: await params, body, query: new URL(request.url).searchParams })
+      const result = await handler({ user, params, body, query: new URL(request.url).searchParams })
       return Response.json(result ?? { ok: true }, { headers: { 'cache-control': 'no-store' } })
     } catch (error) {
       if (error instanceof AppError) return Response.json({ error: error.message, code: error.code }, { status: error.status })
