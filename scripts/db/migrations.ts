@@ -43,7 +43,10 @@ async function loadMigrationList(upTo?: string) {
  * Applies pending migrations; returns the names of those applied now. `upTo` stops after that
  * migration (a restore loads a backup's rows into the schema they were taken from).
  */
-export async function applyMigrations(connectionString: string, { upTo }: { upTo?: string } = {}): Promise<string[]> {
+export async function applyMigrations(
+  connectionString: string,
+  { upTo }: { upTo?: string } = {},
+): Promise<string[]> {
   const engine = await openSchemaEngine({
     connectionString,
     schemaPath,
