@@ -21,7 +21,9 @@ function createAuth() {
       autoSignIn: true,
     },
     // Production default limits (e.g. 3 sign-in attempts per 10 s per client); see README.
-    rateLimit: { enabled: config.AUTH_RATE_LIMIT === 'on' },
+    // Counted in the database (table rate_limits), not in this process: with two web app
+    // instances behind HAProxy, a guesser must not get twice the attempts.
+    rateLimit: { enabled: config.AUTH_RATE_LIMIT === 'on', storage: 'database', modelName: 'rateLimit' },
     session: {
       expiresIn: 60 * 60 * 24 * 14,
       updateAge: 60 * 60 * 24,
