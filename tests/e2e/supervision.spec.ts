@@ -7,12 +7,14 @@ import { e2e } from './support/e2e-env'
 import { expect, test } from './support/fixtures'
 import { labPlatform, signUpNewLearner } from './support/lab-platform'
 
+const METRICS_TOKEN = 'e2e-metrics-token-e2e-metrics-token-0123'
 const platform = labPlatform({
   port: 3104,
   runnerPort: 4114,
   embeddedPgPort: 54353,
   dataDir: '.data/e2e-supervision',
   runnerInstance: 'e2e-supervision',
+  env: { METRICS_TOKEN },
 })
 
 test.describe.configure({ mode: 'serial' })
@@ -96,4 +98,23 @@ test('the web app and the database come back after kill -9, with the learner sti
   await expect(page.getByTestId('course-percent')).toHaveText('4% complete')
   expect(listener(3104).name).toMatch(/^next-server/)
   await context.close()
+})
+
+test('readiness and metrics of the production build', async () => {
+  const ready = await fetch(`${platform.baseUrl}/api/ready`)
+  expect(ready.status).toBe(200)
+  expect(await ready.json()).toMatchObject({ database: { status: 'ok' }, migrations: { status: 'ok' } })
+
+  expect((await fetch(`${platform.baseUrl}/api/metrics`)).status).toBe(401)
+  // A sign-in attempt through the auth route, so its latency series exists in this process.
+  await fetch(`${platform.baseUrl}/api/auth/get-session`)
+  const scrape = await fetch(`${platform.baseUrl}/api/metrics`, {
+    headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+  })
+  expect(scrape.status).toBe(200)
+  const text = await scrape.text()
+  expect(text).toContain(
+    'academy_http_request_duration_seconds_count{route="/api/auth",method="GET",status="200"}',
+  )
+  expect(text).toContain('academy_web_process_cpu_seconds_total')
 })
