@@ -183,6 +183,32 @@ describe('supervise', () => {
     expect(services.map(({ service }) => service.state())).toEqual(['stopped', 'stopped', 'stopped'])
   })
 
+  it('restarts none of a group whose processes all exit at once during shutdown', async () => {
+    const group = new SupervisorGroup()
+    const slow = nodeService(
+      'web',
+      `log('up'); process.on('SIGTERM', () => setTimeout(() => process.exit(0), 600)); setInterval(() => {}, 1000)`,
+    )
+    const quick = nodeService('runner', `log('up ' + process.pid); setInterval(() => {}, 1000)`)
+    const runner = group.add(supervise(quick.spec, { policy: fast, log: () => {} }))
+    group.add(supervise(slow.spec, { policy: fast, log: () => {} }))
+    const [line] = await waitFor(
+      () => lines(quick.file),
+      (l) => l.length === 1,
+    )
+    await waitFor(
+      () => lines(slow.file),
+      (l) => l.length === 1,
+    )
+    const stopping = group.stopAll()
+    // As a SIGTERM to the process group would: the runner ends while the web app still stops.
+    process.kill(Number(line!.split(' ')[1]), 'SIGTERM')
+    await stopping
+    await new Promise((r) => setTimeout(r, 300))
+    expect(await lines(quick.file)).toHaveLength(1)
+    expect(runner.restarts()).toBe(0)
+  })
+
   it('restarts a process that exits on its own with code 0', async () => {
     const { spec, file } = nodeService('worker', `log('up'); setTimeout(() => process.exit(0), 50)`)
     const service = supervise(spec, { policy: { ...fast, maxCrashes: 10 }, log: () => {} })

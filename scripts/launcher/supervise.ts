@@ -56,6 +56,8 @@ export interface Supervised {
   state(): ServiceState
   /** Restarts so far (not counting the first start). */
   restarts(): number
+  /** No more restarts from now on (the current incarnation keeps running until `stop()`). */
+  hold(): void
   /** Stops the current incarnation and any pending restart; resolves when it has ended. */
   stop(): Promise<void>
 }
@@ -90,9 +92,10 @@ export function supervise(spec: ServiceSpec, options: SuperviseOptions = {}): Su
   let consecutive = 0
   const crashes: number[] = []
 
+  let held = false
   const handleExit = (exit: Exit, startedAt: number) => {
     current = undefined
-    if (state === 'stopped') return
+    if (state === 'stopped' || held) return
     const now = Date.now()
     if (now - startedAt >= policy.stableAfterMs) consecutive = 0
     consecutive += 1
@@ -146,6 +149,11 @@ export function supervise(spec: ServiceSpec, options: SuperviseOptions = {}): Su
     name: spec.name,
     state: () => state,
     restarts: () => restarts,
+    hold() {
+      held = true
+      if (timer) clearTimeout(timer)
+      timer = undefined
+    },
     async stop() {
       const was = state
       state = 'stopped'
@@ -224,6 +232,9 @@ export class SupervisorGroup {
   }
 
   async stopAll(): Promise<void> {
+    // A signal to the whole process group reaches every child at once: none may be restarted
+    // while the ones before it in the shutdown order are still stopping.
+    for (const service of this.services) service.hold()
     for (const service of [...this.services].reverse()) await service.stop()
   }
 }
