@@ -86,6 +86,15 @@ export const platformEnvSchema = z.object({
 })
 export type PlatformEnv = z.infer<typeof platformEnvSchema>
 
+/** Variables of `npm run backup` / `npm run restore` (docs/decisions/025-backup-and-restore.md). */
+export const backupEnvSchema = platformEnvSchema.extend({
+  /** Lesson recordings; default `<DATA_DIR>/media`, as for the web app. */
+  MEDIA_DIR: z.string().min(1).optional(),
+  /** Where `npm run backup` writes when no folder is given; default `<DATA_DIR>/backups`. */
+  BACKUP_DIR: z.string().min(1).optional(),
+})
+export type BackupEnv = z.infer<typeof backupEnvSchema>
+
 const webEnvObject = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: postgresUrl,
@@ -116,6 +125,8 @@ const webEnvObject = z.object({
   SIGN_UP_DOMAINS: domainList.default([]),
   /** `cohort-members`: only learners in an active cohort may start labs (instructors and admins always may). */
   LAB_ACCESS: z.enum(['everyone', 'cohort-members'], 'must be everyone or cohort-members').default('everyone'),
+  /** Bearer token Prometheus sends to /api/metrics; unset: the endpoint answers 404. */
+  METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters (run `openssl rand -hex 32`)').optional(),
 })
 
 /** Variables of the web app process (the launcher always sets the required ones). */

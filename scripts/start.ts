@@ -1,7 +1,6 @@
 // Starts the whole platform: database (embedded unless DATABASE_URL is set), migrations,
 // first-start demo accounts, the lab-runner, then the web app; prints where to open it.
 // `--dev` runs the Next.js dev server (hot reload) instead of the production build.
-import { spawn, type ChildProcess } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
@@ -10,6 +9,8 @@ import { ConfigError, parseEnv, platformEnvSchema, type PlatformEnv } from '../c
 import { seedDemoAccounts } from './accounts/demo-accounts'
 import { applyMigrations, projectRoot } from './db/migrations'
 import { resolveDatabase } from './db/resolve-database'
+import { embeddedDatabaseService } from './launcher/database-service'
+import { spawnRunning, supervise, SupervisorGroup, type ServiceState } from './launcher/supervise'
 
 const dev = process.argv.includes('--dev')
 
@@ -90,8 +91,8 @@ async function runnerSettings(env: PlatformEnv, dataDir: string, webPublicUrl: s
   }
 }
 
-function spawnRunner(settings: RunnerSettings): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'lab-runner/src/main.ts'], {
+function spawnRunner(settings: RunnerSettings) {
+  return spawnRunning(process.execPath, ['--import', 'tsx', 'lab-runner/src/main.ts'], {
     cwd: projectRoot,
     stdio: ['ignore', 'inherit', 'inherit'],
     env: settings.env,
@@ -101,13 +102,10 @@ function spawnRunner(settings: RunnerSettings): ChildProcess {
 const RUNNER_UNAVAILABLE = 'Labs will show "The lab engine is unavailable" until it is fixed; everything else works.'
 
 /** Waits for the runner's /healthz. Never throws: the web app starts without labs if it must. */
-async function waitForRunner(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+async function waitForRunner(url: string, state: () => ServiceState, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      console.warn(`Warning: the lab-runner exited with code ${child.exitCode} while starting (see its log above). ${RUNNER_UNAVAILABLE}`)
-      return
-    }
+    if (state() === 'given-up') return
     const res = await fetch(`${url}/healthz`).catch(() => undefined)
     if (res?.ok) return
     if (res?.status === 503) {
@@ -121,11 +119,10 @@ async function waitForRunner(url: string, child: ChildProcess, timeoutMs: number
   console.warn(`Warning: the lab-runner did not answer ${url}/healthz within ${timeoutMs / 1000} s. ${RUNNER_UNAVAILABLE}`)
 }
 
-async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+async function waitForHealth(url: string, state: () => ServiceState, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
-    if (child.exitCode !== null)
-      throw new Error(`The web app exited with code ${child.exitCode} while starting.`)
+    if (state() === 'given-up' || state() === 'stopped') throw new Error('The web app did not start (see its log above).')
     try {
       const res = await fetch(`${url}/api/health`)
       if (res.ok) return
@@ -161,63 +158,73 @@ async function main() {
 
   const publicUrl = env.PUBLIC_URL ?? `http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${env.PORT}`
   const runner = await runnerSettings(env, dataDir, publicUrl)
-  let runnerChild = spawnRunner(runner)
   const nextBin = path.join(projectRoot, 'node_modules/next/dist/bin/next')
-  const listen = ['--port', String(env.PORT), '--hostname', env.HOST]
-  // Production runs our own server around Next.js, which stamps each request with the client's
-  // socket address (scripts/web-server.ts); the dev server keys rate limits on loopback.
-  const web = spawn(
-    process.execPath,
-    dev ? [nextBin, 'dev', ...listen] : ['--import', 'tsx', 'scripts/web-server.ts', ...listen],
-    {
-      cwd: projectRoot,
-      stdio: ['ignore', 'inherit', 'inherit'],
-      env: {
-        ...process.env,
-        NODE_ENV: dev ? 'development' : 'production',
-        DATABASE_URL: db.url,
-        BETTER_AUTH_SECRET: await authSecret(env, dataDir),
-        PUBLIC_URL: publicUrl,
-        RUNNER_URL: runner.url,
-        RUNNER_SERVICE_TOKEN: runner.token,
-        RUNNER_PUBLIC_URL: runner.publicUrl,
-        LABS_DIR: env.LABS_DIR,
-      },
-    },
-  )
+  const webEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: dev ? ('development' as const) : ('production' as const),
+    DATABASE_URL: db.url,
+    BETTER_AUTH_SECRET: await authSecret(env, dataDir),
+    PUBLIC_URL: publicUrl,
+    RUNNER_URL: runner.url,
+    RUNNER_SERVICE_TOKEN: runner.token,
+    RUNNER_PUBLIC_URL: runner.publicUrl,
+    LABS_DIR: env.LABS_DIR,
+  }
 
+  // Every process is supervised the same way (docs/decisions/024-supervised-launcher.md):
+  // restarted with back-off when it dies, given up after a crash loop, stopped in reverse
+  // start order. A crash of one never stops the others.
+  const group = new SupervisorGroup()
   let stopping = false
   const stop = async (code: number) => {
     if (stopping) return
     stopping = true
-    web.kill('SIGTERM')
-    runnerChild.kill('SIGTERM')
-    await Promise.all([exited(web), exited(runnerChild)])
-    await db.stop().catch(() => {})
+    await group.stopAll()
+    if (!db.embedded) await db.stop().catch(() => {})
     process.exit(code)
+  }
+  const onGiveUp = (essential: boolean) => () => {
+    if (!essential) return
+    console.error('Stopping the platform: it cannot run without this process.')
+    void stop(1)
   }
   process.on('SIGINT', () => void stop(0))
   process.on('SIGTERM', () => void stop(0))
-  web.on('exit', (code) => void stop(code ?? 1))
-  // A crashed runner is restarted (it re-adopts its sandboxes from the engine's labels);
-  // the web app keeps serving meanwhile and shows labs as unavailable.
-  let runnerRestarts = 0
-  const watchRunner = (child: ChildProcess) =>
-    child.on('exit', (code) => {
-      if (stopping) return
-      runnerRestarts += 1
-      const delayMs = Math.min(30_000, 1000 * 2 ** Math.min(runnerRestarts, 5))
-      console.warn(`Warning: the lab-runner exited (code ${code ?? 'signal'}); restarting in ${delayMs / 1000} s.`)
-      setTimeout(() => {
-        if (stopping) return
-        runnerChild = spawnRunner(runner)
-        watchRunner(runnerChild)
-      }, delayMs).unref()
-    })
 
-  await waitForRunner(runner.url, runnerChild, 30_000)
-  watchRunner(runnerChild)
-  await waitForHealth(`http://127.0.0.1:${env.PORT}`, web, dev ? 180_000 : 60_000)
+  if (db.embedded) group.add(supervise(embeddedDatabaseService(env, db), { onGiveUp: onGiveUp(true) }))
+  // A restarted runner re-adopts its sandboxes from the engine's labels; meanwhile the web app
+  // keeps serving and shows labs as unavailable.
+  const runnerService = group.add(
+    supervise(
+      { name: 'the lab-runner', essential: false, giveUpHint: RUNNER_UNAVAILABLE, start: () => spawnRunner(runner) },
+      { onGiveUp: onGiveUp(false) },
+    ),
+  )
+  await waitForRunner(runner.url, runnerService.state, 30_000)
+  const listen = ['--port', String(env.PORT), '--hostname', env.HOST]
+  // Production runs our own server around Next.js, which stamps each request with the client's
+  // socket address (scripts/web-server.ts); the dev server keys rate limits on loopback.
+  const webService = group.add(
+    supervise(
+      {
+        name: 'the web app',
+        essential: true,
+        start: () =>
+          spawnRunning(process.execPath, dev ? [nextBin, 'dev', ...listen] : ['--import', 'tsx', 'scripts/web-server.ts', ...listen], {
+            cwd: projectRoot,
+            stdio: ['ignore', 'inherit', 'inherit'],
+            env: webEnv,
+          }),
+      },
+      { onGiveUp: onGiveUp(true) },
+    ),
+  )
+  try {
+    await waitForHealth(`http://127.0.0.1:${env.PORT}`, webService.state, dev ? 180_000 : 60_000)
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error)
+    await stop(1)
+  }
   console.log(`\nHelix Academy is running: ${publicUrl}`)
   console.log(`Lab engine (terminals): ${runner.publicUrl} · labs from ${env.LABS_DIR}\n`)
   if (demo.length) {
@@ -225,20 +232,6 @@ async function main() {
     for (const d of demo) console.log(`  ${d.role.padEnd(10)} ${d.email.padEnd(26)} ${d.password}`)
     console.log('')
   }
-}
-
-function exited(child: ChildProcess, timeoutMs = 10_000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL')
-      resolve()
-    }, timeoutMs)
-    child.once('exit', () => {
-      clearTimeout(timer)
-      resolve()
-    })
-  })
 }
 
 main().catch((error: unknown) => {

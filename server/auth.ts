@@ -24,7 +24,9 @@ function createAuth() {
       autoSignIn: true,
     },
     // Production default limits (e.g. 3 sign-in attempts per 10 s per client); see README.
-    rateLimit: { enabled: config.AUTH_RATE_LIMIT === 'on' },
+    // Counted in the database (table rate_limits), not in this process: with two web app
+    // instances behind HAProxy, a guesser must not get twice the attempts.
+    rateLimit: { enabled: config.AUTH_RATE_LIMIT === 'on', storage: 'database', modelName: 'rateLimit' },
     advanced: {
       // Only the address our own server stamped (scripts/web-server.ts: the socket's, or what a
       // TRUSTED_PROXIES proxy forwarded). X-Forwarded-For straight from a client is never read.

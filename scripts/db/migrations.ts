@@ -8,12 +8,17 @@ export const projectRoot = path.resolve(import.meta.dirname, '../..')
 export const schemaPath = path.join(projectRoot, 'prisma/schema.prisma')
 export const migrationsDir = path.join(projectRoot, 'prisma/migrations')
 
-async function loadMigrationList() {
+/** Names of the committed migrations, oldest first. */
+export async function migrationNames(): Promise<string[]> {
   const entries = await readdir(migrationsDir, { withFileTypes: true })
-  const dirs = entries
+  return entries
     .filter((e) => e.isDirectory())
     .map((e) => e.name)
     .sort()
+}
+
+async function loadMigrationList(upTo?: string) {
+  const dirs = (await migrationNames()).filter((name) => upTo === undefined || name <= upTo)
   const lockPath = path.join(migrationsDir, 'migration_lock.toml')
   return {
     baseDir: migrationsDir,
@@ -34,8 +39,14 @@ async function loadMigrationList() {
   }
 }
 
-/** Applies pending migrations; returns the names of those applied now. */
-export async function applyMigrations(connectionString: string): Promise<string[]> {
+/**
+ * Applies pending migrations; returns the names of those applied now. `upTo` stops after that
+ * migration (a restore loads a backup's rows into the schema they were taken from).
+ */
+export async function applyMigrations(
+  connectionString: string,
+  { upTo }: { upTo?: string } = {},
+): Promise<string[]> {
   const engine = await openSchemaEngine({
     connectionString,
     schemaPath,
@@ -43,7 +54,7 @@ export async function applyMigrations(connectionString: string): Promise<string[
   })
   try {
     const { appliedMigrationNames } = await engine.applyMigrations({
-      migrationsList: await loadMigrationList(),
+      migrationsList: await loadMigrationList(upTo),
       filters: emptyFilters,
     })
     return appliedMigrationNames

@@ -1,10 +1,12 @@
 import 'server-only'
 // The one wrapper of the web app's JSON route handlers: authentication (each API says how),
-// one JSON body reader, zod-validated input, JSON out, and AppError → HTTP in one place.
+// one JSON body reader, zod-validated input, JSON out, AppError → HTTP and request timing
+// (the latency histogram by route pattern) in one place.
 // Handlers throw AppError for expected failures and never catch it themselves.
 import { z } from 'zod'
 import { describeZodIssues } from '@/contracts/lab-definition'
 import { AppError } from '@/server/errors'
+import { routePattern, timeRequest } from '@/server/metrics/metrics'
 
 const NO_STORE = { 'cache-control': 'no-store' }
 
@@ -92,6 +94,12 @@ export function jsonRoute<
   handler: (args: JsonRouteArgs<A, z.output<BS>, z.output<QS>>) => Promise<R>,
 ) {
   return async (request: Request, context: RouteContext = {}): Promise<Response> => {
+    const params = (await context.params) ?? {}
+    const route = routePattern(new URL(request.url).pathname, params)
+    return timeRequest(route, request.method, () => answer(request, params))
+  }
+
+  async function answer(request: Request, params: Record<string, string>): Promise<Response> {
     const auth = await options.authenticate(request)
     if (!auth.ok) return auth.response
     try {
@@ -104,7 +112,6 @@ export function jsonRoute<
         const raw = await readJsonBody(request, options.maxBodyBytes)
         body = parseInput(options.body ?? anyObject, raw, 'request body')
       }
-      const params = (await context.params) ?? {}
       const result = await handler({
         request,
         actor: auth.actor,

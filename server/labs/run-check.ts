@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto'
 import type { Prisma } from '@/generated/prisma/client'
 import { recordAuditEvent } from '@/server/audit/record-audit-event'
 import { db } from '@/server/db'
+import { metrics } from '@/server/metrics/metrics'
 import { AppError } from '@/server/errors'
 import { requireActiveSession, requireLab } from './lab-session'
 import { runner } from './runner'
@@ -151,8 +152,12 @@ async function runAndRecord({
   await requireEarlierSteps(lab, stepId, session.id)
 
   const ran = await runner().runStepScript(session.sandboxId, stepId, 'check')
-  if (!ran.ok) throw await runnerFailure(ran, session.id)
+  if (!ran.ok) {
+    metrics().checkRuns.inc({ outcome: 'error' })
+    throw await runnerFailure(ran, session.id)
+  }
   const result = ran.value
+  metrics().checkRuns.inc({ outcome: result.error ? 'error' : result.passed ? 'passed' : 'failed' })
   // A check that could not start (container stopped) is reported, but is not the learner's attempt.
   const countsAsAttempt = !result.error
 

@@ -2,6 +2,7 @@ import 'server-only'
 // Creates the learner's sandbox through the runner (or finds the one already running) and
 // records the LabSession. Queued requests must be repeated (polled) to keep their place.
 import { db } from '@/server/db'
+import { metrics } from '@/server/metrics/metrics'
 import type { Role } from '@/server/session/current-user'
 import { assertMayUseLabs, assertWithinLiveLabLimit } from './lab-access'
 import { LIVE_STATUSES, requireLab } from './lab-session'
@@ -25,9 +26,14 @@ export async function startLab(options: {
   // bring back the same variant, and another learner's answers do not fit it.
   const seed = lab.variantSeed ? learnerVariantSeed(user.id, labSlug) : undefined
   const result = await runner().createSandbox({ userId: user.id, labSlug, ...(seed ? { seed } : {}) })
-  if (!result.ok) throw await runnerFailure(result)
+  if (!result.ok) {
+    metrics().sandboxStarts.inc({ outcome: 'failed' })
+    throw await runnerFailure(result)
+  }
   const created = result.value
   if (created.status === 'queued') {
+    metrics().sandboxStarts.inc({ outcome: 'queued' })
+    metrics().sandboxQueueWait.observe(created.estimatedWaitS)
     return { status: 'queued', position: created.position, estimatedWaitS: created.estimatedWaitS }
   }
   const sandbox = created.sandbox
@@ -59,5 +65,7 @@ export async function startLab(options: {
       select: { id: true },
     })
   }
-  return { status: sandbox.state === 'ready' ? 'ready' : 'provisioning', sandboxId: sandbox.id }
+  const status = sandbox.state === 'ready' ? 'ready' : 'provisioning'
+  metrics().sandboxStarts.inc({ outcome: status })
+  return { status, sandboxId: sandbox.id }
 }

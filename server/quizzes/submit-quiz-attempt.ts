@@ -2,6 +2,7 @@ import 'server-only'
 import type { Prisma } from '@/generated/prisma/client'
 import { recordAuditEvent } from '@/server/audit/record-audit-event'
 import { db } from '@/server/db'
+import { metrics } from '@/server/metrics/metrics'
 import { scoreOf } from './grade-quiz'
 import { getQuizStanding } from './quiz-standing'
 import { toReviewTopics } from './review-topics'
@@ -170,6 +171,7 @@ export async function submitQuizAttempt({
   if (!created)
     return refuse('invalid', 'This attempt was already submitted. Reload the page to see your result.')
 
+  metrics().quizAttempts.inc({ result: score.passed ? 'passed' : 'failed' })
   const courseSlug = quiz.key.split('/')[0]!
   const missed = graded
     .filter((g) => !g.correct)
