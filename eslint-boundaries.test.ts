@@ -26,7 +26,7 @@ describe('room boundaries', () => {
     ['server/labs/x.ts', "import { Quiz } from '@/app/_components/quiz/quiz'", 'server/ never imports app/'],
     [
       'lab-runner/src/http/x.ts',
-      "import { getLab } from '../../../server/labs/list-labs.js'",
+      "import { getLab } from '../../../server/labs/list-labs'",
       'never imports the web app',
     ],
     ['lab-runner/src/http/x.ts', "import { x } from '@/app/page'", 'never imports the web app'],
@@ -57,7 +57,23 @@ describe('room boundaries', () => {
     expect(
       await boundaryErrors('server/x.ts', "import { x } from '@/contracts/runner-api'\nexport const y = x"),
     ).toEqual([])
-    const runner = "import { x } from '../../../contracts/runner-api.js'\nexport const y = x"
+    const runner = "import { x } from '../../../contracts/runner-api'\nexport const y = x"
     expect(await boundaryErrors('lab-runner/src/http/x.ts', runner)).toEqual([])
   })
+})
+
+describe('one import style', () => {
+  it.each(['lab-runner/src/http/x.ts', 'scripts/x.ts', 'server/labs/x.test.ts'])(
+    '%s: a relative import with a .js suffix is an error, without one it is fine',
+    async (file) => {
+      const lint = async (code: string) => {
+        const [result] = await eslint.lintText(`${code}\nexport const y = x\n`, { filePath: file })
+        return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => m.message)
+      }
+      expect(await lint("import { x } from './sandbox-files.js'")).toEqual([
+        'Import without the .js suffix (one import style for the whole tree).',
+      ])
+      expect(await lint("import { x } from './sandbox-files'")).toEqual([])
+    },
+  )
 })

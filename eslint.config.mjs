@@ -2,6 +2,13 @@ import nextVitals from 'eslint-config-next/core-web-vitals'
 import nextTs from 'eslint-config-next/typescript'
 import { boundaryConfigs } from './eslint-boundaries.mjs'
 
+// One import style (docs/decisions/013): relative imports name the module without a suffix,
+// as `@/` imports do; tsx, Next.js and esbuild all resolve them.
+const oneImportStyle = {
+  selector: "ImportDeclaration[source.value=/^\\.{1,2}\\/.*\\.js$/]",
+  message: 'Import without the .js suffix (one import style for the whole tree).',
+}
+
 const config = [
   ...nextVitals,
   ...nextTs,
@@ -22,13 +29,14 @@ const config = [
           selector: "MemberExpression[object.name='process'][property.name='env']",
           message: 'Read configuration through the config module (config/env.ts, lab-runner/src/config.ts).',
         },
+        oneImportStyle,
       ],
     },
   },
   {
     // Where configuration is read, and scripts/tests that hand environment to child processes.
     files: ['config/env.ts', '**/config.ts', '**/src/main.ts', '**/src/cli.ts', 'scripts/**', 'tests/**', '**/*.test.ts', 'playwright.config.ts', 'prisma.config.ts', 'vitest.config.ts', 'labs/images/**/bundle.ts'],
-    rules: { 'no-restricted-syntax': 'off' },
+    rules: { 'no-restricted-syntax': ['error', oneImportStyle] },
   },
   // Which room may import which (docs/architecture.md, docs/decisions/013-contracts-as-the-only-bridge.md).
   ...boundaryConfigs,

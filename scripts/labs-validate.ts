@@ -2,8 +2,8 @@
 // topology. Prints each problem as `file: field: message`; exits 1 if there is any.
 // Run: npm run labs:validate  (or: npx tsx scripts/labs-validate.ts [labs-dir])
 import path from 'node:path'
-import { formatLabError, loadLabDefinitions } from '../contracts/load-lab-definitions.js'
-import { runnerLabOptions } from '../lab-runner/src/labs/read-lab-topology.js'
+import { formatLabError, loadLabDefinitions } from '../contracts/load-lab-definitions'
+import { runnerLabOptions } from '../lab-runner/src/labs/read-lab-topology'
 
 const labsDir = path.resolve(process.argv[2] ?? process.env.LABS_DIR ?? 'labs')
 const { labs, errors } = loadLabDefinitions(labsDir, runnerLabOptions)

@@ -2,7 +2,7 @@
 // The process refuses to start with a message listing every bad variable.
 import path from 'node:path'
 import { z } from 'zod'
-import { describeZodIssues } from '../../contracts/lab-definition.js'
+import { describeZodIssues } from '../../contracts/lab-definition'
 
 const commaList = z
   .string()

@@ -1,6 +1,6 @@
 // One-line JSON logs on stdout. Callers pass fields explicitly; secrets and tokens are never
 // passed, and the keys below are blanked in case one slips through.
-import type { Logger } from './sandboxes/sandbox-registry.js'
+import type { Logger } from './sandboxes/sandbox-registry'
 
 const redactedKeys = /token|secret|password|ticket|authorization|variables/i
 

@@ -2,15 +2,15 @@
 // serves REST + terminals. On SIGTERM/SIGINT it stops accepting and closes sockets; the
 // sandboxes stay up so the next runner re-adopts them.
 import Docker from 'dockerode'
-import { loadConfig } from './config.js'
-import { createRunnerServer } from './http/runner-server.js'
-import { formatLabError, loadLabDefinitions } from '../../contracts/load-lab-definitions.js'
-import { runnerLabOptions } from './labs/read-lab-topology.js'
-import { createJsonLogger } from './log.js'
-import { adoptWithRetry } from './sandboxes/adopt-with-retry.js'
-import { createHookRunner } from './sandboxes/lab-hooks.js'
-import { SandboxRegistry } from './sandboxes/sandbox-registry.js'
-import { createTicketStore } from './terminal/tickets.js'
+import { loadConfig } from './config'
+import { createRunnerServer } from './http/runner-server'
+import { formatLabError, loadLabDefinitions } from '../../contracts/load-lab-definitions'
+import { runnerLabOptions } from './labs/read-lab-topology'
+import { createJsonLogger } from './log'
+import { adoptWithRetry } from './sandboxes/adopt-with-retry'
+import { createHookRunner } from './sandboxes/lab-hooks'
+import { SandboxRegistry } from './sandboxes/sandbox-registry'
+import { createTicketStore } from './terminal/tickets'
 
 async function main(): Promise<void> {
   const log = createJsonLogger()

@@ -12,22 +12,22 @@ import { networkInterfaces, tmpdir } from 'node:os'
 import path from 'node:path'
 import Docker from 'dockerode'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
-import { createRunnerServer } from './http/runner-server.js'
-import { loadLabDefinitions } from '../../contracts/load-lab-definitions.js'
-import { runnerLabOptions } from './labs/read-lab-topology.js'
-import { adoptWithRetry } from './sandboxes/adopt-with-retry.js'
-import { createHookRunner } from './sandboxes/lab-hooks.js'
-import { LABEL } from './sandboxes/labels.js'
+import { createRunnerServer } from './http/runner-server'
+import { loadLabDefinitions } from '../../contracts/load-lab-definitions'
+import { runnerLabOptions } from './labs/read-lab-topology'
+import { adoptWithRetry } from './sandboxes/adopt-with-retry'
+import { createHookRunner } from './sandboxes/lab-hooks'
+import { LABEL } from './sandboxes/labels'
 import {
   SandboxRegistry,
   type HookRunner,
   type Logger,
   type SandboxRegistryOptions,
-} from './sandboxes/sandbox-registry.js'
-import { createTicketStore } from './terminal/tickets.js'
-import { bridgeName, listSandboxContainers, networkName } from './topology/docker-driver.js'
-import { ensureHostFirewall } from './topology/host-firewall.js'
-import { ensureTestShellImage } from '../test-fixtures/test-images.js'
+} from './sandboxes/sandbox-registry'
+import { createTicketStore } from './terminal/tickets'
+import { bridgeName, listSandboxContainers, networkName } from './topology/docker-driver'
+import { ensureHostFirewall } from './topology/host-firewall'
+import { ensureTestShellImage } from '../test-fixtures/test-images'
 
 const labsDir = path.resolve(import.meta.dirname, '../test-fixtures/labs')
 const docker = new Docker()

@@ -7,9 +7,9 @@ import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import Docker from 'dockerode'
-import { ensureImages } from '../../scripts/images/build-images.js'
-import type { ScriptResult } from '../../contracts/runner-api.js'
-import { runScript } from '../../lab-runner/src/exec/run-script.js'
+import { ensureImages } from '../../scripts/images/build-images'
+import type { ScriptResult } from '../../contracts/runner-api'
+import { runScript } from '../../lab-runner/src/exec/run-script'
 import {
   isolateHost,
   killService,
@@ -21,18 +21,18 @@ import {
   type FaultAction,
   type FaultResult,
   type FaultTarget,
-} from '../../lab-runner/src/faults/service-faults.js'
-import type { DashboardResult } from '../../contracts/dashboard.js'
-import { runDashboard } from '../../lab-runner/src/dashboard/run-dashboard.js'
-import { formatLabError, loadLabDefinitions, type LoadedLab } from '../../contracts/load-lab-definitions.js'
-import { runnerLabOptions } from '../../lab-runner/src/labs/read-lab-topology.js'
-import { createHookRunner } from '../../lab-runner/src/sandboxes/lab-hooks.js'
-import { LABEL } from '../../lab-runner/src/sandboxes/labels.js'
+} from '../../lab-runner/src/faults/service-faults'
+import type { DashboardResult } from '../../contracts/dashboard'
+import { runDashboard } from '../../lab-runner/src/dashboard/run-dashboard'
+import { formatLabError, loadLabDefinitions, type LoadedLab } from '../../contracts/load-lab-definitions'
+import { runnerLabOptions } from '../../lab-runner/src/labs/read-lab-topology'
+import { createHookRunner } from '../../lab-runner/src/sandboxes/lab-hooks'
+import { LABEL } from '../../lab-runner/src/sandboxes/labels'
 import {
   SandboxRegistry,
   type Logger,
   type SandboxRef,
-} from '../../lab-runner/src/sandboxes/sandbox-registry.js'
+} from '../../lab-runner/src/sandboxes/sandbox-registry'
 
 export type { ScriptResult, FaultAction, FaultResult }
 

@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import YAML from 'yaml'
-import type { LoadedLab } from '../../contracts/load-lab-definitions.js'
+import type { LoadedLab } from '../../contracts/load-lab-definitions'
 
 export interface RunnableCommand {
   /** Where the block is: file (relative to the repository) and the block's first line. */

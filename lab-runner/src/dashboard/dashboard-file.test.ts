@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { DASHBOARD_LIMITS } from '../../../contracts/dashboard.js'
-import { labDefinitionSchema } from '../../../contracts/lab-definition.js'
-import { parseDashboardFile } from './dashboard-file.js'
+import { DASHBOARD_LIMITS } from '../../../contracts/dashboard'
+import { labDefinitionSchema } from '../../../contracts/lab-definition'
+import { parseDashboardFile } from './dashboard-file'
 
 const SOLVED = `# HelixAgent Overview (lesson 3.2)
 panels:

@@ -2,7 +2,7 @@
 // each panel a `title:` and a PromQL `query:`. Parsed as YAML; anything the page cannot draw is
 // described in words the learner can act on in the Editor. Limits: contracts/dashboard.ts.
 import { parseDocument } from 'yaml'
-import { DASHBOARD_LIMITS } from '../../../contracts/dashboard.js'
+import { DASHBOARD_LIMITS } from '../../../contracts/dashboard'
 
 export interface PanelSpec {
   title: string

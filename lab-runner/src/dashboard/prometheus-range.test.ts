@@ -3,9 +3,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DASHBOARD_LIMITS } from '../../../contracts/dashboard.js'
-import { chooseRange, toPanel } from './run-dashboard.js'
-import { queryRange, type RangeQuery } from './prometheus-range.js'
+import { DASHBOARD_LIMITS } from '../../../contracts/dashboard'
+import { chooseRange, toPanel } from './run-dashboard'
+import { queryRange, type RangeQuery } from './prometheus-range'
 
 let server: Server
 let port: number

@@ -2,7 +2,7 @@
 // a sandbox, by container IP. Every way it can go wrong is a typed result with a message for the
 // learner; the answer's size and the wait are capped so one query cannot hold the runner.
 import http from 'node:http'
-import type { DashboardSeries } from '../../../contracts/dashboard.js'
+import type { DashboardSeries } from '../../../contracts/dashboard'
 
 export interface RangeQuery {
   /** Container IP and port of the lab's declared Prometheus. */

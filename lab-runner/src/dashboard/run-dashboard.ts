@@ -2,13 +2,13 @@
 // run each panel's PromQL as a range query against the lab's declared Prometheus (and nothing
 // else), and shape the answers for the page. Used by the runner's HTTP route and by lab tests.
 import type Docker from 'dockerode'
-import { DASHBOARD_LIMITS, type DashboardPanel, type DashboardResult } from '../../../contracts/dashboard.js'
-import type { LabDashboard } from '../../../contracts/lab-definition.js'
-import { findSandboxHost, type SandboxHostsView } from '../exec/sandbox-host.js'
-import type { EditableFileRule } from '../../../contracts/editable-paths.js'
-import { readSandboxFile } from '../files/sandbox-files.js'
-import { parseDashboardFile, type PanelSpec } from './dashboard-file.js'
-import { queryRange, type RangeQueryResult } from './prometheus-range.js'
+import { DASHBOARD_LIMITS, type DashboardPanel, type DashboardResult } from '../../../contracts/dashboard'
+import type { LabDashboard } from '../../../contracts/lab-definition'
+import { findSandboxHost, type SandboxHostsView } from '../exec/sandbox-host'
+import type { EditableFileRule } from '../../../contracts/editable-paths'
+import { readSandboxFile } from '../files/sandbox-files'
+import { parseDashboardFile, type PanelSpec } from './dashboard-file'
+import { queryRange, type RangeQueryResult } from './prometheus-range'
 
 export interface DashboardTarget {
   docker: Docker

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestSandbox, ensureTestImage, type TestSandbox } from '../terminal/test-support/test-sandbox.js'
-import { createFeedbackParser, runScript } from './run-script.js'
+import { createTestSandbox, ensureTestImage, type TestSandbox } from '../terminal/test-support/test-sandbox'
+import { createFeedbackParser, runScript } from './run-script'
 
 let sandbox: TestSandbox
 

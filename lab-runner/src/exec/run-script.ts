@@ -3,10 +3,10 @@
 // Convention (Instruqt / Killercoda): exit code 0 passes; lines starting `FAIL:` and `HINT:`
 // become the learner's feedback. A failing check is a result, never an exception.
 import type Docker from 'dockerode'
-import { CappedBuffer, dockerErrorMessage, execCapture } from './container-exec.js'
-import { findSandboxHost, unknownHostMessage, type SandboxHostsView } from './sandbox-host.js'
-import { DEFAULT_SCRIPT_HOST } from '../../../contracts/lab-definition.js'
-import type { ScriptFeedback, ScriptResult } from '../../../contracts/runner-api.js'
+import { CappedBuffer, dockerErrorMessage, execCapture } from './container-exec'
+import { findSandboxHost, unknownHostMessage, type SandboxHostsView } from './sandbox-host'
+import { DEFAULT_SCRIPT_HOST } from '../../../contracts/lab-definition'
+import type { ScriptFeedback, ScriptResult } from '../../../contracts/runner-api'
 
 export const DEFAULT_OUTPUT_CAP_BYTES = 64 * 1024
 const MAX_FEEDBACK_LINES = 50

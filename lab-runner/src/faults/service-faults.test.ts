@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestSandbox, ensureTestImage, type TestSandbox } from '../terminal/test-support/test-sandbox.js'
+import { createTestSandbox, ensureTestImage, type TestSandbox } from '../terminal/test-support/test-sandbox'
 import { execFileSync } from 'node:child_process'
 import {
   isolateHost,
@@ -9,7 +9,7 @@ import {
   restoreHost,
   stopService,
   unpauseService,
-} from './service-faults.js'
+} from './service-faults'
 
 let sandbox: TestSandbox
 

@@ -3,8 +3,8 @@
 // Each call returns a typed result; an action that finds the container already in the
 // wanted state is a success with `changed: false`, not an error.
 import type Docker from 'dockerode'
-import { dockerErrorMessage } from '../exec/container-exec.js'
-import { findSandboxHost, unknownHostMessage, type SandboxHostsView } from '../exec/sandbox-host.js'
+import { dockerErrorMessage } from '../exec/container-exec'
+import { findSandboxHost, unknownHostMessage, type SandboxHostsView } from '../exec/sandbox-host'
 
 export type FaultAction = 'stop' | 'kill' | 'pause' | 'unpause' | 'restart' | 'isolate' | 'restore'
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestSandbox, dockerExec, ensureTestImage, type TestSandbox } from '../terminal/test-support/test-sandbox.js'
-import { checkPathSyntax } from '../../../contracts/editable-paths.js'
-import { listEditableFiles, readSandboxFile, writeSandboxFile } from './sandbox-files.js'
+import { createTestSandbox, dockerExec, ensureTestImage, type TestSandbox } from '../terminal/test-support/test-sandbox'
+import { checkPathSyntax } from '../../../contracts/editable-paths'
+import { listEditableFiles, readSandboxFile, writeSandboxFile } from './sandbox-files'
 
 let sandbox: TestSandbox
 let containerId: string

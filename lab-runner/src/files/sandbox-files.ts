@@ -2,9 +2,9 @@
 // Everything goes through `docker exec` of small POSIX shell scripts (no tools beyond
 // coreutils), and every refusal is a typed result with a message a learner can act on.
 import type Docker from 'dockerode'
-import { CappedBuffer, dockerErrorMessage, execCapture } from '../exec/container-exec.js'
-import { findSandboxHost, unknownHostMessage, type SandboxHostsView } from '../exec/sandbox-host.js'
-import { checkEditablePath, isEditable, type EditableFileRule } from '../../../contracts/editable-paths.js'
+import { CappedBuffer, dockerErrorMessage, execCapture } from '../exec/container-exec'
+import { findSandboxHost, unknownHostMessage, type SandboxHostsView } from '../exec/sandbox-host'
+import { checkEditablePath, isEditable, type EditableFileRule } from '../../../contracts/editable-paths'
 
 export const DEFAULT_MAX_FILE_BYTES = 512 * 1024
 const EXEC_DEADLINE_MS = 15_000

@@ -3,12 +3,12 @@
 // checks the sandbox and the lab and maps the result to HTTP. Per-panel failures and a missing
 // or malformed panels file are results (200), not request failures.
 import type Docker from 'dockerode'
-import { dashboardQuerySchema } from '../../../contracts/dashboard.js'
-import { runDashboard } from '../dashboard/run-dashboard.js'
-import type { SandboxRegistry } from '../sandboxes/sandbox-registry.js'
-import { HttpError } from './http-error.js'
-import type { Router } from './router.js'
-import { readySandbox } from './ready-sandbox.js'
+import { dashboardQuerySchema } from '../../../contracts/dashboard'
+import { runDashboard } from '../dashboard/run-dashboard'
+import type { SandboxRegistry } from '../sandboxes/sandbox-registry'
+import { HttpError } from './http-error'
+import type { Router } from './router'
+import { readySandbox } from './ready-sandbox'
 
 export interface DashboardRouteDeps {
   docker: Docker

@@ -1,8 +1,8 @@
 // The runner's one error type at the HTTP boundary; a single wrapper (router.ts) turns it
 // into `{ error: { code, message, issues? } }` with its status.
 import type { ServerResponse } from 'node:http'
-import type { FieldIssue } from '../../../contracts/lab-definition.js'
-import type { RunnerErrorBody, RunnerErrorCode } from '../../../contracts/runner-api.js'
+import type { FieldIssue } from '../../../contracts/lab-definition'
+import type { RunnerErrorBody, RunnerErrorCode } from '../../../contracts/runner-api'
 
 export class HttpError extends Error {
   constructor(

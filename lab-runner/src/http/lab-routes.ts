@@ -6,8 +6,8 @@ import path from 'node:path'
 import type Docker from 'dockerode'
 import type { Histogram } from 'prom-client'
 import { z } from 'zod'
-import { faultRequestSchema, fileQuerySchema, fileWriteRequestSchema, ticketRequestSchema, type FaultRequest } from '../../../contracts/runner-api.js'
-import { runScript } from '../exec/run-script.js'
+import { faultRequestSchema, fileQuerySchema, fileWriteRequestSchema, ticketRequestSchema, type FaultRequest } from '../../../contracts/runner-api'
+import { runScript } from '../exec/run-script'
 import {
   isolateHost,
   killService,
@@ -18,13 +18,13 @@ import {
   unpauseService,
   type FaultResult,
   type FaultTarget,
-} from '../faults/service-faults.js'
-import { listEditableFiles, readSandboxFile, writeSandboxFile, type FileRefusal } from '../files/sandbox-files.js'
-import type { SandboxRegistry } from '../sandboxes/sandbox-registry.js'
-import type { TicketStore } from '../terminal/tickets.js'
-import { HttpError } from './http-error.js'
-import type { RouteContext, Router } from './router.js'
-import { readySandbox } from './ready-sandbox.js'
+} from '../faults/service-faults'
+import { listEditableFiles, readSandboxFile, writeSandboxFile, type FileRefusal } from '../files/sandbox-files'
+import type { SandboxRegistry } from '../sandboxes/sandbox-registry'
+import type { TicketStore } from '../terminal/tickets'
+import { HttpError } from './http-error'
+import type { RouteContext, Router } from './router'
+import { readySandbox } from './ready-sandbox'
 
 export interface LabRouteDeps {
   docker: Docker

@@ -8,12 +8,12 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { z } from 'zod'
-import { proxyHttp } from '../proxy/proxy-http.js'
-import type { SandboxRegistry } from '../sandboxes/sandbox-registry.js'
-import type { TicketStore } from '../terminal/tickets.js'
-import { HttpError } from './http-error.js'
-import type { Router } from './router.js'
-import { notFound } from './sandbox-routes.js'
+import { proxyHttp } from '../proxy/proxy-http'
+import type { SandboxRegistry } from '../sandboxes/sandbox-registry'
+import type { TicketStore } from '../terminal/tickets'
+import { HttpError } from './http-error'
+import type { Router } from './router'
+import { notFound } from './sandbox-routes'
 
 const COOKIE = 'academy_proxy'
 const COOKIE_MAX_AGE_MS = 4 * 3600_000

@@ -1,9 +1,9 @@
 // The ready sandbox a lab route acts on, and its lab; every such call counts as learner activity.
-import type { LoadedLab } from '../../../contracts/load-lab-definitions.js'
-import type { SandboxRef, SandboxRegistry } from '../sandboxes/sandbox-registry.js'
-import { HttpError } from './http-error.js'
-import type { RouteContext } from './router.js'
-import { notFound } from './sandbox-routes.js'
+import type { LoadedLab } from '../../../contracts/load-lab-definitions'
+import type { SandboxRef, SandboxRegistry } from '../sandboxes/sandbox-registry'
+import { HttpError } from './http-error'
+import type { RouteContext } from './router'
+import { notFound } from './sandbox-routes'
 
 export function readySandbox(registry: SandboxRegistry, ctx: RouteContext): { sandbox: SandboxRef; lab: LoadedLab } {
   const id = ctx.params['id'] ?? ''

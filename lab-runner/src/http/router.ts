@@ -2,8 +2,8 @@
 // reader with a size limit, zod validation helpers, and one place that maps errors to HTTP.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { z } from 'zod'
-import { describeZodIssues } from '../../../contracts/lab-definition.js'
-import { HttpError, sendError, sendJson } from './http-error.js'
+import { describeZodIssues } from '../../../contracts/lab-definition'
+import { HttpError, sendError, sendJson } from './http-error'
 
 export interface RouteContext {
   req: IncomingMessage

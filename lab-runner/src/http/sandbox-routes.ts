@@ -1,9 +1,9 @@
 // REST routes of the sandbox lifecycle (service token required; see runner-server.ts).
-import { createSandboxRequestSchema, listSandboxesQuerySchema, type CreateSandboxResponse, type SandboxStatus } from '../../../contracts/runner-api.js'
-import type { ActionOutcome, SandboxRegistry } from '../sandboxes/sandbox-registry.js'
-import { HttpError, statusForCode } from './http-error.js'
-import { readySandbox } from './ready-sandbox.js'
-import type { Router } from './router.js'
+import { createSandboxRequestSchema, listSandboxesQuerySchema, type CreateSandboxResponse, type SandboxStatus } from '../../../contracts/runner-api'
+import type { ActionOutcome, SandboxRegistry } from '../sandboxes/sandbox-registry'
+import { HttpError, statusForCode } from './http-error'
+import { readySandbox } from './ready-sandbox'
+import type { Router } from './router'
 
 /** Read-only terminal sessions open on a sandbox (the terminal server counts them). */
 export type ViewerCount = (sandboxId: string) => number

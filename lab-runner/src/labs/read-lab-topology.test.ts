@@ -2,8 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { formatLabError, loadLabDefinitions } from '../../../contracts/load-lab-definitions.js'
-import { runnerLabOptions } from './read-lab-topology.js'
+import { formatLabError, loadLabDefinitions } from '../../../contracts/load-lab-definitions'
+import { runnerLabOptions } from './read-lab-topology'
 
 const fixtureLabs = path.resolve(import.meta.dirname, '../../test-fixtures/labs')
 const temp = mkdtempSync(path.join(tmpdir(), 'academy-topology-'))

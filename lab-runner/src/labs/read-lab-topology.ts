@@ -3,9 +3,9 @@
 // ${VARS}, unknown hosts and bad depends_on show up at load time rather than when a learner
 // presses Start. Services come back in start order.
 import { readFileSync } from 'node:fs'
-import type { LoadLabOptions, TopologyReader } from '../../../contracts/load-lab-definitions.js'
-import { placeholderVariables } from '../sandboxes/sandbox-variables.js'
-import { declaredSecretNames, parseTopologyFile } from '../topology/parse-topology.js'
+import type { LoadLabOptions, TopologyReader } from '../../../contracts/load-lab-definitions'
+import { placeholderVariables } from '../sandboxes/sandbox-variables'
+import { declaredSecretNames, parseTopologyFile } from '../topology/parse-topology'
 
 export const readLabTopology: TopologyReader = (topologyFile, labsRoot, justifiedCapabilities) => {
   const secrets = declaredSecretNames(readFileSync(topologyFile, 'utf8'))

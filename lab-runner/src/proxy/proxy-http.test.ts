@@ -1,8 +1,8 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestSandbox, dockerWriteFile, ensureTestImage, type TestSandbox } from '../terminal/test-support/test-sandbox.js'
-import { proxyHttp, rewriteLocation, SERVICE_TAB_CSP, type ProxyResult } from './proxy-http.js'
+import { createTestSandbox, dockerWriteFile, ensureTestImage, type TestSandbox } from '../terminal/test-support/test-sandbox'
+import { proxyHttp, rewriteLocation, SERVICE_TAB_CSP, type ProxyResult } from './proxy-http'
 
 let sandbox: TestSandbox
 let server: http.Server

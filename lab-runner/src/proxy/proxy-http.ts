@@ -6,7 +6,7 @@
 // learner-controlled page cannot write `document.cookie`, read our storage or call our APIs
 // with the victim's cookies (cookies are shared across ports, so the runner's origin is not enough).
 import http, { type IncomingMessage, type ServerResponse } from 'node:http'
-import { findSandboxHost, type SandboxHostsView } from '../exec/sandbox-host.js'
+import { findSandboxHost, type SandboxHostsView } from '../exec/sandbox-host'
 
 export interface ServiceTabRule {
   host: string

@@ -2,8 +2,8 @@
 // starts: tries again with exponential back-off until the engine answers. Until then the
 // registry reports engine-unavailable for sandbox calls (not not-found), so the web app keeps
 // the learners' sessions and shows "lab engine unavailable" instead of ending them.
-import { engineMessage } from '../topology/docker-driver.js'
-import type { Logger, SandboxRegistry } from './sandbox-registry.js'
+import { engineMessage } from '../topology/docker-driver'
+import type { Logger, SandboxRegistry } from './sandbox-registry'
 
 export interface AdoptWithRetryOptions {
   registry: SandboxRegistry

@@ -4,9 +4,9 @@
 // rotate within a fixed size (SANDBOX_LOG_CONFIG). overlay2 on ext4 cannot enforce a quota
 // (StorageOpt size needs xfs with pquota), so the watchdog measures and stops instead.
 import type Docker from 'dockerode'
-import type { SandboxDiskStatus } from '../../../contracts/runner-api.js'
-import { HOST_LABEL } from '../topology/docker-driver.js'
-import { LABEL } from './labels.js'
+import type { SandboxDiskStatus } from '../../../contracts/runner-api'
+import { HOST_LABEL } from '../topology/docker-driver'
+import { LABEL } from './labels'
 
 export const DISK_WARNING_RATIO = 0.8
 

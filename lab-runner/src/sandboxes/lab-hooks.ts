@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import type Docker from 'dockerode'
-import { runScript } from '../exec/run-script.js'
-import type { HookRunner } from './sandbox-registry.js'
+import { runScript } from '../exec/run-script'
+import type { HookRunner } from './sandbox-registry'
 
 const HOOK_TIMEOUT_S = 120
 

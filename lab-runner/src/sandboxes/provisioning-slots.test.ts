@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ProvisioningSlots } from './provisioning-slots.js'
+import { ProvisioningSlots } from './provisioning-slots'
 
 const tick = () => new Promise((resolve) => setImmediate(resolve))
 

@@ -5,12 +5,12 @@ import { connect, createServer, type AddressInfo } from 'node:net'
 import path from 'node:path'
 import Docker from 'dockerode'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
-import { loadLabDefinitions } from '../../../contracts/load-lab-definitions.js'
-import { runnerLabOptions } from '../labs/read-lab-topology.js'
-import { bridgeName, networkName } from '../topology/docker-driver.js'
-import { ensureTestShellImage } from '../../test-fixtures/test-images.js'
-import { LABEL } from './labels.js'
-import { SandboxRegistry, type Logger, type SandboxSummary } from './sandbox-registry.js'
+import { loadLabDefinitions } from '../../../contracts/load-lab-definitions'
+import { runnerLabOptions } from '../labs/read-lab-topology'
+import { bridgeName, networkName } from '../topology/docker-driver'
+import { ensureTestShellImage } from '../../test-fixtures/test-images'
+import { LABEL } from './labels'
+import { SandboxRegistry, type Logger, type SandboxSummary } from './sandbox-registry'
 
 const labsDir = path.resolve(import.meta.dirname, '../../test-fixtures/labs')
 const docker = new Docker()

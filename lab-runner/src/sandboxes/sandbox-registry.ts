@@ -4,7 +4,7 @@
 // written to Docker labels, so it can be rebuilt from the engine alone.
 import { randomBytes } from 'node:crypto'
 import type Docker from 'dockerode'
-import type { LabCatalog, LoadedLab } from '../../../contracts/load-lab-definitions.js'
+import type { LabCatalog, LoadedLab } from '../../../contracts/load-lab-definitions'
 import {
   createSandboxNetwork,
   engineMessage,
@@ -18,15 +18,15 @@ import {
   startServices,
   volumeName,
   type HostAddress,
-} from '../topology/docker-driver.js'
-import { ensureHostFirewall, type FirewallResult } from '../topology/host-firewall.js'
-import { declaredSecretNames, parseTopologyFile } from '../topology/parse-topology.js'
+} from '../topology/docker-driver'
+import { ensureHostFirewall, type FirewallResult } from '../topology/host-firewall'
+import { declaredSecretNames, parseTopologyFile } from '../topology/parse-topology'
 import { readFileSync } from 'node:fs'
-import { EXTENSION_KIND, LABEL, PROVISIONED_KIND } from './labels.js'
-import { decodeVariables, encodeVariables, generateVariables, newSeed, type SandboxVariables } from './sandbox-variables.js'
-import { CapacityQueue } from './capacity-queue.js'
-import { diskStatus, measureDiskUsage } from './disk-usage.js'
-import { ProvisioningSlots } from './provisioning-slots.js'
+import { EXTENSION_KIND, LABEL, PROVISIONED_KIND } from './labels'
+import { decodeVariables, encodeVariables, generateVariables, newSeed, type SandboxVariables } from './sandbox-variables'
+import { CapacityQueue } from './capacity-queue'
+import { diskStatus, measureDiskUsage } from './disk-usage'
+import { ProvisioningSlots } from './provisioning-slots'
 import type {
   ProvisioningPhase,
   SandboxDiskStatus,
@@ -35,7 +35,7 @@ import type {
   SandboxState,
   SandboxStatus,
   SandboxSummary,
-} from '../../../contracts/runner-api.js'
+} from '../../../contracts/runner-api'
 
 export type { SandboxRuntimeStatus, SandboxState, SandboxStatus, SandboxSummary }
 

@@ -2,7 +2,7 @@
 // both ways and are never decoded here (xterm.js decodes UTF-8 split across frames). Text
 // frames carry the JSON control messages below.
 import { z } from 'zod'
-import type { TerminalMode } from './tickets.js'
+import type { TerminalMode } from './tickets'
 
 export const TERMINAL_LIMITS = {
   minCols: 10,

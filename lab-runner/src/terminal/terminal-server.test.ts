@@ -1,10 +1,10 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { attachTerminalServer, type TerminalServer } from './terminal-server.js'
-import { createTicketStore, type MintRequest } from './tickets.js'
-import { connectTerminal, expectConnected, type TerminalClient } from './test-support/terminal-client.js'
-import { createTestSandbox, dockerExec, ensureTestImage, type TestSandbox } from './test-support/test-sandbox.js'
+import { attachTerminalServer, type TerminalServer } from './terminal-server'
+import { createTicketStore, type MintRequest } from './tickets'
+import { connectTerminal, expectConnected, type TerminalClient } from './test-support/terminal-client'
+import { createTestSandbox, dockerExec, ensureTestImage, type TestSandbox } from './test-support/test-sandbox'
 
 let sandbox: TestSandbox
 let server: http.Server

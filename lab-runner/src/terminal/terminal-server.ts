@@ -9,8 +9,8 @@ import { STATUS_CODES, type IncomingMessage, type Server as HttpServer } from 'n
 import type { Duplex } from 'node:stream'
 import type Docker from 'dockerode'
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
-import { execCapture } from '../exec/container-exec.js'
-import { findSandboxHost, type SandboxHost, type SandboxHostsView } from '../exec/sandbox-host.js'
+import { execCapture } from '../exec/container-exec'
+import { findSandboxHost, type SandboxHost, type SandboxHostsView } from '../exec/sandbox-host'
 import {
   TERMINAL_LIMITS,
   clampSize,
@@ -19,8 +19,8 @@ import {
   type TerminalErrorCode,
   type TerminalLimits,
   type UpgradeRejection,
-} from './terminal-protocol.js'
-import { sanitizeTabName, type TicketGrant, type TicketStore } from './tickets.js'
+} from './terminal-protocol'
+import { sanitizeTabName, type TicketGrant, type TicketStore } from './tickets'
 
 export interface TerminalLog {
   info(message: string, fields?: Record<string, unknown>): void

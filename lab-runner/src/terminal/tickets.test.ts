@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createTicketStore, sanitizeTabName } from './tickets.js'
+import { createTicketStore, sanitizeTabName } from './tickets'
 
 const request = { userId: 'u1', sandboxId: 's1', host: 'workstation', mode: 'rw' as const, tab: 'main' }
 

@@ -2,7 +2,7 @@
 // its path, so a lab author learns at validation time (not at provisioning time) that a key
 // would have been ignored. See docs/decisions for why this is a subset.
 import { z } from 'zod'
-import { JUSTIFIED_CAPABILITIES } from '../../../contracts/lab-definition.js'
+import { JUSTIFIED_CAPABILITIES } from '../../../contracts/lab-definition'
 
 /**
  * Capabilities a service may add back after `CapDrop: ALL`. Nothing that escapes the container,

@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import Docker from 'dockerode'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ensureTestShellImage, TEST_SHELL_IMAGE } from '../../test-fixtures/test-images.js'
-import { createSandboxNetwork, networkName, removeSandboxResources, startServices } from './docker-driver.js'
-import { parseTopology } from './parse-topology.js'
+import { ensureTestShellImage, TEST_SHELL_IMAGE } from '../../test-fixtures/test-images'
+import { createSandboxNetwork, networkName, removeSandboxResources, startServices } from './docker-driver'
+import { parseTopology } from './parse-topology'
 
 const docker = new Docker()
 const sandboxId = `sbx-test${randomBytes(4).toString('hex')}`

@@ -3,10 +3,10 @@
 // order. Every resource carries the caller's labels so a restarted runner can find it.
 import type Docker from 'dockerode'
 import type { ContainerCreateOptions } from 'dockerode'
-import type { ServiceStatus } from '../../../contracts/runner-api.js'
-import { execCapture } from '../exec/container-exec.js'
-import { SANDBOX_BRIDGE_PREFIX } from './host-firewall.js'
-import type { HealthcheckSpec, ServiceSpec, Topology } from './parse-topology.js'
+import type { ServiceStatus } from '../../../contracts/runner-api'
+import { execCapture } from '../exec/container-exec'
+import { SANDBOX_BRIDGE_PREFIX } from './host-firewall'
+import type { HealthcheckSpec, ServiceSpec, Topology } from './parse-topology'
 
 export const SANDBOX_LABEL = 'academy.sandbox'
 export const HOST_LABEL = 'academy.host'

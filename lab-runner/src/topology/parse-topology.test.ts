@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node:
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_MEMORY_BYTES, DEFAULT_PIDS_LIMIT, parseTopology, parseTopologyFile } from './parse-topology.js'
-import { containerCreateOptions } from './docker-driver.js'
+import { DEFAULT_MEMORY_BYTES, DEFAULT_PIDS_LIMIT, parseTopology, parseTopologyFile } from './parse-topology'
+import { containerCreateOptions } from './docker-driver'
 
 const fixtures = path.resolve(import.meta.dirname, '../../test-fixtures/labs')
 const options = { composeDir: path.join(fixtures, 'sample'), bindRoot: fixtures, variables: { TOKEN: 't0k', SEED: '42' } }

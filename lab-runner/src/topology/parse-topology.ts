@@ -4,10 +4,10 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs'
 import path from 'node:path'
 import { parseDocument } from 'yaml'
-import { describeZodIssues, formatIssuePath, JUSTIFIED_CAPABILITIES } from '../../../contracts/lab-definition.js'
-import { composeFileSchema, DEFAULT_TMPFS_SIZE, type ComposeService } from './compose-schema.js'
-import { interpolateTree, type PathedError, type Variables } from './interpolate.js'
-import { parseByteSize, parseDurationNs, splitShellWords } from './units.js'
+import { describeZodIssues, formatIssuePath, JUSTIFIED_CAPABILITIES } from '../../../contracts/lab-definition'
+import { composeFileSchema, DEFAULT_TMPFS_SIZE, type ComposeService } from './compose-schema'
+import { interpolateTree, type PathedError, type Variables } from './interpolate'
+import { parseByteSize, parseDurationNs, splitShellWords } from './units'
 
 export const DEFAULT_MEMORY_BYTES = 256 * 1024 ** 2
 export const DEFAULT_NANO_CPUS = 1e9

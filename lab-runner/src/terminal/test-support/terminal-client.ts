@@ -1,7 +1,7 @@
 // Test-only WebSocket terminal client that behaves like the browser's: it keeps output,
 // and acks what it has "written to the terminal" every 64 KiB (unless told not to).
 import WebSocket from 'ws'
-import type { ServerMessage } from '../terminal-protocol.js'
+import type { ServerMessage } from '../terminal-protocol'
 
 export const TEST_ORIGIN = 'http://localhost:3000'
 

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import Docker from 'dockerode'
-import type { SandboxHost, SandboxHostsView } from '../../exec/sandbox-host.js'
+import type { SandboxHost, SandboxHostsView } from '../../exec/sandbox-host'
 
 export const TEST_IMAGE = 'helix-academy/test-terminal:1'
 const BASE_IMAGE = 'helix-academy/debian:bookworm'
