@@ -68,7 +68,9 @@ describe('one import style', () => {
     async (file) => {
       const lint = async (code: string) => {
         const [result] = await eslint.lintText(`${code}\nexport const y = x\n`, { filePath: file })
-        return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => m.message)
+        return (result?.messages ?? [])
+          .filter((m) => m.ruleId === 'no-restricted-syntax')
+          .map((m) => m.message)
       }
       expect(await lint("import { x } from './sandbox-files.js'")).toEqual([
         'Import without the .js suffix (one import style for the whole tree).',

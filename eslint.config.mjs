@@ -5,7 +5,7 @@ import { boundaryConfigs } from './eslint-boundaries.mjs'
 // One import style (docs/decisions/013): relative imports name the module without a suffix,
 // as `@/` imports do; tsx, Next.js and esbuild all resolve them.
 const oneImportStyle = {
-  selector: "ImportDeclaration[source.value=/^\\.{1,2}\\/.*\\.js$/]",
+  selector: 'ImportDeclaration[source.value=/^\\.{1,2}\\/.*\\.js$/]',
   message: 'Import without the .js suffix (one import style for the whole tree).',
 }
 
@@ -13,13 +13,24 @@ const config = [
   ...nextVitals,
   ...nextTs,
   {
-    ignores: ['.next/**', 'generated/**', '.data/**', 'node_modules/**', 'labs/images/**/dist/**', 'test-results/**', 'next-env.d.ts'],
+    ignores: [
+      '.next/**',
+      'generated/**',
+      '.data/**',
+      'node_modules/**',
+      'labs/images/**/dist/**',
+      'test-results/**',
+      'next-env.d.ts',
+    ],
   },
   {
     rules: {
       // Late-bound callbacks (`let x; use(() => x?.()); x = ...`) are deliberate.
       'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/ban-ts-comment': 'error',
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
@@ -35,7 +46,19 @@ const config = [
   },
   {
     // Where configuration is read, and scripts/tests that hand environment to child processes.
-    files: ['config/env.ts', '**/config.ts', '**/src/main.ts', '**/src/cli.ts', 'scripts/**', 'tests/**', '**/*.test.ts', 'playwright.config.ts', 'prisma.config.ts', 'vitest.config.ts', 'labs/images/**/bundle.ts'],
+    files: [
+      'config/env.ts',
+      '**/config.ts',
+      '**/src/main.ts',
+      '**/src/cli.ts',
+      'scripts/**',
+      'tests/**',
+      '**/*.test.ts',
+      'playwright.config.ts',
+      'prisma.config.ts',
+      'vitest.config.ts',
+      'labs/images/**/bundle.ts',
+    ],
     rules: { 'no-restricted-syntax': ['error', oneImportStyle] },
   },
   // Which room may import which (docs/architecture.md, docs/decisions/013-contracts-as-the-only-bridge.md).

@@ -44,8 +44,14 @@ describe('parseEnv', () => {
     const platform = parseEnv(platformEnvSchema, {})
     expect(platform).toMatchObject({ RUNNER_PORT: 4100, RUNNER_HOST: '127.0.0.1', LABS_DIR: 'labs' })
     expect(platform.RUNNER_SERVICE_TOKEN).toBeUndefined()
-    const web = parseEnv(webEnvSchema, { DATABASE_URL: 'postgresql://u:p@h/db', BETTER_AUTH_SECRET: 'x'.repeat(40) })
-    expect(web).toMatchObject({ RUNNER_URL: 'http://127.0.0.1:4100', RUNNER_PUBLIC_URL: 'ws://127.0.0.1:4100' })
+    const web = parseEnv(webEnvSchema, {
+      DATABASE_URL: 'postgresql://u:p@h/db',
+      BETTER_AUTH_SECRET: 'x'.repeat(40),
+    })
+    expect(web).toMatchObject({
+      RUNNER_URL: 'http://127.0.0.1:4100',
+      RUNNER_PUBLIC_URL: 'ws://127.0.0.1:4100',
+    })
     expect(() => parseEnv(platformEnvSchema, { RUNNER_SERVICE_TOKEN: 'short-token' })).toThrow(
       /RUNNER_SERVICE_TOKEN is "…": must be at least 32 characters/,
     )

@@ -11,7 +11,10 @@ const postgresUrl = z
 const serviceToken = z.string().min(32, 'must be at least 32 characters (run `openssl rand -hex 32`)')
 const runnerPublicUrl = z
   .string()
-  .regex(/^wss?:\/\/[^/\s]+\/?$/, 'must be the runner\'s WebSocket origin, like wss://labs.academy.example.com')
+  .regex(
+    /^wss?:\/\/[^/\s]+\/?$/,
+    "must be the runner's WebSocket origin, like wss://labs.academy.example.com",
+  )
 
 /** A comma-separated list, e.g. "10.0.0.2, 10.1.0.0/16"; unset is an empty list. */
 const trustedProxies = z
@@ -45,7 +48,10 @@ const domainList = z
   .superRefine((entries, ctx) => {
     for (const entry of entries) {
       if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(entry)) {
-        ctx.addIssue({ code: 'custom', message: `"${entry}" is not an e-mail domain: list domains like example.com` })
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${entry}" is not an e-mail domain: list domains like example.com`,
+        })
       }
     }
   })
@@ -82,7 +88,10 @@ export const platformEnvSchema = z.object({
   /** Folder of lab definitions, for the runner and the web app alike. */
   LABS_DIR: z.string().min(1).default('labs'),
   /** Names this platform's runner on a shared Docker engine; derived from DATA_DIR when unset. */
-  RUNNER_INSTANCE: z.string().regex(/^[a-zA-Z0-9_.-]+$/, 'must be letters, digits, ".", "_" or "-"').optional(),
+  RUNNER_INSTANCE: z
+    .string()
+    .regex(/^[a-zA-Z0-9_.-]+$/, 'must be letters, digits, ".", "_" or "-"')
+    .optional(),
 })
 export type PlatformEnv = z.infer<typeof platformEnvSchema>
 
@@ -120,11 +129,15 @@ const webEnvObject = z.object({
   /** Sandboxes one account may have alive at once, across all labs (docs/decisions/015). */
   LIVE_LABS_PER_USER: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').default(1),
   /** Who may create an account: anyone, holders of a cohort invite link, or addresses at SIGN_UP_DOMAINS. */
-  SIGN_UP_MODE: z.enum(['open', 'invite-only', 'domains'], 'must be open, invite-only or domains').default('open'),
+  SIGN_UP_MODE: z
+    .enum(['open', 'invite-only', 'domains'], 'must be open, invite-only or domains')
+    .default('open'),
   /** With SIGN_UP_MODE=domains: comma-separated e-mail domains, like example.com,corp.example.com. */
   SIGN_UP_DOMAINS: domainList.default([]),
   /** `cohort-members`: only learners in an active cohort may start labs (instructors and admins always may). */
-  LAB_ACCESS: z.enum(['everyone', 'cohort-members'], 'must be everyone or cohort-members').default('everyone'),
+  LAB_ACCESS: z
+    .enum(['everyone', 'cohort-members'], 'must be everyone or cohort-members')
+    .default('everyone'),
   /** Bearer token Prometheus sends to /api/metrics; unset: the endpoint answers 404. */
   METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters (run `openssl rand -hex 32`)').optional(),
 })
@@ -135,7 +148,8 @@ export const webEnvSchema = webEnvObject.superRefine((env, ctx) => {
     ctx.addIssue({
       code: 'custom',
       path: ['SIGN_UP_DOMAINS'],
-      message: 'required when SIGN_UP_MODE=domains: list the e-mail domains that may sign up, like example.com',
+      message:
+        'required when SIGN_UP_MODE=domains: list the e-mail domains that may sign up, like example.com',
     })
   }
 })

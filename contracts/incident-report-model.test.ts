@@ -24,18 +24,32 @@ const filledReport = (): IncidentReportFields => ({
     { time: '14:30', event: 'Mitigation applied' },
     { time: '14:47', event: 'Incident resolved' },
   ],
-  rootCause: 'The rate limiter was enforced per instance, so the provider saw 3x the limit.\n\nContributing: the alert fired late.',
+  rootCause:
+    'The rate limiter was enforced per instance, so the provider saw 3x the limit.\n\nContributing: the alert fired late.',
   resolution: 'Lowered requests_per_minute to 30 on all three instances and reloaded each one.',
   actionItems: [
-    { action: 'Alert when a provider score stays below 7 for 5 minutes', owner: '@sre', dueDate: '2026-03-21', status: 'Open' },
-    { action: 'Move the rate limiter to Redis', owner: '@engineer', dueDate: '2026-04-01', status: 'In progress' },
+    {
+      action: 'Alert when a provider score stays below 7 for 5 minutes',
+      owner: '@sre',
+      dueDate: '2026-03-21',
+      status: 'Open',
+    },
+    {
+      action: 'Move the rate limiter to Redis',
+      owner: '@engineer',
+      dueDate: '2026-04-01',
+      status: 'In progress',
+    },
   ],
   lessonsLearned: 'The runbook worked; the reload step needs to name every instance.',
 })
 
 /** The course template's headings, in order, as the seed writes them. */
 async function seedTemplateHeadings(): Promise<string[]> {
-  const seed = await readFile(path.resolve(import.meta.dirname, '../content/runbooks/incident-report-template.mdx'), 'utf8')
+  const seed = await readFile(
+    path.resolve(import.meta.dirname, '../content/runbooks/incident-report-template.mdx'),
+    'utf8',
+  )
   const template = /```markdown\n([\s\S]*?)```/.exec(seed)?.[1] ?? ''
   return template.split('\n').filter((line) => line.startsWith('#'))
 }
@@ -51,27 +65,47 @@ describe('renderIncidentMarkdown', () => {
 
   it('renders the filled sections and tables', () => {
     const markdown = renderIncidentMarkdown(filledReport())
-    expect(markdown).toContain('# Incident Report: [INCIDENT-0042]\n\n**Degraded chat completions from provider deepseek**\n\n## Summary\n')
-    expect(markdown).toContain('- **Severity**: P2\n- **Duration**: 2026-03-14 14:02 - 14:47 UTC\n- **Impact**: 18% of')
-    expect(markdown).toContain('| Time (UTC) | Event |\n|------------|-------|\n| 14:05 | ProviderDegraded alert triggered |')
+    expect(markdown).toContain(
+      '# Incident Report: [INCIDENT-0042]\n\n**Degraded chat completions from provider deepseek**\n\n## Summary\n',
+    )
+    expect(markdown).toContain(
+      '- **Severity**: P2\n- **Duration**: 2026-03-14 14:02 - 14:47 UTC\n- **Impact**: 18% of',
+    )
+    expect(markdown).toContain(
+      '| Time (UTC) | Event |\n|------------|-------|\n| 14:05 | ProviderDegraded alert triggered |',
+    )
     // A pipe in user text is escaped so it cannot add a column.
     expect(markdown).toContain('| 14:21 | Root cause identified: rate limit \\| 429 from deepseek |')
-    expect(markdown).toContain('## Root Cause\nThe rate limiter was enforced per instance, so the provider saw 3x the limit.\n\nContributing: the alert fired late.\n')
+    expect(markdown).toContain(
+      '## Root Cause\nThe rate limiter was enforced per instance, so the provider saw 3x the limit.\n\nContributing: the alert fired late.\n',
+    )
     expect(markdown).toContain(
       '| Item | Owner | Due Date | Status |\n|------|-------|----------|--------|\n| Alert when a provider score stays below 7 for 5 minutes | @sre | 2026-03-21 | Open |\n| Move the rate limiter to Redis | @engineer | 2026-04-01 | In progress |',
     )
-    expect(markdown.endsWith('## Lessons Learned\nThe runbook worked; the reload step needs to name every instance.\n')).toBe(true)
+    expect(
+      markdown.endsWith(
+        '## Lessons Learned\nThe runbook worked; the reload step needs to name every instance.\n',
+      ),
+    ).toBe(true)
   })
 
   it('keeps every heading for an empty draft and drops blank rows', () => {
     const markdown = renderIncidentMarkdown(emptyIncidentReport())
-    expect(markdown.startsWith('# Incident Report: [INCIDENT-XXXX]\n\n## Summary\n- **Severity**: Not set\n')).toBe(true)
-    expect(markdown).toContain('| Time (UTC) | Event |\n|------------|-------|\n\n## Root Cause\n_Not filled in yet._')
+    expect(
+      markdown.startsWith('# Incident Report: [INCIDENT-XXXX]\n\n## Summary\n- **Severity**: Not set\n'),
+    ).toBe(true)
+    expect(markdown).toContain(
+      '| Time (UTC) | Event |\n|------------|-------|\n\n## Root Cause\n_Not filled in yet._',
+    )
     expect(markdown).not.toMatch(/\| {2}\|/)
   })
 
   it('accepts a bare number as the incident id and turns line breaks in cells into spaces', () => {
-    const report = { ...filledReport(), incidentId: '7', timeline: [{ time: '09:00', event: 'first\nsecond' }] }
+    const report = {
+      ...filledReport(),
+      incidentId: '7',
+      timeline: [{ time: '09:00', event: 'first\nsecond' }],
+    }
     const markdown = renderIncidentMarkdown(report)
     expect(markdown).toContain('# Incident Report: [INCIDENT-7]')
     expect(markdown).toContain('| 09:00 | first second |')
@@ -94,7 +128,10 @@ describe('checkIncidentReport', () => {
   })
 
   it('lists everything an empty draft lacks, in template order', () => {
-    expect(checkIncidentReport(emptyIncidentReport())).toEqual({ complete: false, missing: Object.values(MISSING) })
+    expect(checkIncidentReport(emptyIncidentReport())).toEqual({
+      complete: false,
+      missing: Object.values(MISSING),
+    })
   })
 
   it('needs two timeline entries that each have a clock time and an event', () => {
@@ -114,7 +151,11 @@ describe('checkIncidentReport', () => {
     report.actionItems = [{ action: 'Fix it', owner: ' ', dueDate: '', status: 'Open' }]
     report.severity = ''
     report.rootCause = '  \n '
-    expect(checkIncidentReport(report).missing).toEqual([MISSING.severity, MISSING.rootCause, MISSING.actionItems])
+    expect(checkIncidentReport(report).missing).toEqual([
+      MISSING.severity,
+      MISSING.rootCause,
+      MISSING.actionItems,
+    ])
   })
 })
 
@@ -130,10 +171,15 @@ describe('parseIncidentMarkdown', () => {
   })
 
   it('finds the unfilled course template incomplete', async () => {
-    const seed = await readFile(path.resolve(import.meta.dirname, '../content/runbooks/incident-report-template.mdx'), 'utf8')
+    const seed = await readFile(
+      path.resolve(import.meta.dirname, '../content/runbooks/incident-report-template.mdx'),
+      'utf8',
+    )
     const template = /```markdown\n([\s\S]*?)```/.exec(seed)?.[1] ?? ''
     const result = checkIncidentReport(parseIncidentMarkdown(template))
     expect(result.complete).toBe(false)
-    expect(result.missing).toEqual(expect.arrayContaining([MISSING.incidentId, MISSING.severity, MISSING.timeline]))
+    expect(result.missing).toEqual(
+      expect.arrayContaining([MISSING.incidentId, MISSING.severity, MISSING.timeline]),
+    )
   })
 })

@@ -125,7 +125,10 @@ const TEMPLATE_PLACEHOLDERS = new Set([
 
 /** A table cell: one line, pipes escaped, so user text cannot break the table. */
 function cell(value: string): string {
-  const text = value.replace(/\s*\r?\n\s*/g, ' ').trim().replace(/\|/g, '\\|')
+  const text = value
+    .replace(/\s*\r?\n\s*/g, ' ')
+    .trim()
+    .replace(/\|/g, '\\|')
   return text || ' '
 }
 
@@ -141,7 +144,10 @@ function inline(value: string, placeholder: string): string {
 
 /** "INCIDENT-0042" → "INCIDENT-0042"; "0042" → "INCIDENT-0042"; "" → "INCIDENT-XXXX". */
 export function normalizeIncidentId(incidentId: string): string {
-  const id = incidentId.trim().replace(/^\[|\]$/g, '').trim()
+  const id = incidentId
+    .trim()
+    .replace(/^\[|\]$/g, '')
+    .trim()
   if (!id) return 'INCIDENT-XXXX'
   return /^incident-/i.test(id) ? `INCIDENT-${id.slice('incident-'.length)}` : `INCIDENT-${id}`
 }
@@ -187,7 +193,9 @@ export function renderIncidentMarkdown(fields: IncidentReportFields): string {
     '## Action Items',
     '| Item | Owner | Due Date | Status |',
     '|------|-------|----------|--------|',
-    ...actions.map((a) => `| ${cell(a.action)} | ${cell(a.owner)} | ${cell(a.dueDate)} | ${cell(a.status)} |`),
+    ...actions.map(
+      (a) => `| ${cell(a.action)} | ${cell(a.owner)} | ${cell(a.dueDate)} | ${cell(a.status)} |`,
+    ),
     '',
     '## Lessons Learned',
     block(fields.lessonsLearned),
@@ -249,12 +257,14 @@ export function parseIncidentMarkdown(markdown: string): IncidentReportFields {
     timeline: tableRows(sections.get('timeline') ?? '').map(([time = '', event = '']) => ({ time, event })),
     rootCause: placeholderText(sections.get('root cause') ?? ''),
     resolution: placeholderText(sections.get('resolution') ?? ''),
-    actionItems: tableRows(sections.get('action items') ?? '').map(([action = '', owner = '', dueDate = '', status = '']) => ({
-      action,
-      owner,
-      dueDate,
-      status: ACTION_STATUSES.find((s) => s.toLowerCase() === status.toLowerCase()) ?? 'Open',
-    })),
+    actionItems: tableRows(sections.get('action items') ?? '').map(
+      ([action = '', owner = '', dueDate = '', status = '']) => ({
+        action,
+        owner,
+        dueDate,
+        status: ACTION_STATUSES.find((s) => s.toLowerCase() === status.toLowerCase()) ?? 'Open',
+      }),
+    ),
     lessonsLearned: placeholderText(sections.get('lessons learned') ?? ''),
   }
 }

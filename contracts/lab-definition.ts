@@ -13,9 +13,15 @@ const slug = z
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lowercase words joined by "-" (e.g. "ha-setup")')
 const serviceName = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9_.-]*$/, 'must be a Compose service name (lowercase letters, digits, "_", ".", "-")')
+  .regex(
+    /^[a-z0-9][a-z0-9_.-]*$/,
+    'must be a Compose service name (lowercase letters, digits, "_", ".", "-")',
+  )
 /** A path inside the lab folder, e.g. `checks/step-1.sh` or `../topologies/ha-stack.yaml`. */
-const labFilePath = z.string().min(1).refine((p) => !p.startsWith('/'), 'must be relative to the lab folder')
+const labFilePath = z
+  .string()
+  .min(1)
+  .refine((p) => !p.startsWith('/'), 'must be relative to the lab folder')
 const absoluteContainerPath = z.string().regex(/^\//, 'must be an absolute path inside the container')
 
 /** A script reference; the short form `checks/x.sh` runs on the default host. */
@@ -37,14 +43,29 @@ export const JUSTIFIED_CAPABILITIES = ['NET_RAW', 'NET_ADMIN'] as const
 export type JustifiedCapability = (typeof JUSTIFIED_CAPABILITIES)[number]
 
 export const labCapabilitySchema = z.strictObject({
-  name: z.enum(JUSTIFIED_CAPABILITIES, { error: `must be one of ${JUSTIFIED_CAPABILITIES.join(', ')} (others need no justification)` }),
+  name: z.enum(JUSTIFIED_CAPABILITIES, {
+    error: `must be one of ${JUSTIFIED_CAPABILITIES.join(', ')} (others need no justification)`,
+  }),
   justification: z.string().trim().min(20, 'must say what in the lab needs it (at least 20 characters)'),
 })
 
 export const labLimitsSchema = z.strictObject({
-  timeLimitMinutes: z.number().int().positive().max(24 * 60),
-  idleTimeoutMinutes: z.number().int().positive().max(24 * 60),
-  extensionMinutes: z.number().int().nonnegative().max(24 * 60).default(15),
+  timeLimitMinutes: z
+    .number()
+    .int()
+    .positive()
+    .max(24 * 60),
+  idleTimeoutMinutes: z
+    .number()
+    .int()
+    .positive()
+    .max(24 * 60),
+  extensionMinutes: z
+    .number()
+    .int()
+    .nonnegative()
+    .max(24 * 60)
+    .default(15),
   maxExtensions: z.number().int().nonnegative().max(20).default(2),
 })
 
@@ -118,12 +139,20 @@ export const labDefinitionSchema = z
     const seen = new Set<string>()
     lab.steps.forEach((step, index) => {
       if (seen.has(step.id)) {
-        ctx.addIssue({ code: 'custom', path: ['steps', index, 'id'], message: `duplicate step id "${step.id}"` })
+        ctx.addIssue({
+          code: 'custom',
+          path: ['steps', index, 'id'],
+          message: `duplicate step id "${step.id}"`,
+        })
       }
       seen.add(step.id)
       step.requires.forEach((required, r) => {
         if (required === step.id) {
-          ctx.addIssue({ code: 'custom', path: ['steps', index, 'requires', r], message: `a step cannot require itself ("${required}")` })
+          ctx.addIssue({
+            code: 'custom',
+            path: ['steps', index, 'requires', r],
+            message: `a step cannot require itself ("${required}")`,
+          })
         } else if (!seen.has(required)) {
           const later = lab.steps.some((s) => s.id === required)
           ctx.addIssue({
@@ -149,7 +178,9 @@ export const labDefinitionSchema = z
 /** Same rule as the editor's allow-list: an exact path, or a directory entry ending in "/". */
 function coversFile(rule: { host: string; path: string }, file: { host: string; path: string }): boolean {
   if (rule.host !== file.host) return false
-  return rule.path.endsWith('/') ? file.path.startsWith(rule.path) && file.path.length > rule.path.length : rule.path === file.path
+  return rule.path.endsWith('/')
+    ? file.path.startsWith(rule.path) && file.path.length > rule.path.length
+    : rule.path === file.path
 }
 
 export type LabDefinition = z.infer<typeof labDefinitionSchema>
@@ -178,7 +209,10 @@ export interface FieldIssue {
  * alternative matched the value's type, its nested issue (with the full path) is reported
  * instead of zod's bare "Invalid input".
  */
-export function describeZodIssues(issues: ReadonlyArray<z.core.$ZodIssue>, prefix: ReadonlyArray<PropertyKey> = []): FieldIssue[] {
+export function describeZodIssues(
+  issues: ReadonlyArray<z.core.$ZodIssue>,
+  prefix: ReadonlyArray<PropertyKey> = [],
+): FieldIssue[] {
   return issues.flatMap((issue): FieldIssue[] => {
     const path = [...prefix, ...issue.path]
     if (issue.code === 'invalid_union' && issue.errors.length > 0) {
@@ -187,7 +221,9 @@ export function describeZodIssues(issues: ReadonlyArray<z.core.$ZodIssue>, prefi
       const matching = issue.errors.filter((branch) => !typeMismatch(branch))
       if (matching.length === 1 && matching[0]) return describeZodIssues(matching[0], path)
       if (matching.length === 0) {
-        const expected = issue.errors.map((branch) => (branch[0]?.code === 'invalid_type' ? branch[0].expected : '?'))
+        const expected = issue.errors.map((branch) =>
+          branch[0]?.code === 'invalid_type' ? branch[0].expected : '?',
+        )
         return [{ path: formatIssuePath(path), message: `expected ${[...new Set(expected)].join(' or ')}` }]
       }
     }

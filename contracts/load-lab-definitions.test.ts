@@ -26,18 +26,24 @@ describe('loadLabDefinitions', () => {
     const sample = labs.get('sample')
     expect(sample?.services).toEqual(['db', 'seed', 'workstation'])
     expect(sample?.definition.steps[0]?.check.timeoutS).toBe(10)
-    expect(sample?.definition.serviceTabs).toEqual([{ label: 'Dashboard', host: 'workstation', port: 8080, path: '/' }])
+    expect(sample?.definition.serviceTabs).toEqual([
+      { label: 'Dashboard', host: 'workstation', port: 8080, path: '/' },
+    ])
   })
 
   it('names the file and field of a missing script, and skips only that lab', () => {
     const labsDir = labsWithBrokenCopy('missing-script', (y) => y.replace('checks/hello.sh', 'checks/x.sh'))
     const { labs, errors } = loadLabDefinitions(labsDir)
-    expect(errors.map(formatLabError)).toEqual(['labs/broken/lab.yaml: steps[0].check.script: file "checks/x.sh" not found'])
+    expect(errors.map(formatLabError)).toEqual([
+      'labs/broken/lab.yaml: steps[0].check.script: file "checks/x.sh" not found',
+    ])
     expect([...labs.keys()]).toEqual(['sample'])
   })
 
   it('reports schema errors with field paths', () => {
-    const labsDir = labsWithBrokenCopy('schema', (y) => y.replace('points: 10', 'points: -1').replace('timeLimitMinutes: 30', 'timeLimitMinutes: soon'))
+    const labsDir = labsWithBrokenCopy('schema', (y) =>
+      y.replace('points: 10', 'points: -1').replace('timeLimitMinutes: 30', 'timeLimitMinutes: soon'),
+    )
     const fields = loadLabDefinitions(labsDir).errors.map((e) => e.field)
     expect(fields).toContain('steps[0].points')
     expect(fields).toContain('limits.timeLimitMinutes')
@@ -47,24 +53,40 @@ describe('loadLabDefinitions', () => {
     const withNetRaw = (name: string, edit: (yaml: string) => string) => {
       const labsDir = labsWithBrokenCopy(name, edit)
       const topology = path.join(labsDir, 'broken', 'topology.yaml')
-      writeFileSync(topology, readFileSync(topology, 'utf8').replace('capAdd: [CHOWN]', 'capAdd: [CHOWN, NET_RAW]'))
+      writeFileSync(
+        topology,
+        readFileSync(topology, 'utf8').replace('capAdd: [CHOWN]', 'capAdd: [CHOWN, NET_RAW]'),
+      )
       return loadLabDefinitions(labsDir, runnerLabOptions)
     }
     const unjustified = withNetRaw('net-raw', (y) => y)
     expect(unjustified.errors.map(formatLabError)).toEqual([
-      expect.stringMatching(/^labs\/broken\/lab\.yaml: topology \(topology\.yaml\) services\.workstation\.x-academy\.capAdd\[1\]: NET_RAW is off the default allow-list/),
+      expect.stringMatching(
+        /^labs\/broken\/lab\.yaml: topology \(topology\.yaml\) services\.workstation\.x-academy\.capAdd\[1\]: NET_RAW is off the default allow-list/,
+      ),
     ])
-    const justification = 'capabilities:\n  - { name: NET_RAW, justification: step 2 pings the replica to show packet loss }\nsteps:'
+    const justification =
+      'capabilities:\n  - { name: NET_RAW, justification: step 2 pings the replica to show packet loss }\nsteps:'
     const justified = withNetRaw('net-raw-justified', (y) => y.replace('steps:', justification))
     expect(justified.errors).toEqual([])
-    expect(justified.labs.get('broken')?.capabilities).toEqual({ CHOWN: ['workstation'], NET_RAW: ['workstation'] })
+    expect(justified.labs.get('broken')?.capabilities).toEqual({
+      CHOWN: ['workstation'],
+      NET_RAW: ['workstation'],
+    })
     // A justification for a capability nothing adds is stale: an error, so the list stays honest.
-    const stale = loadLabDefinitions(labsWithBrokenCopy('stale', (y) => y.replace('steps:', justification)), runnerLabOptions).errors.map(formatLabError)
-    expect(stale).toEqual(['labs/broken/lab.yaml: capabilities[0]: NET_RAW is justified but no service of topology.yaml adds it; remove the entry'])
+    const stale = loadLabDefinitions(
+      labsWithBrokenCopy('stale', (y) => y.replace('steps:', justification)),
+      runnerLabOptions,
+    ).errors.map(formatLabError)
+    expect(stale).toEqual([
+      'labs/broken/lab.yaml: capabilities[0]: NET_RAW is justified but no service of topology.yaml adds it; remove the entry',
+    ])
   })
 
   it('reports hosts that the topology does not have', () => {
-    const labsDir = labsWithBrokenCopy('hosts', (y) => y.replace('shellHosts: [workstation]', 'shellHosts: [bastion]'))
+    const labsDir = labsWithBrokenCopy('hosts', (y) =>
+      y.replace('shellHosts: [workstation]', 'shellHosts: [bastion]'),
+    )
     expect(loadLabDefinitions(labsDir).errors.map(formatLabError)).toEqual([
       'labs/broken/lab.yaml: shellHosts[0]: host "bastion" is not a service of topology.yaml (services: db, seed, workstation)',
     ])

@@ -8,7 +8,12 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { parseDocument } from 'yaml'
-import { DEFAULT_SCRIPT_HOST, describeZodIssues, labDefinitionSchema, type LabDefinition } from './lab-definition'
+import {
+  DEFAULT_SCRIPT_HOST,
+  describeZodIssues,
+  labDefinitionSchema,
+  type LabDefinition,
+} from './lab-definition'
 
 export interface LoadedLab {
   definition: LabDefinition
@@ -45,7 +50,11 @@ export type TopologyServices =
     }
   | { ok: false; issues: Array<{ path: string; message: string }> }
 /** `justifiedCapabilities`: what the lab definition allows beyond the default allow-list. */
-export type TopologyReader = (topologyFile: string, labsRoot: string, justifiedCapabilities: string[]) => TopologyServices
+export type TopologyReader = (
+  topologyFile: string,
+  labsRoot: string,
+  justifiedCapabilities: string[],
+) => TopologyServices
 
 export interface LoadLabOptions {
   /** Default: the service names of the Compose file, in file order, without deeper checks. */
@@ -53,7 +62,12 @@ export interface LoadLabOptions {
 }
 
 /** The course's labs in teaching order; any other lab folder (fixtures, new labs) follows alphabetically. */
-export const COURSE_ORDER: readonly string[] = ['ha-setup', 'monitoring-stack', 'incident-simulation', 'dr-test']
+export const COURSE_ORDER: readonly string[] = [
+  'ha-setup',
+  'monitoring-stack',
+  'incident-simulation',
+  'dr-test',
+]
 
 function courseRank(slug: string): number {
   const i = COURSE_ORDER.indexOf(slug)
@@ -67,7 +81,8 @@ export function formatLabError(error: LabError): string {
 /** Reads the Compose file only for its service names. */
 export function readTopologyServices(topologyFile: string): TopologyServices {
   const document = parseDocument(readFileSync(/* turbopackIgnore: true */ topologyFile, 'utf8'))
-  if (document.errors.length > 0) return { ok: false, issues: document.errors.map((e) => ({ path: '(yaml)', message: e.message })) }
+  if (document.errors.length > 0)
+    return { ok: false, issues: document.errors.map((e) => ({ path: '(yaml)', message: e.message })) }
   const services = (document.toJS() as { services?: Record<string, unknown> } | null)?.services
   return { ok: true, services: Object.keys(services ?? {}) }
 }
@@ -89,7 +104,11 @@ export function loadLabDefinitions(labsDir: string, options: LoadLabOptions = {}
     if (result.ok) loaded.push(result.lab)
     else errors.push(...result.errors)
   }
-  loaded.sort((a, b) => courseRank(a.definition.slug) - courseRank(b.definition.slug) || a.definition.slug.localeCompare(b.definition.slug))
+  loaded.sort(
+    (a, b) =>
+      courseRank(a.definition.slug) - courseRank(b.definition.slug) ||
+      a.definition.slug.localeCompare(b.definition.slug),
+  )
   for (const lab of loaded) labs.set(lab.definition.slug, lab)
   return { labs, errors }
 }
@@ -102,19 +121,25 @@ export function loadLab(file: string, labsRoot: string, options: LoadLabOptions 
   const fail = (field: string, message: string): LabError => ({ file: shown, field, message })
 
   const document = parseDocument(readFileSync(/* turbopackIgnore: true */ file, 'utf8'))
-  if (document.errors.length > 0) return { ok: false, errors: document.errors.map((e) => fail('(yaml)', e.message)) }
+  if (document.errors.length > 0)
+    return { ok: false, errors: document.errors.map((e) => fail('(yaml)', e.message)) }
   const parsed = labDefinitionSchema.safeParse(document.toJS())
   if (!parsed.success) {
     return { ok: false, errors: describeZodIssues(parsed.error.issues).map((i) => fail(i.path, i.message)) }
   }
   const lab = parsed.data
   const errors: LabError[] = []
-  if (lab.slug !== path.basename(dir)) errors.push(fail('slug', `"${lab.slug}" must match the folder name "${path.basename(dir)}"`))
+  if (lab.slug !== path.basename(dir))
+    errors.push(fail('slug', `"${lab.slug}" must match the folder name "${path.basename(dir)}"`))
 
   const requireFile = (field: string, relative: string) => {
     const absolute = path.resolve(/* turbopackIgnore: true */ dir, relative)
-    if (!absolute.startsWith(labsRoot + path.sep)) errors.push(fail(field, `file "${relative}" is outside the labs folder`))
-    else if (!existsSync(/* turbopackIgnore: true */ absolute) || !statSync(/* turbopackIgnore: true */ absolute).isFile()) {
+    if (!absolute.startsWith(labsRoot + path.sep))
+      errors.push(fail(field, `file "${relative}" is outside the labs folder`))
+    else if (
+      !existsSync(/* turbopackIgnore: true */ absolute) ||
+      !statSync(/* turbopackIgnore: true */ absolute).isFile()
+    ) {
       errors.push(fail(field, `file "${relative}" not found`))
     }
   }
@@ -132,9 +157,16 @@ export function loadLab(file: string, labsRoot: string, options: LoadLabOptions 
 
   const topologyFile = path.resolve(/* turbopackIgnore: true */ dir, lab.topology)
   const justifiedCapabilities = lab.capabilities.map((c) => c.name)
-  const topology = (options.readTopology ?? readTopologyServices)(topologyFile, labsRoot, justifiedCapabilities)
+  const topology = (options.readTopology ?? readTopologyServices)(
+    topologyFile,
+    labsRoot,
+    justifiedCapabilities,
+  )
   if (!topology.ok) {
-    return { ok: false, errors: topology.issues.map((i) => fail(`topology (${lab.topology}) ${i.path}`, i.message)) }
+    return {
+      ok: false,
+      errors: topology.issues.map((i) => fail(`topology (${lab.topology}) ${i.path}`, i.message)),
+    }
   }
   const services = topology.services
   // Only a full topology reader (the runner's) knows which capabilities services add back.
@@ -142,14 +174,21 @@ export function loadLab(file: string, labsRoot: string, options: LoadLabOptions 
   if (topology.capabilities) {
     lab.capabilities.forEach((c, i) => {
       if (!capabilities[c.name]) {
-        errors.push(fail(`capabilities[${i}]`, `${c.name} is justified but no service of ${lab.topology} adds it; remove the entry`))
+        errors.push(
+          fail(
+            `capabilities[${i}]`,
+            `${c.name} is justified but no service of ${lab.topology} adds it; remove the entry`,
+          ),
+        )
       }
     })
   }
   const requireHost = (field: string, host: string | undefined) => {
     const name = host ?? DEFAULT_SCRIPT_HOST
     if (!services.includes(name)) {
-      errors.push(fail(field, `host "${name}" is not a service of ${lab.topology} (services: ${services.join(', ')})`))
+      errors.push(
+        fail(field, `host "${name}" is not a service of ${lab.topology} (services: ${services.join(', ')})`),
+      )
     }
   }
   lab.shellHosts.forEach((host, i) => requireHost(`shellHosts[${i}]`, host))

@@ -9,7 +9,10 @@ export const createSandboxRequestSchema = z.strictObject({
   userId: id,
   labSlug: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a lab slug'),
   /** Overrides the per-sandbox seed (instructors reproducing a learner's variant). */
-  seed: z.string().regex(/^[0-9]{1,10}$/, 'must be a number').optional(),
+  seed: z
+    .string()
+    .regex(/^[0-9]{1,10}$/, 'must be a number')
+    .optional(),
 })
 export type CreateSandboxRequest = z.infer<typeof createSandboxRequestSchema>
 
@@ -19,11 +22,17 @@ export const ticketRequestSchema = z.strictObject({
   userId: id,
   host,
   mode: z.enum(['rw', 'ro']).default('rw'),
-  tab: z.string().regex(/^[a-zA-Z0-9_-]{1,32}$/).optional(),
+  tab: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]{1,32}$/)
+    .optional(),
 })
 export type TicketRequest = z.infer<typeof ticketRequestSchema>
 
-export const fileQuerySchema = z.strictObject({ host, path: z.string().regex(/^\//, 'must be an absolute path') })
+export const fileQuerySchema = z.strictObject({
+  host,
+  path: z.string().regex(/^\//, 'must be an absolute path'),
+})
 export const fileWriteRequestSchema = z.strictObject({ content: z.string().max(1024 * 1024) })
 
 export const faultRequestSchema = z.strictObject({

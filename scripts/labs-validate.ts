@@ -21,5 +21,7 @@ for (const [slug, lab] of labs) {
     console.log(`${slug}: ${capability} (${services.join(', ')})${reason ? ` — justified: ${reason}` : ''}`)
   }
 }
-console.log(`${labs.size} lab(s) valid${labs.size > 0 ? `: ${[...labs.keys()].join(', ')}` : ''}; ${errors.length} error(s)`)
+console.log(
+  `${labs.size} lab(s) valid${labs.size > 0 ? `: ${[...labs.keys()].join(', ')}` : ''}; ${errors.length} error(s)`,
+)
 process.exit(errors.length > 0 ? 1 : 0)

@@ -57,7 +57,11 @@ interface RunnerSettings {
 
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost']
 
-async function runnerSettings(env: PlatformEnv, dataDir: string, webPublicUrl: string): Promise<RunnerSettings> {
+async function runnerSettings(
+  env: PlatformEnv,
+  dataDir: string,
+  webPublicUrl: string,
+): Promise<RunnerSettings> {
   const token = await runnerToken(env, dataDir)
   const web = new URL(webPublicUrl)
   // Browsers send the page's origin on the WebSocket upgrade; a loopback page may be opened
@@ -70,7 +74,8 @@ async function runnerSettings(env: PlatformEnv, dataDir: string, webPublicUrl: s
     `${web.protocol === 'https:' ? 'wss' : 'ws'}://${web.hostname}:${env.RUNNER_PORT}`
   // One runner per data folder: a runner only adopts or reaps sandboxes labelled with its
   // own instance, so a test platform never removes a developer's sandboxes (or the reverse).
-  const instance = env.RUNNER_INSTANCE ?? `academy-${createHash('sha256').update(dataDir).digest('hex').slice(0, 10)}`
+  const instance =
+    env.RUNNER_INSTANCE ?? `academy-${createHash('sha256').update(dataDir).digest('hex').slice(0, 10)}`
   // The runner needs neither the database nor the session secret.
   const inherited = { ...process.env }
   delete inherited.BETTER_AUTH_SECRET
@@ -99,7 +104,8 @@ function spawnRunner(settings: RunnerSettings) {
   })
 }
 
-const RUNNER_UNAVAILABLE = 'Labs will show "The lab engine is unavailable" until it is fixed; everything else works.'
+const RUNNER_UNAVAILABLE =
+  'Labs will show "The lab engine is unavailable" until it is fixed; everything else works.'
 
 /** Waits for the runner's /healthz. Never throws: the web app starts without labs if it must. */
 async function waitForRunner(url: string, state: () => ServiceState, timeoutMs: number): Promise<void> {
@@ -116,13 +122,16 @@ async function waitForRunner(url: string, state: () => ServiceState, timeoutMs: 
     }
     await new Promise((r) => setTimeout(r, 300))
   }
-  console.warn(`Warning: the lab-runner did not answer ${url}/healthz within ${timeoutMs / 1000} s. ${RUNNER_UNAVAILABLE}`)
+  console.warn(
+    `Warning: the lab-runner did not answer ${url}/healthz within ${timeoutMs / 1000} s. ${RUNNER_UNAVAILABLE}`,
+  )
 }
 
 async function waitForHealth(url: string, state: () => ServiceState, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
-    if (state() === 'given-up' || state() === 'stopped') throw new Error('The web app did not start (see its log above).')
+    if (state() === 'given-up' || state() === 'stopped')
+      throw new Error('The web app did not start (see its log above).')
     try {
       const res = await fetch(`${url}/api/health`)
       if (res.ok) return
@@ -196,7 +205,12 @@ async function main() {
   // keeps serving and shows labs as unavailable.
   const runnerService = group.add(
     supervise(
-      { name: 'the lab-runner', essential: false, giveUpHint: RUNNER_UNAVAILABLE, start: () => spawnRunner(runner) },
+      {
+        name: 'the lab-runner',
+        essential: false,
+        giveUpHint: RUNNER_UNAVAILABLE,
+        start: () => spawnRunner(runner),
+      },
       { onGiveUp: onGiveUp(false) },
     ),
   )
@@ -210,11 +224,15 @@ async function main() {
         name: 'the web app',
         essential: true,
         start: () =>
-          spawnRunning(process.execPath, dev ? [nextBin, 'dev', ...listen] : ['--import', 'tsx', 'scripts/web-server.ts', ...listen], {
-            cwd: projectRoot,
-            stdio: ['ignore', 'inherit', 'inherit'],
-            env: webEnv,
-          }),
+          spawnRunning(
+            process.execPath,
+            dev ? [nextBin, 'dev', ...listen] : ['--import', 'tsx', 'scripts/web-server.ts', ...listen],
+            {
+              cwd: projectRoot,
+              stdio: ['ignore', 'inherit', 'inherit'],
+              env: webEnv,
+            },
+          ),
       },
       { onGiveUp: onGiveUp(true) },
     ),

@@ -4,7 +4,10 @@ import { existsSync, readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 
 const { values } = parseArgs({
-  options: { vitest: { type: 'string', multiple: true, default: [] }, playwright: { type: 'string', multiple: true, default: [] } },
+  options: {
+    vitest: { type: 'string', multiple: true, default: [] },
+    playwright: { type: 'string', multiple: true, default: [] },
+  },
 })
 let passed = 0
 let failed = 0
@@ -19,7 +22,9 @@ for (const file of values.vitest) {
   passed += v.numPassedTests ?? 0
   failed += v.numFailedTests ?? 0
   // A file that fails to load has no test results of its own; count it once.
-  failed += (v.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0).length
+  failed += (v.testResults ?? []).filter(
+    (f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0,
+  ).length
 }
 
 for (const file of values.playwright) {

@@ -82,7 +82,8 @@ function createAuth() {
               })
             }
             const check = await checkRename({ userId, newName: name })
-            if (check.status === 'refused') throw new APIError('TOO_MANY_REQUESTS', { message: check.message })
+            if (check.status === 'refused')
+              throw new APIError('TOO_MANY_REQUESTS', { message: check.message })
             return { data: { ...user, name } }
           },
         },

@@ -40,7 +40,10 @@ export async function setChecklistItemAction(
   return asResult(() => setChecklistItem({ userId: learner.userId, pageKey, itemKey, checked }))
 }
 
-export async function resetChecklistAction(pageKey: string, checklistId: string): Promise<ChecklistActionResult> {
+export async function resetChecklistAction(
+  pageKey: string,
+  checklistId: string,
+): Promise<ChecklistActionResult> {
   const learner = await learnerFor(pageKey)
   if (!('userId' in learner)) return learner
   return asResult(() => resetChecklist({ userId: learner.userId, pageKey, checklistId }))

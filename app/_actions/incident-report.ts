@@ -1,16 +1,26 @@
 'use server'
 
 import { AppError } from '@/server/errors'
-import { getLatestIncidentReport, type StoredIncidentReport } from '@/server/incident-reports/get-latest-incident-report'
+import {
+  getLatestIncidentReport,
+  type StoredIncidentReport,
+} from '@/server/incident-reports/get-latest-incident-report'
 import { saveIncidentReport, type SavedIncidentReport } from '@/server/incident-reports/save-incident-report'
 import { getCurrentUser } from '@/server/session/current-user'
 
 export type SaveIncidentReportResult = ({ ok: true } & SavedIncidentReport) | { ok: false; message: string }
 
 /** Saves the learner's draft (complete or not); `reportId` null creates a new report. */
-export async function saveIncidentReportAction(reportId: string | null, fields: unknown): Promise<SaveIncidentReportResult> {
+export async function saveIncidentReportAction(
+  reportId: string | null,
+  fields: unknown,
+): Promise<SaveIncidentReportResult> {
   const user = await getCurrentUser()
-  if (!user) return { ok: false, message: 'You are signed out. Sign in to save your report; you can still download it.' }
+  if (!user)
+    return {
+      ok: false,
+      message: 'You are signed out. Sign in to save your report; you can still download it.',
+    }
   if (reportId !== null && (typeof reportId !== 'string' || reportId.length > 100)) {
     return { ok: false, message: 'The report id is not valid. Reload the page.' }
   }
@@ -22,7 +32,8 @@ export async function saveIncidentReportAction(reportId: string | null, fields: 
   }
 }
 
-export type LoadIncidentReportResult = { signedIn: false } | { signedIn: true; report: StoredIncidentReport | null }
+export type LoadIncidentReportResult =
+  { signedIn: false } | { signedIn: true; report: StoredIncidentReport | null }
 
 /** The learner's latest draft, for a form rendered without the page handing it over. */
 export async function loadIncidentReportAction(): Promise<LoadIncidentReportResult> {

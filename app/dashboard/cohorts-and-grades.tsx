@@ -8,7 +8,11 @@ import type { CurrentUser } from '@/server/session/current-user'
 
 /** "Your cohorts" and "Your grade": only the learner's own data, never other learners'. */
 export async function CohortsAndGrades({ user, justJoined }: { user: CurrentUser; justJoined?: string }) {
-  const [cohorts, courses, labs] = await Promise.all([listJoinedCohorts({ user }), listCourses(), listLabOverview({ userId: user.id })])
+  const [cohorts, courses, labs] = await Promise.all([
+    listJoinedCohorts({ user }),
+    listCourses(),
+    listLabOverview({ userId: user.id }),
+  ])
   // Every course counts toward a grade and a certificate, in a cohort or not.
   const courseSlugs = courses.map((c) => c.slug)
   const grades = await Promise.all(
@@ -17,7 +21,12 @@ export async function CohortsAndGrades({ user, justJoined }: { user: CurrentUser
         loadLearnerGrade({ actor: user, userId: user.id, courseSlug }),
         issueCertificateIfComplete({ user, courseSlug }),
       ])
-      return { courseSlug, title: courses.find((c) => c.slug === courseSlug)?.title ?? courseSlug, grade, certificate }
+      return {
+        courseSlug,
+        title: courses.find((c) => c.slug === courseSlug)?.title ?? courseSlug,
+        grade,
+        certificate,
+      }
     }),
   )
   const joined = cohorts.find((c) => c.id === justJoined)
@@ -48,7 +57,8 @@ export async function CohortsAndGrades({ user, justJoined }: { user: CurrentUser
           <p>
             <Link href={`/courses/${courseSlug}`}>{title}</Link>: <strong>{grade.final}%</strong>{' '}
             <span className="muted">
-              ({grade.completion}% of items done · lessons {grade.categories.lessons ?? '–'}%, quizzes {grade.categories.quizzes ?? '–'}%
+              ({grade.completion}% of items done · lessons {grade.categories.lessons ?? '–'}%, quizzes{' '}
+              {grade.categories.quizzes ?? '–'}%
               {grade.categories.labs !== null ? `, labs ${grade.categories.labs}%` : ''})
             </span>
           </p>
@@ -68,7 +78,8 @@ export async function CohortsAndGrades({ user, justJoined }: { user: CurrentUser
         <ul data-testid="your-lab-points">
           {labs.map((lab) => (
             <li key={lab.slug}>
-              <Link href={`/labs/${lab.slug}`}>{lab.title}</Link>: {lab.pointsEarned} of {lab.totalPoints} points{' '}
+              <Link href={`/labs/${lab.slug}`}>{lab.title}</Link>: {lab.pointsEarned} of {lab.totalPoints}{' '}
+              points{' '}
               <span className="muted">
                 ({lab.stepsPassed}/{lab.stepCount} steps)
               </span>

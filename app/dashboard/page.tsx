@@ -7,7 +7,11 @@ import { CohortsAndGrades } from './cohorts-and-grades'
 
 export const metadata: Metadata = { title: 'Dashboard' }
 
-export default async function DashboardPage({ searchParams }: { searchParams: Promise<{ joined?: string }> }) {
+export default async function DashboardPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ joined?: string }>
+}) {
   const user = await requireUser('/dashboard')
   const { joined } = await searchParams
   const courses = await listCourses()

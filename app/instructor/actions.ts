@@ -132,9 +132,16 @@ export async function sandboxAction(_state: ActionState, form: FormData): Promis
   const actor = await requireRole('/instructor', staff)
   const cohortId = text(form, 'cohortId')
   const action = text(form, 'action')
-  if (action !== 'extend' && action !== 'reset' && action !== 'end') return { error: 'Unknown sandbox action.' }
+  if (action !== 'extend' && action !== 'reset' && action !== 'end')
+    return { error: 'Unknown sandbox action.' }
   return asActionState(async () => {
-    await actOnSandbox({ actor, cohortId, learnerId: text(form, 'userId'), labSlug: text(form, 'labSlug'), action })
+    await actOnSandbox({
+      actor,
+      cohortId,
+      learnerId: text(form, 'userId'),
+      labSlug: text(form, 'labSlug'),
+      action,
+    })
     revalidatePath(cohortPath(cohortId, '/live'))
     return { message: action === 'extend' ? 'Extended.' : action === 'reset' ? 'Resetting…' : 'Ended.' }
   })

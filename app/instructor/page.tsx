@@ -29,7 +29,9 @@ export default async function InstructorPage() {
       <section className="card" aria-labelledby="cohorts-heading">
         <h2 id="cohorts-heading">Your cohorts</h2>
         {cohorts.length === 0 ? (
-          <p className="muted">You have no cohorts yet. Create one below, then invite learners with a link or a code.</p>
+          <p className="muted">
+            You have no cohorts yet. Create one below, then invite learners with a link or a code.
+          </p>
         ) : (
           <table className="data">
             <thead>

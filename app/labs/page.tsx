@@ -13,8 +13,8 @@ export default async function LabsPage() {
     <>
       <h1>Hands-on labs</h1>
       <p className="muted">
-        Each lab gives you a private copy of the HA stack, a terminal and an editor in the browser. Every step is checked
-        automatically.
+        Each lab gives you a private copy of the HA stack, a terminal and an editor in the browser. Every step
+        is checked automatically.
       </p>
       {!user && (
         <p className="alert info">
@@ -22,7 +22,9 @@ export default async function LabsPage() {
         </p>
       )}
       {labs.length === 0 ? (
-        <p className="alert error">No labs are available: the lab definitions failed to load. Ask your operator to check the log.</p>
+        <p className="alert error">
+          No labs are available: the lab definitions failed to load. Ask your operator to check the log.
+        </p>
       ) : (
         <ul className={styles.list}>
           {labs.map((lab) => (
@@ -40,7 +42,9 @@ export default async function LabsPage() {
                 </span>
                 <span className="pill">{lab.timeLimitMinutes} min</span>
                 {lab.running && <span className={`pill ${styles.running}`}>running</span>}
-                {lab.stepCount > 0 && lab.stepsPassed === lab.stepCount && <span className={`pill ${styles.done}`}>completed</span>}
+                {lab.stepCount > 0 && lab.stepsPassed === lab.stepCount && (
+                  <span className={`pill ${styles.done}`}>completed</span>
+                )}
               </p>
             </li>
           ))}

@@ -8,33 +8,77 @@ describe('loadConfig', () => {
     const result = loadConfig({ RUNNER_SERVICE_TOKEN: token })
     expect(result).toMatchObject({
       ok: true,
-      config: { port: 4100, host: '127.0.0.1', maxSandboxes: 10, maxStarting: 2, publicOrigins: [], dockerSocket: '/var/run/docker.sock', instance: 'default' },
+      config: {
+        port: 4100,
+        host: '127.0.0.1',
+        maxSandboxes: 10,
+        maxStarting: 2,
+        publicOrigins: [],
+        dockerSocket: '/var/run/docker.sock',
+        instance: 'default',
+      },
     })
   })
 
   it('lists every bad variable, and never echoes the token', () => {
-    const result = loadConfig({ RUNNER_SERVICE_TOKEN: 'short-secret', RUNNER_PORT: 'eighty', RUNNER_MAX_SANDBOXES: '0', RUNNER_MAX_STARTING: '1.5' })
+    const result = loadConfig({
+      RUNNER_SERVICE_TOKEN: 'short-secret',
+      RUNNER_PORT: 'eighty',
+      RUNNER_MAX_SANDBOXES: '0',
+      RUNNER_MAX_STARTING: '1.5',
+    })
     expect(result.ok).toBe(false)
     const problems = result.ok ? [] : result.problems
     expect(problems).toHaveLength(4)
     expect(problems.join('\n')).toMatch(/RUNNER_MAX_STARTING: /)
     expect(problems.join('\n')).toMatch(/RUNNER_SERVICE_TOKEN: must be at least 32 characters/)
     expect(problems.join('\n')).not.toContain('short-secret')
-    expect(loadConfig({})).toMatchObject({ ok: false, problems: [expect.stringMatching(/^RUNNER_SERVICE_TOKEN: is required/)] })
+    expect(loadConfig({})).toMatchObject({
+      ok: false,
+      problems: [expect.stringMatching(/^RUNNER_SERVICE_TOKEN: is required/)],
+    })
   })
 
   it('reads the security settings: metrics listener, disk budget, firewall override', () => {
     const defaults = loadConfig({ RUNNER_SERVICE_TOKEN: token })
-    expect(defaults).toMatchObject({ ok: true, config: { sandboxDiskBytes: 2048 * 1024 * 1024, unsafeNoFirewall: false } })
+    expect(defaults).toMatchObject({
+      ok: true,
+      config: { sandboxDiskBytes: 2048 * 1024 * 1024, unsafeNoFirewall: false },
+    })
     expect(defaults.ok && defaults.config.metrics).toBeUndefined()
-    const set = loadConfig({ RUNNER_SERVICE_TOKEN: token, RUNNER_METRICS_PORT: '9464', RUNNER_SANDBOX_DISK_MB: '64', RUNNER_UNSAFE_NO_FIREWALL: '1' })
-    expect(set).toMatchObject({ ok: true, config: { metrics: { host: '127.0.0.1', port: 9464 }, sandboxDiskBytes: 64 * 1024 * 1024, unsafeNoFirewall: true } })
-    const bad = loadConfig({ RUNNER_SERVICE_TOKEN: token, RUNNER_SANDBOX_DISK_MB: '1', RUNNER_UNSAFE_NO_FIREWALL: 'yes' })
-    expect(bad.ok ? [] : bad.problems).toEqual([expect.stringMatching(/^RUNNER_SANDBOX_DISK_MB: /), expect.stringMatching(/^RUNNER_UNSAFE_NO_FIREWALL: must be 1\/true/)])
+    const set = loadConfig({
+      RUNNER_SERVICE_TOKEN: token,
+      RUNNER_METRICS_PORT: '9464',
+      RUNNER_SANDBOX_DISK_MB: '64',
+      RUNNER_UNSAFE_NO_FIREWALL: '1',
+    })
+    expect(set).toMatchObject({
+      ok: true,
+      config: {
+        metrics: { host: '127.0.0.1', port: 9464 },
+        sandboxDiskBytes: 64 * 1024 * 1024,
+        unsafeNoFirewall: true,
+      },
+    })
+    const bad = loadConfig({
+      RUNNER_SERVICE_TOKEN: token,
+      RUNNER_SANDBOX_DISK_MB: '1',
+      RUNNER_UNSAFE_NO_FIREWALL: 'yes',
+    })
+    expect(bad.ok ? [] : bad.problems).toEqual([
+      expect.stringMatching(/^RUNNER_SANDBOX_DISK_MB: /),
+      expect.stringMatching(/^RUNNER_UNSAFE_NO_FIREWALL: must be 1\/true/),
+    ])
   })
 
   it('splits public origins', () => {
-    const result = loadConfig({ RUNNER_SERVICE_TOKEN: token, RUNNER_PUBLIC_ORIGINS: 'http://localhost:3000, https://academy.example' })
-    expect(result.ok && result.config.publicOrigins).toEqual(['http://localhost:3000', 'https://academy.example'])
+    const result = loadConfig({
+      RUNNER_SERVICE_TOKEN: token,
+      RUNNER_PUBLIC_ORIGINS: 'http://localhost:3000, https://academy.example',
+    })
+    expect(result.ok && result.config.publicOrigins).toEqual([
+      'http://localhost:3000',
+      'https://academy.example',
+    ])
   })
 })

@@ -7,13 +7,20 @@ import { describeZodIssues } from '../../contracts/lab-definition'
 const commaList = z
   .string()
   .default('')
-  .transform((value) => value.split(',').map((s) => s.trim()).filter(Boolean))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
 
 const envSchema = z.object({
   RUNNER_PORT: z.coerce.number().int().min(0).max(65535).default(4100),
   RUNNER_HOST: z.string().min(1).default('127.0.0.1'),
   RUNNER_SERVICE_TOKEN: z
-    .string({ error: 'is required: the web app authenticates with it (generate one with `openssl rand -hex 32`)' })
+    .string({
+      error: 'is required: the web app authenticates with it (generate one with `openssl rand -hex 32`)',
+    })
     .min(32, 'must be at least 32 characters'),
   /** Origins allowed to open terminal WebSockets (the web app's public URL). */
   RUNNER_PUBLIC_ORIGINS: commaList,
@@ -21,7 +28,10 @@ const envSchema = z.object({
   /** Sandboxes starting at the same time; the rest wait their turn (starting is CPU-bound). */
   RUNNER_MAX_STARTING: z.coerce.number().int().positive().default(2),
   /** Distinguishes runners (or test runs) sharing one Docker engine. */
-  RUNNER_INSTANCE: z.string().regex(/^[a-zA-Z0-9_.-]+$/).default('default'),
+  RUNNER_INSTANCE: z
+    .string()
+    .regex(/^[a-zA-Z0-9_.-]+$/)
+    .default('default'),
   DOCKER_SOCKET: z.string().min(1).default('/var/run/docker.sock'),
   LABS_DIR: z.string().min(1).default('labs'),
   /**
@@ -63,7 +73,10 @@ export type ConfigResult = { ok: true; config: RunnerConfig } | { ok: false; pro
 export function loadConfig(env: Record<string, string | undefined>): ConfigResult {
   const parsed = envSchema.safeParse(env)
   if (!parsed.success) {
-    return { ok: false, problems: describeZodIssues(parsed.error.issues).map((i) => `${i.path}: ${i.message}`) }
+    return {
+      ok: false,
+      problems: describeZodIssues(parsed.error.issues).map((i) => `${i.path}: ${i.message}`),
+    }
   }
   const e = parsed.data
   return {
@@ -78,7 +91,9 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       instance: e.RUNNER_INSTANCE,
       dockerSocket: e.DOCKER_SOCKET,
       labsDir: path.resolve(e.LABS_DIR),
-      ...(e.RUNNER_METRICS_PORT === undefined ? {} : { metrics: { host: e.RUNNER_METRICS_HOST, port: e.RUNNER_METRICS_PORT } }),
+      ...(e.RUNNER_METRICS_PORT === undefined
+        ? {}
+        : { metrics: { host: e.RUNNER_METRICS_HOST, port: e.RUNNER_METRICS_PORT } }),
       sandboxDiskBytes: e.RUNNER_SANDBOX_DISK_MB * 1024 * 1024,
       unsafeNoFirewall: e.RUNNER_UNSAFE_NO_FIREWALL,
     },

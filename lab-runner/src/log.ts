@@ -4,9 +4,13 @@ import type { Logger } from './sandboxes/sandbox-registry'
 
 const redactedKeys = /token|secret|password|ticket|authorization|variables/i
 
-export function createJsonLogger(write: (line: string) => void = (line) => process.stdout.write(line + '\n')): Logger {
+export function createJsonLogger(
+  write: (line: string) => void = (line) => process.stdout.write(line + '\n'),
+): Logger {
   const emit = (level: string, message: string, fields: Record<string, unknown> = {}) => {
-    const safe = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, redactedKeys.test(k) ? '[redacted]' : v]))
+    const safe = Object.fromEntries(
+      Object.entries(fields).map(([k, v]) => [k, redactedKeys.test(k) ? '[redacted]' : v]),
+    )
     write(JSON.stringify({ time: new Date().toISOString(), level, message, ...safe }))
   }
   return {

@@ -16,12 +16,16 @@ async function main(): Promise<void> {
   const log = createJsonLogger()
   const loaded = loadConfig(process.env)
   if (!loaded.ok) {
-    process.stderr.write(`lab-runner: invalid configuration:\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}\n`)
+    process.stderr.write(
+      `lab-runner: invalid configuration:\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}\n`,
+    )
     process.exit(1)
   }
   const config = loaded.config
   if (config.publicOrigins.length === 0) {
-    log.warn('RUNNER_PUBLIC_ORIGINS is empty: browsers cannot open terminals until it names the web app origin')
+    log.warn(
+      'RUNNER_PUBLIC_ORIGINS is empty: browsers cannot open terminals until it names the web app origin',
+    )
   }
   const catalog = loadLabDefinitions(config.labsDir, runnerLabOptions)
   for (const error of catalog.errors) log.warn('lab skipped', { problem: formatLabError(error) })
@@ -42,7 +46,10 @@ async function main(): Promise<void> {
     allowNoFirewall: config.unsafeNoFirewall,
     diskBudgetBytes: config.sandboxDiskBytes,
   })
-  if (config.unsafeNoFirewall) log.warn('RUNNER_UNSAFE_NO_FIREWALL is set: sandboxes may start without the host firewall (development only)')
+  if (config.unsafeNoFirewall)
+    log.warn(
+      'RUNNER_UNSAFE_NO_FIREWALL is set: sandboxes may start without the host firewall (development only)',
+    )
   const runner = createRunnerServer({
     docker,
     registry,
@@ -58,13 +65,21 @@ async function main(): Promise<void> {
   // engine-unavailable, and adoption retries with back-off.
   const adoption = adoptWithRetry({ registry, log })
   void adoption.done.then(({ adopted, removed, interrupted }) =>
-    log.info('engine state adopted', { adopted: adopted.length, removed: removed.length, interrupted: interrupted.length }),
+    log.info('engine state adopted', {
+      adopted: adopted.length,
+      removed: removed.length,
+      interrupted: interrupted.length,
+    }),
   )
 
-  runner.server.listen(config.port, config.host, () => log.info('lab-runner listening', { host: config.host, port: config.port }))
+  runner.server.listen(config.port, config.host, () =>
+    log.info('lab-runner listening', { host: config.host, port: config.port }),
+  )
   const metricsAt = config.metrics
   if (metricsAt) {
-    runner.metricsServer.listen(metricsAt.port, metricsAt.host, () => log.info('metrics listening (no token)', { ...metricsAt }))
+    runner.metricsServer.listen(metricsAt.port, metricsAt.host, () =>
+      log.info('metrics listening (no token)', { ...metricsAt }),
+    )
   }
 
   let stopping = false

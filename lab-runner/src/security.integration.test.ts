@@ -20,7 +20,11 @@ import { runnerLabOptions } from './labs/read-lab-topology'
 import { createHookRunner } from './sandboxes/lab-hooks'
 import { LABEL } from './sandboxes/labels'
 import { SandboxRegistry, type Logger } from './sandboxes/sandbox-registry'
-import { connectTerminal, expectConnected, type TerminalClient } from './terminal/test-support/terminal-client'
+import {
+  connectTerminal,
+  expectConnected,
+  type TerminalClient,
+} from './terminal/test-support/terminal-client'
 import { createTicketStore } from './terminal/tickets'
 import { networkName } from './topology/docker-driver'
 import { ensureTestShellImage } from '../test-fixtures/test-images'
@@ -41,7 +45,11 @@ let sandboxB = ''
 let workstationA = ''
 let workstationB = ''
 
-async function api(method: string, url: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+async function api(
+  method: string,
+  url: string,
+  body?: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const send = () =>
     fetch(base + url, {
       method,
@@ -59,22 +67,40 @@ async function api(method: string, url: string, body?: unknown): Promise<{ statu
 }
 
 /** `docker exec` with a hard wall-clock bound; `code` is null when the bound was hit (or exec failed to start). */
-function exec(containerId: string, script: string, timeoutMs = 15_000): { code: number | null; out: string; ms: number } {
+function exec(
+  containerId: string,
+  script: string,
+  timeoutMs = 15_000,
+): { code: number | null; out: string; ms: number } {
   const started = performance.now()
-  const result = spawnSync('docker', ['exec', containerId, 'bash', '-c', script], { encoding: 'utf8', timeout: timeoutMs })
-  return { code: result.status, out: `${result.stdout ?? ''}${result.stderr ?? ''}`, ms: performance.now() - started }
+  const result = spawnSync('docker', ['exec', containerId, 'bash', '-c', script], {
+    encoding: 'utf8',
+    timeout: timeoutMs,
+  })
+  return {
+    code: result.status,
+    out: `${result.stdout ?? ''}${result.stderr ?? ''}`,
+    ms: performance.now() - started,
+  }
 }
 
 /** A container's cgroup file (cgroup v1 with the cgroupfs driver, else v2 with systemd). */
-function cgroupFile(controller: 'pids' | 'memory', containerId: string, v1Name: string, v2Name: string): string {
+function cgroupFile(
+  controller: 'pids' | 'memory',
+  containerId: string,
+  v1Name: string,
+  v2Name: string,
+): string {
   const v1 = `/sys/fs/cgroup/${controller}/docker/${containerId}/${v1Name}`
   if (existsSync(v1)) return readFileSync(v1, 'utf8')
   return readFileSync(`/sys/fs/cgroup/system.slice/docker-${containerId}.scope/${v2Name}`, 'utf8')
 }
 const pidsCurrent = (id: string) => Number(cgroupFile('pids', id, 'pids.current', 'pids.current').trim())
 /** Forks refused at the pids limit so far. */
-const pidsRefused = (id: string) => Number(/max (\d+)/.exec(cgroupFile('pids', id, 'pids.events', 'pids.events'))?.[1] ?? 0)
-const oomKills = (id: string) => Number(/oom_kill (\d+)/.exec(cgroupFile('memory', id, 'memory.oom_control', 'memory.events'))?.[1] ?? 0)
+const pidsRefused = (id: string) =>
+  Number(/max (\d+)/.exec(cgroupFile('pids', id, 'pids.events', 'pids.events'))?.[1] ?? 0)
+const oomKills = (id: string) =>
+  Number(/oom_kill (\d+)/.exec(cgroupFile('memory', id, 'memory.oom_control', 'memory.events'))?.[1] ?? 0)
 
 /**
  * Stops a fork bomb for good: freeze the container (no new forks), SIGKILL every process in its
@@ -85,7 +111,10 @@ async function killBomb(containerId: string): Promise<void> {
   const initPid = (await container.inspect()).State.Pid
   await container.pause()
   try {
-    const pids = cgroupFile('pids', containerId, 'cgroup.procs', 'cgroup.procs').split('\n').filter(Boolean).map(Number)
+    const pids = cgroupFile('pids', containerId, 'cgroup.procs', 'cgroup.procs')
+      .split('\n')
+      .filter(Boolean)
+      .map(Number)
     for (const pid of pids) {
       if (pid === initPid) continue
       let command = ''
@@ -123,7 +152,8 @@ async function createReady(userId: string): Promise<string> {
   const id = (created.json['sandbox'] as { id?: string } | undefined)?.id
   if (!id) throw new Error(`could not create a sandbox: ${JSON.stringify(created)}`)
   const settled = await registry.whenSettled(id)
-  if (settled?.state !== 'ready') throw new Error(`sandbox ${id} is ${settled?.state ?? 'gone'}: ${settled?.error ?? ''}`)
+  if (settled?.state !== 'ready')
+    throw new Error(`sandbox ${id} is ${settled?.state ?? 'gone'}: ${settled?.error ?? ''}`)
   return id
 }
 
@@ -134,7 +164,12 @@ function workstationOf(id: string): string {
 }
 
 async function ticket(sandboxId: string, mode: 'rw' | 'ro', tab: string): Promise<string> {
-  const minted = await api('POST', `/v1/sandboxes/${sandboxId}/tickets`, { userId: 'sec-a', host: 'workstation', mode, tab })
+  const minted = await api('POST', `/v1/sandboxes/${sandboxId}/tickets`, {
+    userId: 'sec-a',
+    host: 'workstation',
+    mode,
+    tab,
+  })
   if (minted.status !== 201) throw new Error(`ticket refused: ${JSON.stringify(minted)}`)
   return String(minted.json['ticket'])
 }
@@ -178,9 +213,18 @@ afterAll(async () => {
   await runner?.close()
   await registry?.stop()
   const filters = { label: [`${LABEL.runner}=${instance}`] }
-  for (const c of await docker.listContainers({ all: true, filters })) await docker.getContainer(c.Id).remove({ force: true, v: true })
-  for (const v of (await docker.listVolumes({ filters })).Volumes ?? []) await docker.getVolume(v.Name).remove().catch(() => undefined)
-  for (const n of await docker.listNetworks({ filters })) await docker.getNetwork(n.Id).remove().catch(() => undefined)
+  for (const c of await docker.listContainers({ all: true, filters }))
+    await docker.getContainer(c.Id).remove({ force: true, v: true })
+  for (const v of (await docker.listVolumes({ filters })).Volumes ?? [])
+    await docker
+      .getVolume(v.Name)
+      .remove()
+      .catch(() => undefined)
+  for (const n of await docker.listNetworks({ filters }))
+    await docker
+      .getNetwork(n.Id)
+      .remove()
+      .catch(() => undefined)
 }, 60_000)
 
 describe('one sandbox cannot hurt another, the runner or the host', () => {
@@ -190,11 +234,16 @@ describe('one sandbox cannot hurt another, the runner or the host', () => {
     const refusedBefore = pidsRefused(workstationA)
     // Bounded by A's cgroup (pids, 0.25 CPU); `timeout` is only a fail-safe: a fork bomb re-forks
     // faster than one group kill, so the test stops it for good with killBomb() below.
-    const bomb = spawn('docker', ['exec', workstationA, 'timeout', '-s', 'KILL', '30', 'bash', '-c', ':(){ :|:& };:'], { stdio: 'ignore' })
+    const bomb = spawn(
+      'docker',
+      ['exec', workstationA, 'timeout', '-s', 'KILL', '30', 'bash', '-c', ':(){ :|:& };:'],
+      { stdio: 'ignore' },
+    )
     const bombDone = new Promise<void>((resolve) => bomb.on('exit', () => resolve()))
     try {
       const deadline = Date.now() + 8_000
-      while (pidsCurrent(workstationA) < limit - 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+      while (pidsCurrent(workstationA) < limit - 2 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100))
       expect(pidsCurrent(workstationA)).toBeGreaterThanOrEqual(limit - 2)
       expect(pidsCurrent(workstationA)).toBeLessThanOrEqual(limit)
       await new Promise((r) => setTimeout(r, 500))
@@ -207,14 +256,17 @@ describe('one sandbox cannot hurt another, the runner or the host', () => {
       const health = await healthzMs()
       expect(health.status).toBe(200)
       expect(health.ms).toBeLessThan(2_000)
-      expect((await api('GET', `/v1/sandboxes/${sandboxB}`)).json).toMatchObject({ sandbox: { state: 'ready' } })
+      expect((await api('GET', `/v1/sandboxes/${sandboxB}`)).json).toMatchObject({
+        sandbox: { state: 'ready' },
+      })
     } finally {
       await killBomb(workstationA)
       await bombDone
     }
     // With the bomb gone, A is usable again: its shell forks normally.
     const deadline = Date.now() + 10_000
-    while (pidsCurrent(workstationA) > 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+    while (pidsCurrent(workstationA) > 5 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100))
     expect(pidsCurrent(workstationA)).toBeLessThanOrEqual(5)
     const after = exec(workstationA, 'echo recovered')
     expect(after.out.trim()).toBe('recovered')
@@ -226,7 +278,11 @@ describe('one sandbox cannot hurt another, the runner or the host', () => {
     const [killsA, killsB] = [oomKills(workstationA), oomKills(workstationB)]
     // `tail -n 1` keeps a newline-free stream in memory: it grows until the OOM killer stops it
     // (bounded at 512 MB of input in any case).
-    const hog = exec(workstationA, `set -o pipefail; head -c ${512 * 1024 * 1024} /dev/zero | tail -n 1 >/dev/null; echo "rc=$?"`, 30_000)
+    const hog = exec(
+      workstationA,
+      `set -o pipefail; head -c ${512 * 1024 * 1024} /dev/zero | tail -n 1 >/dev/null; echo "rc=$?"`,
+      30_000,
+    )
     expect(hog.out).toContain('rc=137')
     expect(oomKills(workstationA)).toBeGreaterThan(killsA)
     expect(oomKills(workstationB)).toBe(killsB)
@@ -241,7 +297,11 @@ describe('one sandbox cannot hurt another, the runner or the host', () => {
   it('a bounded disk write in A leaves B and the runner alone', async () => {
     // overlay2 on ext4 cannot enforce a size (no StorageOpt), so the disk budget is a watchdog
     // (red-team.integration.test.ts proves it stops a writer). Here: no budget, a bounded 256 MiB.
-    const write = exec(workstationA, 'dd if=/dev/zero of=/tmp/filler bs=1M count=256 conv=fsync status=none && stat -c %s /tmp/filler; rm -f /tmp/filler', 60_000)
+    const write = exec(
+      workstationA,
+      'dd if=/dev/zero of=/tmp/filler bs=1M count=256 conv=fsync status=none && stat -c %s /tmp/filler; rm -f /tmp/filler',
+      60_000,
+    )
     expect(write.code, write.out).toBe(0)
     expect(write.out.trim()).toBe(String(256 * 1024 * 1024))
     expect(exec(workstationB, 'echo ok-b && test ! -e /tmp/filler').out).toContain('ok-b')
@@ -262,10 +322,15 @@ describe('one sandbox cannot hurt another, the runner or the host', () => {
     const hostAddresses = [gateway, ...ownAddresses.filter((a) => a !== gateway)]
     for (const address of hostAddresses) {
       // The runner answers on that address from the host itself...
-      expect((await fetch(`http://${address}:${port}/healthz`, { signal: AbortSignal.timeout(3_000) })).status, address).toBe(200)
+      expect(
+        (await fetch(`http://${address}:${port}/healthz`, { signal: AbortSignal.timeout(3_000) })).status,
+        address,
+      ).toBe(200)
     }
     // ...but from A every one of them times out (the packets are dropped, not refused).
-    const script = hostAddresses.map((a) => `curl -s -o /dev/null --connect-timeout 2 http://${a}:${port}/healthz; echo "${a} rc=$?"`).join('\n')
+    const script = hostAddresses
+      .map((a) => `curl -s -o /dev/null --connect-timeout 2 http://${a}:${port}/healthz; echo "${a} rc=$?"`)
+      .join('\n')
     const probe = exec(workstationA, script, 30_000)
     for (const address of hostAddresses) expect(probe.out, address).toContain(`${address} rc=28`)
   }, 40_000)
@@ -287,39 +352,73 @@ describe('one sandbox cannot hurt another, the runner or the host', () => {
     expect(await connectTerminal(base, { ticket: forA })).toMatchObject({ ok: false, status: 401 })
 
     // The REST API accepts only the two modes; anything else is a validation error, not "rw".
-    expect((await api('POST', `/v1/sandboxes/${sandboxA}/tickets`, { userId: 'sec-a', host: 'workstation', mode: 'admin' })).status).toBe(400)
+    expect(
+      (
+        await api('POST', `/v1/sandboxes/${sandboxA}/tickets`, {
+          userId: 'sec-a',
+          host: 'workstation',
+          mode: 'admin',
+        })
+      ).status,
+    ).toBe(400)
 
     // A read-only ticket stays read-only whatever the client asks for.
-    const viewer = expectConnected(await connectTerminal(base, { ticket: await ticket(sandboxA, 'ro', 'sec-ro'), mode: 'rw' }))
+    const viewer = expectConnected(
+      await connectTerminal(base, { ticket: await ticket(sandboxA, 'ro', 'sec-ro'), mode: 'rw' }),
+    )
     openClients.push(viewer)
     expect(await viewer.waitForMessage('hello')).toMatchObject({ mode: 'ro' })
     viewer.control({ type: 'mode', mode: 'rw' })
     viewer.type('touch /tmp/ro-was-upgraded\r')
     await viewer.waitForMessage('error')
-    expect(viewer.messages.filter((m) => m.type === 'error').map((m) => (m as { code: string }).code)).toEqual(
-      expect.arrayContaining(['read-only']),
-    )
+    expect(
+      viewer.messages.filter((m) => m.type === 'error').map((m) => (m as { code: string }).code),
+    ).toEqual(expect.arrayContaining(['read-only']))
     await new Promise((r) => setTimeout(r, 500))
-    expect(exec(workstationA, 'test -e /tmp/ro-was-upgraded && echo upgraded || echo absent').out.trim()).toBe('absent')
+    expect(
+      exec(workstationA, 'test -e /tmp/ro-was-upgraded && echo upgraded || echo absent').out.trim(),
+    ).toBe('absent')
   })
 
   it('the REST files route refuses path traversal and files outside the lab’s editable list', async () => {
     const shadowBefore = exec(workstationA, 'sha256sum /etc/shadow').out
     const read = (filePath: string, host = 'workstation') =>
-      api('GET', `/v1/sandboxes/${sandboxA}/files?${new URLSearchParams({ host, path: filePath }).toString()}`)
+      api(
+        'GET',
+        `/v1/sandboxes/${sandboxA}/files?${new URLSearchParams({ host, path: filePath }).toString()}`,
+      )
     expect(await read('../../etc/shadow')).toMatchObject({ status: 400 })
-    expect(await read('/etc/motd/../../etc/shadow')).toMatchObject({ status: 400, json: { error: { code: 'path-invalid' } } })
-    expect(await read('/etc/./shadow')).toMatchObject({ status: 400, json: { error: { code: 'path-invalid' } } })
-    expect(await read('/etc/shadow')).toMatchObject({ status: 403, json: { error: { code: 'path-not-editable' } } })
-    expect(await read('/etc/motd', 'db')).toMatchObject({ status: 403, json: { error: { code: 'path-not-editable' } } })
+    expect(await read('/etc/motd/../../etc/shadow')).toMatchObject({
+      status: 400,
+      json: { error: { code: 'path-invalid' } },
+    })
+    expect(await read('/etc/./shadow')).toMatchObject({
+      status: 400,
+      json: { error: { code: 'path-invalid' } },
+    })
+    expect(await read('/etc/shadow')).toMatchObject({
+      status: 403,
+      json: { error: { code: 'path-not-editable' } },
+    })
+    expect(await read('/etc/motd', 'db')).toMatchObject({
+      status: 403,
+      json: { error: { code: 'path-not-editable' } },
+    })
     // Percent-encoded dots arrive decoded, and are refused the same way.
-    const encoded = await fetch(`${base}/v1/sandboxes/${sandboxA}/files?host=workstation&path=%2Fetc%2Fmotd%2F%2E%2E%2Fshadow`, {
-      headers: { authorization: `Bearer ${token}` },
-    })
+    const encoded = await fetch(
+      `${base}/v1/sandboxes/${sandboxA}/files?host=workstation&path=%2Fetc%2Fmotd%2F%2E%2E%2Fshadow`,
+      {
+        headers: { authorization: `Bearer ${token}` },
+      },
+    )
     expect(encoded.status).toBe(400)
-    const write = await api('PUT', `/v1/sandboxes/${sandboxA}/files?${new URLSearchParams({ host: 'workstation', path: '/etc/motd/../shadow' }).toString()}`, {
-      content: 'root::0:0:::::\n',
-    })
+    const write = await api(
+      'PUT',
+      `/v1/sandboxes/${sandboxA}/files?${new URLSearchParams({ host: 'workstation', path: '/etc/motd/../shadow' }).toString()}`,
+      {
+        content: 'root::0:0:::::\n',
+      },
+    )
     expect(write.status).toBe(400)
     expect(exec(workstationA, 'sha256sum /etc/shadow').out).toBe(shadowBefore)
     // The editable file itself still works, so the refusals above are about the paths.

@@ -20,7 +20,8 @@ async function expectCheckFails(stepId: string, ...expected: RegExp[]): Promise<
   const result = await lab.check(stepId)
   expect(result.passed, describeResult(result)).toBe(false)
   expect(result.feedback.fail.length, describeResult(result)).toBeGreaterThan(0)
-  for (const pattern of expected) expect(result.feedback.fail.join('\n'), describeResult(result)).toMatch(pattern)
+  for (const pattern of expected)
+    expect(result.feedback.fail.join('\n'), describeResult(result)).toMatch(pattern)
 }
 
 async function expectCheckPasses(stepId: string): Promise<string> {
@@ -31,7 +32,10 @@ async function expectCheckPasses(stepId: string): Promise<string> {
 
 /** audit_ledger's row count on pg-primary, or null when the table/database is gone. */
 async function primaryLedgerCount(): Promise<number | null> {
-  const r = await lab.runScript('grader', `psql -X -tAq -d helixagent_db -c 'select count(*) from audit_ledger'`)
+  const r = await lab.runScript(
+    'grader',
+    `psql -X -tAq -d helixagent_db -c 'select count(*) from audit_ledger'`,
+  )
   return r.passed ? Number(r.output.trim()) : null
 }
 
@@ -73,11 +77,21 @@ touch /mnt/backup/probe && rm /mnt/backup/probe && echo backup-writable`)
 
   it("cheat: the learner's database role cannot run programs, read the grader's queries or act as superuser", async () => {
     const psqlLearner = 'psql -X -h pg-primary -p 5432 -U helixagent -d helixagent_db -v ON_ERROR_STOP=1 -tA'
-    const copy = await lab.runScript('workstation', `${psqlLearner} -c "COPY (SELECT 1) TO PROGRAM 'id > /tmp/pwned'"`, { user: 'learner' })
+    const copy = await lab.runScript(
+      'workstation',
+      `${psqlLearner} -c "COPY (SELECT 1) TO PROGRAM 'id > /tmp/pwned'"`,
+      { user: 'learner' },
+    )
     expect(copy.passed, describeResult(copy)).toBe(false)
     expect(copy.output).toMatch(/permission denied|must be superuser|pg_execute_server_program/)
-    expect((await lab.exec('pg-primary', 'test -e /tmp/pwned && echo pwned || echo clean')).output).toContain('clean')
-    expect(await asLearner(`${psqlLearner} -c "select rolsuper, pg_has_role('pg_read_all_stats', 'member') from pg_roles where rolname = current_user"`)).toContain('f|f')
+    expect((await lab.exec('pg-primary', 'test -e /tmp/pwned && echo pwned || echo clean')).output).toContain(
+      'clean',
+    )
+    expect(
+      await asLearner(
+        `${psqlLearner} -c "select rolsuper, pg_has_role('pg_read_all_stats', 'member') from pg_roles where rolname = current_user"`,
+      ),
+    ).toContain('f|f')
     // A grader query (the kind that carries the seed's digest) runs while the learner watches.
     const marker = `grader-secret-${Date.now()}`
     const [, seen] = await Promise.all([
@@ -94,7 +108,9 @@ touch /mnt/backup/probe && rm /mnt/backup/probe && echo backup-writable`)
   }, 60_000)
 
   it('step 1: an unencrypted dump, then a wrong passphrase, fail without a disaster; the solve passes and triggers it once', async () => {
-    await asLearner('pg_dump -h pg-primary -p 5432 -U helixagent -d helixagent_db -Fc -f /mnt/backup/helixagent_db.dump')
+    await asLearner(
+      'pg_dump -h pg-primary -p 5432 -U helixagent -d helixagent_db -Fc -f /mnt/backup/helixagent_db.dump',
+    )
     await expectCheckFails('backup', /no encrypted archive/)
     await asLearner(`echo wrong > /tmp/wrong-pass
 tar -C /tmp -czf - wrong-pass | gpg --batch --pinentry-mode loopback --symmetric --passphrase-file /tmp/wrong-pass -o /tmp/a.tar.gz.gpg
@@ -125,7 +141,9 @@ INSERT INTO public.audit_ledger SELECT i, 'x', 0, 'x', '2026-01-01' FROM generat
 CREATE TABLE public.debates (id int);
 CREATE TABLE public.tasks (id int);
 SQL`)
-    const learnerPath = await asLearner(`psql -X -h pg-primary -p 5432 -U helixagent -d helixagent_db -tAc 'show search_path'`)
+    const learnerPath = await asLearner(
+      `psql -X -h pg-primary -p 5432 -U helixagent -d helixagent_db -tAc 'show search_path'`,
+    )
     expect(learnerPath.trim()).toBe('evil, pg_catalog, public')
     const graderPath = await lab.runScript('grader', `psql -X -tAq -d helixagent_db -c 'show search_path'`)
     expect(graderPath.output.trim().replace(/\s/g, '')).toBe('pg_catalog,public')
@@ -147,16 +165,30 @@ pg_restore -h pg-primary -p 5432 -U helixagent -d helixagent_db --schema-only --
     await expectCheckPasses('restore')
     expect(await primaryLedgerCount()).toBe(ledgerRows)
     // A tampered row is caught by the checksum, then put back.
-    await lab.runScript('grader', `psql -X -q -d helixagent_db -c "update audit_ledger set amount_cents = amount_cents + 1 where id = 7"`)
+    await lab.runScript(
+      'grader',
+      `psql -X -q -d helixagent_db -c "update audit_ledger set amount_cents = amount_cents + 1 where id = 7"`,
+    )
     await expectCheckFails('restore', /checksum mismatch/)
-    await lab.runScript('grader', `psql -X -q -d helixagent_db -c "update audit_ledger set amount_cents = amount_cents - 1 where id = 7"`)
+    await lab.runScript(
+      'grader',
+      `psql -X -q -d helixagent_db -c "update audit_ledger set amount_cents = amount_cents - 1 where id = 7"`,
+    )
     await expectCheckPasses('restore')
   }, 180_000)
 
   it('step 3: a made-up RTO and a wrong row count fail; the measured report passes', async () => {
-    await asLearner(`printf -- '- RTO: 90 minutes\\n- RTO objective met: yes\\n- Rows restored: ${ledgerRows + 1}\\n' > ~/dr-report.md`)
-    await expectCheckFails('dr-report', /reported RTO \(90 min\) is far from/, /Rows restored: \d+" is not the number/)
-    await asLearner(`printf -- '- RTO: 1 minutes\\n- RTO objective met: no\\n- Rows restored: ${ledgerRows}\\n' > ~/dr-report.md`)
+    await asLearner(
+      `printf -- '- RTO: 90 minutes\\n- RTO objective met: yes\\n- Rows restored: ${ledgerRows + 1}\\n' > ~/dr-report.md`,
+    )
+    await expectCheckFails(
+      'dr-report',
+      /reported RTO \(90 min\) is far from/,
+      /Rows restored: \d+" is not the number/,
+    )
+    await asLearner(
+      `printf -- '- RTO: 1 minutes\\n- RTO objective met: no\\n- Rows restored: ${ledgerRows}\\n' > ~/dr-report.md`,
+    )
     await expectCheckFails('dr-report', /objective met: no" does not match/)
     const solved = await lab.solve('dr-report')
     expect(solved.passed, describeResult(solved)).toBe(true)
@@ -164,8 +196,15 @@ pg_restore -h pg-primary -p 5432 -U helixagent -d helixagent_db --schema-only --
   }, 120_000)
 
   it("cheat: learner B submitting learner A's report (another seed's row count) fails", async () => {
-    const other = await lab.runScript('grader', 'for s in 1 2 3 4 5; do ACADEMY_SEED=$s; source /academy/lib/dr.sh; echo "$LEDGER_ROWS"; done')
-    const theirs = other.output.trim().split('\n').map(Number).find((n) => n !== ledgerRows)
+    const other = await lab.runScript(
+      'grader',
+      'for s in 1 2 3 4 5; do ACADEMY_SEED=$s; source /academy/lib/dr.sh; echo "$LEDGER_ROWS"; done',
+    )
+    const theirs = other.output
+      .trim()
+      .split('\n')
+      .map(Number)
+      .find((n) => n !== ledgerRows)
     expect(theirs, other.output).toBeDefined()
     await asLearner(`cp ~/dr-report.md ~/dr-report.solved.md
 sed -i 's/^- Rows restored: .*/- Rows restored: ${theirs}/' ~/dr-report.md`)

@@ -22,7 +22,9 @@ let scenario: Scenario
 
 /** Runs bash on the workstation as the learner, with the config helpers loaded. */
 async function asLearner(script: string): Promise<string> {
-  const result = await lab.runScript('workstation', `set -euo pipefail\n${helpers}\n${script}`, { timeoutS: 60 })
+  const result = await lab.runScript('workstation', `set -euo pipefail\n${helpers}\n${script}`, {
+    timeoutS: 60,
+  })
   expect(result.passed, describeResult(result)).toBe(true)
   return result.output
 }
@@ -73,7 +75,10 @@ function reportFor(parts: { rows: string[]; rootCause: string }): string {
 
 beforeAll(async () => {
   lab = await provisionLab('incident-simulation', { seed: SEED })
-  const out = await lab.runScript('grader', 'source /academy/lib/scenario.sh; scenario_load; echo "$DEGRADED $RATE_LIMITED $AUTH_FAILED $UPSTREAM_LIMIT"')
+  const out = await lab.runScript(
+    'grader',
+    'source /academy/lib/scenario.sh; scenario_load; echo "$DEGRADED $RATE_LIMITED $AUTH_FAILED $UPSTREAM_LIMIT"',
+  )
   const [degraded = '', rateLimited = '', authFailed = '', limit = ''] = out.output.trim().split(/\s+/)
   scenario = { degraded, rateLimited, authFailed, limit: Number(limit) }
 }, 400_000)
@@ -81,7 +86,9 @@ beforeAll(async () => {
 afterAll(async () => {
   if (!lab) return
   console.log(formatTimings(lab))
-  console.log(`incident-simulation: total test time ${((performance.now() - testStarted) / 1000).toFixed(1)} s`)
+  console.log(
+    `incident-simulation: total test time ${((performance.now() - testStarted) / 1000).toFixed(1)} s`,
+  )
   await lab.teardown()
 }, 120_000)
 
@@ -103,7 +110,9 @@ describe('incident-simulation lab', () => {
     }
     // The workstation's own environment (what a terminal inherits) has no control token; the
     // harness adds the sandbox variables to its scripts, so look at the container's PID 1.
-    const ws = await asLearner(`tr '\\0' '\\n' < /proc/1/environ | grep -c HELIXAGENT_CONTROL_TOKEN || echo token-absent; ls ~/vault; touch ~/vault/x 2>/dev/null && echo vault-writable || echo vault-read-only`)
+    const ws = await asLearner(
+      `tr '\\0' '\\n' < /proc/1/environ | grep -c HELIXAGENT_CONTROL_TOKEN || echo token-absent; ls ~/vault; touch ~/vault/x 2>/dev/null && echo vault-writable || echo vault-read-only`,
+    )
     expect(ws).toContain('token-absent')
     expect(ws).toContain(`${scenario.authFailed}.key`)
     expect(ws).toContain('vault-read-only')
@@ -126,7 +135,9 @@ ${reportFor({
   rootCause: all.map((p) => `${p} was rate limited, its api key was revoked and it degraded.`).join(' '),
 })}
 MD`)
-    const others = all.filter((p) => ![scenario.degraded, scenario.rateLimited, scenario.authFailed].includes(p))
+    const others = all.filter(
+      (p) => ![scenario.degraded, scenario.rateLimited, scenario.authFailed].includes(p),
+    )
     await expectCheckFails(
       'incident-report',
       ...others.map((p) => new RegExp(`Root Cause: ${p} is blamed, but nothing was wrong`)),
@@ -139,14 +150,18 @@ MD`)
 curl -fsS -X POST http://helixagent-1:8080/admin/reload >/dev/null`)
     await expectCheckFails('rate-limit', /helixagent-2, helixagent-3: .*more requests per minute/)
     // A limit one above the upstream's is still too high.
-    await asLearner(`set_provider ${scenario.rateLimited} requests_per_minute ${scenario.limit + 1}; reload_all`)
+    await asLearner(
+      `set_provider ${scenario.rateLimited} requests_per_minute ${scenario.limit + 1}; reload_all`,
+    )
     await expectCheckFails('rate-limit', /helixagent-1, helixagent-2, helixagent-3/)
     expect((await lab.solve('rate-limit')).passed).toBe(true)
     await expectCheckPasses('rate-limit')
   }, 120_000)
 
   it('step 2: a wrong key fails; the rotated key from the vault passes', async () => {
-    await asLearner(`set_provider ${scenario.authFailed} api_key sk-sim-${scenario.authFailed}-guessed; reload_all`)
+    await asLearner(
+      `set_provider ${scenario.authFailed} api_key sk-sim-${scenario.authFailed}-guessed; reload_all`,
+    )
     await expectCheckFails('rotate-key', /rejects the provider's api_key/)
     // Learner A's rotated key for the same provider (another seed, another sandbox's token) fails here.
     const reused = await lab.runScript(
@@ -170,7 +185,10 @@ done`,
   it('step 3: a fallback reloaded on one instance only fails; a healthy fallback everywhere passes', async () => {
     await asLearner(`set_provider ${scenario.degraded} fallback ${scenario.rateLimited}
 curl -fsS -X POST http://helixagent-1:8080/admin/reload >/dev/null`)
-    await expectCheckFails('degraded-provider', /helixagent-2, helixagent-3: the degraded provider is still enabled with no fallback/)
+    await expectCheckFails(
+      'degraded-provider',
+      /helixagent-2, helixagent-3: the degraded provider is still enabled with no fallback/,
+    )
     const solved = await lab.solve('degraded-provider')
     expect(solved.passed, describeResult(solved)).toBe(true)
     await expectCheckPasses('degraded-provider')
@@ -218,7 +236,12 @@ MD`)
     // Shift every HH:MM by 6 hours: the right providers and modes, but not when it happened.
     await asLearner(`cp ~/incident-report.md ~/report.solved.md
 perl -pe 's/\\b([01]?\\d|2[0-3]):([0-5]\\d)\\b/sprintf("%02d:%s", ($1 + 6) % 24, $2)/ge' ~/report.solved.md > ~/incident-report.md`)
-    await expectCheckFails('incident-report', new RegExp(`Timeline: the entries naming ${scenario.authFailed} have no time \\(UTC\\) from this game day`))
+    await expectCheckFails(
+      'incident-report',
+      new RegExp(
+        `Timeline: the entries naming ${scenario.authFailed} have no time \\(UTC\\) from this game day`,
+      ),
+    )
     await asLearner('mv ~/report.solved.md ~/incident-report.md')
     await expectCheckPasses('incident-report')
   }, 60_000)
@@ -231,7 +254,10 @@ perl -pe 's/\\b([01]?\\d|2[0-3]):([0-5]\\d)\\b/sprintf("%02d:%s", ($1 + 6) % 24,
 for s in $(seq 1 50); do ACADEMY_SEED=$s scenario_load; echo "$DEGRADED $RATE_LIMITED $AUTH_FAILED"; done`,
     )
     const mine = `${scenario.degraded} ${scenario.rateLimited} ${scenario.authFailed}`
-    const theirs = found.output.trim().split('\n').find((line) => line.trim() !== mine)
+    const theirs = found.output
+      .trim()
+      .split('\n')
+      .find((line) => line.trim() !== mine)
     expect(theirs, found.output).toBeDefined()
     const [aDegraded = '', aRateLimited = '', aAuthFailed = ''] = (theirs ?? '').trim().split(/\s+/)
     // A's solved report is ours with A's providers in each role (same times: the window is not what fails it).
@@ -254,8 +280,13 @@ perl -pe 'BEGIN { %s = (${Object.entries(swap)
 
   it('passes every check after the solves, with the faults still injected (fixed, not cleared)', async () => {
     for (const id of lab.stepIds) await expectCheckPasses(id)
-    const r = await lab.runScript('grader', 'source /academy/lib/scenario.sh; control GET helixagent-2 /faults')
+    const r = await lab.runScript(
+      'grader',
+      'source /academy/lib/scenario.sh; control GET helixagent-2 /faults',
+    )
     const faults = JSON.parse(r.output) as { providers: Record<string, unknown> }
-    expect(Object.keys(faults.providers).sort()).toEqual([scenario.degraded, scenario.rateLimited, scenario.authFailed].sort())
+    expect(Object.keys(faults.providers).sort()).toEqual(
+      [scenario.degraded, scenario.rateLimited, scenario.authFailed].sort(),
+    )
   }, 120_000)
 })

@@ -41,8 +41,15 @@ describe('lab monitoring-stack', () => {
 
   it("every HelixAgent instance's /metrics passes promtool check metrics, as a learner runs it", async () => {
     for (const instance of ['helixagent-1', 'helixagent-2', 'helixagent-3']) {
-      const lint = await lab.exec('workstation', `curl -sf http://${instance}:8080/metrics | promtool check metrics`)
-      expect({ instance, exitCode: lint.exitCode, output: lint.output }).toEqual({ instance, exitCode: 0, output: '' })
+      const lint = await lab.exec(
+        'workstation',
+        `curl -sf http://${instance}:8080/metrics | promtool check metrics`,
+      )
+      expect({ instance, exitCode: lint.exitCode, output: lint.output }).toEqual({
+        instance,
+        exitCode: 0,
+        output: '',
+      })
     }
   }, 60_000)
 
@@ -113,7 +120,8 @@ promtool check rules /etc/prometheus/rules/helixagent.yml && curl -sf -X POST ht
   }, 120_000)
 
   it('alert-routing: alerts sent to the catch-all receiver do not pass', async () => {
-    const partial = await asLearner(`printf '\\nalerting:\\n  alertmanagers:\\n    - static_configs:\\n        - targets: ["alertmanager:9093"]\\n' >> /etc/prometheus/prometheus.yml
+    const partial =
+      await asLearner(`printf '\\nalerting:\\n  alertmanagers:\\n    - static_configs:\\n        - targets: ["alertmanager:9093"]\\n' >> /etc/prometheus/prometheus.yml
 promtool check config /etc/prometheus/prometheus.yml && curl -sf -X POST http://prometheus:9090/-/reload
 for i in $(seq 1 60); do curl -s http://alertmanager:9093/api/v2/alerts | grep -q ProviderDegraded && break; sleep 1; done`)
     expect(partial.exitCode, partial.output).toBe(0)
@@ -149,7 +157,10 @@ panels:
     query: 'sum(rate(helixagent_requests_total{status=~"5.."}[5m])) / sum(rate(helixagent_requests_total[5m]))'
 Y`)
     expect(partial.exitCode, partial.output).toBe(0)
-    await expectFail('dashboard', /request rate by endpoint[\s\S]*error rate as a percentage[\s\S]*as a ratio/)
+    await expectFail(
+      'dashboard',
+      /request rate by endpoint[\s\S]*error rate as a percentage[\s\S]*as a ratio/,
+    )
     await solve('dashboard')
     await expectPass('dashboard')
 
@@ -163,7 +174,8 @@ Y`)
       ['Provider scores', 'ok', undefined],
       ['Error rate (%)', 'ok', undefined],
     ])
-    const values = (p: typeof byEndpoint) => (p?.series ?? []).flatMap((s) => s.points.map(([, v]) => v)).filter((v) => v !== null)
+    const values = (p: typeof byEndpoint) =>
+      (p?.series ?? []).flatMap((s) => s.points.map(([, v]) => v)).filter((v) => v !== null)
     for (const panel of result.panels) {
       for (const series of panel.series) expect(series.points.length).toBeLessThanOrEqual(120)
     }

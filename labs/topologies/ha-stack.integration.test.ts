@@ -9,7 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { restartService, stopService } from '../../lab-runner/src/faults/service-faults'
 import type { SandboxRef, SandboxRegistry } from '../../lab-runner/src/sandboxes/sandbox-registry'
 import { ensureImages } from '../../scripts/images/build-images'
-import { HA_STACK_SLUG, newHaStackRegistry, removeRunnerResources, sh } from '../../scripts/bench/support/ha-stack-lab'
+import {
+  HA_STACK_SLUG,
+  newHaStackRegistry,
+  removeRunnerResources,
+  sh,
+} from '../../scripts/bench/support/ha-stack-lab'
 
 const docker = new Docker()
 const INSTANCES = ['helixagent-1', 'helixagent-2', 'helixagent-3']
@@ -19,9 +24,16 @@ let sandbox: SandboxRef
 let controlEnv: Record<string, string>
 
 /** Runs a script in the sandbox and returns its output; fails the test with the output when it exits non-zero. */
-async function ok(host: string, script: string, options: { timeoutS?: number; env?: Record<string, string> } = {}): Promise<string> {
+async function ok(
+  host: string,
+  script: string,
+  options: { timeoutS?: number; env?: Record<string, string> } = {},
+): Promise<string> {
   const result = await sh(docker, sandbox, host, script, options)
-  if (!result.passed) throw new Error(`on ${host}, exit ${result.exitCode}${result.timedOut ? ' (timed out)' : ''}:\n${script}\n--- output ---\n${result.output}`)
+  if (!result.passed)
+    throw new Error(
+      `on ${host}, exit ${result.exitCode}${result.timedOut ? ' (timed out)' : ''}:\n${script}\n--- output ---\n${result.output}`,
+    )
   return result.output
 }
 
@@ -32,19 +44,36 @@ function lastJson<T>(output: string): T {
 }
 
 beforeAll(async () => {
-  const images = await ensureImages({ only: ['postgres', 'pgbouncer', 'redis', 'haproxy', 'prometheus', 'alertmanager', 'exporters', 'helixagent', 'workstation', 'grader'] })
+  const images = await ensureImages({
+    only: [
+      'postgres',
+      'pgbouncer',
+      'redis',
+      'haproxy',
+      'prometheus',
+      'alertmanager',
+      'exporters',
+      'helixagent',
+      'workstation',
+      'grader',
+    ],
+  })
   if (!images.ok) throw new Error(`lab images are not available: ${images.message}`)
 
   ;({ registry, instance } = newHaStackRegistry({ docker }))
   await registry.start()
   const created = await registry.create({ userId: 'integration', labSlug: HA_STACK_SLUG })
-  if (created.status !== 'provisioning' && created.status !== 'ready') throw new Error(`could not create the sandbox: ${JSON.stringify(created)}`)
+  if (created.status !== 'provisioning' && created.status !== 'ready')
+    throw new Error(`could not create the sandbox: ${JSON.stringify(created)}`)
   const settled = await registry.whenSettled(created.sandbox.id)
-  if (settled?.state !== 'ready') throw new Error(`the ha-stack sandbox did not become ready: ${settled?.error ?? 'unknown'}`)
+  if (settled?.state !== 'ready')
+    throw new Error(`the ha-stack sandbox did not become ready: ${settled?.error ?? 'unknown'}`)
   const ref = registry.getSandbox(created.sandbox.id)
   if (!ref) throw new Error('the ready sandbox has no hosts')
   sandbox = ref
-  controlEnv = { HELIXAGENT_CONTROL_TOKEN: registry.scriptEnv(sandbox.id)?.['HELIXAGENT_CONTROL_TOKEN'] ?? '' }
+  controlEnv = {
+    HELIXAGENT_CONTROL_TOKEN: registry.scriptEnv(sandbox.id)?.['HELIXAGENT_CONTROL_TOKEN'] ?? '',
+  }
 }, 400_000)
 
 afterAll(async () => {
@@ -84,7 +113,12 @@ describe('ha-stack on the real engine', () => {
          curl -fsS -D - -o /dev/null "$HELIXAGENT_URL/health" | tr -d '\\r' | sed -n 's/^x-helixagent-instance: //Ip'
        done | sort | uniq -c`,
     )
-    const counts = Object.fromEntries(out.trim().split('\n').map((line) => line.trim().split(/\s+/).reverse()))
+    const counts = Object.fromEntries(
+      out
+        .trim()
+        .split('\n')
+        .map((line) => line.trim().split(/\s+/).reverse()),
+    )
     expect(Object.keys(counts).sort()).toEqual(INSTANCES)
     for (const name of INSTANCES) expect(Number(counts[name])).toBeGreaterThanOrEqual(5)
   })
@@ -107,7 +141,12 @@ describe('ha-stack on the real engine', () => {
 
   it('a provider fault set from the grader shows in the API, the metrics and the CLI', async () => {
     // The workstation has no control token, and the control port refuses it.
-    expect(await ok('workstation', 'curl -s -o /dev/null -w "%{http_code}" -X POST -d "{}" http://helixagent-1:9901/faults')).toBe('401')
+    expect(
+      await ok(
+        'workstation',
+        'curl -s -o /dev/null -w "%{http_code}" -X POST -d "{}" http://helixagent-1:9901/faults',
+      ),
+    ).toBe('401')
 
     // Faults are per instance: degrade claude on all three so every answer through lb agrees.
     await ok(
@@ -126,7 +165,10 @@ describe('ha-stack on the real engine', () => {
        done
        echo "$v"; exit 1`,
     )
-    const body = lastJson<{ failed: number; providers: Array<{ id: string; verified: boolean; score: number }> }>(verification)
+    const body = lastJson<{
+      failed: number
+      providers: Array<{ id: string; verified: boolean; score: number }>
+    }>(verification)
     const claude = body.providers.find((p) => p.id === 'claude')
     expect(claude).toMatchObject({ verified: false })
     expect(claude?.score).toBeLessThan(7)
@@ -134,7 +176,10 @@ describe('ha-stack on the real engine', () => {
     expect(body.providers.find((p) => p.id === 'gemini')?.verified).toBe(true)
 
     for (const host of INSTANCES) {
-      const metric = await ok('grader', `curl -fsS http://${host}:8080/metrics | grep '^helixagent_provider_score{provider="claude"}'`)
+      const metric = await ok(
+        'grader',
+        `curl -fsS http://${host}:8080/metrics | grep '^helixagent_provider_score{provider="claude"}'`,
+      )
       expect(Number(metric.trim().split(/\s+/).at(-1)), host).toBeLessThan(7)
     }
 
@@ -153,7 +198,10 @@ describe('ha-stack on the real engine', () => {
   })
 
   it('keeps serving, degraded, when the replica is lost', async () => {
-    expect(await stopService({ docker, sandbox, host: 'pg-replica' })).toMatchObject({ status: 'done', state: 'exited' })
+    expect(await stopService({ docker, sandbox, host: 'pg-replica' })).toMatchObject({
+      status: 'done',
+      state: 'exited',
+    })
     try {
       const health = await ok(
         'workstation',
@@ -206,7 +254,10 @@ describe('ha-stack on the real engine', () => {
   }, 90_000)
 
   it('keeps serving when one Redis node is lost', async () => {
-    expect(await stopService({ docker, sandbox, host: 'redis-3' })).toMatchObject({ status: 'done', state: 'exited' })
+    expect(await stopService({ docker, sandbox, host: 'redis-3' })).toMatchObject({
+      status: 'done',
+      state: 'exited',
+    })
     // Give the instances a moment to notice the node is gone, then push real traffic through lb.
     const out = await ok(
       'workstation',
@@ -219,7 +270,9 @@ describe('ha-stack on the real engine', () => {
       { timeoutS: 60 },
     )
     expect(out.trim().split('\n')).toEqual(Array(15).fill('200'))
-    const health = lastJson<{ status: string; database: { status: string } }>(await ok('workstation', 'curl -fsS "$HELIXAGENT_URL/health" | jq -c .'))
+    const health = lastJson<{ status: string; database: { status: string } }>(
+      await ok('workstation', 'curl -fsS "$HELIXAGENT_URL/health" | jq -c .'),
+    )
     expect(health.status).not.toBe('unhealthy')
     expect(health.database.status).toBe('up')
   }, 60_000)

@@ -18,7 +18,12 @@ const service = z.strictObject({
   environment: z.record(z.string(), z.string()).optional(),
   volumes: z.array(z.string()).optional(),
   depends_on: z
-    .record(z.string(), z.strictObject({ condition: z.enum(['service_started', 'service_healthy', 'service_completed_successfully']) }))
+    .record(
+      z.string(),
+      z.strictObject({
+        condition: z.enum(['service_started', 'service_healthy', 'service_completed_successfully']),
+      }),
+    )
     .optional(),
   healthcheck: z
     .strictObject({
@@ -51,14 +56,32 @@ const names = Object.keys(services)
 
 describe('labs/topologies/ha-stack.yaml', () => {
   it('has every host of the course architecture', () => {
-    for (const host of ['lb', 'helixagent-1', 'helixagent-2', 'helixagent-3', 'pg-primary', 'pg-replica', 'pgbouncer', 'redis-1', 'redis-2', 'redis-3', 'prometheus', 'alertmanager', 'postgres-exporter', 'redis-exporter', 'workstation', 'grader']) {
+    for (const host of [
+      'lb',
+      'helixagent-1',
+      'helixagent-2',
+      'helixagent-3',
+      'pg-primary',
+      'pg-replica',
+      'pgbouncer',
+      'redis-1',
+      'redis-2',
+      'redis-3',
+      'prometheus',
+      'alertmanager',
+      'postgres-exporter',
+      'redis-exporter',
+      'workstation',
+      'grader',
+    ]) {
       expect(names).toContain(host)
     }
   })
 
   it('only names images the builder produces', () => {
     const built = new Set(imageCatalog.map((spec) => `helix-academy/${spec.name}:latest`))
-    for (const [name, svc] of Object.entries(services)) expect(built.has(svc.image), `${name}: ${svc.image}`).toBe(true)
+    for (const [name, svc] of Object.entries(services))
+      expect(built.has(svc.image), `${name}: ${svc.image}`).toBe(true)
   })
 
   it('has consistent dependencies, healthchecks, one-shot jobs and volumes', () => {
@@ -66,8 +89,10 @@ describe('labs/topologies/ha-stack.yaml', () => {
       for (const [target, { condition }] of Object.entries(svc.depends_on ?? {})) {
         const dependency = services[target]
         expect(dependency, `${name} depends on missing ${target}`).toBeDefined()
-        if (condition === 'service_healthy') expect(dependency?.healthcheck, `${target} needs a healthcheck`).toBeDefined()
-        if (condition === 'service_completed_successfully') expect(dependency?.restart, `${target} must be one-shot`).toBe('no')
+        if (condition === 'service_healthy')
+          expect(dependency?.healthcheck, `${target} needs a healthcheck`).toBeDefined()
+        if (condition === 'service_completed_successfully')
+          expect(dependency?.restart, `${target} must be one-shot`).toBe('no')
       }
       // A long-running service without a healthcheck could never be waited for.
       if (svc.restart !== 'no') expect(svc.healthcheck, `${name} has no healthcheck`).toBeDefined()
@@ -76,15 +101,23 @@ describe('labs/topologies/ha-stack.yaml', () => {
         expect(Object.keys(topology.volumes), `${name} mounts undeclared volume ${source}`).toContain(source)
       }
     }
-    const configMounts = names.filter((name) => services[name]?.volumes?.some((v) => v.startsWith('helixagent-config:/etc/helixagent')))
-    expect(configMounts).toEqual(expect.arrayContaining(['helixagent-1', 'helixagent-2', 'helixagent-3', 'workstation']))
+    const configMounts = names.filter((name) =>
+      services[name]?.volumes?.some((v) => v.startsWith('helixagent-config:/etc/helixagent')),
+    )
+    expect(configMounts).toEqual(
+      expect.arrayContaining(['helixagent-1', 'helixagent-2', 'helixagent-3', 'workstation']),
+    )
   })
 
   it('wires HelixAgent to PgBouncer and the whole Redis Cluster, which the init job creates', () => {
     const redisNodes = names.filter((name) => /^redis-\d$/.test(name)).map((name) => `${name}:6379`)
     expect(services['redis-cluster-init']?.command).toEqual(['redis-cluster-init', ...redisNodes])
     for (const instance of ['helixagent-1', 'helixagent-2', 'helixagent-3']) {
-      expect(services[instance]?.environment).toMatchObject({ DB_HOST: 'pgbouncer', REDIS_NODES: redisNodes.join(','), INSTANCE_ID: instance })
+      expect(services[instance]?.environment).toMatchObject({
+        DB_HOST: 'pgbouncer',
+        REDIS_NODES: redisNodes.join(','),
+        INSTANCE_ID: instance,
+      })
     }
   })
 
@@ -97,10 +130,17 @@ describe('labs/topologies/ha-stack.yaml', () => {
 
   it('matches the default Prometheus targets and HAProxy backends baked into the images', () => {
     const prometheus = z
-      .object({ scrape_configs: z.array(z.object({ static_configs: z.array(z.object({ targets: z.array(z.string()) })) })) })
+      .object({
+        scrape_configs: z.array(
+          z.object({ static_configs: z.array(z.object({ targets: z.array(z.string()) })) }),
+        ),
+      })
       .parse(parse(readFileSync(path.join(imagesDir, 'prometheus', 'prometheus.yml'), 'utf8')))
-    const hosts = prometheus.scrape_configs.flatMap((job) => job.static_configs.flatMap((c) => c.targets.map((t) => t.split(':')[0])))
-    for (const host of hosts) if (host !== 'localhost') expect(names, `prometheus scrapes ${host}`).toContain(host)
+    const hosts = prometheus.scrape_configs.flatMap((job) =>
+      job.static_configs.flatMap((c) => c.targets.map((t) => t.split(':')[0])),
+    )
+    for (const host of hosts)
+      if (host !== 'localhost') expect(names, `prometheus scrapes ${host}`).toContain(host)
 
     const haproxy = readFileSync(path.join(imagesDir, 'haproxy', 'haproxy.cfg'), 'utf8')
     const backends = [...haproxy.matchAll(/^\s*server\s+\S+\s+([^:\s]+):8080/gm)].map((m) => m[1])

@@ -10,7 +10,12 @@ const url = () => process.env.DATABASE_URL!
 describe('createAccount', () => {
   it('creates an account whose password Better Auth verifies', async () => {
     const email = `Admin-${randomUUID().slice(0, 6)}@Example.test`
-    const result = await createAccount(url(), { email, name: 'Root', password: 'a-strong-password', role: 'admin' })
+    const result = await createAccount(url(), {
+      email,
+      name: 'Root',
+      password: 'a-strong-password',
+      role: 'admin',
+    })
     expect(result.status).toBe('created')
     const client = new pg.Client({ connectionString: url() })
     await client.connect()
@@ -24,23 +29,38 @@ describe('createAccount', () => {
   })
 
   it('refuses bad input with a message', async () => {
-    expect(await createAccount(url(), { email: 'nope', name: 'X', password: 'a-strong-password', role: 'admin' })).toEqual({
+    expect(
+      await createAccount(url(), { email: 'nope', name: 'X', password: 'a-strong-password', role: 'admin' }),
+    ).toEqual({
       status: 'invalid',
       message: '"nope" is not a valid email address.',
     })
-    const weak = await createAccount(url(), { email: 'w@example.test', name: 'X', password: 'short', role: 'admin' })
+    const weak = await createAccount(url(), {
+      email: 'w@example.test',
+      name: 'X',
+      password: 'short',
+      role: 'admin',
+    })
     expect(weak.status).toBe('invalid')
   })
 
   it('promotes an existing account only when asked', async () => {
     const email = `p-${randomUUID().slice(0, 6)}@example.test`
     await createAccount(url(), { email, name: 'P', password: 'a-strong-password', role: 'learner' })
-    expect(await createAccount(url(), { email, name: 'P', password: 'x'.repeat(12), role: 'instructor' })).toMatchObject({
+    expect(
+      await createAccount(url(), { email, name: 'P', password: 'x'.repeat(12), role: 'instructor' }),
+    ).toMatchObject({
       status: 'exists',
       roleUpdated: false,
     })
     expect(
-      await createAccount(url(), { email, name: 'P', password: 'x'.repeat(12), role: 'instructor', updateRoleIfExists: true }),
+      await createAccount(url(), {
+        email,
+        name: 'P',
+        password: 'x'.repeat(12),
+        role: 'instructor',
+        updateRoleIfExists: true,
+      }),
     ).toMatchObject({ status: 'exists', roleUpdated: true })
   })
 })

@@ -27,7 +27,13 @@ async function timed(url: string): Promise<{ ms: number; html: string }> {
 
 async function waitHealthy() {
   for (let i = 0; i < 240; i++) {
-    if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) return
+    if (
+      await fetch(`${base}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return
     await new Promise((r) => setTimeout(r, 500))
   }
   throw new Error('the platform did not start')
@@ -40,7 +46,13 @@ async function main() {
     cwd: root,
     detached: true,
     stdio: 'ignore',
-    env: { ...process.env, DATA_DIR: '.data/bench', PORT: String(port), EMBEDDED_PG_PORT: '54391', SEED_DEMO_ACCOUNTS: 'no' },
+    env: {
+      ...process.env,
+      DATA_DIR: '.data/bench',
+      PORT: String(port),
+      EMBEDDED_PG_PORT: '54391',
+      SEED_DEMO_ACCOUNTS: 'no',
+    },
   })
   try {
     await waitHealthy()
@@ -67,12 +79,20 @@ async function main() {
       gzip += gzipSync(body).length
     }
     const fmt = (ms: number) => `${ms.toFixed(1)} ms`
-    console.log(`lessons measured: ${lessons.length} (cold = first request after an empty MDX cache; warm = ${WARM_RUNS} repeats each)`)
-    console.log(`lesson render, cold: median ${fmt(median(cold))} (min ${fmt(Math.min(...cold))}, max ${fmt(Math.max(...cold))})`)
-    console.log(`lesson render, warm: median ${fmt(median(warm))} (min ${fmt(Math.min(...warm))}, max ${fmt(Math.max(...warm))})`)
+    console.log(
+      `lessons measured: ${lessons.length} (cold = first request after an empty MDX cache; warm = ${WARM_RUNS} repeats each)`,
+    )
+    console.log(
+      `lesson render, cold: median ${fmt(median(cold))} (min ${fmt(Math.min(...cold))}, max ${fmt(Math.max(...cold))})`,
+    )
+    console.log(
+      `lesson render, warm: median ${fmt(median(warm))} (min ${fmt(Math.min(...warm))}, max ${fmt(Math.max(...warm))})`,
+    )
     console.log(`cold/warm ratio (medians): ${(median(cold) / median(warm)).toFixed(1)}x`)
     console.log(`lesson page HTML: ${(Buffer.byteLength(html) / 1024).toFixed(1)} KiB`)
-    console.log(`lesson page JavaScript: ${new Set(scripts).size} files, ${(raw / 1024).toFixed(1)} KiB raw, ${(gzip / 1024).toFixed(1)} KiB gzip`)
+    console.log(
+      `lesson page JavaScript: ${new Set(scripts).size} files, ${(raw / 1024).toFixed(1)} KiB raw, ${(gzip / 1024).toFixed(1)} KiB gzip`,
+    )
   } finally {
     process.kill(-platform.pid!, 'SIGTERM')
   }

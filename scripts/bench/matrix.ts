@@ -24,7 +24,9 @@ import { startEmbeddedPostgres } from '../db/embedded-postgres'
 import { applyMigrations, projectRoot } from '../db/migrations'
 
 const COURSE = 'production-operations'
-const { values: args } = parseArgs({ options: { learners: { type: 'string', default: '500' }, runs: { type: 'string', default: '7' } } })
+const { values: args } = parseArgs({
+  options: { learners: { type: 'string', default: '500' }, runs: { type: 'string', default: '7' } },
+})
 const LEARNERS = Number(args.learners)
 const RUNS = Number(args.runs)
 
@@ -47,7 +49,7 @@ const ms = (n: number) => `${n.toFixed(1)} ms`
 
 // Deterministic pseudo-random numbers, so every run seeds the same cohort.
 let seed = 42
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
 
 const FAILS = [
   'pg-replica is not streaming from pg-primary (pg_stat_replication is empty)',
@@ -66,13 +68,20 @@ async function seedCohort(url: string) {
   const password = `bench-${randomBytes(8).toString('hex')}`
   const email = `bench-instructor-${randomUUID().slice(0, 6)}@example.test`
   const account = await createAccount(url, { name: 'Bench Instructor', email, password, role: 'instructor' })
-  if (account.status !== 'created') throw new Error(`could not create the instructor: ${JSON.stringify(account)}`)
+  if (account.status !== 'created')
+    throw new Error(`could not create the instructor: ${JSON.stringify(account)}`)
 
   const client = new pg.Client({ connectionString: url })
   await client.connect()
   const cohortId = randomUUID()
-  await client.query(`insert into cohorts (id, name, "courseSlug", "createdById") values ($1, 'Bench cohort', $2, $3)`, [cohortId, COURSE, account.id])
-  await client.query(`insert into cohort_instructors ("cohortId", "userId") values ($1, $2)`, [cohortId, account.id])
+  await client.query(
+    `insert into cohorts (id, name, "courseSlug", "createdById") values ($1, 'Bench cohort', $2, $3)`,
+    [cohortId, COURSE, account.id],
+  )
+  await client.query(`insert into cohort_instructors ("cohortId", "userId") values ($1, $2)`, [
+    cohortId,
+    account.id,
+  ])
 
   const users: string[] = []
   const lessons: [string, string, Date | null][] = []
@@ -112,17 +121,30 @@ async function seedCohort(url: string) {
         steps.push([id, lab.slug, step.id, tries, passed ? new Date() : null, passed ? step.points : 0])
         for (let t = 0; t < tries; t++) {
           const ok = passed && t === tries - 1
-          runs.push([randomUUID(), sessionId, id, lab.slug, step.id, ok, 500 + Math.floor(rand() * 4000), ok ? 'PASS' : 'FAIL: …', ok ? [] : [FAILS[Math.floor(rand() * FAILS.length)]!]])
+          runs.push([
+            randomUUID(),
+            sessionId,
+            id,
+            lab.slug,
+            step.id,
+            ok,
+            500 + Math.floor(rand() * 4000),
+            ok ? 'PASS' : 'FAIL: …',
+            ok ? [] : [FAILS[Math.floor(rand() * FAILS.length)]!],
+          ])
         }
       }
     }
   }
-  const col = <T,>(rows: T[][], i: number) => rows.map((r) => r[i])
+  const col = <T>(rows: T[][], i: number) => rows.map((r) => r[i])
   await client.query(
     `insert into users (id, name, email, role, "updatedAt") select u, 'Learner ' || lpad(n::text, 4, '0'), 'learner-' || n || '@bench.test', 'learner', now() from unnest($1::text[]) with ordinality as t(u, n)`,
     [users],
   )
-  await client.query(`insert into cohort_members ("cohortId", "userId") select $1, u from unnest($2::text[]) as u`, [cohortId, users])
+  await client.query(
+    `insert into cohort_members ("cohortId", "userId") select $1, u from unnest($2::text[]) as u`,
+    [cohortId, users],
+  )
   await client.query(
     `insert into lesson_progress ("userId", "lessonKey", "completedAt", "updatedAt") select * , now() from unnest($1::text[], $2::text[], $3::timestamptz[])`,
     [col(lessons, 0), col(lessons, 1), col(lessons, 2)],
@@ -153,7 +175,12 @@ async function seedCohort(url: string) {
     instructor: { id: account.id, email, password },
     items,
     labs: labs.length,
-    rows: { lessons: lessons.length, quizAttempts: attempts.length, labSteps: steps.length, checkRuns: runs.length },
+    rows: {
+      lessons: lessons.length,
+      quizAttempts: attempts.length,
+      labSteps: steps.length,
+      checkRuns: runs.length,
+    },
   }
 }
 
@@ -181,9 +208,13 @@ async function waitFor(url: string, timeoutMs: number) {
 /** Re-runs this script under `--conditions=react-server`; answers whether it did. */
 function rerunWithServerCondition(): boolean {
   if (process.execArgv.some((a) => a.includes('react-server'))) return false
-  const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', import.meta.filename, ...process.argv.slice(2)], {
-    stdio: 'inherit',
-  })
+  const child = spawn(
+    process.execPath,
+    ['--conditions=react-server', '--import', 'tsx', import.meta.filename, ...process.argv.slice(2)],
+    {
+      stdio: 'inherit',
+    },
+  )
   child.on('exit', (code) => process.exit(code ?? 1))
   return true
 }
@@ -204,7 +235,12 @@ async function main() {
     const secret = randomBytes(32).toString('base64url')
     const port = await freePort()
     const publicUrl = `http://127.0.0.1:${port}`
-    Object.assign(process.env, { DATABASE_URL: database.url, BETTER_AUTH_SECRET: secret, PUBLIC_URL: publicUrl, NODE_ENV: 'production' })
+    Object.assign(process.env, {
+      DATABASE_URL: database.url,
+      BETTER_AUTH_SECRET: secret,
+      PUBLIC_URL: publicUrl,
+      NODE_ENV: 'production',
+    })
 
     const seedStart = performance.now()
     const seeded = await seedCohort(database.url)
@@ -222,23 +258,48 @@ async function main() {
     const labSlugs = (await readGradedLabs()).labs.map((l) => l.slug)
     const users = { cohortsJoined: { some: { cohortId: seeded.cohortId, removedAt: null } } }
     const queries = await timeIt(RUNS, () => fetchProgress({ users, courseSlug: COURSE, labSlugs }))
-    const data = await timeIt(RUNS, async () => buildProgressMatrix(await loadCohortProgress({ actor, cohortId: seeded.cohortId }), parseMatrixQuery({})))
+    const data = await timeIt(RUNS, async () =>
+      buildProgressMatrix(
+        await loadCohortProgress({ actor, cohortId: seeded.cohortId }),
+        parseMatrixQuery({}),
+      ),
+    )
     const { db } = await import('../../server/db')
     await db().$disconnect()
 
     // 2. Over HTTP from the production build.
-    server = spawn(process.execPath, [path.join(projectRoot, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)], {
-      cwd: projectRoot,
-      env: { ...process.env, DATABASE_URL: database.url, BETTER_AUTH_SECRET: secret, PUBLIC_URL: publicUrl, NODE_ENV: 'production' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    })
+    server = spawn(
+      process.execPath,
+      [
+        path.join(projectRoot, 'node_modules/next/dist/bin/next'),
+        'start',
+        '-H',
+        '127.0.0.1',
+        '-p',
+        String(port),
+      ],
+      {
+        cwd: projectRoot,
+        env: {
+          ...process.env,
+          DATABASE_URL: database.url,
+          BETTER_AUTH_SECRET: secret,
+          PUBLIC_URL: publicUrl,
+          NODE_ENV: 'production',
+        },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    )
     await waitFor(`${publicUrl}/api/health`, 60_000)
     const signIn = await fetch(`${publicUrl}/api/auth/sign-in/email`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', origin: publicUrl },
       body: JSON.stringify({ email: seeded.instructor.email, password: seeded.instructor.password }),
     })
-    const cookie = signIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+    const cookie = signIn.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ')
     if (!signIn.ok || !cookie) throw new Error(`sign-in failed: ${signIn.status} ${await signIn.text()}`)
     let bytes = 0
     const get = (pathname: string) => async () => {
@@ -255,11 +316,21 @@ async function main() {
     const csvBytes = bytes
 
     console.log(`\nMedian of ${RUNS} runs (after one warm-up), ${LEARNERS} learners × ${seeded.items} items:`)
-    console.log(`  progress queries only (in-process)         ${ms(median(queries))}   [${queries.map((t) => t.toFixed(0)).join(', ')}]`)
-    console.log(`  data + grading + matrix model (in-process) ${ms(median(data))}   [${data.map((t) => t.toFixed(0)).join(', ')}]`)
-    console.log(`  matrix page, HTTP, first 100 rows          ${ms(median(page))}   [${page.map((t) => t.toFixed(0)).join(', ')}] ${(pageBytes / 1024).toFixed(0)} KiB`)
-    console.log(`  matrix page, sorted by grade, behind only  ${ms(median(sorted))}   [${sorted.map((t) => t.toFixed(0)).join(', ')}]`)
-    console.log(`  gradebook CSV, all learners                ${ms(median(csv))}   [${csv.map((t) => t.toFixed(0)).join(', ')}] ${(csvBytes / 1024).toFixed(0)} KiB`)
+    console.log(
+      `  progress queries only (in-process)         ${ms(median(queries))}   [${queries.map((t) => t.toFixed(0)).join(', ')}]`,
+    )
+    console.log(
+      `  data + grading + matrix model (in-process) ${ms(median(data))}   [${data.map((t) => t.toFixed(0)).join(', ')}]`,
+    )
+    console.log(
+      `  matrix page, HTTP, first 100 rows          ${ms(median(page))}   [${page.map((t) => t.toFixed(0)).join(', ')}] ${(pageBytes / 1024).toFixed(0)} KiB`,
+    )
+    console.log(
+      `  matrix page, sorted by grade, behind only  ${ms(median(sorted))}   [${sorted.map((t) => t.toFixed(0)).join(', ')}]`,
+    )
+    console.log(
+      `  gradebook CSV, all learners                ${ms(median(csv))}   [${csv.map((t) => t.toFixed(0)).join(', ')}] ${(csvBytes / 1024).toFixed(0)} KiB`,
+    )
   } finally {
     server?.kill('SIGTERM')
     await database.stop()

@@ -14,10 +14,31 @@ import type { AddressInfo } from 'node:net'
 import Docker from 'dockerode'
 import { createRunnerServer } from '../../lab-runner/src/http/runner-server'
 import { createHookRunner } from '../../lab-runner/src/sandboxes/lab-hooks'
-import { connectTerminal, expectConnected, TEST_ORIGIN, type TerminalClient } from '../../lab-runner/src/terminal/test-support/terminal-client'
+import {
+  connectTerminal,
+  expectConnected,
+  TEST_ORIGIN,
+  type TerminalClient,
+} from '../../lab-runner/src/terminal/test-support/terminal-client'
 import { createTicketStore } from '../../lab-runner/src/terminal/tickets'
-import { boundedRun, describeMachine, flagValue, fmt, header, line, requireStackImages } from './support/bench-kit'
-import { HA_STACK_SLUG, median, mib, newHaStackRegistry, percentile, removeRunnerResources, sandboxMemory } from './support/ha-stack-lab'
+import {
+  boundedRun,
+  describeMachine,
+  flagValue,
+  fmt,
+  header,
+  line,
+  requireStackImages,
+} from './support/bench-kit'
+import {
+  HA_STACK_SLUG,
+  median,
+  mib,
+  newHaStackRegistry,
+  percentile,
+  removeRunnerResources,
+  sandboxMemory,
+} from './support/ha-stack-lab'
 
 const docker = new Docker()
 const runs = flagValue('runs', 3)
@@ -64,13 +85,17 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 /** POST /v1/sandboxes, then poll GET every 250 ms until ready: what the web app does. Seconds. */
 async function timeSandboxReady(userId: string): Promise<{ id: string; seconds: number }> {
   const started = performance.now()
-  const created = await api<{ status: string; sandbox?: { id: string } }>('POST', '/v1/sandboxes', { userId, labSlug: HA_STACK_SLUG })
+  const created = await api<{ status: string; sandbox?: { id: string } }>('POST', '/v1/sandboxes', {
+    userId,
+    labSlug: HA_STACK_SLUG,
+  })
   const id = created.json.sandbox?.id
   if (!id) throw new Error(`create for ${userId} answered ${created.status}: ${JSON.stringify(created.json)}`)
   for (;;) {
     const status = await api<{ sandbox: { state: string; error?: string } }>('GET', `/v1/sandboxes/${id}`)
     if (status.json.sandbox.state === 'ready') return { id, seconds: (performance.now() - started) / 1000 }
-    if (status.json.sandbox.state === 'failed') throw new Error(`sandbox ${id} failed: ${status.json.sandbox.error ?? ''}`)
+    if (status.json.sandbox.state === 'failed')
+      throw new Error(`sandbox ${id} failed: ${status.json.sandbox.error ?? ''}`)
     await sleep(250)
   }
 }
@@ -81,8 +106,15 @@ async function deleteSandbox(id: string): Promise<void> {
 }
 
 async function openTerminal(sandboxId: string, tab: string): Promise<TerminalClient> {
-  const minted = await api<{ ticket: string }>('POST', `/v1/sandboxes/${sandboxId}/tickets`, { userId: 'bench', host: 'workstation', mode: 'rw', tab })
-  const client = expectConnected(await connectTerminal(base, { ticket: minted.json.ticket, cols: '120', rows: '40' }))
+  const minted = await api<{ ticket: string }>('POST', `/v1/sandboxes/${sandboxId}/tickets`, {
+    userId: 'bench',
+    host: 'workstation',
+    mode: 'rw',
+    tab,
+  })
+  const client = expectConnected(
+    await connectTerminal(base, { ticket: minted.json.ticket, cols: '120', rows: '40' }),
+  )
   clients.push(client)
   await client.waitForMessage('hello')
   await client.waitForText(/\$ /, 15_000)
@@ -116,8 +148,13 @@ async function keystrokeEcho(sandboxId: string): Promise<void> {
     await waitUntil(() => performance.now() - client.lastOutputAt() > 3, 'output to go quiet', 5_000)
   }
   client.type('\x15')
-  header(`Keystroke echo through the terminal WebSocket (${KEYSTROKES} keys, loopback, tmux in the workstation)`)
-  line('p50 / p99 / max', `${fmt(percentile(samples, 50))} / ${fmt(percentile(samples, 99))} / ${fmt(Math.max(...samples))} ms`)
+  header(
+    `Keystroke echo through the terminal WebSocket (${KEYSTROKES} keys, loopback, tmux in the workstation)`,
+  )
+  line(
+    'p50 / p99 / max',
+    `${fmt(percentile(samples, 50))} / ${fmt(percentile(samples, 99))} / ${fmt(Math.max(...samples))} ms`,
+  )
 }
 
 async function flood(sandboxId: string): Promise<void> {
@@ -125,7 +162,11 @@ async function flood(sandboxId: string): Promise<void> {
   const mark = client.received()
   const started = performance.now()
   client.type('yes\r')
-  await waitUntil(() => client.received() - mark >= FLOOD_TARGET_BYTES || performance.now() - started > FLOOD_LIMIT_MS, 'the flood', FLOOD_LIMIT_MS + 5_000).catch(() => undefined)
+  await waitUntil(
+    () => client.received() - mark >= FLOOD_TARGET_BYTES || performance.now() - started > FLOOD_LIMIT_MS,
+    'the flood',
+    FLOOD_LIMIT_MS + 5_000,
+  ).catch(() => undefined)
   const bytes = client.received() - mark
   const seconds = (performance.now() - started) / 1000
   const ctrlCAt = performance.now()
@@ -133,9 +174,15 @@ async function flood(sandboxId: string): Promise<void> {
   client.type('echo "stopped-$((40+2))"\r')
   await client.waitForText('stopped-42', 15_000)
   const ctrlCMs = performance.now() - ctrlCAt
-  header(`Flood: \`yes\` through the terminal (target 50 MB or ${FLOOD_LIMIT_MS / 1000} s, client acks like xterm.js)`)
-  line('received', `${fmt(bytes / 1024 ** 2)} MiB in ${fmt(seconds)} s = ${fmt(bytes / 1024 ** 2 / seconds, 2)} MiB/s`)
-  if (bytes < FLOOD_TARGET_BYTES) line('note', 'tmux sends screen redraws, not every line: the time bound ended the flood')
+  header(
+    `Flood: \`yes\` through the terminal (target 50 MB or ${FLOOD_LIMIT_MS / 1000} s, client acks like xterm.js)`,
+  )
+  line(
+    'received',
+    `${fmt(bytes / 1024 ** 2)} MiB in ${fmt(seconds)} s = ${fmt(bytes / 1024 ** 2 / seconds, 2)} MiB/s`,
+  )
+  if (bytes < FLOOD_TARGET_BYTES)
+    line('note', 'tmux sends screen redraws, not every line: the time bound ended the flood')
   line('Ctrl-C, then next command echoed', `${fmt(ctrlCMs, 0)} ms`)
 }
 
@@ -145,11 +192,17 @@ async function checkLatency(sandboxId: string): Promise<void> {
     const samples: number[] = []
     for (let i = 0; i < CHECK_RUNS; i++) {
       const started = performance.now()
-      const res = await api<{ result: { passed: boolean; output: string } }>('POST', `/v1/sandboxes/${sandboxId}/steps/${step}/check`)
+      const res = await api<{ result: { passed: boolean; output: string } }>(
+        'POST',
+        `/v1/sandboxes/${sandboxId}/steps/${step}/check`,
+      )
       samples.push(performance.now() - started)
       if (!res.json.result.passed) throw new Error(`check ${step} failed: ${res.json.result.output}`)
     }
-    line(`${step}: median (min–max)`, `${fmt(median(samples), 0)} ms (${fmt(Math.min(...samples), 0)}–${fmt(Math.max(...samples), 0)})`)
+    line(
+      `${step}: median (min–max)`,
+      `${fmt(median(samples), 0)} ms (${fmt(Math.min(...samples), 0)}–${fmt(Math.max(...samples), 0)})`,
+    )
   }
 }
 
@@ -163,10 +216,15 @@ async function idleMemory(ids: string[]): Promise<void> {
   line('sandboxes in 20 GB at that idle use', `${Math.floor(BUDGET_BYTES / perSandbox)}`)
   if (lab) {
     const limits = await Promise.all(
-      Object.values(registry.getSandbox(ids[0] ?? '')?.hosts ?? {}).map(async (h) => (await docker.getContainer(h.containerId).inspect()).HostConfig.Memory ?? 0),
+      Object.values(registry.getSandbox(ids[0] ?? '')?.hosts ?? {}).map(
+        async (h) => (await docker.getContainer(h.containerId).inspect()).HostConfig.Memory ?? 0,
+      ),
     )
     const ceiling = limits.reduce((sum, bytes) => sum + bytes, 0)
-    line('sum of memory limits (worst case)', `${fmt(mib(ceiling), 0)} MiB → ${Math.floor(BUDGET_BYTES / ceiling)} sandboxes in 20 GB`)
+    line(
+      'sum of memory limits (worst case)',
+      `${fmt(mib(ceiling), 0)} MiB → ${Math.floor(BUDGET_BYTES / ceiling)} sandboxes in 20 GB`,
+    )
   }
 }
 
@@ -199,13 +257,20 @@ await boundedRun({
     await idleMemory([kept])
     await deleteSandbox(kept)
 
-    header(`Sandbox ready, ${parallel} full HA stacks requested at once, at most ${starting} starting together`)
+    header(
+      `Sandbox ready, ${parallel} full HA stacks requested at once, at most ${starting} starting together`,
+    )
     const started = performance.now()
-    const results = await Promise.all(Array.from({ length: parallel }, (_, i) => timeSandboxReady(`bench-parallel-${i + 1}`)))
+    const results = await Promise.all(
+      Array.from({ length: parallel }, (_, i) => timeSandboxReady(`bench-parallel-${i + 1}`)),
+    )
     const wall = (performance.now() - started) / 1000
     const seconds = results.map((r) => r.seconds)
     line('each', seconds.map((s) => `${fmt(s)} s`).join(', '))
-    line('median / p95 / all ready', `${fmt(median(seconds))} / ${fmt(percentile(seconds, 95))} / ${fmt(wall)} s`)
+    line(
+      'median / p95 / all ready',
+      `${fmt(median(seconds))} / ${fmt(percentile(seconds, 95))} / ${fmt(wall)} s`,
+    )
     await idleMemory(results.map((r) => r.id))
     await Promise.all(results.map((r) => deleteSandbox(r.id)))
   },

@@ -8,8 +8,7 @@ import path from 'node:path'
 import { docker, imageId, run, tagImage } from './docker-cli'
 
 export type BaseImageResult =
-  | { ok: true; id: string; how: 'present' | 'pulled' | 'bootstrapped' }
-  | { ok: false; message: string }
+  { ok: true; id: string; how: 'present' | 'pulled' | 'bootstrapped' } | { ok: false; message: string }
 
 export interface BaseImageOptions {
   reference: string
@@ -58,9 +57,14 @@ async function bootstrap(options: BaseImageOptions): Promise<BaseImageResult> {
     }
   }
   if ((await run('sh', ['-c', 'command -v debootstrap'])).code !== 0) {
-    const install = await run('sh', ['-c', 'apt-get update -qq && apt-get install -y -qq debootstrap'], { logFile: log })
+    const install = await run('sh', ['-c', 'apt-get update -qq && apt-get install -y -qq debootstrap'], {
+      logFile: log,
+    })
     if (install.code !== 0) {
-      return { ok: false, message: `Installing debootstrap with apt-get failed (see ${log}). Install it and retry.` }
+      return {
+        ok: false,
+        message: `Installing debootstrap with apt-get failed (see ${log}). Install it and retry.`,
+      }
     }
   }
   const mirror = options.mirror ?? (await hostDebianMirror())
@@ -69,10 +73,16 @@ async function bootstrap(options: BaseImageOptions): Promise<BaseImageResult> {
   await mkdir(rootfs, { recursive: true })
   const strap = await run('debootstrap', ['--variant=minbase', 'bookworm', rootfs, mirror], { logFile: log })
   if (strap.code !== 0) {
-    return { ok: false, message: `debootstrap bookworm from ${mirror} failed (exit ${strap.code}); see ${log}.` }
+    return {
+      ok: false,
+      message: `debootstrap bookworm from ${mirror} failed (exit ${strap.code}); see ${log}.`,
+    }
   }
   // Drop what debootstrap leaves behind for itself: every image runs `apt-get update` anyway.
-  await run('sh', ['-c', `rm -rf "${rootfs}"/var/cache/apt/archives/*.deb "${rootfs}"/var/cache/apt/*.bin "${rootfs}"/var/lib/apt/lists/*`])
+  await run('sh', [
+    '-c',
+    `rm -rf "${rootfs}"/var/cache/apt/archives/*.deb "${rootfs}"/var/cache/apt/*.bin "${rootfs}"/var/lib/apt/lists/*`,
+  ])
   const tar = spawn('tar', ['-C', rootfs, '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] })
   const imported = await docker(['import', '-', options.reference], { input: tar.stdout, logFile: log })
   await rm(rootfs, { recursive: true, force: true })

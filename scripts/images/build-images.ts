@@ -26,7 +26,8 @@ export type ProgressEvent =
   | { kind: 'start'; name: string; hash: string }
   | { kind: 'done'; outcome: ImageOutcome }
 
-export type FailureReason = 'no-engine' | 'config' | 'invalid-catalog' | 'base-image' | 'missing-input' | 'build-failed'
+export type FailureReason =
+  'no-engine' | 'config' | 'invalid-catalog' | 'base-image' | 'missing-input' | 'build-failed'
 
 export type EnsureImagesResult =
   | { ok: true; images: ImageOutcome[]; baseImageId: string }
@@ -59,17 +60,24 @@ export function orderImages(catalog: readonly ImageSpec[], only?: string[]): Ord
   const byName = new Map(catalog.map((spec) => [spec.name, spec]))
   for (const spec of catalog) {
     for (const dep of [...spec.after, ...Object.values(spec.imageArgs)]) {
-      if (!byName.has(dep)) return { ok: false, message: `image "${spec.name}" depends on unknown image "${dep}".` }
+      if (!byName.has(dep))
+        return { ok: false, message: `image "${spec.name}" depends on unknown image "${dep}".` }
     }
     for (const dep of Object.values(spec.imageArgs)) {
       if (!spec.after.includes(dep)) {
-        return { ok: false, message: `image "${spec.name}" uses image "${dep}" as a build arg but does not list it in "after".` }
+        return {
+          ok: false,
+          message: `image "${spec.name}" uses image "${dep}" as a build arg but does not list it in "after".`,
+        }
       }
     }
   }
   for (const name of only ?? []) {
     if (!byName.has(name)) {
-      return { ok: false, message: `unknown image "${name}"; known images: ${[...byName.keys()].join(', ')}.` }
+      return {
+        ok: false,
+        message: `unknown image "${name}"; known images: ${[...byName.keys()].join(', ')}.`,
+      }
     }
   }
   const ordered: ImageSpec[] = []
@@ -152,7 +160,11 @@ export async function ensureImages(options: EnsureImagesOptions = {}): Promise<E
   return withBuildLock(ready.dataDir, () => buildInOrder(ordered.specs, ready, options))
 }
 
-async function buildInOrder(specs: ImageSpec[], config: ImageBuildConfig, options: EnsureImagesOptions): Promise<EnsureImagesResult> {
+async function buildInOrder(
+  specs: ImageSpec[],
+  config: ImageBuildConfig,
+  options: EnsureImagesOptions,
+): Promise<EnsureImagesResult> {
   const images: ImageOutcome[] = []
 
   const logDir = path.join(config.dataDir, 'logs', 'images')
@@ -165,7 +177,12 @@ async function buildInOrder(specs: ImageSpec[], config: ImageBuildConfig, option
     mirror: config.debianMirror,
   })
   if (!base.ok) return { ok: false, reason: 'base-image', message: base.message, images }
-  options.onProgress?.({ kind: 'base', how: base.how, reference: config.baseImage, seconds: (Date.now() - baseStarted) / 1000 })
+  options.onProgress?.({
+    kind: 'base',
+    how: base.how,
+    reference: config.baseImage,
+    seconds: (Date.now() - baseStarted) / 1000,
+  })
 
   const hashTags = new Map<string, string>()
   for (const spec of specs) {
@@ -192,12 +209,25 @@ async function buildInOrder(specs: ImageSpec[], config: ImageBuildConfig, option
 
     const context = await prepareContext(spec, config)
     if (typeof context === 'string') {
-      return { ok: false, reason: 'missing-input', image: spec.name, message: `image "${spec.name}": ${context}`, images }
+      return {
+        ok: false,
+        reason: 'missing-input',
+        image: spec.name,
+        message: `image "${spec.name}": ${context}`,
+        images,
+      }
     }
     const buildArgs: Record<string, string> = { BASE: config.baseImage }
     for (const [arg, dep] of Object.entries(spec.imageArgs)) {
       const depTag = hashTags.get(dep)
-      if (!depTag) return { ok: false, reason: 'invalid-catalog', image: spec.name, message: `image "${dep}" was not built before "${spec.name}".`, images }
+      if (!depTag)
+        return {
+          ok: false,
+          reason: 'invalid-catalog',
+          image: spec.name,
+          message: `image "${dep}" was not built before "${spec.name}".`,
+          images,
+        }
       buildArgs[arg] = depTag
     }
     const hash = await computeContextHash({ contexts: context.hashContexts, buildArgs, baseImageId: base.id })

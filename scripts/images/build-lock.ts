@@ -12,7 +12,11 @@ function processAlive(pid: number): boolean {
   }
 }
 
-export async function withBuildLock<T>(dataDir: string, work: () => Promise<T>, waitMs = 3_600_000): Promise<T> {
+export async function withBuildLock<T>(
+  dataDir: string,
+  work: () => Promise<T>,
+  waitMs = 3_600_000,
+): Promise<T> {
   const lockFile = path.join(dataDir, 'images', 'build.lock')
   await mkdir(path.dirname(lockFile), { recursive: true })
   const started = Date.now()
@@ -30,7 +34,8 @@ export async function withBuildLock<T>(dataDir: string, work: () => Promise<T>, 
         await rm(lockFile, { force: true })
         continue
       }
-      if (Date.now() - started > waitMs) throw new Error(`image build lock ${lockFile} still held by pid ${holder}`)
+      if (Date.now() - started > waitMs)
+        throw new Error(`image build lock ${lockFile} still held by pid ${holder}`)
       await new Promise((resolve) => setTimeout(resolve, 500))
     }
   }

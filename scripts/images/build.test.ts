@@ -26,7 +26,9 @@ function realConfig(): ImageBuildConfig {
 }
 
 /** A throw-away project tree with one image folder per entry, built under helix-academy-test/. */
-async function scratchProject(images: Record<string, string>): Promise<{ config: ImageBuildConfig; catalog: ImageSpec[] }> {
+async function scratchProject(
+  images: Record<string, string>,
+): Promise<{ config: ImageBuildConfig; catalog: ImageSpec[] }> {
   const root = await tempDir()
   const catalog: ImageSpec[] = []
   for (const [name, dockerfile] of Object.entries(images)) {
@@ -34,12 +36,25 @@ async function scratchProject(images: Record<string, string>): Promise<{ config:
     await writeFile(path.join(root, 'labs/images', name, 'Dockerfile'), dockerfile)
     catalog.push({ name, dir: `labs/images/${name}`, after: [], imageArgs: {}, extras: [] })
   }
-  const config = { ...realConfig(), projectRoot: root, dataDir: path.join(root, '.data'), repository: TEST_REPOSITORY }
+  const config = {
+    ...realConfig(),
+    projectRoot: root,
+    dataDir: path.join(root, '.data'),
+    repository: TEST_REPOSITORY,
+  }
   return { config, catalog }
 }
 
 afterAll(async () => {
-  const listed = await docker(['image', 'ls', '-q', '--filter', 'label=academy.test=1', '--filter', `reference=${TEST_REPOSITORY}/*`])
+  const listed = await docker([
+    'image',
+    'ls',
+    '-q',
+    '--filter',
+    'label=academy.test=1',
+    '--filter',
+    `reference=${TEST_REPOSITORY}/*`,
+  ])
   const ids = [...new Set(listed.stdout.split('\n').filter(Boolean))]
   if (ids.length > 0) await docker(['image', 'rm', '-f', ...ids])
   await Promise.all(temporaryDirs.map((dir) => rm(dir, { recursive: true, force: true })))
@@ -119,7 +134,12 @@ describe('ensureImages with Docker', () => {
 
     const second = await ensureImages({ config, catalog, labels: { 'academy.test': '1' } })
     if (!second.ok) throw new Error(second.message)
-    expect(second.images[0]).toMatchObject({ name: 'tiny', status: 'cached', tag: first.images[0]?.tag, id: first.images[0]?.id })
+    expect(second.images[0]).toMatchObject({
+      name: 'tiny',
+      status: 'cached',
+      tag: first.images[0]?.tag,
+      id: first.images[0]?.id,
+    })
 
     const latest = await docker(['image', 'inspect', '--format', '{{.Id}}', `${TEST_REPOSITORY}/tiny:latest`])
     expect(latest.stdout.trim()).toBe(first.images[0]?.id)
@@ -127,7 +147,8 @@ describe('ensureImages with Docker', () => {
 
   it('reports the image name, the failing step and the log tail when a build fails', async () => {
     const { config, catalog } = await scratchProject({
-      broken: 'ARG BASE\nFROM ${BASE}\nRUN echo step-one-ok\nRUN echo about-to-fail && exit 3\nRUN echo never\n',
+      broken:
+        'ARG BASE\nFROM ${BASE}\nRUN echo step-one-ok\nRUN echo about-to-fail && exit 3\nRUN echo never\n',
     })
     const result = await ensureImages({ config, catalog, labels: { 'academy.test': '1' } })
     expect(result.ok).toBe(false)
@@ -143,7 +164,9 @@ describe('ensureImages with Docker', () => {
 
   it('says which file is missing when an image folder has no Dockerfile', async () => {
     const { config } = await scratchProject({})
-    const catalog: ImageSpec[] = [{ name: 'ghost', dir: 'labs/images/ghost', after: [], imageArgs: {}, extras: [] }]
+    const catalog: ImageSpec[] = [
+      { name: 'ghost', dir: 'labs/images/ghost', after: [], imageArgs: {}, extras: [] },
+    ]
     const result = await ensureImages({ config, catalog })
     expect(result).toMatchObject({ ok: false, reason: 'missing-input', image: 'ghost' })
     if (!result.ok) expect(result.message).toContain('labs/images/ghost/Dockerfile does not exist')
@@ -152,16 +175,30 @@ describe('ensureImages with Docker', () => {
   it('builds (or reuses) every lab image, each tagged by hash and :latest', async () => {
     const result = await ensureImages()
     if (!result.ok) throw new Error(result.message)
-    expect(result.images.map((image) => image.name).sort()).toEqual(imageCatalog.map((spec) => spec.name).sort())
+    expect(result.images.map((image) => image.name).sort()).toEqual(
+      imageCatalog.map((spec) => spec.name).sort(),
+    )
     for (const image of result.images) {
       expect(image.tag).toMatch(new RegExp(`^helix-academy/${image.name}:[0-9a-f]{12}$`))
-      const latest = await docker(['image', 'inspect', '--format', '{{.Id}}', `helix-academy/${image.name}:latest`])
+      const latest = await docker([
+        'image',
+        'inspect',
+        '--format',
+        '{{.Id}}',
+        `helix-academy/${image.name}:latest`,
+      ])
       expect(latest.stdout.trim()).toBe(image.id)
     }
     const workstation = result.images.find((image) => image.name === 'workstation')
     const probe = await docker([
-      'run', '--rm', '--label', 'academy.test=1', workstation?.tag ?? 'missing',
-      'bash', '-c', 'id -un; id -u; helixagent version; promtool --version >/dev/null && echo promtool-ok; command -v tmux psql redis-cli jq gpg curl >/dev/null && echo tools-ok; man -w psql >/dev/null && echo man-ok',
+      'run',
+      '--rm',
+      '--label',
+      'academy.test=1',
+      workstation?.tag ?? 'missing',
+      'bash',
+      '-c',
+      'id -un; id -u; helixagent version; promtool --version >/dev/null && echo promtool-ok; command -v tmux psql redis-cli jq gpg curl >/dev/null && echo tools-ok; man -w psql >/dev/null && echo man-ok',
     ])
     expect(probe.stdout.split('\n').slice(0, 2)).toEqual(['learner', '1000'])
     expect(probe.stdout).toContain('helixagent ')

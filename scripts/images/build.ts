@@ -18,7 +18,9 @@ function report(event: ProgressEvent): void {
     process.stdout.write(`  ${event.name.padEnd(13)} ${event.hash} ... `)
   } else {
     const { outcome } = event
-    console.log(`${outcome.status.padEnd(6)} ${outcome.seconds.toFixed(1).padStart(6)}s  ${formatSize(outcome.sizeBytes).padStart(7)}`)
+    console.log(
+      `${outcome.status.padEnd(6)} ${outcome.seconds.toFixed(1).padStart(6)}s  ${formatSize(outcome.sizeBytes).padStart(7)}`,
+    )
   }
 }
 

@@ -37,7 +37,9 @@ export async function computeContextHash(inputs: HashInputs): Promise<string> {
       }
       // Docker COPY keeps the mode: an executable bit change is a real change.
       const executable = (stat.mode & 0o111) !== 0 ? 'x' : '-'
-      const digest = createHash('sha256').update(await readFile(full)).digest('hex')
+      const digest = createHash('sha256')
+        .update(await readFile(full))
+        .digest('hex')
       entries.push(`file ${inContext} ${executable} ${digest}`)
     }
   }

@@ -39,9 +39,7 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
       log?.write(chunk)
     })
     if (options.input && child.stdin) options.input.pipe(child.stdin)
-    const timer = options.timeoutMs
-      ? setTimeout(() => child.kill('SIGKILL'), options.timeoutMs)
-      : undefined
+    const timer = options.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), options.timeoutMs) : undefined
     const finish = (code: number, extra = ''): void => {
       if (timer) clearTimeout(timer)
       const done = (): void => resolve({ code, stdout, stderr: stderr + extra })
@@ -49,7 +47,9 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
       else done()
     }
     child.on('error', (error) => finish(127, `${error.message}\n`))
-    child.on('close', (code, signal) => finish(code ?? (signal ? 137 : 1), signal ? `killed by ${signal}\n` : ''))
+    child.on('close', (code, signal) =>
+      finish(code ?? (signal ? 137 : 1), signal ? `killed by ${signal}\n` : ''),
+    )
   })
 }
 

@@ -18,10 +18,30 @@ async function mustRun(args: string[]): Promise<RunResult> {
   return result
 }
 
-async function startContainer(alias: string, image: string, env: Record<string, string>, command: string[] = []): Promise<string> {
+async function startContainer(
+  alias: string,
+  image: string,
+  env: Record<string, string>,
+  command: string[] = [],
+): Promise<string> {
   const name = `${network}-${alias}`
   const envArgs = Object.entries(env).flatMap(([key, value]) => ['-e', `${key}=${value}`])
-  await mustRun(['run', '-d', '--name', name, '--hostname', alias, '--network', network, '--network-alias', alias, ...labels, ...envArgs, image, ...command])
+  await mustRun([
+    'run',
+    '-d',
+    '--name',
+    name,
+    '--hostname',
+    alias,
+    '--network',
+    network,
+    '--network-alias',
+    alias,
+    ...labels,
+    ...envArgs,
+    image,
+    ...command,
+  ])
   return name
 }
 
@@ -68,13 +88,38 @@ describe('HA data tier from the lab images', () => {
       REPLICATION_PASSWORD: password,
     })
     const redisNodes = await Promise.all(
-      ['redis-1', 'redis-2', 'redis-3'].map((alias) => startContainer(alias, redisImage, { REDIS_CLUSTER: 'yes' })),
+      ['redis-1', 'redis-2', 'redis-3'].map((alias) =>
+        startContainer(alias, redisImage, { REDIS_CLUSTER: 'yes' }),
+      ),
     )
     const psql = (container: string, sql: string): Promise<RunResult> =>
-      exec(container, ['psql', '-X', '-At', '-h', '/var/run/postgresql', '-U', 'helixagent', '-d', 'helixagent_db', '-c', sql])
+      exec(container, [
+        'psql',
+        '-X',
+        '-At',
+        '-h',
+        '/var/run/postgresql',
+        '-U',
+        'helixagent',
+        '-d',
+        'helixagent_db',
+        '-c',
+        sql,
+      ])
 
     const clusterInit = docker(
-      ['run', '--rm', '--network', network, ...labels, redisImage, 'redis-cluster-init', 'redis-1:6379', 'redis-2:6379', 'redis-3:6379'],
+      [
+        'run',
+        '--rm',
+        '--network',
+        network,
+        ...labels,
+        redisImage,
+        'redis-cluster-init',
+        'redis-1:6379',
+        'redis-2:6379',
+        'redis-3:6379',
+      ],
       { timeoutMs: 90_000 },
     ).then((result) => ({ result, seconds: (Date.now() - started) / 1000 }))
 
@@ -94,8 +139,14 @@ describe('HA data tier from the lab images', () => {
     )
 
     // Replication carries data, and the replica is read-only.
-    expect((await psql(primary, 'create table smoke(v text); insert into smoke values (\'hello\')')).code).toBe(0)
-    await waitFor('row on replica', 20_000, async () => (await psql(replica, 'select v from smoke')).stdout.trim() === 'hello')
+    expect((await psql(primary, "create table smoke(v text); insert into smoke values ('hello')")).code).toBe(
+      0,
+    )
+    await waitFor(
+      'row on replica',
+      20_000,
+      async () => (await psql(replica, 'select v from smoke')).stdout.trim() === 'hello',
+    )
     expect((await psql(replica, 'select pg_is_in_recovery()')).stdout.trim()).toBe('t')
     const write = await psql(replica, "insert into smoke values ('nope')")
     expect(write.code).not.toBe(0)
@@ -107,12 +158,27 @@ describe('HA data tier from the lab images', () => {
       expect(info.stdout).toContain('cluster_state:ok')
       expect(info.stdout).toContain('cluster_known_nodes:3')
     }
-    expect((await exec(redisNodes[0] ?? '', ['redis-cli', '-c', 'set', 'smoke', 'value'])).stdout.trim()).toBe('OK')
+    expect(
+      (await exec(redisNodes[0] ?? '', ['redis-cli', '-c', 'set', 'smoke', 'value'])).stdout.trim(),
+    ).toBe('OK')
     expect((await exec(redisNodes[2] ?? '', ['redis-cli', '-c', 'get', 'smoke'])).stdout.trim()).toBe('value')
 
     // pg_dump/pg_restore ship in the image (the backup labs use them).
-    const dump = await exec(primary, ['pg_dump', '-h', '/var/run/postgresql', '-U', 'helixagent', '-d', 'helixagent_db', '--format=custom', '-f', '/tmp/db.dump'])
+    const dump = await exec(primary, [
+      'pg_dump',
+      '-h',
+      '/var/run/postgresql',
+      '-U',
+      'helixagent',
+      '-d',
+      'helixagent_db',
+      '--format=custom',
+      '-f',
+      '/tmp/db.dump',
+    ])
     expect(dump.code).toBe(0)
-    expect((await exec(primary, ['pg_restore', '--list', '/tmp/db.dump'])).stdout).toContain('TABLE public smoke')
+    expect((await exec(primary, ['pg_restore', '--list', '/tmp/db.dump'])).stdout).toContain(
+      'TABLE public smoke',
+    )
   }, 180_000)
 })

@@ -25,9 +25,13 @@ function parseScopes(scopes: readonly string[]): TokenScope[] {
   const unique = [...new Set(scopes)]
   const unknown = unique.filter((s) => !(TOKEN_SCOPES as readonly string[]).includes(s))
   if (unknown.length > 0) {
-    throw new AppError('invalid', `Unknown scope ${unknown.map((s) => `"${s}"`).join(', ')}: use ${TOKEN_SCOPES.join(' and/or ')}.`)
+    throw new AppError(
+      'invalid',
+      `Unknown scope ${unknown.map((s) => `"${s}"`).join(', ')}: use ${TOKEN_SCOPES.join(' and/or ')}.`,
+    )
   }
-  if (unique.length === 0) throw new AppError('invalid', `Choose what the token may do: ${TOKEN_SCOPES.join(' and/or ')}.`)
+  if (unique.length === 0)
+    throw new AppError('invalid', `Choose what the token may do: ${TOKEN_SCOPES.join(' and/or ')}.`)
   return unique as TokenScope[]
 }
 
@@ -58,7 +62,8 @@ export async function createApiToken({
 }): Promise<{ id: string; token: string; expiresAt: Date }> {
   assertStaff(actor)
   const label = name.trim()
-  if (label.length < 1 || label.length > 80) throw new AppError('invalid', 'Name the token (1 to 80 characters), e.g. "CI grader".')
+  if (label.length < 1 || label.length > 80)
+    throw new AppError('invalid', 'Name the token (1 to 80 characters), e.g. "CI grader".')
   const granted = parseScopes(scopes)
   if (!Number.isInteger(expiresInDays) || expiresInDays < 1 || expiresInDays > TOKEN_EXPIRY_DAYS.max) {
     throw new AppError('invalid', `A token expires after 1 to ${TOKEN_EXPIRY_DAYS.max} days (whole days).`)
@@ -82,11 +87,25 @@ export async function listApiTokens({ actor }: { actor: CurrentUser }): Promise<
   return db().apiToken.findMany({
     where: { userId: actor.id },
     orderBy: { createdAt: 'desc' },
-    select: { id: true, name: true, scopes: true, expiresAt: true, createdAt: true, lastUsedAt: true, revokedAt: true },
+    select: {
+      id: true,
+      name: true,
+      scopes: true,
+      expiresAt: true,
+      createdAt: true,
+      lastUsedAt: true,
+      revokedAt: true,
+    },
   })
 }
 
-export async function revokeApiToken({ actor, tokenId }: { actor: CurrentUser; tokenId: string }): Promise<void> {
+export async function revokeApiToken({
+  actor,
+  tokenId,
+}: {
+  actor: CurrentUser
+  tokenId: string
+}): Promise<void> {
   assertStaff(actor)
   const updated = await db().apiToken.updateMany({
     // Admins may revoke anyone's token (e.g. a leaked one); instructors only their own.
@@ -98,7 +117,12 @@ export async function revokeApiToken({ actor, tokenId }: { actor: CurrentUser; t
 }
 
 export type TokenAuthResult =
-  | { status: 'ok'; tokenId: string; scopes: string[]; actor: { id: string; name: string; email: string; role: Role } }
+  | {
+      status: 'ok'
+      tokenId: string
+      scopes: string[]
+      actor: { id: string; name: string; email: string; role: Role }
+    }
   | { status: 'missing' | 'invalid' }
   | { status: 'revoked' | 'expired' | 'not-staff'; tokenId: string; ownerId: string }
 
@@ -130,7 +154,11 @@ export async function authenticateApiToken(authorization: string | null): Promis
   if (row.user.role === 'learner') return { status: 'not-staff', ...known }
   // Coarse last-used stamp: at most one write a minute per token.
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
-    await db().apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() }, select: { id: true } })
+    await db().apiToken.update({
+      where: { id: row.id },
+      data: { lastUsedAt: new Date() },
+      select: { id: true },
+    })
   }
   return { status: 'ok', tokenId: row.id, scopes: row.scopes, actor: row.user }
 }

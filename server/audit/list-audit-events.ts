@@ -26,10 +26,14 @@ export async function listAuditEvents({
   cohortId?: string
   take?: number
 }): Promise<AuditRow[]> {
-  if (actor.role !== 'admin' && actor.role !== 'instructor') throw new AppError('forbidden', 'Only staff can read the audit log.')
+  if (actor.role !== 'admin' && actor.role !== 'instructor')
+    throw new AppError('forbidden', 'Only staff can read the audit log.')
   let where: object = cohortId ? { cohortId } : {}
   if (actor.role !== 'admin') {
-    const taught = await db().cohortInstructor.findMany({ where: { userId: actor.id }, select: { cohortId: true } })
+    const taught = await db().cohortInstructor.findMany({
+      where: { userId: actor.id },
+      select: { cohortId: true },
+    })
     const ids = taught.map((t) => t.cohortId)
     if (cohortId && !ids.includes(cohortId)) throw new AppError('forbidden', 'You do not teach this cohort.')
     where = cohortId ? { cohortId } : { OR: [{ cohortId: { in: ids } }, { actorId: actor.id }] }
@@ -38,10 +42,23 @@ export async function listAuditEvents({
     where,
     orderBy: { createdAt: 'desc' },
     take: Math.min(Math.max(take, 1), 1000),
-    select: { id: true, createdAt: true, action: true, actorId: true, targetUserId: true, cohortId: true, details: true },
+    select: {
+      id: true,
+      createdAt: true,
+      action: true,
+      actorId: true,
+      targetUserId: true,
+      cohortId: true,
+      details: true,
+    },
   })
-  const userIds = [...new Set(events.flatMap((e) => [e.actorId, e.targetUserId]).filter((id): id is string => id !== null))]
-  const users = await db().user.findMany({ where: { id: { in: userIds } }, select: { id: true, name: true, email: true } })
+  const userIds = [
+    ...new Set(events.flatMap((e) => [e.actorId, e.targetUserId]).filter((id): id is string => id !== null)),
+  ]
+  const users = await db().user.findMany({
+    where: { id: { in: userIds } },
+    select: { id: true, name: true, email: true },
+  })
   const label = new Map(users.map((u) => [u.id, `${u.name} <${u.email}>`]))
   return events.map((e) => ({
     id: e.id,

@@ -15,8 +15,7 @@ export function newCertificateCode(): string {
 }
 
 export type CertificateResult =
-  | { status: 'issued' | 'exists'; id: string; issuedAt: Date }
-  | { status: 'incomplete'; remaining: number }
+  { status: 'issued' | 'exists'; id: string; issuedAt: Date } | { status: 'incomplete'; remaining: number }
 
 /**
  * Issues the learner's certificate for a course once every item is done (all lessons, every
@@ -37,8 +36,12 @@ export async function issueCertificateIfComplete({
   })
   if (existing) return { status: 'exists', ...existing }
   const grade = await loadLearnerGrade({ actor: user, userId: user.id, courseSlug })
-  if (!grade.complete) return { status: 'incomplete', remaining: grade.cells.filter((c) => c.status !== 'done').length }
-  const { name: learnerName } = await db().user.findUniqueOrThrow({ where: { id: user.id }, select: { name: true } })
+  if (!grade.complete)
+    return { status: 'incomplete', remaining: grade.cells.filter((c) => c.status !== 'done').length }
+  const { name: learnerName } = await db().user.findUniqueOrThrow({
+    where: { id: user.id },
+    select: { name: true },
+  })
   const created = await db().certificate.upsert({
     where: { userId_courseSlug: { userId: user.id, courseSlug } },
     create: { id: newCertificateCode(), userId: user.id, courseSlug, learnerName },
@@ -72,5 +75,10 @@ export async function verifyCertificate({ id }: { id: string }): Promise<PublicC
   })
   if (!row) return null
   const course = await getCourse(row.courseSlug)
-  return { id: row.id, learnerName: row.learnerName, courseTitle: course?.title ?? row.courseSlug, issuedAt: row.issuedAt }
+  return {
+    id: row.id,
+    learnerName: row.learnerName,
+    courseTitle: course?.title ?? row.courseSlug,
+    issuedAt: row.issuedAt,
+  }
 }

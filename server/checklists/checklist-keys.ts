@@ -23,6 +23,9 @@ export function assertChecklistId(checklistId: string): void {
 
 export function assertItemKey(itemKey: string): void {
   if (!itemKeySchema.safeParse(itemKey).success) {
-    throw new AppError('invalid', `"${itemKey}" is not a checklist item key (expected <checklistId>/<itemId>).`)
+    throw new AppError(
+      'invalid',
+      `"${itemKey}" is not a checklist item key (expected <checklistId>/<itemId>).`,
+    )
   }
 }

@@ -9,7 +9,10 @@ import { setChecklistItem } from './set-checklist-item'
 
 async function newUser(): Promise<string> {
   const id = randomUUID()
-  await db().user.create({ data: { id, name: 'Runbook reader', email: `cl-${id}@example.test` }, select: { id: true } })
+  await db().user.create({
+    data: { id, name: 'Runbook reader', email: `cl-${id}@example.test` },
+    select: { id: true },
+  })
   return id
 }
 
@@ -26,7 +29,12 @@ describe('checklist state', () => {
     // Ticking twice is harmless.
     await setChecklistItem({ userId, pageKey, itemKey: 'recovery/close-out', checked: true })
     await setChecklistItem({ userId: other, pageKey, itemKey: 'recovery/verify-recovered', checked: true })
-    await setChecklistItem({ userId, pageKey: 'runbooks/on-call-escalation', itemKey: 'handoff/noisy-alerts', checked: true })
+    await setChecklistItem({
+      userId,
+      pageKey: 'runbooks/on-call-escalation',
+      itemKey: 'handoff/noisy-alerts',
+      checked: true,
+    })
 
     expect(await getChecklistState({ userId, pageKey })).toEqual([
       'investigation/check-verification',
@@ -35,7 +43,10 @@ describe('checklist state', () => {
     ])
 
     await setChecklistItem({ userId, pageKey, itemKey: 'investigation/review-metrics', checked: false })
-    expect(await getChecklistState({ userId, pageKey })).toEqual(['investigation/check-verification', 'recovery/close-out'])
+    expect(await getChecklistState({ userId, pageKey })).toEqual([
+      'investigation/check-verification',
+      'recovery/close-out',
+    ])
     expect(await getChecklistState({ userId: other, pageKey })).toEqual(['recovery/verify-recovered'])
   })
 
@@ -48,7 +59,10 @@ describe('checklist state', () => {
     await setChecklistItem({ userId, pageKey, itemKey: 'investigation-extra/step', checked: true })
 
     await resetChecklist({ userId, pageKey, checklistId: 'investigation' })
-    expect(await getChecklistState({ userId, pageKey })).toEqual(['investigation-extra/step', 'recovery/close-out'])
+    expect(await getChecklistState({ userId, pageKey })).toEqual([
+      'investigation-extra/step',
+      'recovery/close-out',
+    ])
   })
 
   it.each([

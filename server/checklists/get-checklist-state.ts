@@ -3,7 +3,13 @@ import { db } from '@/server/db'
 import { assertPageKey } from './checklist-keys'
 
 /** The item keys ("<checklistId>/<itemId>") the learner has ticked on one page, sorted. */
-export async function getChecklistState({ userId, pageKey }: { userId: string; pageKey: string }): Promise<string[]> {
+export async function getChecklistState({
+  userId,
+  pageKey,
+}: {
+  userId: string
+  pageKey: string
+}): Promise<string[]> {
   assertPageKey(pageKey)
   const rows = await db().checklistItemState.findMany({
     where: { userId, pageKey, checked: true },

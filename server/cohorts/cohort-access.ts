@@ -41,7 +41,10 @@ export async function requireCohortInstructor({
   })
   if (!cohort) throw new AppError('not-found', 'That cohort does not exist.')
   if (actor.role !== 'admin' && cohort.instructors.length === 0) {
-    throw new AppError('forbidden', 'You do not teach this cohort. Ask one of its instructors or an admin to add you.')
+    throw new AppError(
+      'forbidden',
+      'You do not teach this cohort. Ask one of its instructors or an admin to add you.',
+    )
   }
   const { instructors: _instructors, ...summary } = cohort
   return summary
@@ -110,7 +113,10 @@ export async function requireLearnerScope({
   learnerId: string
 }): Promise<LearnerScope> {
   const cohortIds = await requireLearnerVisible({ actor, learnerId })
-  const cohorts = await db().cohort.findMany({ where: { id: { in: cohortIds } }, select: { courseSlug: true } })
+  const cohorts = await db().cohort.findMany({
+    where: { id: { in: cohortIds } },
+    select: { courseSlug: true },
+  })
   const courseSlugs = [...new Set(cohorts.map((c) => c.courseSlug))]
   const all = actor.role === 'admin'
   const belongs = await labsOfCourses(courseSlugs)

@@ -25,7 +25,8 @@ export async function createCohort({
   assertStaff(actor)
   const parsed = input.safeParse({ name, courseSlug })
   if (!parsed.success) throw new AppError('invalid', parsed.error.issues[0]?.message ?? 'Invalid cohort.')
-  if (!(await getCourse(parsed.data.courseSlug))) throw new AppError('invalid', `There is no course "${courseSlug}".`)
+  if (!(await getCourse(parsed.data.courseSlug)))
+    throw new AppError('invalid', `There is no course "${courseSlug}".`)
   return db().$transaction(async (tx) => {
     const cohort = await tx.cohort.create({
       data: {
@@ -37,7 +38,12 @@ export async function createCohort({
       select: { id: true },
     })
     await recordAuditEvent(
-      { actorId: actor.id, action: 'cohort.create', cohortId: cohort.id, details: { name: parsed.data.name, courseSlug } },
+      {
+        actorId: actor.id,
+        action: 'cohort.create',
+        cohortId: cohort.id,
+        details: { name: parsed.data.name, courseSlug },
+      },
       tx,
     )
     return cohort

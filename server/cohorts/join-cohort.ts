@@ -20,11 +20,22 @@ export interface InvitePreview {
 export async function previewInvite({ code }: { code: string }): Promise<InvitePreview> {
   const invite = await db().cohortInvite.findUnique({
     where: { code: normalizeInviteCode(code) },
-    select: { expiresAt: true, revokedAt: true, maxUses: true, uses: true, cohort: { select: { name: true, courseSlug: true, archivedAt: true } } },
+    select: {
+      expiresAt: true,
+      revokedAt: true,
+      maxUses: true,
+      uses: true,
+      cohort: { select: { name: true, courseSlug: true, archivedAt: true } },
+    },
   })
   if (!invite) return { status: 'not-found' }
   const state = invite.cohort.archivedAt ? 'archived' : inviteState(invite, new Date())
-  return { status: state, cohortName: invite.cohort.name, courseSlug: invite.cohort.courseSlug, expiresAt: invite.expiresAt }
+  return {
+    status: state,
+    cohortName: invite.cohort.name,
+    courseSlug: invite.cohort.courseSlug,
+    expiresAt: invite.expiresAt,
+  }
 }
 
 /**
@@ -32,7 +43,13 @@ export async function previewInvite({ code }: { code: string }): Promise<InviteP
  * conditional update, so two learners racing for the last use cannot both get in.
  * Re-joining after removal restores membership (an instructor can remove again).
  */
-export async function joinCohort({ user, code }: { user: Pick<CurrentUser, 'id'>; code: string }): Promise<JoinResult> {
+export async function joinCohort({
+  user,
+  code,
+}: {
+  user: Pick<CurrentUser, 'id'>
+  code: string
+}): Promise<JoinResult> {
   return db().$transaction(async (tx) => {
     const invite = await tx.cohortInvite.findUnique({
       where: { code: normalizeInviteCode(code) },
@@ -48,7 +65,11 @@ export async function joinCohort({ user, code }: { user: Pick<CurrentUser, 'id'>
     })
     if (!invite) return { status: 'not-found' }
     if (invite.cohort.archivedAt) return { status: 'archived' }
-    const cohort = { cohortId: invite.cohortId, cohortName: invite.cohort.name, courseSlug: invite.cohort.courseSlug }
+    const cohort = {
+      cohortId: invite.cohortId,
+      cohortName: invite.cohort.name,
+      courseSlug: invite.cohort.courseSlug,
+    }
     const existing = await tx.cohortMember.findUnique({
       where: { cohortId_userId: { cohortId: invite.cohortId, userId: user.id } },
       select: { removedAt: true },
@@ -73,7 +94,13 @@ export async function joinCohort({ user, code }: { user: Pick<CurrentUser, 'id'>
       select: { userId: true },
     })
     await recordAuditEvent(
-      { actorId: user.id, action: 'cohort.member.join', targetUserId: user.id, cohortId: invite.cohortId, details: { inviteId: invite.id } },
+      {
+        actorId: user.id,
+        action: 'cohort.member.join',
+        targetUserId: user.id,
+        cohortId: invite.cohortId,
+        details: { inviteId: invite.id },
+      },
       tx,
     )
     return { status: 'joined', ...cohort }

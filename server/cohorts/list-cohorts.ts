@@ -48,7 +48,11 @@ export interface JoinedCohort {
 }
 
 /** The cohorts a learner belongs to (for their own dashboard: no other learners shown). */
-export async function listJoinedCohorts({ user }: { user: Pick<CurrentUser, 'id'> }): Promise<JoinedCohort[]> {
+export async function listJoinedCohorts({
+  user,
+}: {
+  user: Pick<CurrentUser, 'id'>
+}): Promise<JoinedCohort[]> {
   const rows = await db().cohortMember.findMany({
     where: { userId: user.id, removedAt: null },
     orderBy: { joinedAt: 'desc' },

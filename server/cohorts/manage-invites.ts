@@ -43,7 +43,10 @@ export async function createInvite({
     throw new AppError('invalid', 'An invite must expire within 1 to 365 days.')
   }
   if (maxUses != null && (!Number.isInteger(maxUses) || maxUses < 1 || maxUses > 10_000)) {
-    throw new AppError('invalid', 'Maximum uses must be a whole number from 1 to 10000, or empty for no limit.')
+    throw new AppError(
+      'invalid',
+      'Maximum uses must be a whole number from 1 to 10000, or empty for no limit.',
+    )
   }
   const expiresAt = new Date(Date.now() + expiresInDays * 24 * 3600 * 1000)
   const invite = await db().cohortInvite.create({
@@ -59,21 +62,50 @@ export async function createInvite({
   return invite
 }
 
-export async function revokeInvite({ actor, inviteId }: { actor: CurrentUser; inviteId: string }): Promise<void> {
+export async function revokeInvite({
+  actor,
+  inviteId,
+}: {
+  actor: CurrentUser
+  inviteId: string
+}): Promise<void> {
   const invite = await db().cohortInvite.findUnique({ where: { id: inviteId }, select: { cohortId: true } })
   if (!invite) throw new AppError('not-found', 'That invite does not exist.')
   await requireCohortInstructor({ actor, cohortId: invite.cohortId })
-  await db().cohortInvite.update({ where: { id: inviteId }, data: { revokedAt: new Date() }, select: { id: true } })
-  await recordAuditEvent({ actorId: actor.id, action: 'cohort.invite.revoke', cohortId: invite.cohortId, details: { inviteId } })
+  await db().cohortInvite.update({
+    where: { id: inviteId },
+    data: { revokedAt: new Date() },
+    select: { id: true },
+  })
+  await recordAuditEvent({
+    actorId: actor.id,
+    action: 'cohort.invite.revoke',
+    cohortId: invite.cohortId,
+    details: { inviteId },
+  })
 }
 
-export async function listInvites({ actor, cohortId }: { actor: CurrentUser; cohortId: string }): Promise<InviteRow[]> {
+export async function listInvites({
+  actor,
+  cohortId,
+}: {
+  actor: CurrentUser
+  cohortId: string
+}): Promise<InviteRow[]> {
   await requireCohortInstructor({ actor, cohortId })
   const now = new Date()
   const rows = await db().cohortInvite.findMany({
     where: { cohortId },
     orderBy: { createdAt: 'desc' },
-    select: { id: true, code: true, createdAt: true, expiresAt: true, maxUses: true, uses: true, revokedAt: true },
+    select: {
+      id: true,
+      code: true,
+      createdAt: true,
+      expiresAt: true,
+      maxUses: true,
+      uses: true,
+      revokedAt: true,
+    },
   })
   return rows.map((r) => ({ ...r, state: inviteState(r, now) }))
 }

@@ -13,14 +13,25 @@ export interface MemberRow {
 }
 
 /** Active members of a cohort, by name. */
-export async function listMembers({ actor, cohortId }: { actor: CurrentUser; cohortId: string }): Promise<MemberRow[]> {
+export async function listMembers({
+  actor,
+  cohortId,
+}: {
+  actor: CurrentUser
+  cohortId: string
+}): Promise<MemberRow[]> {
   await requireCohortInstructor({ actor, cohortId })
   const rows = await db().cohortMember.findMany({
     where: { cohortId, removedAt: null },
     orderBy: { user: { name: 'asc' } },
     select: { joinedAt: true, user: { select: { id: true, name: true, email: true } } },
   })
-  return rows.map((r) => ({ userId: r.user.id, name: r.user.name, email: r.user.email, joinedAt: r.joinedAt }))
+  return rows.map((r) => ({
+    userId: r.user.id,
+    name: r.user.name,
+    email: r.user.email,
+    joinedAt: r.joinedAt,
+  }))
 }
 
 /** Removes a learner from one cohort. Their progress stays (it belongs to them, not the cohort). */
@@ -39,7 +50,12 @@ export async function removeMember({
     data: { removedAt: new Date() },
   })
   if (updated.count === 0) throw new AppError('not-found', 'That learner is not in this cohort.')
-  await recordAuditEvent({ actorId: actor.id, action: 'cohort.member.remove', cohortId, targetUserId: userId })
+  await recordAuditEvent({
+    actorId: actor.id,
+    action: 'cohort.member.remove',
+    cohortId,
+    targetUserId: userId,
+  })
 }
 
 export interface InstructorRow {
@@ -48,7 +64,13 @@ export interface InstructorRow {
   email: string
 }
 
-export async function listCohortInstructors({ actor, cohortId }: { actor: CurrentUser; cohortId: string }): Promise<InstructorRow[]> {
+export async function listCohortInstructors({
+  actor,
+  cohortId,
+}: {
+  actor: CurrentUser
+  cohortId: string
+}): Promise<InstructorRow[]> {
   await requireCohortInstructor({ actor, cohortId })
   const rows = await db().cohortInstructor.findMany({
     where: { cohortId },
@@ -70,10 +92,16 @@ export async function addCohortInstructor({
 }): Promise<void> {
   if (actor.role !== 'admin') throw new AppError('forbidden', 'Only admins assign instructors to cohorts.')
   await requireCohortInstructor({ actor, cohortId })
-  const user = await db().user.findUnique({ where: { email: email.trim().toLowerCase() }, select: { id: true, role: true } })
+  const user = await db().user.findUnique({
+    where: { email: email.trim().toLowerCase() },
+    select: { id: true, role: true },
+  })
   if (!user) throw new AppError('not-found', `No account uses ${email}. Ask them to sign up first.`)
   if (user.role === 'learner') {
-    throw new AppError('invalid', `${email} is a learner. Give the account the instructor role on the Accounts page first.`)
+    throw new AppError(
+      'invalid',
+      `${email} is a learner. Give the account the instructor role on the Accounts page first.`,
+    )
   }
   await db().cohortInstructor.upsert({
     where: { cohortId_userId: { cohortId, userId: user.id } },
@@ -81,5 +109,10 @@ export async function addCohortInstructor({
     update: {},
     select: { userId: true },
   })
-  await recordAuditEvent({ actorId: actor.id, action: 'cohort.instructor.add', cohortId, targetUserId: user.id })
+  await recordAuditEvent({
+    actorId: actor.id,
+    action: 'cohort.instructor.add',
+    cohortId,
+    targetUserId: user.id,
+  })
 }

@@ -6,11 +6,39 @@ const course: GradedCourse = {
   slug: 'c',
   title: 'Course',
   modules: [
-    { slug: 'm1', title: 'One', order: 1, lessons: [{ key: 'c/a', title: 'A' }, { key: 'c/b', title: 'B' }], quiz: { key: 'c/m1', passPercent: 70, questions: [1, 2, 3, 4] } },
-    { slug: 'm2', title: 'Two', order: 2, lessons: [{ key: 'c/c', title: 'C' }, { key: 'c/d', title: 'D' }], quiz: { key: 'c/m2', passPercent: 70, questions: [1, 2] } },
+    {
+      slug: 'm1',
+      title: 'One',
+      order: 1,
+      lessons: [
+        { key: 'c/a', title: 'A' },
+        { key: 'c/b', title: 'B' },
+      ],
+      quiz: { key: 'c/m1', passPercent: 70, questions: [1, 2, 3, 4] },
+    },
+    {
+      slug: 'm2',
+      title: 'Two',
+      order: 2,
+      lessons: [
+        { key: 'c/c', title: 'C' },
+        { key: 'c/d', title: 'D' },
+      ],
+      quiz: { key: 'c/m2', passPercent: 70, questions: [1, 2] },
+    },
   ],
 }
-const labs = [{ slug: 'ha-setup', title: 'HA', totalPoints: 40, steps: [{ id: 's1', title: 'S1', points: 10 }, { id: 's2', title: 'S2', points: 30 }] }]
+const labs = [
+  {
+    slug: 'ha-setup',
+    title: 'HA',
+    totalPoints: 40,
+    steps: [
+      { id: 's1', title: 'S1', points: 10 },
+      { id: 's2', title: 'S2', points: 30 },
+    ],
+  },
+]
 
 function progress(p: Partial<LearnerProgress> = {}): LearnerProgress {
   return { lessons: new Map(), quizzes: new Map(), labSteps: new Map(), overrides: new Map(), ...p }
@@ -20,9 +48,25 @@ describe('listCourseItems', () => {
   it('lists each module’s lessons then its quiz, then every lab step, with stable keys', () => {
     const items = listCourseItems(course, labs)
     expect(items.map((i) => i.key)).toEqual([
-      'lesson:c/a', 'lesson:c/b', 'quiz:c/m1', 'lesson:c/c', 'lesson:c/d', 'quiz:c/m2', 'lab:ha-setup/s1', 'lab:ha-setup/s2',
+      'lesson:c/a',
+      'lesson:c/b',
+      'quiz:c/m1',
+      'lesson:c/c',
+      'lesson:c/d',
+      'quiz:c/m2',
+      'lab:ha-setup/s1',
+      'lab:ha-setup/s2',
     ])
-    expect(items.map((i) => i.shortTitle)).toEqual(['M1.1', 'M1.2', 'Q1', 'M2.1', 'M2.2', 'Q2', 'L1.1', 'L1.2'])
+    expect(items.map((i) => i.shortTitle)).toEqual([
+      'M1.1',
+      'M1.2',
+      'Q1',
+      'M2.1',
+      'M2.2',
+      'Q2',
+      'L1.1',
+      'L1.2',
+    ])
   })
 })
 
@@ -33,16 +77,31 @@ describe('computeGrade', () => {
     const grade = computeGrade(
       items,
       progress({
-        lessons: new Map([['c/a', { completed: true }], ['c/b', { completed: false }]]),
+        lessons: new Map([
+          ['c/a', { completed: true }],
+          ['c/b', { completed: false }],
+        ]),
         quizzes: new Map([['c/m1', { bestCorrect: 3, bestTotal: 4, passed: true, attempts: 2 }]]),
-        labSteps: new Map([['ha-setup/s1', { attempts: 1, passed: true }], ['ha-setup/s2', { attempts: 4, passed: false }]]),
+        labSteps: new Map([
+          ['ha-setup/s1', { attempts: 1, passed: true }],
+          ['ha-setup/s2', { attempts: 4, passed: false }],
+        ]),
       }),
       DEFAULT_POLICY,
     )
     expect(grade.categories).toEqual({ lessons: 25, quizzes: 37.5, labs: 25 })
     // 10% × 25 + 40% × 37.5 + 50% × 25
     expect(grade.final).toBe(30)
-    expect(grade.cells.map((c) => c.status)).toEqual(['done', 'started', 'done', 'none', 'none', 'none', 'done', 'started'])
+    expect(grade.cells.map((c) => c.status)).toEqual([
+      'done',
+      'started',
+      'done',
+      'none',
+      'none',
+      'none',
+      'done',
+      'started',
+    ])
     expect(grade.cells[7]).toMatchObject({ attempts: 4, score: 0 })
     expect(grade.completion).toBe(38)
     expect(grade.complete).toBe(false)

@@ -9,7 +9,12 @@ export interface PolicyWeights {
   partialCredit: boolean
 }
 
-export const DEFAULT_POLICY: PolicyWeights = { lessonWeight: 10, quizWeight: 40, labWeight: 50, partialCredit: true }
+export const DEFAULT_POLICY: PolicyWeights = {
+  lessonWeight: 10,
+  quizWeight: 40,
+  labWeight: 50,
+  partialCredit: true,
+}
 
 /** One learner's raw progress, keyed by the progress tables' own keys (see CourseItem.ref). */
 export interface LearnerProgress {
@@ -60,7 +65,11 @@ function rawCell(item: CourseItem, p: LearnerProgress): Omit<Cell, 'overridden'>
     case 'lab-step': {
       const s = p.labSteps.get(item.ref)
       if (!s) return { status: 'none', score: null, attempts: 0 }
-      return { status: s.passed ? 'done' : s.attempts > 0 ? 'started' : 'none', score: s.passed ? 100 : s.attempts > 0 ? 0 : null, attempts: s.attempts }
+      return {
+        status: s.passed ? 'done' : s.attempts > 0 ? 'started' : 'none',
+        score: s.passed ? 100 : s.attempts > 0 ? 0 : null,
+        attempts: s.attempts,
+      }
     }
   }
 }
@@ -71,7 +80,12 @@ export function cellFor(item: CourseItem, p: LearnerProgress): Cell {
   if (override === undefined) return { ...cell, overridden: false }
   const passMark = item.kind === 'quiz' ? (item.passPercent ?? 0) : 100
   // A hand grade counts as done when it reaches the pass mark (a lesson or lab step needs 100).
-  return { ...cell, score: override, status: override >= passMark ? 'done' : cell.status === 'none' ? 'started' : cell.status, overridden: true }
+  return {
+    ...cell,
+    score: override,
+    status: override >= passMark ? 'done' : cell.status === 'none' ? 'started' : cell.status,
+    overridden: true,
+  }
 }
 
 function mean(values: number[]): number | null {
@@ -79,9 +93,14 @@ function mean(values: number[]): number | null {
 }
 
 /** Grades one learner against the course items and the course's policy. */
-export function computeGrade(items: readonly CourseItem[], progress: LearnerProgress, policy: PolicyWeights): LearnerGrade {
+export function computeGrade(
+  items: readonly CourseItem[],
+  progress: LearnerProgress,
+  policy: PolicyWeights,
+): LearnerGrade {
   const cells = items.map((item) => cellFor(item, progress))
-  const scored = (kind: CourseItem['kind']) => items.flatMap((item, i) => (item.kind === kind ? [{ item, cell: cells[i]! }] : []))
+  const scored = (kind: CourseItem['kind']) =>
+    items.flatMap((item, i) => (item.kind === kind ? [{ item, cell: cells[i]! }] : []))
 
   const lessons = mean(scored('lesson').map(({ cell }) => cell.score ?? 0))
   const quizzes = mean(

@@ -3,7 +3,13 @@ import { csvField, toCsv } from './csv'
 
 describe('toCsv', () => {
   it('starts with a UTF-8 byte-order mark, ends lines with CRLF and quotes every text field', () => {
-    const csv = toCsv(['Name', 'Score'], [['Zoë "Z" Müller', 87.5], ['Line\nbreak, comma', null]])
+    const csv = toCsv(
+      ['Name', 'Score'],
+      [
+        ['Zoë "Z" Müller', 87.5],
+        ['Line\nbreak, comma', null],
+      ],
+    )
     expect(csv.charCodeAt(0)).toBe(0xfeff)
     expect(csv.slice(1)).toBe('"Name","Score"\r\n"Zoë ""Z"" Müller",87.5\r\n"Line\nbreak, comma",""\r\n')
     expect(Buffer.from(csv, 'utf8').subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]))

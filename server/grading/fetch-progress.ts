@@ -45,7 +45,14 @@ export async function fetchProgress({
     labSlugs.length
       ? db().labStepResult.findMany({
           where: { user: users, labSlug: { in: [...labSlugs] } },
-          select: { userId: true, labSlug: true, stepId: true, attempts: true, passedAt: true, updatedAt: true },
+          select: {
+            userId: true,
+            labSlug: true,
+            stepId: true,
+            attempts: true,
+            passedAt: true,
+            updatedAt: true,
+          },
         })
       : Promise.resolve([]),
     db().gradeOverride.findMany({
@@ -71,7 +78,13 @@ export async function fetchProgress({
     const entry = of(a.userId)
     const q = entry.progress.quizzes.get(a.quizKey)
     // Best attempt by share correct (a quiz may change size between attempts); earliest on a tie.
-    if (!q) entry.progress.quizzes.set(a.quizKey, { bestCorrect: a.correct, bestTotal: a.total, passed: a.passed, attempts: 1 })
+    if (!q)
+      entry.progress.quizzes.set(a.quizKey, {
+        bestCorrect: a.correct,
+        bestTotal: a.total,
+        passed: a.passed,
+        attempts: 1,
+      })
     else {
       q.attempts += 1
       if (a.total > 0 && (q.bestTotal <= 0 || a.correct * q.bestTotal > q.bestCorrect * a.total)) {
@@ -82,7 +95,10 @@ export async function fetchProgress({
   }
   for (const s of stepRows) {
     const entry = of(s.userId)
-    entry.progress.labSteps.set(`${s.labSlug}/${s.stepId}`, { attempts: s.attempts, passed: s.passedAt !== null })
+    entry.progress.labSteps.set(`${s.labSlug}/${s.stepId}`, {
+      attempts: s.attempts,
+      passed: s.passedAt !== null,
+    })
     entry.lastActivityAt = later(entry.lastActivityAt, s.updatedAt)
   }
   // Oldest first, so the latest override per item wins.

@@ -35,7 +35,11 @@ export function gradebookCsv(progress: CohortProgress): string {
 }
 
 export function gradebookFileName(progress: CohortProgress, now = new Date()): string {
-  const slug = progress.cohort.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'cohort'
+  const slug =
+    progress.cohort.name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'cohort'
   return `gradebook-${slug}-${now.toISOString().slice(0, 10)}.csv`
 }
 
@@ -60,7 +64,13 @@ export function gradebookJson(progress: CohortProgress): GradebookJson {
   return {
     cohort: { id: progress.cohort.id, name: progress.cohort.name, courseSlug: progress.cohort.courseSlug },
     policy: { ...progress.policy },
-    items: progress.items.map((i) => ({ key: i.key, kind: i.kind, title: i.title, points: i.points, passPercent: i.passPercent })),
+    items: progress.items.map((i) => ({
+      key: i.key,
+      kind: i.kind,
+      title: i.title,
+      points: i.points,
+      passPercent: i.passPercent,
+    })),
     learners: progress.learners.map((l) => ({
       userId: l.userId,
       name: l.name,

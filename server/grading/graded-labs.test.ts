@@ -43,11 +43,20 @@ describe('readGradedLabs', () => {
       }
     }
     await write('dr-test', labYaml('dr-test', [{ id: 'restore', points: 50 }]))
-    await write('ha-setup', labYaml('ha-setup', [{ id: 'lb', points: 10 }, { id: 'replica', points: 20 }]))
+    await write(
+      'ha-setup',
+      labYaml('ha-setup', [
+        { id: 'lb', points: 10 },
+        { id: 'replica', points: 20 },
+      ]),
+    )
     await write('aaa-extra', labYaml('aaa-extra', [{ id: 'one', points: 5 }]))
     await write('broken', labYaml('broken', [{ id: 'x', points: -1 }]))
     await mkdir(path.join(root, 'topologies'))
-    await writeFile(path.join(root, 'topologies', 'ha-stack.yaml'), 'services:\n  grader: {}\n  workstation: {}\n')
+    await writeFile(
+      path.join(root, 'topologies', 'ha-stack.yaml'),
+      'services:\n  grader: {}\n  workstation: {}\n',
+    )
 
     const catalog = await readGradedLabs(root)
     expect(catalog.labs.map((l) => l.slug)).toEqual(['ha-setup', 'dr-test', 'aaa-extra'])
@@ -55,7 +64,10 @@ describe('readGradedLabs', () => {
       slug: 'ha-setup',
       title: 'Lab ha-setup',
       totalPoints: 30,
-      steps: [{ id: 'lb', title: 'Step lb', points: 10 }, { id: 'replica', title: 'Step replica', points: 20 }],
+      steps: [
+        { id: 'lb', title: 'Step lb', points: 10 },
+        { id: 'replica', title: 'Step replica', points: 20 },
+      ],
     })
     expect(catalog.problems).toHaveLength(1)
     expect(catalog.problems[0]).toMatch(/^labs\/broken\/lab.yaml: steps\[0\]\.points: /)

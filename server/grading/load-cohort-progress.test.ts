@@ -22,7 +22,17 @@ import { getGradingPolicy, setGradingPolicy } from './grading-policy'
 
 const COURSE = 'production-operations'
 const labCatalog = {
-  labs: [{ slug: 'ha-setup', title: 'HA setup', totalPoints: 30, steps: [{ id: 'lb', title: 'Load balancer', points: 10 }, { id: 'replica', title: 'Replica', points: 20 }] }],
+  labs: [
+    {
+      slug: 'ha-setup',
+      title: 'HA setup',
+      totalPoints: 30,
+      steps: [
+        { id: 'lb', title: 'Load balancer', points: 10 },
+        { id: 'replica', title: 'Replica', points: 20 },
+      ],
+    },
+  ],
   problems: [],
 }
 
@@ -34,7 +44,11 @@ async function newUser(role: Role = 'learner', name = 'Learner'): Promise<Curren
 }
 
 async function cohortWith(teacher: CurrentUser, learners: CurrentUser[]) {
-  const { id } = await createCohort({ actor: teacher, name: `Grading ${randomUUID().slice(0, 6)}`, courseSlug: COURSE })
+  const { id } = await createCohort({
+    actor: teacher,
+    name: `Grading ${randomUUID().slice(0, 6)}`,
+    courseSlug: COURSE,
+  })
   const { code } = await createInvite({ actor: teacher, cohortId: id, expiresInDays: 1 })
   for (const user of learners) await joinCohort({ user, code })
   return id
@@ -52,7 +66,9 @@ describe('loadCohortProgress', () => {
     const lesson = course.lessons[0]!
     const quiz = course.modules[0]!.quiz
     const total = quiz.questions.length
-    await db().lessonProgress.create({ data: { userId: ada.id, lessonKey: lesson.key, earnedAt: new Date(), earnedBy: 'read' } })
+    await db().lessonProgress.create({
+      data: { userId: ada.id, lessonKey: lesson.key, earnedAt: new Date(), earnedBy: 'read' },
+    })
     await db().lessonProgress.create({ data: { userId: bob.id, lessonKey: course.lessons[1]!.key } })
     await db().quizAttempt.createMany({
       data: [
@@ -86,7 +102,10 @@ describe('loadCohortProgress', () => {
 
     const matrix = buildProgressMatrix(progress, parseMatrixQuery({ flag: 'stuck' }))
     expect(matrix.rows.map((r) => r.name)).toEqual(['Bob'])
-    const sorted = buildProgressMatrix(progress, parseMatrixQuery({ sort: 'grade', dir: 'desc', group: 'labs' }))
+    const sorted = buildProgressMatrix(
+      progress,
+      parseMatrixQuery({ sort: 'grade', dir: 'desc', group: 'labs' }),
+    )
     expect(sorted.rows.map((r) => r.name)).toEqual(['=Ada "Formula"', 'Bob'])
     expect(sorted.items.map((i) => i.key)).toEqual(['lab:ha-setup/lb', 'lab:ha-setup/replica'])
     expect(sorted.summary[0]).toEqual({ completion: 50, medianScore: 50 })
@@ -101,8 +120,12 @@ describe('loadCohortProgress', () => {
 
     // Another instructor cannot load this cohort.
     const stranger = await newUser('instructor')
-    await expect(loadCohortProgress({ actor: stranger, cohortId, labCatalog })).rejects.toMatchObject({ code: 'forbidden' })
-    await expect(loadCohortProgress({ actor: ada, cohortId, labCatalog })).rejects.toMatchObject({ code: 'forbidden' })
+    await expect(loadCohortProgress({ actor: stranger, cohortId, labCatalog })).rejects.toMatchObject({
+      code: 'forbidden',
+    })
+    await expect(loadCohortProgress({ actor: ada, cohortId, labCatalog })).rejects.toMatchObject({
+      code: 'forbidden',
+    })
   })
 
   it('records audited overrides, applies the policy, and refuses instructors of other cohorts', async () => {
@@ -112,32 +135,85 @@ describe('loadCohortProgress', () => {
     const cohortId = await cohortWith(teacher, [learner])
 
     await expect(
-      setGradeOverride({ actor: stranger, userId: learner.id, courseSlug: COURSE, itemKey: 'final', percent: 90, reason: 'nope' }),
+      setGradeOverride({
+        actor: stranger,
+        userId: learner.id,
+        courseSlug: COURSE,
+        itemKey: 'final',
+        percent: 90,
+        reason: 'nope',
+      }),
     ).rejects.toMatchObject({ code: 'forbidden' })
     await expect(
-      setGradeOverride({ actor: teacher, userId: learner.id, courseSlug: COURSE, itemKey: 'quiz:nope/nope', percent: 90, reason: 'typo' }),
+      setGradeOverride({
+        actor: teacher,
+        userId: learner.id,
+        courseSlug: COURSE,
+        itemKey: 'quiz:nope/nope',
+        percent: 90,
+        reason: 'typo',
+      }),
     ).rejects.toMatchObject({ code: 'invalid' })
-    await setGradeOverride({ actor: teacher, userId: learner.id, courseSlug: COURSE, itemKey: 'final', percent: 70, reason: 'first look' })
-    await setGradeOverride({ actor: teacher, userId: learner.id, courseSlug: COURSE, itemKey: 'final', percent: 85, reason: 'capstone reviewed' })
+    await setGradeOverride({
+      actor: teacher,
+      userId: learner.id,
+      courseSlug: COURSE,
+      itemKey: 'final',
+      percent: 70,
+      reason: 'first look',
+    })
+    await setGradeOverride({
+      actor: teacher,
+      userId: learner.id,
+      courseSlug: COURSE,
+      itemKey: 'final',
+      percent: 85,
+      reason: 'capstone reviewed',
+    })
     const progress = await loadCohortProgress({ actor: teacher, cohortId, labCatalog })
     expect(progress.learners[0]).toMatchObject({ final: 85, finalOverridden: true })
-    const audit = await db().auditEvent.findMany({ where: { targetUserId: learner.id, action: 'grade.override' }, select: { actorId: true, details: true } })
+    const audit = await db().auditEvent.findMany({
+      where: { targetUserId: learner.id, action: 'grade.override' },
+      select: { actorId: true, details: true },
+    })
     expect(audit).toHaveLength(2)
     expect(audit.every((e) => e.actorId === teacher.id)).toBe(true)
 
     await expect(
-      setGradingPolicy({ actor: teacher, cohortId, policy: { lessonWeight: 50, quizWeight: 50, labWeight: 10, partialCredit: true } }),
+      setGradingPolicy({
+        actor: teacher,
+        cohortId,
+        policy: { lessonWeight: 50, quizWeight: 50, labWeight: 10, partialCredit: true },
+      }),
     ).rejects.toThrow(/add up to 100 \(they add up to 110\)/)
     await expect(
-      setGradingPolicy({ actor: learner, cohortId, policy: { lessonWeight: 20, quizWeight: 30, labWeight: 50, partialCredit: true } }),
+      setGradingPolicy({
+        actor: learner,
+        cohortId,
+        policy: { lessonWeight: 20, quizWeight: 30, labWeight: 50, partialCredit: true },
+      }),
     ).rejects.toMatchObject({ code: 'forbidden' })
-    await setGradingPolicy({ actor: teacher, cohortId, policy: { lessonWeight: 20, quizWeight: 30, labWeight: 50, partialCredit: false } })
-    expect(await getGradingPolicy({ courseSlug: COURSE, cohortId })).toMatchObject({ lessonWeight: 20, quizWeight: 30, labWeight: 50, partialCredit: false, cohortId })
+    await setGradingPolicy({
+      actor: teacher,
+      cohortId,
+      policy: { lessonWeight: 20, quizWeight: 30, labWeight: 50, partialCredit: false },
+    })
+    expect(await getGradingPolicy({ courseSlug: COURSE, cohortId })).toMatchObject({
+      lessonWeight: 20,
+      quizWeight: 30,
+      labWeight: 50,
+      partialCredit: false,
+      cohortId,
+    })
 
     const activity = await loadLearnerActivity({ actor: teacher, learnerId: learner.id })
     expect(activity.courseSlugs).toEqual([COURSE])
-    await expect(loadLearnerActivity({ actor: stranger, learnerId: learner.id })).rejects.toMatchObject({ code: 'forbidden' })
-    await expect(loadLearnerGrade({ actor: stranger, userId: learner.id, courseSlug: COURSE })).rejects.toMatchObject({ code: 'forbidden' })
+    await expect(loadLearnerActivity({ actor: stranger, learnerId: learner.id })).rejects.toMatchObject({
+      code: 'forbidden',
+    })
+    await expect(
+      loadLearnerGrade({ actor: stranger, userId: learner.id, courseSlug: COURSE }),
+    ).rejects.toMatchObject({ code: 'forbidden' })
   })
 
   it('summarises where a cohort gets stuck in the labs', async () => {
@@ -147,15 +223,38 @@ describe('loadCohortProgress', () => {
     const t0 = new Date(Date.now() - 30 * 60_000)
     await db().labStepResult.createMany({
       data: [
-        { userId: a.id, labSlug: 'ha-setup', stepId: 'lb', attempts: 3, firstTriedAt: t0, passedAt: new Date(t0.getTime() + 10 * 60_000), points: 10 },
+        {
+          userId: a.id,
+          labSlug: 'ha-setup',
+          stepId: 'lb',
+          attempts: 3,
+          firstTriedAt: t0,
+          passedAt: new Date(t0.getTime() + 10 * 60_000),
+          points: 10,
+        },
         { userId: b.id, labSlug: 'ha-setup', stepId: 'lb', attempts: 2, firstTriedAt: t0 },
       ],
     })
-    const session = await db().labSession.create({ data: { userId: a.id, labSlug: 'ha-setup', status: 'ready' }, select: { id: true } })
-    const sessionB = await db().labSession.create({ data: { userId: b.id, labSlug: 'ha-setup', status: 'ready' }, select: { id: true } })
+    const session = await db().labSession.create({
+      data: { userId: a.id, labSlug: 'ha-setup', status: 'ready' },
+      select: { id: true },
+    })
+    const sessionB = await db().labSession.create({
+      data: { userId: b.id, labSlug: 'ha-setup', status: 'ready' },
+      select: { id: true },
+    })
     const run = (userId: string, sessionId: string, passed: boolean, failMessages: string[]) => ({
-      sessionId, userId, actorId: userId, labSlug: 'ha-setup', stepId: 'lb', kind: 'check', passed, durationMs: 900,
-      output: failMessages.map((m) => `FAIL: ${m}`).join('\n'), failMessages, hints: [],
+      sessionId,
+      userId,
+      actorId: userId,
+      labSlug: 'ha-setup',
+      stepId: 'lb',
+      kind: 'check',
+      passed,
+      durationMs: 900,
+      output: failMessages.map((m) => `FAIL: ${m}`).join('\n'),
+      failMessages,
+      hints: [],
     })
     await db().checkRun.createMany({
       data: [
@@ -197,8 +296,13 @@ describe('grading API tokens', () => {
     expect(token).toMatch(/^hxa_[A-Za-z0-9_-]{43}$/)
     const stored = await db().apiToken.findUniqueOrThrow({ where: { id }, select: { tokenHash: true } })
     expect(stored.tokenHash).not.toContain(token.slice(4))
-    expect(await authenticateApiToken(`Bearer ${token}`)).toMatchObject({ status: 'ok', actor: { id: teacher.id } })
-    expect((await db().apiToken.findUniqueOrThrow({ where: { id }, select: { lastUsedAt: true } })).lastUsedAt).not.toBeNull()
+    expect(await authenticateApiToken(`Bearer ${token}`)).toMatchObject({
+      status: 'ok',
+      actor: { id: teacher.id },
+    })
+    expect(
+      (await db().apiToken.findUniqueOrThrow({ where: { id }, select: { lastUsedAt: true } })).lastUsedAt,
+    ).not.toBeNull()
     expect(await authenticateApiToken(null)).toEqual({ status: 'missing' })
     expect(await authenticateApiToken(`Bearer ${token}x`)).toEqual({ status: 'invalid' })
 
@@ -210,7 +314,9 @@ describe('grading API tokens', () => {
     await expect(revokeApiToken({ actor: other, tokenId: id })).rejects.toMatchObject({ code: 'not-found' })
     await revokeApiToken({ actor: teacher, tokenId: id })
     expect(await authenticateApiToken(`Bearer ${token}`)).toMatchObject({ status: 'revoked', tokenId: id })
-    await expect(createApiToken({ actor: await newUser(), name: 'x' })).rejects.toMatchObject({ code: 'forbidden' })
+    await expect(createApiToken({ actor: await newUser(), name: 'x' })).rejects.toMatchObject({
+      code: 'forbidden',
+    })
   })
 })
 
@@ -218,10 +324,26 @@ describe('certificates', () => {
   it('are issued only when every item is done, once, and anyone can verify them', async () => {
     const course = (await getCourse(COURSE))!
     const learner = await newUser('learner', 'Grace Hopper')
-    expect(await issueCertificateIfComplete({ user: learner, courseSlug: COURSE })).toMatchObject({ status: 'incomplete' })
-    await db().lessonProgress.createMany({ data: course.lessons.map((l) => ({ userId: learner.id, lessonKey: l.key, earnedAt: new Date(), earnedBy: 'read' })) })
+    expect(await issueCertificateIfComplete({ user: learner, courseSlug: COURSE })).toMatchObject({
+      status: 'incomplete',
+    })
+    await db().lessonProgress.createMany({
+      data: course.lessons.map((l) => ({
+        userId: learner.id,
+        lessonKey: l.key,
+        earnedAt: new Date(),
+        earnedBy: 'read',
+      })),
+    })
     await db().quizAttempt.createMany({
-      data: course.modules.map((m) => ({ userId: learner.id, quizKey: m.quiz.key, answers: {}, correct: m.quiz.questions.length, total: m.quiz.questions.length, passed: true })),
+      data: course.modules.map((m) => ({
+        userId: learner.id,
+        quizKey: m.quiz.key,
+        answers: {},
+        correct: m.quiz.questions.length,
+        total: m.quiz.questions.length,
+        passed: true,
+      })),
     })
     // Lessons and quizzes alone are not enough while labs are installed: every lab step counts.
     const { labs } = await readGradedLabs()
@@ -230,15 +352,28 @@ describe('certificates', () => {
       const before = await issueCertificateIfComplete({ user: learner, courseSlug: COURSE })
       expect(before).toEqual({ status: 'incomplete', remaining: steps.length })
       await db().labStepResult.createMany({
-        data: steps.map(({ lab, step }) => ({ userId: learner.id, labSlug: lab.slug, stepId: step.id, attempts: 1, passedAt: new Date(), points: step.points })),
+        data: steps.map(({ lab, step }) => ({
+          userId: learner.id,
+          labSlug: lab.slug,
+          stepId: step.id,
+          attempts: 1,
+          passedAt: new Date(),
+          points: step.points,
+        })),
       })
     }
     const issued = await issueCertificateIfComplete({ user: learner, courseSlug: COURSE })
     expect(issued).toMatchObject({ status: 'issued' })
     if (issued.status === 'incomplete') throw new Error('not issued')
     expect(issued.id).toMatch(/^HXA-[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/)
-    expect(await issueCertificateIfComplete({ user: learner, courseSlug: COURSE })).toMatchObject({ status: 'exists', id: issued.id })
-    expect(await verifyCertificate({ id: issued.id.toLowerCase() })).toMatchObject({ learnerName: learner.name, courseTitle: course.title })
+    expect(await issueCertificateIfComplete({ user: learner, courseSlug: COURSE })).toMatchObject({
+      status: 'exists',
+      id: issued.id,
+    })
+    expect(await verifyCertificate({ id: issued.id.toLowerCase() })).toMatchObject({
+      learnerName: learner.name,
+      courseTitle: course.title,
+    })
     expect(await verifyCertificate({ id: 'HXA-NOPE-NOPE-NOPE' })).toBeNull()
   })
 })

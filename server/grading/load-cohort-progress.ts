@@ -48,7 +48,11 @@ export async function loadCohortProgress({
     labCatalog ?? getGradedLabs(),
     getGradingPolicy({ courseSlug: cohort.courseSlug, cohortId: cohort.id }),
   ])
-  if (!course) throw new AppError('not-found', `The course "${cohort.courseSlug}" of this cohort is no longer installed.`)
+  if (!course)
+    throw new AppError(
+      'not-found',
+      `The course "${cohort.courseSlug}" of this cohort is no longer installed.`,
+    )
   const items = listCourseItems(course, catalog.labs)
   const [members, fetched] = await Promise.all([
     db().cohortMember.findMany({

@@ -37,7 +37,9 @@ export async function loadLearnerGrade({
   ])
   if (!course) throw new AppError('not-found', `There is no course "${courseSlug}".`)
   const items = listCourseItems(course, catalog.labs)
-  const fetched = (await fetchProgress({ users: { id: userId }, courseSlug, labSlugs: catalog.labs.map((l) => l.slug) })).get(userId)
+  const fetched = (
+    await fetchProgress({ users: { id: userId }, courseSlug, labSlugs: catalog.labs.map((l) => l.slug) })
+  ).get(userId)
   return {
     courseSlug,
     courseTitle: course.title,

@@ -10,7 +10,11 @@ export interface StoredIncidentReport {
 }
 
 /** The report the learner edited last, to continue the draft; null if they have none. */
-export async function getLatestIncidentReport({ userId }: { userId: string }): Promise<StoredIncidentReport | null> {
+export async function getLatestIncidentReport({
+  userId,
+}: {
+  userId: string
+}): Promise<StoredIncidentReport | null> {
   const row = await db().incidentReport.findFirst({
     where: { userId },
     orderBy: { updatedAt: 'desc' },

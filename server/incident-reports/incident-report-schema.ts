@@ -17,11 +17,20 @@ export const incidentReportFieldsSchema = z.strictObject({
   severity: z.enum([...SEVERITIES, '']),
   duration: text(200),
   impact: text(5_000),
-  timeline: z.array(z.strictObject({ time: text(40), event: text(1_000) })).max(100, 'at most 100 timeline rows'),
+  timeline: z
+    .array(z.strictObject({ time: text(40), event: text(1_000) }))
+    .max(100, 'at most 100 timeline rows'),
   rootCause: text(20_000),
   resolution: text(20_000),
   actionItems: z
-    .array(z.strictObject({ action: text(500), owner: text(100), dueDate: text(40), status: z.enum(ACTION_STATUSES) }))
+    .array(
+      z.strictObject({
+        action: text(500),
+        owner: text(100),
+        dueDate: text(40),
+        status: z.enum(ACTION_STATUSES),
+      }),
+    )
     .max(50, 'at most 50 action items'),
   lessonsLearned: text(20_000),
 }) satisfies z.ZodType<IncidentReportFields>

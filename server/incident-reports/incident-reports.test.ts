@@ -9,11 +9,18 @@ import { saveIncidentReport } from './save-incident-report'
 
 async function newUser(): Promise<string> {
   const id = randomUUID()
-  await db().user.create({ data: { id, name: 'Responder', email: `ir-${id}@example.test` }, select: { id: true } })
+  await db().user.create({
+    data: { id, name: 'Responder', email: `ir-${id}@example.test` },
+    select: { id: true },
+  })
   return id
 }
 
-const draft = (): IncidentReportFields => ({ ...emptyIncidentReport(), incidentId: 'INCIDENT-7', rootCause: 'Rate limit per instance' })
+const draft = (): IncidentReportFields => ({
+  ...emptyIncidentReport(),
+  incidentId: 'INCIDENT-7',
+  rootCause: 'Rate limit per instance',
+})
 
 describe('incident reports', () => {
   it('saves an incomplete draft, updates it in place and loads the latest', async () => {
@@ -25,14 +32,21 @@ describe('incident reports', () => {
     expect(first.missing).toContain(MISSING.timeline)
     expect(first.missing).not.toContain(MISSING.rootCause)
 
-    const fields = { ...draft(), title: 'Provider deepseek degraded', timeline: [{ time: '14:05', event: 'Alert' }] }
+    const fields = {
+      ...draft(),
+      title: 'Provider deepseek degraded',
+      timeline: [{ time: '14:05', event: 'Alert' }],
+    }
     const second = await saveIncidentReport({ userId, reportId: first.id, fields })
     expect(second.id).toBe(first.id)
     expect(await db().incidentReport.count({ where: { userId } })).toBe(1)
 
     const latest = await getLatestIncidentReport({ userId })
     expect(latest).toEqual({ id: first.id, fields, updatedAt: second.updatedAt })
-    const row = await db().incidentReport.findUniqueOrThrow({ where: { id: first.id }, select: { title: true } })
+    const row = await db().incidentReport.findUniqueOrThrow({
+      where: { id: first.id },
+      select: { title: true },
+    })
     expect(row.title).toBe('Provider deepseek degraded')
   })
 
@@ -40,9 +54,15 @@ describe('incident reports', () => {
     const [owner, intruder] = [await newUser(), await newUser()]
     const saved = await saveIncidentReport({ userId: owner, reportId: null, fields: draft() })
     await expect(
-      saveIncidentReport({ userId: intruder, reportId: saved.id, fields: { ...draft(), rootCause: 'overwritten' } }),
+      saveIncidentReport({
+        userId: intruder,
+        reportId: saved.id,
+        fields: { ...draft(), rootCause: 'overwritten' },
+      }),
     ).rejects.toMatchObject({ code: 'not-found' })
-    expect((await getLatestIncidentReport({ userId: owner }))?.fields.rootCause).toBe('Rate limit per instance')
+    expect((await getLatestIncidentReport({ userId: owner }))?.fields.rootCause).toBe(
+      'Rate limit per instance',
+    )
   })
 
   it.each([

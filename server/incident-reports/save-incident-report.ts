@@ -27,7 +27,10 @@ export async function saveIncidentReport({
   const parsed = incidentReportFieldsSchema.safeParse(fields)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
-    throw new AppError('invalid', `The report was not saved: ${issue?.path.join('.') || 'report'} ${issue?.message ?? 'is invalid'}.`)
+    throw new AppError(
+      'invalid',
+      `The report was not saved: ${issue?.path.join('.') || 'report'} ${issue?.message ?? 'is invalid'}.`,
+    )
   }
   // The zod-inferred type (not the interface) is what Prisma accepts as JSON.
   const data = parsed.data
@@ -38,9 +41,15 @@ export async function saveIncidentReport({
   if (reportId === null) {
     saved = await db().incidentReport.create({ data: { userId, title, fields: data }, select })
   } else {
-    const updated = await db().incidentReport.updateMany({ where: { id: reportId, userId }, data: { title, fields: data } })
+    const updated = await db().incidentReport.updateMany({
+      where: { id: reportId, userId },
+      data: { title, fields: data },
+    })
     if (updated.count === 0) {
-      throw new AppError('not-found', 'That incident report does not exist or is not yours. Reload the page to start a new one.')
+      throw new AppError(
+        'not-found',
+        'That incident report does not exist or is not yours. Reload the page to start a new one.',
+      )
     }
     saved = await db().incidentReport.findUniqueOrThrow({ where: { id: reportId }, select })
   }

@@ -74,7 +74,8 @@ export async function loadLabAnalytics({
   for (const f of failures) {
     const counts = messagesBy.get(key(f.labSlug, f.stepId)) ?? new Map<string, number>()
     // A run repeating one message counts once for it.
-    for (const message of new Set(f.failMessages.map((m) => m.trim()).filter(Boolean))) counts.set(message, (counts.get(message) ?? 0) + 1)
+    for (const message of new Set(f.failMessages.map((m) => m.trim()).filter(Boolean)))
+      counts.set(message, (counts.get(message) ?? 0) + 1)
     messagesBy.set(key(f.labSlug, f.stepId), counts)
   }
 

@@ -24,8 +24,16 @@ describe('live labs', () => {
     if (!lab) throw new Error('this test needs at least one lab under labs/')
     const teacher = await newUser('instructor')
     const stranger = await newUser('instructor')
-    const [ada, bob, outsider] = [await newUser('learner', 'Ada'), await newUser('learner', 'Bob'), await newUser('learner', 'Out')]
-    const { id: cohortId } = await createCohort({ actor: teacher, name: 'Live', courseSlug: 'production-operations' })
+    const [ada, bob, outsider] = [
+      await newUser('learner', 'Ada'),
+      await newUser('learner', 'Bob'),
+      await newUser('learner', 'Out'),
+    ]
+    const { id: cohortId } = await createCohort({
+      actor: teacher,
+      name: 'Live',
+      courseSlug: 'production-operations',
+    })
     const { code } = await createInvite({ actor: teacher, cohortId, expiresInDays: 1 })
     await joinCohort({ user: ada, code })
     await joinCohort({ user: bob, code })
@@ -33,21 +41,55 @@ describe('live labs', () => {
     await db().labSession.createMany({
       data: [
         { userId: ada.id, labSlug: lab.slug, sandboxId: `sb-${randomUUID()}`, status: 'ready', expiresAt },
-        { userId: bob.id, labSlug: lab.slug, sandboxId: `sb-${randomUUID()}`, status: 'ended', endedAt: new Date() },
-        { userId: outsider.id, labSlug: lab.slug, sandboxId: `sb-${randomUUID()}`, status: 'ready', expiresAt },
+        {
+          userId: bob.id,
+          labSlug: lab.slug,
+          sandboxId: `sb-${randomUUID()}`,
+          status: 'ended',
+          endedAt: new Date(),
+        },
+        {
+          userId: outsider.id,
+          labSlug: lab.slug,
+          sandboxId: `sb-${randomUUID()}`,
+          status: 'ready',
+          expiresAt,
+        },
       ],
     })
-    await db().labStepResult.create({ data: { userId: ada.id, labSlug: lab.slug, stepId: lab.steps[0]!.id, attempts: 1, passedAt: new Date() } })
+    await db().labStepResult.create({
+      data: {
+        userId: ada.id,
+        labSlug: lab.slug,
+        stepId: lab.steps[0]!.id,
+        attempts: 1,
+        passedAt: new Date(),
+      },
+    })
 
     const live = await listLiveSandboxes({ actor: teacher, cohortId })
     expect(live).toHaveLength(1)
-    expect(live[0]).toMatchObject({ userId: ada.id, learnerName: 'Ada', labSlug: lab.slug, status: 'ready', currentStep: lab.steps[1]?.title ?? null })
-    await expect(listLiveSandboxes({ actor: stranger, cohortId })).rejects.toMatchObject({ code: 'forbidden' })
+    expect(live[0]).toMatchObject({
+      userId: ada.id,
+      learnerName: 'Ada',
+      labSlug: lab.slug,
+      status: 'ready',
+      currentStep: lab.steps[1]?.title ?? null,
+    })
+    await expect(listLiveSandboxes({ actor: stranger, cohortId })).rejects.toMatchObject({
+      code: 'forbidden',
+    })
 
-    await expect(actOnSandbox({ actor: stranger, cohortId, learnerId: ada.id, labSlug: lab.slug, action: 'end' })).rejects.toMatchObject({ code: 'forbidden' })
-    await expect(actOnSandbox({ actor: teacher, cohortId, learnerId: outsider.id, labSlug: lab.slug, action: 'end' })).rejects.toMatchObject({ code: 'forbidden' })
+    await expect(
+      actOnSandbox({ actor: stranger, cohortId, learnerId: ada.id, labSlug: lab.slug, action: 'end' }),
+    ).rejects.toMatchObject({ code: 'forbidden' })
+    await expect(
+      actOnSandbox({ actor: teacher, cohortId, learnerId: outsider.id, labSlug: lab.slug, action: 'end' }),
+    ).rejects.toMatchObject({ code: 'forbidden' })
     // Bob has no running sandbox: the lab functions answer "not running", and nothing is logged.
-    await expect(actOnSandbox({ actor: teacher, cohortId, learnerId: bob.id, labSlug: lab.slug, action: 'extend' })).rejects.toMatchObject({ code: 'conflict' })
+    await expect(
+      actOnSandbox({ actor: teacher, cohortId, learnerId: bob.id, labSlug: lab.slug, action: 'extend' }),
+    ).rejects.toMatchObject({ code: 'conflict' })
     expect(await db().auditEvent.count({ where: { cohortId, action: { startsWith: 'sandbox.' } } })).toBe(0)
   })
 })

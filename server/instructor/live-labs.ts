@@ -22,14 +22,28 @@ export interface LiveSandbox {
 }
 
 /** The cohort's running sandboxes, from the web app's LabSession records (no runner call). */
-export async function listLiveSandboxes({ actor, cohortId }: { actor: Pick<CurrentUser, 'id' | 'role'>; cohortId: string }): Promise<LiveSandbox[]> {
+export async function listLiveSandboxes({
+  actor,
+  cohortId,
+}: {
+  actor: Pick<CurrentUser, 'id' | 'role'>
+  cohortId: string
+}): Promise<LiveSandbox[]> {
   const cohort = await requireCohortInstructor({ actor, cohortId })
   const inCourse = await labsOfCourses([cohort.courseSlug])
   const users = { cohortsJoined: { some: { cohortId, removedAt: null } } }
   const allSessions = await db().labSession.findMany({
     where: { user: users, status: { in: LIVE_STATUSES }, sandboxId: { not: null } },
     orderBy: { startedAt: 'asc' },
-    select: { id: true, userId: true, labSlug: true, status: true, startedAt: true, expiresAt: true, user: { select: { name: true } } },
+    select: {
+      id: true,
+      userId: true,
+      labSlug: true,
+      status: true,
+      startedAt: true,
+      expiresAt: true,
+      user: { select: { name: true } },
+    },
   })
   // Only the labs of this cohort's course: the learner's other courses are not this cohort's business.
   const sessions = allSessions.filter((s) => inCourse(s.labSlug))
@@ -37,7 +51,11 @@ export async function listLiveSandboxes({ actor, cohortId }: { actor: Pick<Curre
   const [{ labs }, passed] = await Promise.all([
     getGradedLabs(),
     db().labStepResult.findMany({
-      where: { userId: { in: sessions.map((s) => s.userId) }, labSlug: { in: sessions.map((s) => s.labSlug) }, passedAt: { not: null } },
+      where: {
+        userId: { in: sessions.map((s) => s.userId) },
+        labSlug: { in: sessions.map((s) => s.labSlug) },
+        passedAt: { not: null },
+      },
       select: { userId: true, labSlug: true, stepId: true },
     }),
   ])
@@ -80,7 +98,7 @@ export async function actOnSandbox({
 }): Promise<void> {
   const cohort = await requireCohortInstructor({ actor, cohortId })
   if (!(await labsOfCourses([cohort.courseSlug]))(labSlug)) {
-    throw new AppError('forbidden', 'That lab is not part of this cohort\'s course.')
+    throw new AppError('forbidden', "That lab is not part of this cohort's course.")
   }
   const member = await db().cohortMember.findUnique({
     where: { cohortId_userId: { cohortId, userId: learnerId } },
@@ -91,5 +109,11 @@ export async function actOnSandbox({
   if (action === 'extend') await extendLab({ user, labSlug })
   else if (action === 'reset') await resetLab({ user, labSlug })
   else await endLab({ user, labSlug })
-  await recordAuditEvent({ actorId: actor.id, action: `sandbox.${action}`, targetUserId: learnerId, cohortId, details: { labSlug } })
+  await recordAuditEvent({
+    actorId: actor.id,
+    action: `sandbox.${action}`,
+    targetUserId: learnerId,
+    cohortId,
+    details: { labSlug },
+  })
 }

@@ -95,12 +95,18 @@ export function isBehind(
   return now.getTime() - since.getTime() > INACTIVE_DAYS * 24 * 3600 * 1000
 }
 
-export function buildProgressMatrix(progress: CohortProgress, query: MatrixQuery, now = new Date()): ProgressMatrix {
+export function buildProgressMatrix(
+  progress: CohortProgress,
+  query: MatrixQuery,
+  now = new Date(),
+): ProgressMatrix {
   const groups: { slug: string; title: string }[] = []
   for (const item of progress.items) {
     if (!groups.some((g) => g.slug === item.group)) groups.push({ slug: item.group, title: item.groupTitle })
   }
-  const columns = progress.items.flatMap((item, index) => (query.group === 'all' || item.group === query.group ? [index] : []))
+  const columns = progress.items.flatMap((item, index) =>
+    query.group === 'all' || item.group === query.group ? [index] : [],
+  )
   const cohortMedian = median(progress.learners.map((l) => l.completion))
   const needle = query.search.toLowerCase()
 
@@ -115,12 +121,14 @@ export function buildProgressMatrix(progress: CohortProgress, query: MatrixQuery
     behind: isBehind(l, cohortMedian, now),
     cells: l.cells,
   }))
-  if (needle) rows = rows.filter((r) => r.name.toLowerCase().includes(needle) || r.email.toLowerCase().includes(needle))
+  if (needle)
+    rows = rows.filter((r) => r.name.toLowerCase().includes(needle) || r.email.toLowerCase().includes(needle))
   if (query.flag === 'stuck') rows = rows.filter((r) => r.stuck)
   if (query.flag === 'behind') rows = rows.filter((r) => r.behind)
 
   const sign = query.dir === 'desc' ? -1 : 1
-  const byName = (a: MatrixRow, b: MatrixRow) => a.name.localeCompare(b.name) || a.email.localeCompare(b.email)
+  const byName = (a: MatrixRow, b: MatrixRow) =>
+    a.name.localeCompare(b.name) || a.email.localeCompare(b.email)
   const key: Record<MatrixSort, (r: MatrixRow) => number> = {
     name: () => 0,
     completion: (r) => r.completion,
@@ -134,7 +142,10 @@ export function buildProgressMatrix(progress: CohortProgress, query: MatrixQuery
     const done = cells.filter((c) => c.status === 'done').length
     const scores = cells.flatMap((c) => (c.score === null ? [] : [c.score]))
     const m = median(scores)
-    return { completion: rows.length ? Math.round((done / rows.length) * 100) : 0, medianScore: m === null ? null : Math.round(m) }
+    return {
+      completion: rows.length ? Math.round((done / rows.length) * 100) : 0,
+      medianScore: m === null ? null : Math.round(m),
+    }
   })
 
   const pages = Math.max(1, Math.ceil(rows.length / MATRIX_PAGE_SIZE))

@@ -67,7 +67,12 @@ export async function getLabState(options: { user: { id: string }; labSlug: stri
       await markSessionExpired(session.id)
       return { ...base, engine: { available: true }, sandbox: null, expired: true }
     }
-    return { ...base, engine: { available: false, message: ENGINE_UNAVAILABLE_MESSAGE }, sandbox: null, expired: false }
+    return {
+      ...base,
+      engine: { available: false, message: ENGINE_UNAVAILABLE_MESSAGE },
+      sandbox: null,
+      expired: false,
+    }
   }
   const sandbox = status.value
   if (sandbox.state !== session.status || sandbox.expiresAt !== session.expiresAt?.toISOString()) {

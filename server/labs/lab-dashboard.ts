@@ -12,12 +12,19 @@ import { runnerFailure } from './runner-failure'
 export function parseDashboardRange(raw: string | null): number {
   const parsed = dashboardQuerySchema.safeParse(raw === null ? {} : { range: raw })
   if (!parsed.success) {
-    throw new AppError('invalid', `"range" ${parsed.error.issues[0]?.message ?? 'is invalid'} (for example range=3600 for the last hour).`)
+    throw new AppError(
+      'invalid',
+      `"range" ${parsed.error.issues[0]?.message ?? 'is invalid'} (for example range=3600 for the last hour).`,
+    )
   }
   return parsed.data.range
 }
 
-export async function getLabDashboard(options: { user: { id: string }; labSlug: string; rangeS: number }): Promise<DashboardResult> {
+export async function getLabDashboard(options: {
+  user: { id: string }
+  labSlug: string
+  rangeS: number
+}): Promise<DashboardResult> {
   const lab = await requireLab(options.labSlug)
   if (!lab.dashboard) throw new AppError('not-found', `The lab "${lab.title}" has no dashboard.`)
   const session = await requireActiveSession(options.user.id, options.labSlug)

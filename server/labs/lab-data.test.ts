@@ -52,7 +52,9 @@ let m: LabModules
 
 async function newUser(): Promise<{ id: string; role: 'learner' }> {
   const id = randomUUID()
-  await m.db().user.create({ data: { id, name: 'Lab learner', email: `lab-${id}@example.test` }, select: { id: true } })
+  await m
+    .db()
+    .user.create({ data: { id, name: 'Lab learner', email: `lab-${id}@example.test` }, select: { id: true } })
   return { id, role: 'learner' }
 }
 
@@ -125,7 +127,9 @@ describe('lab data with the real runner', () => {
   it('records check runs, unlocks hints, keeps a passed step passed, awards points once', async () => {
     const user = await newUser()
     const sandboxId = await startReady(user)
-    const session = await m.db().labSession.findFirstOrThrow({ where: { userId: user.id, labSlug: 'sample' } })
+    const session = await m
+      .db()
+      .labSession.findFirstOrThrow({ where: { userId: user.id, labSlug: 'sample' } })
     expect(session).toMatchObject({ sandboxId, status: 'ready' })
 
     // A second start reuses the same sandbox and session.
@@ -149,23 +153,45 @@ describe('lab data with the real runner', () => {
       headers: { authorization: `Bearer ${token}` },
     })
     const pass = await m.runCheck({ user, labSlug: 'sample', stepId: 'hello' })
-    expect(pass).toMatchObject({ passed: true, firstPass: true, attempts: 2, stepPassed: true, pointsEarned: 10 })
+    expect(pass).toMatchObject({
+      passed: true,
+      firstPass: true,
+      attempts: 2,
+      stepPassed: true,
+      pointsEarned: 10,
+    })
 
     // Break it again: the check fails, the step stays passed, points are not awarded twice.
     await m.saveLabFile({ user, labSlug: 'sample', host: 'workstation', path: '/etc/motd', content: 'x\n' })
     const ticket = await m.mintTerminalTicket({ user, labSlug: 'sample', host: 'workstation', mode: 'rw' })
-    const terminal = await connectTerminal(runnerBase, { ticket: new URL(ticket.url).searchParams.get('ticket') ?? '' })
+    const terminal = await connectTerminal(runnerBase, {
+      ticket: new URL(ticket.url).searchParams.get('ticket') ?? '',
+    })
     if (!terminal.ok) throw new Error(`terminal refused: ${terminal.status}`)
     terminal.client.type('rm /tmp/hello; echo removed-$((1+1))\r')
     await terminal.client.waitForText('removed-2', 15_000)
     await terminal.client.close()
     const again = await m.runCheck({ user, labSlug: 'sample', stepId: 'hello' })
-    expect(again).toMatchObject({ passed: false, firstPass: false, stepPassed: true, pointsEarned: 10, attempts: 3 })
+    expect(again).toMatchObject({
+      passed: false,
+      firstPass: false,
+      stepPassed: true,
+      pointsEarned: 10,
+      attempts: 3,
+    })
 
     const runs = await m.db().checkRun.findMany({
       where: { userId: user.id },
       orderBy: { createdAt: 'asc' },
-      select: { passed: true, actorId: true, stepId: true, kind: true, failMessages: true, durationMs: true, sessionId: true },
+      select: {
+        passed: true,
+        actorId: true,
+        stepId: true,
+        kind: true,
+        failMessages: true,
+        durationMs: true,
+        sessionId: true,
+      },
     })
     expect(runs.map((r) => r.passed)).toEqual([false, true, false])
     expect(runs[0]).toMatchObject({ actorId: user.id, stepId: 'hello', kind: 'check', sessionId: session.id })
@@ -173,9 +199,17 @@ describe('lab data with the real runner', () => {
     expect(runs.every((r) => r.durationMs >= 0)).toBe(true)
 
     const state = await m.getLabState({ user, labSlug: 'sample' })
-    expect(state).toMatchObject({ pointsEarned: 10, totalPoints: 10, steps: [{ id: 'hello', passed: true, attempts: 3 }] })
+    expect(state).toMatchObject({
+      pointsEarned: 10,
+      totalPoints: 10,
+      steps: [{ id: 'hello', passed: true, attempts: 3 }],
+    })
     // Both clocks, apart: the sample lab idles out after 10 minutes, its time limit is 30.
-    expect(state.sandbox).toMatchObject({ idleTimeoutS: 600, idleSecondsLeft: expect.any(Number), labSecondsLeft: expect.any(Number) })
+    expect(state.sandbox).toMatchObject({
+      idleTimeoutS: 600,
+      idleSecondsLeft: expect.any(Number),
+      labSecondsLeft: expect.any(Number),
+    })
     expect(state.sandbox!.idleSecondsLeft).toBeLessThanOrEqual(600)
     expect(state.sandbox!.labSecondsLeft).toBeGreaterThan(600)
     // "Keep my lab" answers with the idle clock started again.
@@ -183,18 +217,37 @@ describe('lab data with the real runner', () => {
 
     await m.endLab({ user, labSlug: 'sample' })
     const ended = await m.getLabState({ user, labSlug: 'sample' })
-    expect(ended).toMatchObject({ sandbox: null, expired: false, pointsEarned: 10, steps: [{ passed: true }] })
+    expect(ended).toMatchObject({
+      sandbox: null,
+      expired: false,
+      pointsEarned: 10,
+      steps: [{ passed: true }],
+    })
   }, 120_000)
 
   it('edits only editable files, in the learner own sandbox', async () => {
     const user = await newUser()
     await startReady(user)
     const files = await m.listLabFiles({ user, labSlug: 'sample' })
-    expect(files).toEqual([{ host: 'workstation', path: '/etc/motd', language: 'plaintext', size: expect.any(Number) }])
-    expect((await m.readLabFile({ user, labSlug: 'sample', host: 'workstation', path: '/etc/motd' })).content).toMatch(/^prepared for seed \d+\n$/)
-    await m.saveLabFile({ user, labSlug: 'sample', host: 'workstation', path: '/etc/motd', content: 'edited by the learner\n' })
-    expect((await m.readLabFile({ user, labSlug: 'sample', host: 'workstation', path: '/etc/motd' })).content).toBe('edited by the learner\n')
-    await expect(m.readLabFile({ user, labSlug: 'sample', host: 'workstation', path: '/etc/passwd' })).rejects.toMatchObject({ code: 'forbidden' })
+    expect(files).toEqual([
+      { host: 'workstation', path: '/etc/motd', language: 'plaintext', size: expect.any(Number) },
+    ])
+    expect(
+      (await m.readLabFile({ user, labSlug: 'sample', host: 'workstation', path: '/etc/motd' })).content,
+    ).toMatch(/^prepared for seed \d+\n$/)
+    await m.saveLabFile({
+      user,
+      labSlug: 'sample',
+      host: 'workstation',
+      path: '/etc/motd',
+      content: 'edited by the learner\n',
+    })
+    expect(
+      (await m.readLabFile({ user, labSlug: 'sample', host: 'workstation', path: '/etc/motd' })).content,
+    ).toBe('edited by the learner\n')
+    await expect(
+      m.readLabFile({ user, labSlug: 'sample', host: 'workstation', path: '/etc/passwd' }),
+    ).rejects.toMatchObject({ code: 'forbidden' })
     await expect(
       m.saveLabFile({ user, labSlug: 'sample', host: 'db', path: '/etc/motd', content: 'nope' }),
     ).rejects.toMatchObject({ code: 'forbidden' })
@@ -205,15 +258,26 @@ describe('lab data with the real runner', () => {
     const owner = await newUser()
     const other = await newUser()
     await startReady(owner)
-    const ticket = await m.mintTerminalTicket({ user: owner, labSlug: 'sample', host: 'workstation', mode: 'rw' })
+    const ticket = await m.mintTerminalTicket({
+      user: owner,
+      labSlug: 'sample',
+      host: 'workstation',
+      mode: 'rw',
+    })
     expect(ticket.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/terminal\?ticket=/)
     // Another learner has no session of their own, and cannot name the owner's sandbox.
-    await expect(m.mintTerminalTicket({ user: other, labSlug: 'sample', host: 'workstation', mode: 'rw' })).rejects.toMatchObject({
+    await expect(
+      m.mintTerminalTicket({ user: other, labSlug: 'sample', host: 'workstation', mode: 'rw' }),
+    ).rejects.toMatchObject({
       code: 'conflict',
     })
-    await expect(m.runCheck({ user: other, labSlug: 'sample', stepId: 'hello' })).rejects.toMatchObject({ code: 'conflict' })
+    await expect(m.runCheck({ user: other, labSlug: 'sample', stepId: 'hello' })).rejects.toMatchObject({
+      code: 'conflict',
+    })
     // `db` runs no shell for learners.
-    await expect(m.mintTerminalTicket({ user: owner, labSlug: 'sample', host: 'db', mode: 'rw' })).rejects.toMatchObject({
+    await expect(
+      m.mintTerminalTicket({ user: owner, labSlug: 'sample', host: 'db', mode: 'rw' }),
+    ).rejects.toMatchObject({
       code: 'forbidden',
     })
     await m.endLab({ user: owner, labSlug: 'sample' })
@@ -229,7 +293,11 @@ describe('lab data with the real runner', () => {
     await expect(m.extendLab({ user, labSlug: 'sample' })).rejects.toMatchObject({ code: 'conflict' })
     const second = await startReady(user)
     expect(second).not.toBe(first)
-    const sessions = await m.db().labSession.findMany({ where: { userId: user.id }, orderBy: { startedAt: 'asc' }, select: { status: true } })
+    const sessions = await m.db().labSession.findMany({
+      where: { userId: user.id },
+      orderBy: { startedAt: 'asc' },
+      select: { status: true },
+    })
     expect(sessions.map((s) => s.status)).toEqual(['expired', 'ready'])
     expect((await m.getLabState({ user, labSlug: 'sample' })).expired).toBe(false)
     await m.endLab({ user, labSlug: 'sample' })

@@ -41,7 +41,10 @@ function requireEditable(lab: LabInfo, host: string, filePath: string): void {
   }
 }
 
-export async function listLabFiles(options: { user: { id: string }; labSlug: string }): Promise<EditableFile[]> {
+export async function listLabFiles(options: {
+  user: { id: string }
+  labSlug: string
+}): Promise<EditableFile[]> {
   const lab = await requireLab(options.labSlug)
   const session = await requireActiveSession(options.user.id, options.labSlug)
   const hosts = [...new Set(lab.editableFiles.map((f) => f.host))]
@@ -51,7 +54,12 @@ export async function listLabFiles(options: { user: { id: string }; labSlug: str
     if (!listed.ok) throw await runnerFailure(listed, session.id)
     for (const entry of listed.value) {
       const rule = lab.editableFiles.find((f) => f.host === host && f.path === entry.path)
-      files.push({ host, path: entry.path, size: entry.size, language: editorLanguage(rule?.language, entry.path) })
+      files.push({
+        host,
+        path: entry.path,
+        size: entry.size,
+        language: editorLanguage(rule?.language, entry.path),
+      })
     }
   }
   return files
@@ -84,7 +92,8 @@ export async function saveLabFile(options: {
 }): Promise<{ size: number }> {
   const lab = await requireLab(options.labSlug)
   requireEditable(lab, options.host, options.path)
-  if (options.content.length > 512 * 1024) throw new AppError('invalid', 'The file is too large to save from the editor (512 KiB at most).')
+  if (options.content.length > 512 * 1024)
+    throw new AppError('invalid', 'The file is too large to save from the editor (512 KiB at most).')
   const session = await requireActiveSession(options.user.id, options.labSlug)
   const saved = await runner().writeFile(session.sandboxId, options.host, options.path, options.content)
   if (!saved.ok) throw await runnerFailure(saved, session.id)

@@ -21,8 +21,14 @@ export async function listLabOverview(options: { userId: string | null }): Promi
   const labs = await listLabs()
   const [results, live] = options.userId
     ? await Promise.all([
-        db().labStepResult.findMany({ where: { userId: options.userId }, select: { labSlug: true, stepId: true, passedAt: true, points: true } }),
-        db().labSession.findMany({ where: { userId: options.userId, status: { in: LIVE_STATUSES } }, select: { labSlug: true } }),
+        db().labStepResult.findMany({
+          where: { userId: options.userId },
+          select: { labSlug: true, stepId: true, passedAt: true, points: true },
+        }),
+        db().labSession.findMany({
+          where: { userId: options.userId, status: { in: LIVE_STATUSES } },
+          select: { labSlug: true },
+        }),
       ])
     : [[], []]
   return labs.map((lab) => {

@@ -26,7 +26,10 @@ export async function mintTerminalTicket(options: {
   const { user, labSlug, host, mode } = options
   const lab = await requireLab(labSlug)
   if (!lab.shellHosts.includes(host)) {
-    throw new AppError('forbidden', `"${host}" has no terminal in this lab (shell hosts: ${lab.shellHosts.join(', ')}).`)
+    throw new AppError(
+      'forbidden',
+      `"${host}" has no terminal in this lab (shell hosts: ${lab.shellHosts.join(', ')}).`,
+    )
   }
   if (options.tab !== undefined && !TAB.test(options.tab)) {
     throw new AppError('invalid', 'A terminal tab name is 1–32 lowercase letters, digits or "-".')

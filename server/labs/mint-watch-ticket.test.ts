@@ -26,27 +26,55 @@ describe('mintWatchTicket', () => {
     const otherTeacher = await newUser('instructor')
     const ada = await newUser('learner', 'Ada')
     const classmate = await newUser('learner', 'Cy')
-    const { id: cohortId } = await createCohort({ actor: teacher, name: 'Watched', courseSlug: 'production-operations' })
+    const { id: cohortId } = await createCohort({
+      actor: teacher,
+      name: 'Watched',
+      courseSlug: 'production-operations',
+    })
     await createCohort({ actor: otherTeacher, name: 'Elsewhere', courseSlug: 'production-operations' })
     const { code } = await createInvite({ actor: teacher, cohortId, expiresInDays: 1 })
     await joinCohort({ user: ada, code })
     await joinCohort({ user: classmate, code })
     const running = await db().labSession.create({
-      data: { userId: ada.id, labSlug: lab.slug, sandboxId: `sb-${randomUUID()}`, status: 'ready', expiresAt: new Date(Date.now() + 45 * 60_000) },
+      data: {
+        userId: ada.id,
+        labSlug: lab.slug,
+        sandboxId: `sb-${randomUUID()}`,
+        status: 'ready',
+        expiresAt: new Date(Date.now() + 45 * 60_000),
+      },
       select: { id: true },
     })
     const ended = await db().labSession.create({
-      data: { userId: ada.id, labSlug: lab.slug, sandboxId: `sb-${randomUUID()}`, status: 'ended', endedAt: new Date() },
+      data: {
+        userId: ada.id,
+        labSlug: lab.slug,
+        sandboxId: `sb-${randomUUID()}`,
+        status: 'ended',
+        endedAt: new Date(),
+      },
       select: { id: true },
     })
 
-    await expect(mintWatchTicket({ actor: otherTeacher, sessionId: running.id })).rejects.toMatchObject({ code: 'forbidden' })
-    await expect(mintWatchTicket({ actor: classmate, sessionId: running.id })).rejects.toMatchObject({ code: 'forbidden' })
-    await expect(mintWatchTicket({ actor: ada, sessionId: running.id })).rejects.toMatchObject({ code: 'forbidden' })
-    await expect(mintWatchTicket({ actor: teacher, sessionId: randomUUID() })).rejects.toMatchObject({ code: 'not-found' })
+    await expect(mintWatchTicket({ actor: otherTeacher, sessionId: running.id })).rejects.toMatchObject({
+      code: 'forbidden',
+    })
+    await expect(mintWatchTicket({ actor: classmate, sessionId: running.id })).rejects.toMatchObject({
+      code: 'forbidden',
+    })
+    await expect(mintWatchTicket({ actor: ada, sessionId: running.id })).rejects.toMatchObject({
+      code: 'forbidden',
+    })
+    await expect(mintWatchTicket({ actor: teacher, sessionId: randomUUID() })).rejects.toMatchObject({
+      code: 'not-found',
+    })
     // The cohort's own instructor passes the permission check; an ended lab has nothing to watch.
-    await expect(mintWatchTicket({ actor: teacher, sessionId: ended.id })).rejects.toMatchObject({ code: 'conflict' })
-    await expect(mintWatchTicket({ actor: teacher, sessionId: running.id, host: 'no-such-host' })).rejects.toMatchObject({ code: 'forbidden' })
+    await expect(mintWatchTicket({ actor: teacher, sessionId: ended.id })).rejects.toMatchObject({
+      code: 'conflict',
+    })
+    await expect(
+      mintWatchTicket({ actor: teacher, sessionId: running.id, host: 'no-such-host' }),
+    ).rejects.toMatchObject({ code: 'forbidden' })
     // Nothing was minted, so nothing was logged.
     expect(await db().auditEvent.count({ where: { targetUserId: ada.id, action: 'sandbox.watch' } })).toBe(0)
   })
@@ -55,17 +83,28 @@ describe('mintWatchTicket', () => {
     const teacher = await newUser('instructor')
     const ada = await newUser('learner', 'Ada')
     const target = { learnerId: ada.id, cohortIds: [], labSlug: 'ha-setup', sessionId: randomUUID() }
-    const count = () => db().auditEvent.count({ where: { actorId: teacher.id, targetUserId: ada.id, action: 'sandbox.watch' } })
+    const count = () =>
+      db().auditEvent.count({ where: { actorId: teacher.id, targetUserId: ada.id, action: 'sandbox.watch' } })
     const createdAt = new Date()
     await auditWatch({ actorId: teacher.id, target, host: 'workstation', now: createdAt })
     await auditWatch({ actorId: teacher.id, target, host: 'workstation', now: createdAt })
     expect(await count()).toBe(1)
     // Another host, or another session, is another viewing.
     await auditWatch({ actorId: teacher.id, target, host: 'lb', now: createdAt })
-    await auditWatch({ actorId: teacher.id, target: { ...target, sessionId: randomUUID() }, host: 'workstation', now: createdAt })
+    await auditWatch({
+      actorId: teacher.id,
+      target: { ...target, sessionId: randomUUID() },
+      host: 'workstation',
+      now: createdAt,
+    })
     expect(await count()).toBe(3)
     // Eleven minutes later the same watch is recorded again.
-    await auditWatch({ actorId: teacher.id, target, host: 'workstation', now: new Date(createdAt.getTime() + 11 * 60_000) })
+    await auditWatch({
+      actorId: teacher.id,
+      target,
+      host: 'workstation',
+      now: new Date(createdAt.getTime() + 11 * 60_000),
+    })
     expect(await count()).toBe(4)
   })
 })

@@ -28,11 +28,21 @@ export interface WatchTarget {
  * The running lab session `actor` may watch: the actor must teach a cohort the learner is in
  * (admins may watch anyone). Used by the watch page and by every ticket minted for it.
  */
-export async function getWatchTarget(options: { actor: Pick<CurrentUser, 'id' | 'role'>; sessionId: string }): Promise<WatchTarget> {
+export async function getWatchTarget(options: {
+  actor: Pick<CurrentUser, 'id' | 'role'>
+  sessionId: string
+}): Promise<WatchTarget> {
   const { actor, sessionId } = options
   const session = await db().labSession.findUnique({
     where: { id: sessionId },
-    select: { id: true, userId: true, labSlug: true, sandboxId: true, status: true, user: { select: { name: true } } },
+    select: {
+      id: true,
+      userId: true,
+      labSlug: true,
+      sandboxId: true,
+      status: true,
+      user: { select: { name: true } },
+    },
   })
   if (!session) throw new AppError('not-found', 'There is no such lab session; it may have been removed.')
   // Permission before anything else about the session is revealed.
@@ -47,9 +57,13 @@ export async function getWatchTarget(options: { actor: Pick<CurrentUser, 'id' | 
       cohortId: cohortIds[0] ?? null,
       details: { reason: 'lab-outside-cohort-course', labSlug: session.labSlug, sessionId: session.id },
     })
-    throw new AppError('forbidden', "This lab is not part of the course you teach this learner in, so you can't watch it.")
+    throw new AppError(
+      'forbidden',
+      "This lab is not part of the course you teach this learner in, so you can't watch it.",
+    )
   }
-  if (session.userId === actor.id) throw new AppError('invalid', 'This is your own lab; open it from the lab page instead.')
+  if (session.userId === actor.id)
+    throw new AppError('invalid', 'This is your own lab; open it from the lab page instead.')
   if (!LIVE_STATUSES.includes(session.status as LabSessionStatus) || session.sandboxId === null) {
     throw new AppError('conflict', `${session.user.name}'s lab is not running any more.`)
   }
@@ -76,7 +90,10 @@ export async function mintWatchTicket(options: {
   const target = await getWatchTarget(options)
   const host = options.host ?? target.shellHosts[0]
   if (host === undefined || !target.shellHosts.includes(host)) {
-    throw new AppError('forbidden', `"${host ?? ''}" has no terminal in this lab (shell hosts: ${target.shellHosts.join(', ')}).`)
+    throw new AppError(
+      'forbidden',
+      `"${host ?? ''}" has no terminal in this lab (shell hosts: ${target.shellHosts.join(', ')}).`,
+    )
   }
   // The ticket carries the watcher's id; mode 'ro' is fixed at mint time and cannot be upgraded.
   const minted = await runner().mintTicket(target.sandboxId, { userId: actor.id, host, mode: 'ro' })
@@ -93,7 +110,12 @@ const WATCH_AUDIT_WINDOW_MS = 10 * 60_000
  * Records that `actorId` watched `host` of a lab session, unless the same watch was recorded
  * in the last ten minutes (reconnects and host switches back and forth are one viewing).
  */
-export async function auditWatch(options: { actorId: string; target: Pick<WatchTarget, 'learnerId' | 'cohortIds' | 'labSlug' | 'sessionId'>; host: string; now?: Date }): Promise<void> {
+export async function auditWatch(options: {
+  actorId: string
+  target: Pick<WatchTarget, 'learnerId' | 'cohortIds' | 'labSlug' | 'sessionId'>
+  host: string
+  now?: Date
+}): Promise<void> {
   const { actorId, target, host } = options
   const now = options.now ?? new Date()
   const recent = await db().auditEvent.findFirst({
@@ -102,7 +124,10 @@ export async function auditWatch(options: { actorId: string; target: Pick<WatchT
       action: 'sandbox.watch',
       targetUserId: target.learnerId,
       createdAt: { gte: new Date(now.getTime() - WATCH_AUDIT_WINDOW_MS) },
-      AND: [{ details: { path: ['sessionId'], equals: target.sessionId } }, { details: { path: ['host'], equals: host } }],
+      AND: [
+        { details: { path: ['sessionId'], equals: target.sessionId } },
+        { details: { path: ['host'], equals: host } },
+      ],
     },
     select: { id: true },
   })

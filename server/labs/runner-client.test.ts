@@ -12,8 +12,17 @@ let seenAuth: string | undefined
 beforeAll(async () => {
   server = createServer((req, res) => {
     seenAuth = req.headers.authorization
-    res.writeHead(req.url?.startsWith('/v1/sandboxes/gone') ? 404 : 409, { 'content-type': 'application/json' })
-    res.end(JSON.stringify({ error: { code: req.url?.startsWith('/v1/sandboxes/gone') ? 'not-found' : 'not-ready', message: 'from the runner' } }))
+    res.writeHead(req.url?.startsWith('/v1/sandboxes/gone') ? 404 : 409, {
+      'content-type': 'application/json',
+    })
+    res.end(
+      JSON.stringify({
+        error: {
+          code: req.url?.startsWith('/v1/sandboxes/gone') ? 'not-found' : 'not-ready',
+          message: 'from the runner',
+        },
+      }),
+    )
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
@@ -44,8 +53,17 @@ describe('createRunnerClient', () => {
 
   it('returns the runner error code and sends the service token', async () => {
     const client = createRunnerClient({ baseUrl: base, token: 't'.repeat(40) })
-    expect(await client.getSandbox('gone')).toEqual({ ok: false, code: 'not-found', message: 'from the runner', status: 404 })
-    expect(await client.runStepScript('sbx-2', 'hello', 'check')).toMatchObject({ ok: false, code: 'not-ready', status: 409 })
+    expect(await client.getSandbox('gone')).toEqual({
+      ok: false,
+      code: 'not-found',
+      message: 'from the runner',
+      status: 404,
+    })
+    expect(await client.runStepScript('sbx-2', 'hello', 'check')).toMatchObject({
+      ok: false,
+      code: 'not-ready',
+      status: 409,
+    })
     expect(seenAuth).toBe(`Bearer ${'t'.repeat(40)}`)
   })
 })

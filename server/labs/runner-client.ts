@@ -28,7 +28,8 @@ export interface RunnerFile {
 /** The runner's error codes; `engine-unavailable` also stands for "no answer" and `internal` for "unreadable answer". */
 export type RunnerFailureCode = RunnerErrorCode
 
-export type RunnerResult<T> = { ok: true; value: T } | { ok: false; code: RunnerFailureCode; message: string; status: number }
+export type RunnerResult<T> =
+  { ok: true; value: T } | { ok: false; code: RunnerFailureCode; message: string; status: number }
 
 export interface RunnerClientOptions {
   /** e.g. http://127.0.0.1:4100 */
@@ -91,7 +92,12 @@ export function createRunnerClient(options: RunnerClientOptions) {
     try {
       json = text === '' ? {} : JSON.parse(text)
     } catch {
-      return { ok: false, code: 'internal', message: `The lab engine sent an unreadable answer (HTTP ${res.status}).`, status: 502 }
+      return {
+        ok: false,
+        code: 'internal',
+        message: `The lab engine sent an unreadable answer (HTTP ${res.status}).`,
+        status: 502,
+      }
     }
     if (!res.ok) {
       const error = (json as Partial<RunnerErrorBody>).error
@@ -112,10 +118,14 @@ export function createRunnerClient(options: RunnerClientOptions) {
   return {
     createSandbox: (request: CreateSandboxRequest) =>
       call<CreateSandboxResponse>('POST', '/v1/sandboxes', request),
-    getSandbox: async (id: string) => unwrap(await call<{ sandbox: SandboxStatus }>('GET', sandbox(id)), (v) => v.sandbox),
+    getSandbox: async (id: string) =>
+      unwrap(await call<{ sandbox: SandboxStatus }>('GET', sandbox(id)), (v) => v.sandbox),
     listSandboxes: async (userId: string) =>
       unwrap(
-        await call<{ sandboxes: SandboxSummary[] }>('GET', `/v1/sandboxes?${new URLSearchParams({ userId }).toString()}`),
+        await call<{ sandboxes: SandboxSummary[] }>(
+          'GET',
+          `/v1/sandboxes?${new URLSearchParams({ userId }).toString()}`,
+        ),
         (v) => v.sandboxes,
       ),
     extendSandbox: async (id: string) =>
@@ -130,13 +140,22 @@ export function createRunnerClient(options: RunnerClientOptions) {
     mintTicket: (id: string, request: { userId: string; host: string; mode: 'rw' | 'ro'; tab?: string }) =>
       call<{ ticket: string; expiresAt: string }>('POST', `${sandbox(id)}/tickets`, request),
     mintProxyTicket: (id: string, request: { userId: string; host: string; port: number }) =>
-      call<{ url: string; ticket: string; expiresAt: string }>('POST', `${sandbox(id)}/proxy-tickets`, request),
+      call<{ url: string; ticket: string; expiresAt: string }>(
+        'POST',
+        `${sandbox(id)}/proxy-tickets`,
+        request,
+      ),
     listFiles: async (id: string, host: string) =>
-      unwrap(await call<{ files: RunnerFileEntry[] }>('GET', `${sandbox(id)}/files${fileQuery(host)}`), (v) => v.files),
+      unwrap(
+        await call<{ files: RunnerFileEntry[] }>('GET', `${sandbox(id)}/files${fileQuery(host)}`),
+        (v) => v.files,
+      ),
     readFile: (id: string, host: string, path: string) =>
       call<RunnerFile>('GET', `${sandbox(id)}/files${fileQuery(host, path)}`),
     writeFile: (id: string, host: string, path: string, content: string) =>
-      call<{ path: string; size: number }>('PUT', `${sandbox(id)}/files${fileQuery(host, path)}`, { content }),
+      call<{ path: string; size: number }>('PUT', `${sandbox(id)}/files${fileQuery(host, path)}`, {
+        content,
+      }),
     runStepScript: async (id: string, stepId: string, kind: 'check' | 'solve') =>
       unwrap(
         await call<StepScriptResponse>(
@@ -148,14 +167,29 @@ export function createRunnerClient(options: RunnerClientOptions) {
         (v) => v.result,
       ),
     getDashboard: (id: string, rangeS: number) =>
-      call<DashboardResult>('GET', `${sandbox(id)}/dashboard?${new URLSearchParams({ range: String(rangeS) }).toString()}`, undefined, DASHBOARD_TIMEOUT_MS),
+      call<DashboardResult>(
+        'GET',
+        `${sandbox(id)}/dashboard?${new URLSearchParams({ range: String(rangeS) }).toString()}`,
+        undefined,
+        DASHBOARD_TIMEOUT_MS,
+      ),
     health: async (): Promise<RunnerResult<{ engine: string }>> => {
       try {
         const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(3_000), cache: 'no-store' })
         if (res.ok) return { ok: true, value: (await res.json()) as { engine: string } }
-        return { ok: false, code: 'engine-unavailable', message: 'The lab engine cannot reach Docker.', status: res.status }
+        return {
+          ok: false,
+          code: 'engine-unavailable',
+          message: 'The lab engine cannot reach Docker.',
+          status: res.status,
+        }
       } catch {
-        return { ok: false, code: 'engine-unavailable', message: 'The lab engine is not reachable.', status: 503 }
+        return {
+          ok: false,
+          code: 'engine-unavailable',
+          message: 'The lab engine is not reachable.',
+          status: 503,
+        }
       }
     },
   }

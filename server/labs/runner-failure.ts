@@ -18,17 +18,26 @@ export async function runnerFailure(
       return new AppError('unavailable', ENGINE_UNAVAILABLE_MESSAGE)
     case 'isolation-unavailable':
       // The runner refuses to start sandboxes it cannot isolate; an operator has to act.
-      return new AppError('unavailable', 'Labs cannot start right now: the lab engine cannot isolate sandboxes on this host. Your progress is saved; tell your instructor or administrator.')
+      return new AppError(
+        'unavailable',
+        'Labs cannot start right now: the lab engine cannot isolate sandboxes on this host. Your progress is saved; tell your instructor or administrator.',
+      )
     case 'not-found':
       // The runner reaped the sandbox: the session is over, the learner starts afresh.
       if (sessionId) await markSessionExpired(sessionId)
       return new AppError('conflict', SANDBOX_EXPIRED_MESSAGE)
     case 'not-ready':
-      return new AppError('conflict', 'The sandbox is still starting. Wait until every service is up, then try again.')
+      return new AppError(
+        'conflict',
+        'The sandbox is still starting. Wait until every service is up, then try again.',
+      )
     case 'extension-limit':
       return new AppError('conflict', 'This sandbox has used all its extensions.')
     case 'unknown-lab':
-      return new AppError('not-found', 'The lab engine does not know this lab (its definition failed to load).')
+      return new AppError(
+        'not-found',
+        'The lab engine does not know this lab (its definition failed to load).',
+      )
     case 'path-invalid':
     case 'path-not-editable':
     case 'host-not-allowed':

@@ -12,17 +12,27 @@ interface LabAction {
   labSlug: string
 }
 
-export async function extendLab({ user, labSlug }: LabAction): Promise<{ expiresAt: string; extensionsLeft: number }> {
+export async function extendLab({
+  user,
+  labSlug,
+}: LabAction): Promise<{ expiresAt: string; extensionsLeft: number }> {
   await requireLab(labSlug)
   const session = await requireActiveSession(user.id, labSlug)
   const result = await runner().extendSandbox(session.sandboxId)
   if (!result.ok) throw await runnerFailure(result, session.id)
-  await db().labSession.update({ where: { id: session.id }, data: { expiresAt: new Date(result.value.expiresAt) }, select: { id: true } })
+  await db().labSession.update({
+    where: { id: session.id },
+    data: { expiresAt: new Date(result.value.expiresAt) },
+    select: { id: true },
+  })
   return { expiresAt: result.value.expiresAt, extensionsLeft: result.value.extensionsLeft }
 }
 
 /** The learner answered the idle warning: the sandbox stays, its idle clock starts again. */
-export async function keepLab({ user, labSlug }: LabAction): Promise<{ idleSecondsLeft: number; labSecondsLeft: number }> {
+export async function keepLab({
+  user,
+  labSlug,
+}: LabAction): Promise<{ idleSecondsLeft: number; labSecondsLeft: number }> {
   await requireLab(labSlug)
   const session = await requireActiveSession(user.id, labSlug)
   const result = await runner().keepSandbox(session.sandboxId)
@@ -35,7 +45,11 @@ export async function resetLab({ user, labSlug }: LabAction): Promise<void> {
   const session = await requireActiveSession(user.id, labSlug)
   const result = await runner().resetSandbox(session.sandboxId)
   if (!result.ok) throw await runnerFailure(result, session.id)
-  await db().labSession.update({ where: { id: session.id }, data: { status: 'provisioning' }, select: { id: true } })
+  await db().labSession.update({
+    where: { id: session.id },
+    data: { status: 'provisioning' },
+    select: { id: true },
+  })
 }
 
 export async function endLab({ user, labSlug }: LabAction): Promise<void> {
@@ -56,7 +70,12 @@ export async function endLab({ user, labSlug }: LabAction): Promise<void> {
  * The lab page POSTs it to `action` (the runner accepts it only from the web app's origin), so
  * it is never a link that could be forwarded to someone else.
  */
-export async function openServiceTab({ user, labSlug, host, port }: LabAction & { host: string; port: number }): Promise<{ action: string; ticket: string; path: string }> {
+export async function openServiceTab({
+  user,
+  labSlug,
+  host,
+  port,
+}: LabAction & { host: string; port: number }): Promise<{ action: string; ticket: string; path: string }> {
   const lab = await requireLab(labSlug)
   const tab = lab.serviceTabs.find((t) => t.host === host && t.port === port)
   if (!tab) {
@@ -66,5 +85,9 @@ export async function openServiceTab({ user, labSlug, host, port }: LabAction & 
   const minted = await runner().mintProxyTicket(session.sandboxId, { userId: user.id, host, port })
   if (!minted.ok) throw await runnerFailure(minted, session.id)
   // The runner sends the browser on to this path below the tab.
-  return { action: `${serviceTabOrigin(session.sandboxId)}${minted.value.url}`, ticket: minted.value.ticket, path: tab.path.replace(/^\//, '') }
+  return {
+    action: `${serviceTabOrigin(session.sandboxId)}${minted.value.url}`,
+    ticket: minted.value.ticket,
+    path: tab.path.replace(/^\//, ''),
+  }
 }

@@ -57,16 +57,22 @@ describe('findRecording', () => {
     ['a negative start', JSON.stringify([{ start: -1, title: 'Intro' }])],
     ['an empty title', JSON.stringify([{ start: 0, title: ' ' }])],
     ['an object instead of a list', JSON.stringify({ start: 0, title: 'Intro' })],
-  ])('plays without chapters when the chapters file has %s, and says why in the log', async (_label, text) => {
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
-    await put('lesson-three.wav')
-    await put('lesson-three.chapters.json', text)
-    const recording = await findRecording('lesson-three', { dir })
-    expect(recording?.chapters).toEqual([])
-    expect(warn).toHaveBeenCalledWith(expect.stringContaining('lesson-three.chapters.json'))
-  })
+  ])(
+    'plays without chapters when the chapters file has %s, and says why in the log',
+    async (_label, text) => {
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+      await put('lesson-three.wav')
+      await put('lesson-three.chapters.json', text)
+      const recording = await findRecording('lesson-three', { dir })
+      expect(recording?.chapters).toEqual([])
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining('lesson-three.chapters.json'))
+    },
+  )
 
-  it.each(['../lesson', 'Lesson', 'a/b', ''])('treats the unsafe slug %j as having no recording', async (slug) => {
-    expect(await findRecording(slug, { dir })).toBeNull()
-  })
+  it.each(['../lesson', 'Lesson', 'a/b', ''])(
+    'treats the unsafe slug %j as having no recording',
+    async (slug) => {
+      expect(await findRecording(slug, { dir })).toBeNull()
+    },
+  )
 })

@@ -34,7 +34,9 @@ describe('serveMediaFile', () => {
   })
 
   it('serves captions and chapters with text types', async () => {
-    expect((await serve('high-availability-design.vtt')).headers.get('content-type')).toBe('text/vtt; charset=utf-8')
+    expect((await serve('high-availability-design.vtt')).headers.get('content-type')).toBe(
+      'text/vtt; charset=utf-8',
+    )
     expect((await serve('high-availability-design.chapters.json')).headers.get('content-type')).toBe(
       'application/json; charset=utf-8',
     )

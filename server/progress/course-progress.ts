@@ -37,7 +37,14 @@ export async function getCourseProgress({
   const [rows, attempts] = await Promise.all([
     db().lessonProgress.findMany({
       where: { userId, lessonKey: { startsWith: `${course.slug}/` } },
-      select: { lessonKey: true, completedAt: true, earnedAt: true, readAt: true, watchedSeconds: true, videoPosition: true },
+      select: {
+        lessonKey: true,
+        completedAt: true,
+        earnedAt: true,
+        readAt: true,
+        watchedSeconds: true,
+        videoPosition: true,
+      },
     }),
     db().quizAttempt.groupBy({
       by: ['quizKey'],

@@ -17,16 +17,30 @@ beforeEach(async () => {
   // The lesson page was opened ten minutes ago (a read session the server started).
   const readStartedAt = new Date(Date.now() - 10 * 60_000)
   await db().lessonProgress.createMany({
-    data: [lessonKey, 'production-operations/other-lesson'].map((key) => ({ userId, lessonKey: key, readStartedAt })),
+    data: [lessonKey, 'production-operations/other-lesson'].map((key) => ({
+      userId,
+      lessonKey: key,
+      readStartedAt,
+    })),
   })
 })
 
 const record = (input: { ranges: unknown; position?: unknown; duration?: unknown; lessonKey?: string }) =>
-  recordVideoProgress({ userId, lessonKey, position: 0, duration: 100, recordingSeconds: async () => null, ...input })
+  recordVideoProgress({
+    userId,
+    lessonKey,
+    position: 0,
+    duration: 100,
+    recordingSeconds: async () => null,
+    ...input,
+  })
 
 /** Time passes (as it does while the video plays) before the next report. */
 const playOn = () =>
-  db().lessonProgress.updateMany({ where: { userId }, data: { videoReportedAt: new Date(Date.now() - 60_000) } })
+  db().lessonProgress.updateMany({
+    where: { userId },
+    data: { videoReportedAt: new Date(Date.now() - 60_000) },
+  })
 
 async function rejection(promise: Promise<unknown>): Promise<AppError> {
   const error = await promise.then(
@@ -50,12 +64,21 @@ describe('recordVideoProgress', () => {
   it('stores the union of ranges across calls and the last position', async () => {
     await record({ ranges: [[0, 10]], position: 10 })
     await playOn()
-    await record({ ranges: [[5, 20], [30, 40]], position: 40 })
+    await record({
+      ranges: [
+        [5, 20],
+        [30, 40],
+      ],
+      position: 40,
+    })
     await playOn()
     const result = await record({ ranges: [[20, 25]], position: 25 })
     expect(result.watchedSeconds).toBe(35)
     expect(await getVideoProgress({ userId, lessonKey })).toEqual({
-      ranges: [[0, 25], [30, 40]],
+      ranges: [
+        [0, 25],
+        [30, 40],
+      ],
       watchedSeconds: 35,
       position: 25,
       duration: 100,
@@ -74,7 +97,10 @@ describe('recordVideoProgress', () => {
     await record({ ranges: [], position: 90 })
     const result = await record({ ranges: [[90, 92]], position: 92 })
     expect(result.watchedSeconds).toBe(8)
-    expect(result.ranges).toEqual([[0, 6], [90, 92]])
+    expect(result.ranges).toEqual([
+      [0, 6],
+      [90, 92],
+    ])
   })
 
   it('keeps concurrent saves (a beacon racing a periodic save)', async () => {
@@ -102,7 +128,11 @@ describe('recordVideoProgress', () => {
     ['an inverted range', { ranges: [[10, 5]] }, 'ranges.0 must end after it starts'],
     ['a non-number', { ranges: [['a', 5]] }, 'ranges.0.0 must be a number of seconds'],
     ['not a list', { ranges: 'all of it' }, 'ranges must be a list of [start, end] pairs'],
-    ['too many ranges', { ranges: Array.from({ length: 201 }, (_, i) => [i, i + 0.1]) }, 'at most 200 ranges'],
+    [
+      'too many ranges',
+      { ranges: Array.from({ length: 201 }, (_, i) => [i, i + 0.1]) },
+      'at most 200 ranges',
+    ],
     ['a position past the end', { ranges: [], position: 150 }, 'position must not be past the end'],
     ['a zero duration', { ranges: [], duration: 0 }, 'duration must be more than 0 seconds'],
     ['a malformed lesson key', { ranges: [], lessonKey: '../etc' }, 'lessonKey must look like'],
@@ -112,7 +142,9 @@ describe('recordVideoProgress', () => {
     expect(error.status).toBe(400)
     expect(error.message).toContain('Video progress not saved')
     expect(error.message).toContain(message)
-    expect(await db().lessonProgress.count({ where: { userId, NOT: { watchedRanges: { equals: [] } } } })).toBe(0)
+    expect(
+      await db().lessonProgress.count({ where: { userId, NOT: { watchedRanges: { equals: [] } } } }),
+    ).toBe(0)
   })
 
   it('rejects a lesson the catalogue does not know when given a validator', async () => {

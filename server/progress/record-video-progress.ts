@@ -24,15 +24,23 @@ export const videoProgressInputSchema = z
     duration: seconds.positive('must be more than 0 seconds').max(24 * 3600, 'must be at most 24 hours'),
     position: seconds.min(0, 'must be 0 or more seconds'),
     ranges: z
-      .array(z.tuple([seconds.min(0, 'must be 0 or more seconds'), seconds]), 'must be a list of [start, end] pairs')
+      .array(
+        z.tuple([seconds.min(0, 'must be 0 or more seconds'), seconds]),
+        'must be a list of [start, end] pairs',
+      )
       .max(MAX_RANGES_PER_CALL, `must hold at most ${MAX_RANGES_PER_CALL} ranges per call; send more often`),
   })
   .superRefine((input, ctx) => {
     if (input.position > input.duration) {
-      ctx.addIssue({ code: 'custom', path: ['position'], message: 'must not be past the end of the video (duration)' })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['position'],
+        message: 'must not be past the end of the video (duration)',
+      })
     }
     input.ranges.forEach(([start, end], i) => {
-      if (end < start) ctx.addIssue({ code: 'custom', path: ['ranges', i], message: 'must end after it starts' })
+      if (end < start)
+        ctx.addIssue({ code: 'custom', path: ['ranges', i], message: 'must end after it starts' })
       if (end > input.duration) {
         ctx.addIssue({ code: 'custom', path: ['ranges', i], message: 'must end within the video (duration)' })
       }
@@ -109,7 +117,13 @@ export async function recordVideoProgress({
       where: { userId_lessonKey: { userId, lessonKey } },
       create: { userId, lessonKey, lastVisitedAt: now, readStartedAt: now },
       update: { lastVisitedAt: now },
-      select: { watchedRanges: true, videoDuration: true, videoReportedAt: true, readStartedAt: true, earnedAt: true },
+      select: {
+        watchedRanges: true,
+        videoDuration: true,
+        videoReportedAt: true,
+        readStartedAt: true,
+        earnedAt: true,
+      },
     })
     const length = realDuration ?? duration
     // A replaced recording (different length) makes the old ranges meaningless.
@@ -122,7 +136,8 @@ export async function recordVideoProgress({
     const added = watchedSeconds - totalWatchedSeconds(previous)
     const since = existing.videoReportedAt ?? existing.readStartedAt ?? now
     const budget =
-      ((now.getTime() - since.getTime()) / 1000) * completionRules.maxPlaybackRate + completionRules.playSlackSeconds
+      ((now.getTime() - since.getTime()) / 1000) * completionRules.maxPlaybackRate +
+      completionRules.playSlackSeconds
     if (added > budget) {
       return { refused: { added: Math.round(added), budget: Math.floor(budget) }, progress: null }
     }

@@ -7,7 +7,12 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Page } from '@playwright/test'
 import { parse } from 'yaml'
-import { DEFAULT_SCRIPT_HOST, labDefinitionSchema, type LabDefinition, type LabStep } from '../../contracts/lab-definition'
+import {
+  DEFAULT_SCRIPT_HOST,
+  labDefinitionSchema,
+  type LabDefinition,
+  type LabStep,
+} from '../../contracts/lab-definition'
 import type { SandboxSummary } from '../../contracts/runner-api'
 import { e2e } from './support/e2e-env'
 import { expect, test } from './support/fixtures'
@@ -86,17 +91,25 @@ async function solveInTerminal(page: Page, host: string, stepId: string, script:
   // pasted lines (awk's `!skip`, `!~`) before the heredoc stores them.
   await typeInTerminal(page, host, 'set +H; clear')
   const file = `/tmp/solve-${stepId}.sh`
-  const text = [`cat > ${file} <<'SOLVE'; bash ${file} </dev/null; echo "${sentinel(stepId)} $?"`, script.trimEnd(), 'SOLVE'].join('\n')
-  if (text.split('\n').slice(1, -1).includes('SOLVE')) throw new Error(`the solve script of ${stepId} has a line "SOLVE"; pick another heredoc word`)
+  const text = [
+    `cat > ${file} <<'SOLVE'; bash ${file} </dev/null; echo "${sentinel(stepId)} $?"`,
+    script.trimEnd(),
+    'SOLVE',
+  ].join('\n')
+  if (text.split('\n').slice(1, -1).includes('SOLVE'))
+    throw new Error(`the solve script of ${stepId} has a line "SOLVE"; pick another heredoc word`)
   await pasteInTerminal(page, host, text)
   const done = new RegExp(`${sentinel(stepId)} (\\d+)`)
   let screen = ''
   // The runner gives solve scripts 120 s; the slowest here wait for an alert to fire.
   await expect
-    .poll(async () => {
-      screen = await terminalText(page, host)
-      return done.test(screen)
-    }, { timeout: 150_000, intervals: [1_000] })
+    .poll(
+      async () => {
+        screen = await terminalText(page, host)
+        return done.test(screen)
+      },
+      { timeout: 150_000, intervals: [1_000] },
+    )
     .toBe(true)
   expect(done.exec(screen)?.[1], `the solve script of ${stepId} failed on ${host}:\n${screen}`).toBe('0')
 }
@@ -109,10 +122,16 @@ async function solveThroughRunner(labSlug: string, stepId: string) {
   const { sandboxes } = (await listed.json()) as { sandboxes: SandboxSummary[] }
   const sandbox = sandboxes.find((s) => s.labSlug === labSlug && s.state === 'ready')
   if (!sandbox) throw new Error(`no ready sandbox of ${labSlug} on the runner: ${JSON.stringify(sandboxes)}`)
-  const response = await fetch(`${platform.runnerUrl}/v1/sandboxes/${sandbox.id}/steps/${stepId}/solve`, { method: 'POST', headers, body: '{}' })
+  const response = await fetch(`${platform.runnerUrl}/v1/sandboxes/${sandbox.id}/steps/${stepId}/solve`, {
+    method: 'POST',
+    headers,
+    body: '{}',
+  })
   const body = (await response.json()) as { result?: { passed: boolean; output: string } }
   expect(response.status, JSON.stringify(body)).toBe(200)
-  expect(body.result?.passed, `the solve script of ${stepId} failed:\n${body.result?.output ?? ''}`).toBe(true)
+  expect(body.result?.passed, `the solve script of ${stepId} failed:\n${body.result?.output ?? ''}`).toBe(
+    true,
+  )
 }
 
 interface CheckAnswer {
@@ -125,9 +144,13 @@ interface CheckAnswer {
 /** Presses Check and returns the web app's answer (what the page then shows). */
 async function pressCheck(page: Page, labSlug: string, stepId: string): Promise<CheckAnswer> {
   const [response] = await Promise.all([
-    page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith(`/api/labs/${labSlug}/steps/${stepId}/check`), {
-      timeout: 90_000,
-    }),
+    page.waitForResponse(
+      (r) =>
+        r.request().method() === 'POST' && r.url().endsWith(`/api/labs/${labSlug}/steps/${stepId}/check`),
+      {
+        timeout: 90_000,
+      },
+    ),
     page.getByRole('button', { name: 'Check', exact: true }).click(),
   ])
   return (await response.json()) as CheckAnswer
@@ -137,14 +160,23 @@ async function checkStep(page: Page, labSlug: string, step: LabStep) {
   const key = `${labSlug}/${step.id}`
   const attempt = async () => {
     const answer = await pressCheck(page, labSlug, step.id)
-    const feedback = [...answer.fail.map((l) => `FAIL: ${l}`), ...answer.hint.map((l) => `HINT: ${l}`)].join('\n')
-    expect(answer.passed, `the check of ${key} did not pass${answer.timedOut ? ' (timed out)' : ''}:\n${feedback}`).toBe(true)
+    const feedback = [...answer.fail.map((l) => `FAIL: ${l}`), ...answer.hint.map((l) => `HINT: ${l}`)].join(
+      '\n',
+    )
+    expect(
+      answer.passed,
+      `the check of ${key} did not pass${answer.timedOut ? ' (timed out)' : ''}:\n${feedback}`,
+    ).toBe(true)
   }
   if (PATIENT_CHECKS[key] === undefined) await attempt()
   else await expect(attempt).toPass({ timeout: 90_000, intervals: [5_000] })
   // The first pass of a step awards its points.
   await expect(page.getByText(`Passed! +${step.points} points`)).toBeVisible()
-  await expect(page.getByRole('button', { name: new RegExp(`${escapeRegExp(step.title)}\\s*${step.points}/${step.points} pts`) })).toBeVisible()
+  await expect(
+    page.getByRole('button', {
+      name: new RegExp(`${escapeRegExp(step.title)}\\s*${step.points}/${step.points} pts`),
+    }),
+  ).toBeVisible()
 }
 
 function escapeRegExp(text: string): string {
@@ -165,7 +197,9 @@ async function seeDashboard(page: Page) {
     await expect(panel).toHaveAttribute('data-status', 'ok', { timeout: 30_000 })
     await expect(panel.locator('svg').first()).toBeVisible()
   }
-  await expect(dashboard.getByRole('region', { name: 'Error rate (%)' }).getByLabel(/^Current value \d/)).toBeVisible()
+  await expect(
+    dashboard.getByRole('region', { name: 'Error rate (%)' }).getByLabel(/^Current value \d/),
+  ).toBeVisible()
 }
 
 // --------------------------------------------------------------------------- one lab
@@ -213,9 +247,15 @@ async function completeLab(page: Page, lab: Lab) {
   await page.getByRole('button', { name: 'End', exact: true }).click()
   await expect(page.getByRole('button', { name: 'Start lab' })).toBeVisible({ timeout: 90_000 })
   await expect(page.getByText(`Points: ${lab.totalPoints} of ${lab.totalPoints}`)).toBeVisible()
-  await expect.poll(() => platform.dockerIds('container').length, { timeout: 60_000, intervals: [1_000] }).toBe(0)
-  await expect.poll(() => platform.dockerIds('volume').length, { timeout: 30_000, intervals: [1_000] }).toBe(0)
-  await expect.poll(() => platform.dockerIds('network').length, { timeout: 30_000, intervals: [1_000] }).toBe(0)
+  await expect
+    .poll(() => platform.dockerIds('container').length, { timeout: 60_000, intervals: [1_000] })
+    .toBe(0)
+  await expect
+    .poll(() => platform.dockerIds('volume').length, { timeout: 30_000, intervals: [1_000] })
+    .toBe(0)
+  await expect
+    .poll(() => platform.dockerIds('network').length, { timeout: 30_000, intervals: [1_000] })
+    .toBe(0)
   console.log(
     `[all-labs] ${slug}: ${seconds(startedAt)} in all (provision ${provisionedIn}, steps ${stepsIn}: ${stepLog.join(', ')}; end ${seconds(endFrom)})`,
   )
@@ -223,7 +263,9 @@ async function completeLab(page: Page, lab: Lab) {
 
 // --------------------------------------------------------------------------- the test
 
-test('a new learner completes all four labs in the browser and sees the grades on the dashboard', async ({ browser }) => {
+test('a new learner completes all four labs in the browser and sees the grades on the dashboard', async ({
+  browser,
+}) => {
   const labs = LAB_SLUGS.map(loadLab)
   // Platform start (about 30 s), then per lab: the full stack (up to about 3 min on a loaded
   // machine), the steps (up to about 3 min; alerts take their time) and End (under a minute).
@@ -231,7 +273,10 @@ test('a new learner completes all four labs in the browser and sees the grades o
   const testFrom = Date.now()
   try {
     await platform.start()
-    const context = await browser.newContext({ baseURL: platform.baseUrl, permissions: ['clipboard-read', 'clipboard-write'] })
+    const context = await browser.newContext({
+      baseURL: platform.baseUrl,
+      permissions: ['clipboard-read', 'clipboard-write'],
+    })
     const page = await context.newPage()
     const problems = watchBrowserProblems(page)
 
@@ -242,7 +287,9 @@ test('a new learner completes all four labs in the browser and sees the grades o
     await page.goto('/dashboard')
     const labPoints = page.getByTestId('your-lab-points')
     for (const lab of labs) {
-      await expect(labPoints).toContainText(`${lab.definition.title}: ${lab.totalPoints} of ${lab.totalPoints} points`)
+      await expect(labPoints).toContainText(
+        `${lab.definition.title}: ${lab.totalPoints} of ${lab.totalPoints} points`,
+      )
     }
     await expect(page.getByTestId('your-grade').first()).toContainText('labs 100%')
 

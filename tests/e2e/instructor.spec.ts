@@ -15,7 +15,10 @@ const LESSON = { slug: 'runbook-creation', title: 'Runbook Creation' }
 const QUIZ_MODULE = 'incident-response'
 
 /** A second signed-in browser, failing on console errors like the `page` fixture. */
-async function pageFor(browser: Browser, account: { email: string; password: string }): Promise<{ page: Page; problems: string[] }> {
+async function pageFor(
+  browser: Browser,
+  account: { email: string; password: string },
+): Promise<{ page: Page; problems: string[] }> {
   const context = await browser.newContext()
   const page = await context.newPage()
   const problems = watchBrowserProblems(page, { provokedStatuses: PROVOKED_STATUSES })
@@ -24,7 +27,10 @@ async function pageFor(browser: Browser, account: { email: string; password: str
   return { page, problems }
 }
 
-async function createCohortWithInvite(page: Page, name: string): Promise<{ cohortUrl: string; code: string; link: string }> {
+async function createCohortWithInvite(
+  page: Page,
+  name: string,
+): Promise<{ cohortUrl: string; code: string; link: string }> {
   await page.goto('/instructor')
   await page.getByLabel('Cohort name').fill(name)
   await page.getByRole('button', { name: 'Create cohort' }).click()
@@ -91,7 +97,10 @@ test('an instructor runs a cohort: invite, learner progress in the matrix, CSV a
   await page.goto(cohortUrl)
   const row = page.getByTestId('matrix-row').filter({ hasText: learner.name })
   await expect(row).toHaveCount(1)
-  await expect(row.locator(`td[data-item="lesson:${COURSE}/${LESSON.slug}"]`)).toHaveAttribute('data-status', 'done')
+  await expect(row.locator(`td[data-item="lesson:${COURSE}/${LESSON.slug}"]`)).toHaveAttribute(
+    'data-status',
+    'done',
+  )
   const quizCell = row.locator(`td[data-item="quiz:${COURSE}/${QUIZ_MODULE}"]`)
   await expect(quizCell).toHaveAttribute('data-status', 'done')
   await expect(quizCell).toContainText('100')
@@ -109,7 +118,9 @@ test('an instructor runs a cohort: invite, learner progress in the matrix, CSV a
   await expect(page.getByTestId('timeline')).toContainText(LESSON.title)
   await expect(page.getByTestId('timeline')).toContainText('passed')
   // …with every quiz attempt, answers included…
-  await expect(page.getByTestId('quiz-attempts')).toContainText('Incident Response — 1 of 3 attempts, best 6/6 (passed)')
+  await expect(page.getByTestId('quiz-attempts')).toContainText(
+    'Incident Response — 1 of 3 attempts, best 6/6 (passed)',
+  )
 
   // …and in the CSV, which opens cleanly in a spreadsheet.
   await page.goto(`${cohortUrl}/gradebook`)
@@ -138,25 +149,41 @@ test('an instructor runs a cohort: invite, learner progress in the matrix, CSV a
   const token = (await page.getByTestId('secret').textContent())!.trim()
   expect(token).toMatch(/^hxa_/)
   const cohortId = cohortUrl.split('/').pop()!
-  const api = await page.request.get(`/api/grading/cohorts/${cohortId}/grades`, { headers: { authorization: `Bearer ${token}` } })
+  const api = await page.request.get(`/api/grading/cohorts/${cohortId}/grades`, {
+    headers: { authorization: `Bearer ${token}` },
+  })
   expect(api.status()).toBe(200)
-  const grades = (await api.json()) as { learners: { userId: string; email: string; items: Record<string, { score: number | null }> }[] }
+  const grades = (await api.json()) as {
+    learners: { userId: string; email: string; items: Record<string, { score: number | null }> }[]
+  }
   expect(grades.learners.map((l) => l.email)).toEqual([learner.email])
   expect(grades.learners[0]!.items[`quiz:${COURSE}/${QUIZ_MODULE}`]!.score).toBe(100)
-  const bad = await page.request.get(`/api/grading/cohorts/${cohortId}/grades`, { headers: { authorization: 'Bearer hxa_wrong' } })
+  const bad = await page.request.get(`/api/grading/cohorts/${cohortId}/grades`, {
+    headers: { authorization: 'Bearer hxa_wrong' },
+  })
   expect(bad.status()).toBe(401)
 
   // A pipeline records a final grade through the API; the gradebook and the audit log show it.
   const learnerId = grades.learners[0]!.userId
   const override = await page.request.post('/api/grading/overrides', {
     headers: { authorization: `Bearer ${token}` },
-    data: { userId: learnerId, courseSlug: COURSE, itemKey: 'final', percent: 92, reason: 'Capstone reviewed' },
+    data: {
+      userId: learnerId,
+      courseSlug: COURSE,
+      itemKey: 'final',
+      percent: 92,
+      reason: 'Capstone reviewed',
+    },
   })
   expect(override.status(), await override.text()).toBe(200)
   await page.goto(`${cohortUrl}/gradebook`)
-  await expect(page.getByTestId('gradebook').getByRole('row').filter({ hasText: learner.name })).toContainText('92% hand-graded')
+  await expect(
+    page.getByTestId('gradebook').getByRole('row').filter({ hasText: learner.name }),
+  ).toContainText('92% hand-graded')
   await page.goto('/instructor/audit')
-  await expect(page.getByTestId('audit-log').getByRole('row').filter({ hasText: 'grade.override' })).toContainText('Capstone reviewed')
+  await expect(
+    page.getByTestId('audit-log').getByRole('row').filter({ hasText: 'grade.override' }),
+  ).toContainText('Capstone reviewed')
 
   // An instructor of another cohort cannot see this one.
   for (const url of [cohortUrl, `${cohortUrl}/members`, `${cohortUrl}/gradebook`]) {
@@ -177,11 +204,18 @@ function runnerApi(method: string, url: string): Promise<Response> {
   return fetch(`${e2e.runnerUrl}${url}`, { method, headers: { authorization: `Bearer ${token}` } })
 }
 async function sandboxIds(): Promise<string[]> {
-  const listed = (await (await runnerApi('GET', '/v1/sandboxes')).json()) as { sandboxes: Array<{ id: string }> }
+  const listed = (await (await runnerApi('GET', '/v1/sandboxes')).json()) as {
+    sandboxes: Array<{ id: string }>
+  }
   return listed.sandboxes.map((s) => s.id)
 }
 
-test('an instructor watches a learner terminal read-only, and the learner is told', async ({ page, instructor, learner, browser }) => {
+test('an instructor watches a learner terminal read-only, and the learner is told', async ({
+  page,
+  instructor,
+  learner,
+  browser,
+}) => {
   test.setTimeout(180_000)
   ensureTestShellImage()
   await signIn(page, instructor)
@@ -219,7 +253,9 @@ test('an instructor watches a learner terminal read-only, and the learner is tol
     await expect(watched).toContainText('watched-42')
 
     // The learner's page (polling its state) says someone is watching…
-    await expect(lp.getByTestId('watch-notice')).toContainText('An instructor is watching your terminal', { timeout: 30_000 })
+    await expect(lp.getByTestId('watch-notice')).toContainText('An instructor is watching your terminal', {
+      timeout: 30_000,
+    })
     // …and stops saying so once the instructor leaves.
     await page.goto(`${cohortUrl}/live`)
     await expect(lp.getByTestId('watch-notice')).toHaveCount(0, { timeout: 30_000 })

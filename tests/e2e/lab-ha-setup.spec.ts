@@ -74,7 +74,10 @@ test('a learner starts Lab 1 (HA Setup), streams the replica and passes step 1',
   try {
     await platform.start()
 
-    const context = await browser.newContext({ baseURL: platform.baseUrl, permissions: ['clipboard-read', 'clipboard-write'] })
+    const context = await browser.newContext({
+      baseURL: platform.baseUrl,
+      permissions: ['clipboard-read', 'clipboard-write'],
+    })
     const page = await context.newPage()
     const problems = watchBrowserProblems(page)
 
@@ -94,8 +97,14 @@ test('a learner starts Lab 1 (HA Setup), streams the replica and passes step 1',
 
     // Step 1, "Open a terminal on pg-replica" and "Clone the primary".
     await openTerminal(page, 'pg-replica')
-    await typeInTerminal(page, 'pg-replica', 'pg_basebackup -h pg-primary -U replicator -D "$PGDATA" -R -X stream -P')
-    await expect.poll(() => terminalText(page, 'pg-replica'), { timeout: 60_000 }).toMatch(/\(100%\), 1\/1 tablespace/)
+    await typeInTerminal(
+      page,
+      'pg-replica',
+      'pg_basebackup -h pg-primary -U replicator -D "$PGDATA" -R -X stream -P',
+    )
+    await expect
+      .poll(() => terminalText(page, 'pg-replica'), { timeout: 60_000 })
+      .toMatch(/\(100%\), 1\/1 tablespace/)
 
     // "Verify replication", on the workstation: the replica's PostgreSQL starts a few seconds
     // after the backup finishes, so (like a learner) ask again until it is streaming.
@@ -121,9 +130,13 @@ test('a learner starts Lab 1 (HA Setup), streams the replica and passes step 1',
     // Editor: haproxy.cfg on lb, changed as step 4 says, saved; lb's shell sees the new file
     // and HAProxy accepts it.
     await page.getByRole('tab', { name: 'Editor' }).click()
-    await expect(page.getByRole('combobox', { name: 'File' })).toHaveValue(/haproxy\.cfg/, { timeout: 30_000 })
+    await expect(page.getByRole('combobox', { name: 'File' })).toHaveValue(/haproxy\.cfg/, {
+      timeout: 30_000,
+    })
     const editor = page.getByTestId('lab-editor')
-    await expect(editor.locator('.view-lines')).toContainText('# Load balancer for HelixAgent', { timeout: 30_000 })
+    await expect(editor.locator('.view-lines')).toContainText('# Load balancer for HelixAgent', {
+      timeout: 30_000,
+    })
     const original = readFileSync(path.join(e2e.root, 'labs/ha-setup/files/haproxy.cfg'), 'utf8')
     const backendLine = lineNumberOf(original, 'backend helixagent')
     const nextSection = lineNumberOf(original, 'frontend stats')
@@ -149,7 +162,11 @@ test('a learner starts Lab 1 (HA Setup), streams the replica and passes step 1',
 
     // A reload mid-command finds the same shell screen (tmux keeps it).
     await openTerminal(page, 'workstation')
-    await typeInTerminal(page, 'workstation', 'echo ws-$((20+22)); for i in $(seq 1 10); do echo tick-$i; sleep 1; done')
+    await typeInTerminal(
+      page,
+      'workstation',
+      'echo ws-$((20+22)); for i in $(seq 1 10); do echo tick-$i; sleep 1; done',
+    )
     await expect.poll(() => terminalText(page, 'workstation'), { timeout: 15_000 }).toContain('tick-1')
     await page.reload()
     await expect(page.getByText('workstation: Connected')).toBeVisible({ timeout: 30_000 })

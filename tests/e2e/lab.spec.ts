@@ -16,7 +16,8 @@ function refuseRemoteRequests(page: Page): string[] {
   const remote: string[] = []
   page.on('request', (request) => {
     const url = new URL(request.url())
-    if (['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol) && !LOCAL_HOSTS.has(url.hostname)) remote.push(request.url())
+    if (['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol) && !LOCAL_HOSTS.has(url.hostname))
+      remote.push(request.url())
   })
   page.on('websocket', (socket) => {
     const url = new URL(socket.url())
@@ -46,7 +47,9 @@ function runnerApi(method: string, url: string): Promise<Response> {
   return fetch(`${e2e.runnerUrl}${url}`, { method, headers: { authorization: `Bearer ${token}` } })
 }
 async function sandboxIds(): Promise<string[]> {
-  const listed = (await (await runnerApi('GET', '/v1/sandboxes')).json()) as { sandboxes: Array<{ id: string }> }
+  const listed = (await (await runnerApi('GET', '/v1/sandboxes')).json()) as {
+    sandboxes: Array<{ id: string }>
+  }
   return listed.sandboxes.map((s) => s.id)
 }
 const created: string[] = []
@@ -56,7 +59,10 @@ test.afterAll(async () => {
   for (const id of created) await runnerApi('DELETE', `/v1/sandboxes/${id}`)
 })
 
-test('a learner starts the sample lab, uses terminal and editor, and passes the check', async ({ page, learner }) => {
+test('a learner starts the sample lab, uses terminal and editor, and passes the check', async ({
+  page,
+  learner,
+}) => {
   test.setTimeout(180_000)
   const remote = refuseRemoteRequests(page)
   await signIn(page, learner)
@@ -135,7 +141,10 @@ test('a learner starts the sample lab, uses terminal and editor, and passes the 
   expect(remote, 'requests to non-local hosts').toEqual([])
 })
 
-test('requests the network drops are repeated, and a lost connection shows until it is back', async ({ browser, learner }) => {
+test('requests the network drops are repeated, and a lost connection shows until it is back', async ({
+  browser,
+  learner,
+}) => {
   test.setTimeout(120_000)
   const context = await browser.newContext()
   const page = await context.newPage()
@@ -185,7 +194,11 @@ test('requests the network drops are repeated, and a lost connection shows until
   await expect(stale).toHaveCount(0, { timeout: 15_000 })
 
   // A 4xx will not change by polling again (here: signed out elsewhere), so it is an error, not a notice.
-  await page.route('**/api/labs/sample/state', (route) => route.fulfill({ status: 401, json: { error: 'Sign in again to continue.' } }), { times: 1 })
+  await page.route(
+    '**/api/labs/sample/state',
+    (route) => route.fulfill({ status: 401, json: { error: 'Sign in again to continue.' } }),
+    { times: 1 },
+  )
   await page.getByRole('button', { name: 'Check', exact: true }).click()
   await expect(page.locator('main').getByRole('alert')).toContainText('Sign in again to continue.')
   await expect(stale).toHaveCount(0)
@@ -201,11 +214,16 @@ test('requests the network drops are repeated, and a lost connection shows until
   await expect(page.locator('main').getByRole('alert')).toHaveCount(0)
 
   await context.close()
-  expect(problems.filter((problem) => !problem.includes(dropped)), 'unexpected browser errors').toEqual([])
+  expect(
+    problems.filter((problem) => !problem.includes(dropped)),
+    'unexpected browser errors',
+  ).toEqual([])
   expect(problems.length, 'the dropped requests were logged by the browser').toBeGreaterThanOrEqual(5)
 })
 
-test('with the Docker engine gone the platform still starts and labs say the engine is unavailable', async ({ browser }) => {
+test('with the Docker engine gone the platform still starts and labs say the engine is unavailable', async ({
+  browser,
+}) => {
   test.setTimeout(180_000)
   const platform = labPlatform({
     port: 3102,
@@ -218,7 +236,9 @@ test('with the Docker engine gone the platform still starts and labs say the eng
   })
   try {
     await platform.start()
-    await expect.poll(() => platform.outputTail(1_000), { timeout: 30_000 }).toContain('the lab-runner cannot reach the Docker engine')
+    await expect
+      .poll(() => platform.outputTail(1_000), { timeout: 30_000 })
+      .toContain('the lab-runner cannot reach the Docker engine')
 
     const context = await browser.newContext({ baseURL: platform.baseUrl })
     const page = await context.newPage()

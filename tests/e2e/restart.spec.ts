@@ -32,7 +32,10 @@ function startPlatform(): ChildProcess {
 async function waitHealthy(): Promise<void> {
   const deadline = Date.now() + 90_000
   while (Date.now() < deadline) {
-    const ok = await fetch(`${baseUrl}/api/health`).then((r) => r.ok, () => false)
+    const ok = await fetch(`${baseUrl}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    )
     if (ok) return
     await new Promise((r) => setTimeout(r, 500))
   }
@@ -72,7 +75,14 @@ test('accounts and sessions survive the app being killed and restarted', async (
     await expect(page).toHaveURL(/\/dashboard$/)
 
     await killHard(platform)
-    await expect.poll(() => fetch(`${baseUrl}/api/health`).then(() => 'up', () => 'down')).toBe('down')
+    await expect
+      .poll(() =>
+        fetch(`${baseUrl}/api/health`).then(
+          () => 'up',
+          () => 'down',
+        ),
+      )
+      .toBe('down')
     platform = startPlatform()
     await waitHealthy()
 

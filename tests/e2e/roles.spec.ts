@@ -11,7 +11,10 @@ test('a learner gets 403 on instructor and admin pages', async ({ page, learner 
   await expect(page.getByRole('link', { name: 'Instructor' })).toHaveCount(0)
 })
 
-test('a signed-out visitor is sent to sign-in and back to the page afterwards', async ({ page, instructor }) => {
+test('a signed-out visitor is sent to sign-in and back to the page afterwards', async ({
+  page,
+  instructor,
+}) => {
   await page.goto('/instructor')
   await expect(page).toHaveURL(/\/sign-in\?next=%2Finstructor$/)
   await page.getByLabel('Email').fill(instructor.email)
@@ -26,5 +29,9 @@ test('a signed-out visitor is sent to sign-in and back to the page afterwards', 
 test('the health endpoint reports app and database', async ({ request }) => {
   const response = await request.get('/api/health')
   expect(response.status()).toBe(200)
-  expect(await response.json()).toMatchObject({ status: 'ok', app: { status: 'ok' }, database: { status: 'ok' } })
+  expect(await response.json()).toMatchObject({
+    status: 'ok',
+    app: { status: 'ok' },
+    database: { status: 'ok' },
+  })
 })

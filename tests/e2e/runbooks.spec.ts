@@ -1,7 +1,10 @@
 import { readFile } from 'node:fs/promises'
 import { expect, signIn, test } from './support/fixtures'
 
-test('ticked runbook steps are saved per learner and survive a reload; Reset clears them', async ({ page, learner }) => {
+test('ticked runbook steps are saved per learner and survive a reload; Reset clears them', async ({
+  page,
+  learner,
+}) => {
   await signIn(page, learner)
   await expect(page).toHaveURL(/\/dashboard$/)
   await page.goto('/runbooks/provider-degradation')
@@ -50,7 +53,10 @@ test('a signed-out visitor can tick steps but is told they are not saved', async
   await expect(checklist.getByRole('checkbox', { name: /Acknowledge the page/ })).not.toBeChecked()
 })
 
-test('a learner fills in the incident report, downloads it as Markdown and finds the draft saved', async ({ page, learner }) => {
+test('a learner fills in the incident report, downloads it as Markdown and finds the draft saved', async ({
+  page,
+  learner,
+}) => {
   await signIn(page, learner)
   await expect(page).toHaveURL(/\/dashboard$/)
   await page.goto('/runbooks/incident-report-template')
@@ -78,11 +84,15 @@ test('a learner fills in the incident report, downloads it as Markdown and finds
   await expect(times).toHaveCount(2)
 
   await form.getByLabel('Root cause', { exact: true }).fill('The rate limiter was enforced per instance.')
-  await form.getByLabel('Resolution', { exact: true }).fill('Lowered requests_per_minute and reloaded each instance.')
+  await form
+    .getByLabel('Resolution', { exact: true })
+    .fill('Lowered requests_per_minute and reloaded each instance.')
   await form.getByLabel('Action', { exact: true }).fill('Move the rate limiter to Redis')
   await form.getByLabel('Owner', { exact: true }).fill('@sre')
   await form.getByLabel('Due date', { exact: true }).fill('2026-03-21')
-  await form.getByLabel('Lessons learned', { exact: true }).fill('Reload every instance, not the load balancer.')
+  await form
+    .getByLabel('Lessons learned', { exact: true })
+    .fill('Reload every instance, not the load balancer.')
   await expect(page.getByTestId('incident-report-completeness')).toContainText('Ready for review')
 
   const downloading = page.waitForEvent('download')
@@ -91,7 +101,9 @@ test('a learner fills in the incident report, downloads it as Markdown and finds
   expect(download.suggestedFilename()).toBe('incident-0042.md')
   const markdown = await readFile(await download.path(), 'utf8')
   expect(markdown).toContain('# Incident Report: [INCIDENT-0042]')
-  expect(markdown).toContain('## Summary\n- **Severity**: P2\n- **Duration**: 2026-03-14 14:02 - 14:47 UTC\n- **Impact**: 18% of chat completions failed')
+  expect(markdown).toContain(
+    '## Summary\n- **Severity**: P2\n- **Duration**: 2026-03-14 14:02 - 14:47 UTC\n- **Impact**: 18% of chat completions failed',
+  )
   expect(markdown).toContain('| 14:05 | ProviderDegraded alert triggered |\n| 14:47 | Incident resolved |')
   expect(markdown).not.toContain('A row that will be removed')
   expect(markdown).toContain('## Root Cause\nThe rate limiter was enforced per instance.')

@@ -88,7 +88,11 @@ async function playUntil(page: Page, until: number) {
   expect((await saved).status()).toBe(200)
 }
 
-test('media needs a signed-in user, supports byte ranges and refuses other paths', async ({ page, request, learner }) => {
+test('media needs a signed-in user, supports byte ranges and refuses other paths', async ({
+  page,
+  request,
+  learner,
+}) => {
   const signedOut = await request.get(`/media/${slug}.wav`)
   expect(signedOut.status()).toBe(401)
 
@@ -99,12 +103,18 @@ test('media needs a signed-in user, supports byte ranges and refuses other paths
   expect(partial.headers()['content-range']).toBe(`bytes 0-43/${44 + CLIP_SECONDS * 8000 * 2}`)
   expect(partial.headers()['accept-ranges']).toBe('bytes')
   expect((await partial.body()).subarray(0, 4).toString()).toBe('RIFF')
-  expect((await page.request.get(`/media/${slug}.wav`, { headers: { Range: 'bytes=99999999-' } })).status()).toBe(416)
+  expect(
+    (await page.request.get(`/media/${slug}.wav`, { headers: { Range: 'bytes=99999999-' } })).status(),
+  ).toBe(416)
   expect((await page.request.get('/media/..%2F..%2Fpackage.json')).status()).toBe(400)
   expect((await page.request.get('/media/auth-secret')).status()).toBe(400)
 })
 
-test('the progress endpoint needs a signed-in user and says what was wrong', async ({ page, request, learner }) => {
+test('the progress endpoint needs a signed-in user and says what was wrong', async ({
+  page,
+  request,
+  learner,
+}) => {
   const report = { lessonKey: `production-operations/${slug}`, ranges: [[0, 5]], position: 5, duration: 30 }
   expect((await request.post('/api/progress/video', { data: report })).status()).toBe(401)
 
@@ -142,7 +152,10 @@ test('plays, resumes where the learner left off, and does not count scrubbing', 
   // Chapters and captions from the operator's files.
   const chapterList = player.getByRole('navigation', { name: 'Chapters' })
   await expect(chapterList.getByRole('button')).toHaveCount(3)
-  await expect(chapterList.getByRole('button', { name: /Why availability matters/ })).toHaveAttribute('aria-current', 'true')
+  await expect(chapterList.getByRole('button', { name: /Why availability matters/ })).toHaveAttribute(
+    'aria-current',
+    'true',
+  )
   await player.getByRole('button', { name: 'Captions off' }).click()
   await expect(player.getByRole('button', { name: 'Captions on' })).toHaveAttribute('aria-pressed', 'true')
 
@@ -171,10 +184,15 @@ test('plays, resumes where the learner left off, and does not count scrubbing', 
   await expect.poll(() => currentTime(page)).toBeGreaterThan(pausedAt + 9)
   await player.getByLabel('Seek').fill('24')
   await expect.poll(() => currentTime(page)).toBeGreaterThanOrEqual(23.5)
-  await expect(chapterList.getByRole('button', { name: /Failover mechanisms/ })).toHaveAttribute('aria-current', 'true')
+  await expect(chapterList.getByRole('button', { name: /Failover mechanisms/ })).toHaveAttribute(
+    'aria-current',
+    'true',
+  )
   // Captions are off again after the reload (a per-visit choice); the cue follows the seek.
   await player.getByRole('button', { name: 'Captions off' }).click()
-  await expect(player.getByTestId('video-captions')).toHaveText('Redundancy removes single points of failure.')
+  await expect(player.getByTestId('video-captions')).toHaveText(
+    'Redundancy removes single points of failure.',
+  )
   await player.getByLabel('Playback speed').selectOption('2')
   const startedAt = await currentTime(page)
   await playUntil(page, startedAt + 2)

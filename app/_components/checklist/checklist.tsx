@@ -94,7 +94,12 @@ function ChecklistBody({ id, children }: { id: string; children?: ReactNode }) {
   return (
     <section className={styles.checklist} aria-labelledby={headingId} data-checklist={id}>
       <header className={styles.header}>
-        <p id={headingId} className={styles.progress} aria-live="polite" data-testid={`checklist-progress-${id}`}>
+        <p
+          id={headingId}
+          className={styles.progress}
+          aria-live="polite"
+          data-testid={`checklist-progress-${id}`}
+        >
           {done} of {itemIds.length} {itemIds.length === 1 ? 'step' : 'steps'} done
         </p>
         <span className={styles.bar} aria-hidden="true">
@@ -106,7 +111,8 @@ function ChecklistBody({ id, children }: { id: string; children?: ReactNode }) {
       </header>
       {!state.signedIn && (
         <p className={styles.note}>
-          Your ticks are not saved. <Link href={`/sign-in?next=${encodeURIComponent(pathname)}`}>Sign in</Link> to keep them.
+          Your ticks are not saved.{' '}
+          <Link href={`/sign-in?next=${encodeURIComponent(pathname)}`}>Sign in</Link> to keep them.
         </p>
       )}
       {error && (

@@ -13,7 +13,10 @@ export async function RunbookLearnerState({ slug, children }: { slug: string; ch
   const user = await getCurrentUser()
   const pageKey = `runbooks/${slug}`
   const [checked, report] = user
-    ? await Promise.all([getChecklistState({ userId: user.id, pageKey }), getLatestIncidentReport({ userId: user.id })])
+    ? await Promise.all([
+        getChecklistState({ userId: user.id, pageKey }),
+        getLatestIncidentReport({ userId: user.id }),
+      ])
     : [[], null]
   return (
     <ChecklistStateProvider pageKey={pageKey} initial={checked} signedIn={Boolean(user)}>

@@ -69,7 +69,10 @@ function useDraftSaving(initialId: string | null, enabled: boolean) {
           reportId.current = result.id
           setStatus(latest.current === fields ? { kind: 'saved', at: result.updatedAt } : { kind: 'dirty' })
         } catch {
-          setStatus({ kind: 'error', message: 'Could not reach the server. Your draft is still here; try Save again.' })
+          setStatus({
+            kind: 'error',
+            message: 'Could not reach the server. Your draft is still here; try Save again.',
+          })
           return
         }
       } while (again.current)
@@ -107,7 +110,10 @@ export function IncidentReportForm() {
     let cancelled = false
     loadIncidentReportAction().then(
       (result) => {
-        if (!cancelled) setLoaded(result.signedIn ? { signedIn: true, initial: result.report } : { signedIn: false, initial: null })
+        if (!cancelled)
+          setLoaded(
+            result.signedIn ? { signedIn: true, initial: result.report } : { signedIn: false, initial: null },
+          )
       },
       () => {
         // Still usable for writing and downloading; saving is offered again after a reload.
@@ -203,15 +209,20 @@ function IncidentReportEditor({ initial, signedIn }: IncidentReportState) {
     >
       {!signedIn && (
         <p className="alert info" data-testid="incident-report-signed-out">
-          <Link href={`/sign-in?next=${encodeURIComponent(pathname)}`}>Sign in</Link> to save drafts of your report. You can
-          still fill it in and download it as Markdown.
+          <Link href={`/sign-in?next=${encodeURIComponent(pathname)}`}>Sign in</Link> to save drafts of your
+          report. You can still fill it in and download it as Markdown.
         </p>
       )}
 
       <div className={styles.row2}>
         <label>
           Incident ID
-          <input value={fields.incidentId} onChange={text('incidentId')} placeholder="INCIDENT-0042" autoComplete="off" />
+          <input
+            value={fields.incidentId}
+            onChange={text('incidentId')}
+            placeholder="INCIDENT-0042"
+            autoComplete="off"
+          />
         </label>
         <label>
           Title
@@ -233,7 +244,9 @@ function IncidentReportEditor({ initial, signedIn }: IncidentReportState) {
             <select
               id={`${formId}-severity`}
               value={fields.severity}
-              onChange={(event) => update({ ...fields, severity: event.currentTarget.value as IncidentReportFields['severity'] })}
+              onChange={(event) =>
+                update({ ...fields, severity: event.currentTarget.value as IncidentReportFields['severity'] })
+              }
             >
               <option value="">Choose a severity</option>
               {SEVERITIES.map((s) => (
@@ -245,12 +258,22 @@ function IncidentReportEditor({ initial, signedIn }: IncidentReportState) {
           </div>
           <label>
             Duration
-            <input value={fields.duration} onChange={text('duration')} placeholder="2026-03-14 14:02 - 14:47 UTC" autoComplete="off" />
+            <input
+              value={fields.duration}
+              onChange={text('duration')}
+              placeholder="2026-03-14 14:02 - 14:47 UTC"
+              autoComplete="off"
+            />
           </label>
         </div>
         <label>
           Impact
-          <textarea value={fields.impact} onChange={text('impact')} rows={2} placeholder="User impact, in numbers" />
+          <textarea
+            value={fields.impact}
+            onChange={text('impact')}
+            rows={2}
+            placeholder="User impact, in numbers"
+          />
         </label>
       </fieldset>
 
@@ -267,7 +290,11 @@ function IncidentReportEditor({ initial, signedIn }: IncidentReportState) {
                   placeholder="HH:MM"
                   autoComplete="off"
                   onChange={(event) =>
-                    setTimeline(fields.timeline.map((e, i) => (i === index ? { ...e, time: event.currentTarget.value } : e)))
+                    setTimeline(
+                      fields.timeline.map((e, i) =>
+                        i === index ? { ...e, time: event.currentTarget.value } : e,
+                      ),
+                    )
                   }
                 />
               </label>
@@ -277,7 +304,11 @@ function IncidentReportEditor({ initial, signedIn }: IncidentReportState) {
                   value={entry.event}
                   autoComplete="off"
                   onChange={(event) =>
-                    setTimeline(fields.timeline.map((e, i) => (i === index ? { ...e, event: event.currentTarget.value } : e)))
+                    setTimeline(
+                      fields.timeline.map((e, i) =>
+                        i === index ? { ...e, event: event.currentTarget.value } : e,
+                      ),
+                    )
                   }
                 />
               </label>
@@ -292,7 +323,11 @@ function IncidentReportEditor({ initial, signedIn }: IncidentReportState) {
             </li>
           ))}
         </ol>
-        <button type="button" className="button small" onClick={() => setTimeline([...fields.timeline, emptyTimelineEntry()])}>
+        <button
+          type="button"
+          className="button small"
+          onClick={() => setTimeline([...fields.timeline, emptyTimelineEntry()])}
+        >
           Add timeline entry
         </button>
       </fieldset>
@@ -301,7 +336,12 @@ function IncidentReportEditor({ initial, signedIn }: IncidentReportState) {
         <legend>Root Cause</legend>
         <label>
           <span className={styles.srOnly}>Root cause</span>
-          <textarea value={fields.rootCause} onChange={text('rootCause')} rows={4} placeholder="What caused it, with every contributing factor" />
+          <textarea
+            value={fields.rootCause}
+            onChange={text('rootCause')}
+            rows={4}
+            placeholder="What caused it, with every contributing factor"
+          />
         </label>
       </fieldset>
 
@@ -309,7 +349,12 @@ function IncidentReportEditor({ initial, signedIn }: IncidentReportState) {
         <legend>Resolution</legend>
         <label>
           <span className={styles.srOnly}>Resolution</span>
-          <textarea value={fields.resolution} onChange={text('resolution')} rows={4} placeholder="What was done, in order, including what did not work" />
+          <textarea
+            value={fields.resolution}
+            onChange={text('resolution')}
+            rows={4}
+            placeholder="What was done, in order, including what did not work"
+          />
         </label>
       </fieldset>
 
@@ -323,15 +368,28 @@ function IncidentReportEditor({ initial, signedIn }: IncidentReportState) {
               <li key={index} className={styles.actionRow}>
                 <label>
                   Action
-                  <input value={item.action} autoComplete="off" onChange={(event) => set({ action: event.currentTarget.value })} />
+                  <input
+                    value={item.action}
+                    autoComplete="off"
+                    onChange={(event) => set({ action: event.currentTarget.value })}
+                  />
                 </label>
                 <label>
                   Owner
-                  <input value={item.owner} placeholder="@sre" autoComplete="off" onChange={(event) => set({ owner: event.currentTarget.value })} />
+                  <input
+                    value={item.owner}
+                    placeholder="@sre"
+                    autoComplete="off"
+                    onChange={(event) => set({ owner: event.currentTarget.value })}
+                  />
                 </label>
                 <label>
                   Due date
-                  <input type="date" value={item.dueDate} onChange={(event) => set({ dueDate: event.currentTarget.value })} />
+                  <input
+                    type="date"
+                    value={item.dueDate}
+                    onChange={(event) => set({ dueDate: event.currentTarget.value })}
+                  />
                 </label>
                 <div className={styles.field}>
                   <label htmlFor={`${formId}-action-${index}-status`}>Status</label>
@@ -357,7 +415,11 @@ function IncidentReportEditor({ initial, signedIn }: IncidentReportState) {
             )
           })}
         </ol>
-        <button type="button" className="button small" onClick={() => setActions([...fields.actionItems, emptyActionItem()])}>
+        <button
+          type="button"
+          className="button small"
+          onClick={() => setActions([...fields.actionItems, emptyActionItem()])}
+        >
           Add action item
         </button>
       </fieldset>
@@ -375,8 +437,14 @@ function IncidentReportEditor({ initial, signedIn }: IncidentReportState) {
         </label>
       </fieldset>
 
-      <section className={styles.completeness} aria-labelledby="incident-report-completeness" data-testid="incident-report-completeness">
-        <h3 id="incident-report-completeness">{check.complete ? 'Ready for review' : 'Still missing for a complete report'}</h3>
+      <section
+        className={styles.completeness}
+        aria-labelledby="incident-report-completeness"
+        data-testid="incident-report-completeness"
+      >
+        <h3 id="incident-report-completeness">
+          {check.complete ? 'Ready for review' : 'Still missing for a complete report'}
+        </h3>
         <ul>
           {Object.values(MISSING).map((requirement) => {
             const missing = check.missing.includes(requirement)

@@ -19,7 +19,11 @@ export function IncidentReportStateProvider({
   signedIn,
   children,
 }: IncidentReportState & { children: ReactNode }) {
-  return <IncidentReportStateContext.Provider value={{ initial, signedIn }}>{children}</IncidentReportStateContext.Provider>
+  return (
+    <IncidentReportStateContext.Provider value={{ initial, signedIn }}>
+      {children}
+    </IncidentReportStateContext.Provider>
+  )
 }
 
 export type { IncidentReportState }

@@ -20,18 +20,27 @@ describe('dashboard chart scales', () => {
   })
 
   it('formats values compactly', () => {
-    expect([formatValue(0), formatValue(3.14159), formatValue(1234), formatValue(2_500_000), formatValue(0.0002), formatValue(null)]).toEqual([
-      '0',
-      '3.14',
-      '1.23k',
-      '2.5M',
-      '2.0e-4',
-      '–',
-    ])
+    expect([
+      formatValue(0),
+      formatValue(3.14159),
+      formatValue(1234),
+      formatValue(2_500_000),
+      formatValue(0.0002),
+      formatValue(null),
+    ]).toEqual(['0', '3.14', '1.23k', '2.5M', '2.0e-4', '–'])
   })
 
   it('finds the latest value past trailing gaps', () => {
-    expect(latestValue({ labels: {}, points: [[1, 2], [2, 3], [3, null]] })).toBe(3)
+    expect(
+      latestValue({
+        labels: {},
+        points: [
+          [1, 2],
+          [2, 3],
+          [3, null],
+        ],
+      }),
+    ).toBe(3)
     expect(latestValue({ labels: {}, points: [] })).toBeNull()
   })
 

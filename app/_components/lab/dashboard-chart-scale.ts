@@ -23,7 +23,8 @@ const TIME_STEPS_S = [15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 
 /** Clock-aligned tick times (unix seconds) inside [start, end], at most `maxTicks` of them. */
 export function timeTicks(start: number, end: number, maxTicks = 6): number[] {
   const span = Math.max(1, end - start)
-  const step = TIME_STEPS_S.find((s) => span / s <= maxTicks) ?? TIME_STEPS_S[TIME_STEPS_S.length - 1] ?? 86_400
+  const step =
+    TIME_STEPS_S.find((s) => span / s <= maxTicks) ?? TIME_STEPS_S[TIME_STEPS_S.length - 1] ?? 86_400
   const ticks: number[] = []
   for (let t = Math.ceil(start / step) * step; t <= end; t += step) ticks.push(t)
   return ticks
@@ -31,7 +32,12 @@ export function timeTicks(start: number, end: number, maxTicks = 6): number[] {
 
 /** "14:05" in the viewer's time zone; with seconds when ticks are closer than a minute. */
 export function formatClock(unixS: number, withSeconds = false): string {
-  return new Date(unixS * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', ...(withSeconds ? { second: '2-digit' } : {}), hour12: false })
+  return new Date(unixS * 1000).toLocaleTimeString([], {
+    hour: '2-digit',
+    minute: '2-digit',
+    ...(withSeconds ? { second: '2-digit' } : {}),
+    hour12: false,
+  })
 }
 
 /** A value as a person reads it on a chart: 3 significant digits, k/M/G for big ones. */
@@ -39,7 +45,11 @@ export function formatValue(value: number | null): string {
   if (value === null) return '–'
   const abs = Math.abs(value)
   if (abs === 0) return '0'
-  for (const [limit, suffix] of [[1e9, 'G'], [1e6, 'M'], [1e3, 'k']] as const) {
+  for (const [limit, suffix] of [
+    [1e9, 'G'],
+    [1e6, 'M'],
+    [1e3, 'k'],
+  ] as const) {
     if (abs >= limit) return `${trim(value / limit)}${suffix}`
   }
   if (abs < 0.001) return value.toExponential(1)

@@ -4,7 +4,14 @@
 // latest value, so the numbers are readable without seeing the lines.
 import { useEffect, useId, useRef, useState } from 'react'
 import type { DashboardSeries } from '@/contracts/dashboard'
-import { formatClock, formatValue, latestValue, legendNames, niceTicks, timeTicks } from './dashboard-chart-scale'
+import {
+  formatClock,
+  formatValue,
+  latestValue,
+  legendNames,
+  niceTicks,
+  timeTicks,
+} from './dashboard-chart-scale'
 import styles from './lab-dashboard.module.css'
 
 /** Drawn at the card's real width (measured), so the tick labels keep their size. */
@@ -40,7 +47,11 @@ export function DashboardChart({ title, series, range }: DashboardChartProps) {
   const yTicks = niceTicks(low, high)
   const yMin = yTicks[0] ?? low
   const yMax = yTicks.at(-1) ?? high
-  const xTicks = timeTicks(range.start, range.end, Math.max(2, Math.floor((width - MARGIN.left - MARGIN.right) / 70)))
+  const xTicks = timeTicks(
+    range.start,
+    range.end,
+    Math.max(2, Math.floor((width - MARGIN.left - MARGIN.right) / 70)),
+  )
   const withSeconds = range.end - range.start < 5 * 60
 
   const plotW = width - MARGIN.left - MARGIN.right
@@ -86,7 +97,13 @@ export function DashboardChart({ title, series, range }: DashboardChartProps) {
               </text>
             </g>
           ))}
-          <line className={styles.axis} x1={MARGIN.left} x2={width - MARGIN.right} y1={MARGIN.top + plotH} y2={MARGIN.top + plotH} />
+          <line
+            className={styles.axis}
+            x1={MARGIN.left}
+            x2={width - MARGIN.right}
+            y1={MARGIN.top + plotH}
+            y2={MARGIN.top + plotH}
+          />
         </g>
         <g aria-hidden="true">
           {series.map((s, i) => (
@@ -104,7 +121,12 @@ export function DashboardChart({ title, series, range }: DashboardChartProps) {
         <ul className={styles.legend} aria-label={`Series of ${title}, latest values`}>
           {series.map((s, i) => (
             <li key={names[i] ?? i}>
-              <span className={styles.swatch} style={{ background: `var(--series-${i % COLOURS})` }} data-dashed={i >= COLOURS ? 'true' : undefined} aria-hidden="true" />
+              <span
+                className={styles.swatch}
+                style={{ background: `var(--series-${i % COLOURS})` }}
+                data-dashed={i >= COLOURS ? 'true' : undefined}
+                aria-hidden="true"
+              />
               <span className={styles.legendName} title={names[i]}>
                 {names[i]}
               </span>
@@ -118,7 +140,11 @@ export function DashboardChart({ title, series, range }: DashboardChartProps) {
 }
 
 /** "M x y L x y …", starting a new segment after every gap; a lone point becomes a dot-sized line. */
-function linePath(points: DashboardSeries['points'], x: (t: number) => number, y: (v: number) => number): string {
+function linePath(
+  points: DashboardSeries['points'],
+  x: (t: number) => number,
+  y: (v: number) => number,
+): string {
   let d = ''
   let open = false
   points.forEach(([t, v], i) => {

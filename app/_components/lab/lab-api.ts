@@ -54,14 +54,20 @@ export async function jsonApi<T>(url: string, init: ApiCall = {}): Promise<T> {
     url,
     {
       method,
-      ...(method === 'GET' ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(init.body ?? {}) }),
+      ...(method === 'GET'
+        ? {}
+        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(init.body ?? {}) }),
       cache: 'no-store',
     },
     retry,
   )
   const json = (await res.json().catch(() => ({}))) as { error?: string; retryAfterSeconds?: number }
   if (!res.ok) {
-    throw new LabApiError(res.status, json.error ?? `The request failed (HTTP ${res.status}).`, json.retryAfterSeconds)
+    throw new LabApiError(
+      res.status,
+      json.error ?? `The request failed (HTTP ${res.status}).`,
+      json.retryAfterSeconds,
+    )
   }
   return json as T
 }

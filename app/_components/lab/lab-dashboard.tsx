@@ -74,7 +74,12 @@ export default function LabDashboard({ labSlug, file, active, onOpenEditor }: La
       <div className={styles.toolbar}>
         <div role="group" aria-label="Time range" className={styles.ranges}>
           {DASHBOARD_RANGES.map((r) => (
-            <button key={r.seconds} type="button" className="button small" aria-pressed={rangeS === r.seconds} onClick={() => {
+            <button
+              key={r.seconds}
+              type="button"
+              className="button small"
+              aria-pressed={rangeS === r.seconds}
+              onClick={() => {
                 setError(null)
                 setRangeS(r.seconds)
               }}
@@ -87,7 +92,11 @@ export default function LabDashboard({ labSlug, file, active, onOpenEditor }: La
           {loading ? 'Refreshing…' : 'Refresh'}
         </button>
         <span className="muted" role="status" aria-live="polite">
-          {loading ? 'Loading…' : answer ? `Updated ${answer.at.toLocaleTimeString([], { hour12: false })} · refreshes every 15 s` : ''}
+          {loading
+            ? 'Loading…'
+            : answer
+              ? `Updated ${answer.at.toLocaleTimeString([], { hour12: false })} · refreshes every 15 s`
+              : ''}
         </span>
       </div>
 
@@ -102,9 +111,12 @@ export default function LabDashboard({ labSlug, file, active, onOpenEditor }: La
           <h3>Write your dashboard in the Editor</h3>
           <p>{result.message}</p>
           <p>
-            The panels live in <code>{result.file.path}</code> on <code>{result.file.host}</code>, for example:
+            The panels live in <code>{result.file.path}</code> on <code>{result.file.host}</code>, for
+            example:
           </p>
-          <pre className={styles.example}>{`panels:\n  - title: Request rate by endpoint\n    query: sum(rate(helixagent_requests_total[5m])) by (endpoint)`}</pre>
+          <pre
+            className={styles.example}
+          >{`panels:\n  - title: Request rate by endpoint\n    query: sum(rate(helixagent_requests_total[5m])) by (endpoint)`}</pre>
           {onOpenEditor && (
             <button type="button" className="button primary small" onClick={onOpenEditor}>
               Open the Editor
@@ -132,8 +144,15 @@ export default function LabDashboard({ labSlug, file, active, onOpenEditor }: La
   )
 }
 
-function PanelCard({ panel, range }: { panel: DashboardPanel; range: { start: number; end: number; stepS: number } }) {
-  const lone = panel.status === 'ok' && panel.series.length === 1 && panel.series[0] ? panel.series[0] : undefined
+function PanelCard({
+  panel,
+  range,
+}: {
+  panel: DashboardPanel
+  range: { start: number; end: number; stepS: number }
+}) {
+  const lone =
+    panel.status === 'ok' && panel.series.length === 1 && panel.series[0] ? panel.series[0] : undefined
   return (
     <section className={styles.panel} aria-label={panel.title} data-status={panel.status}>
       <header className={styles.panelHeader}>
@@ -153,7 +172,11 @@ function PanelCard({ panel, range }: { panel: DashboardPanel; range: { start: nu
       {panel.status === 'ok' && <DashboardChart title={panel.title} series={panel.series} range={range} />}
       {panel.message && (
         <p className={panel.status === 'ok' ? styles.note : styles.panelError}>
-          {panel.status === 'error' ? <strong>Error: </strong> : panel.status === 'no-data' ? <strong>No data: </strong> : null}
+          {panel.status === 'error' ? (
+            <strong>Error: </strong>
+          ) : panel.status === 'no-data' ? (
+            <strong>No data: </strong>
+          ) : null}
           {panel.message}
         </p>
       )}

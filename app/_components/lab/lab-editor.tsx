@@ -18,7 +18,8 @@ declare global {
 
 // yaml, ini and plaintext need only the base editor worker.
 self.MonacoEnvironment = {
-  getWorker: () => new Worker(new URL('monaco-editor/editor/editor.worker', import.meta.url), { type: 'module' }),
+  getWorker: () =>
+    new Worker(new URL('monaco-editor/editor/editor.worker', import.meta.url), { type: 'module' }),
 }
 loader.config({ monaco })
 
@@ -118,7 +119,10 @@ export default function LabEditor({ labSlug }: { labSlug: string }) {
     setSaving(true)
     const text = content
     try {
-      await labApi(labSlug, 'files', { method: 'PUT', body: { host: current.host, path: current.path, content: text } })
+      await labApi(labSlug, 'files', {
+        method: 'PUT',
+        body: { host: current.host, path: current.path, content: text },
+      })
       setSaved(text)
       setStatus({ kind: 'info', text: `Saved ${current.path} on ${current.host}.` })
     } catch (error) {
@@ -157,11 +161,19 @@ export default function LabEditor({ labSlug }: { labSlug: string }) {
             ● unsaved
           </span>
         )}
-        <button type="button" className="button small primary" onClick={() => void save()} disabled={!dirty || busy}>
+        <button
+          type="button"
+          className="button small primary"
+          onClick={() => void save()}
+          disabled={!dirty || busy}
+        >
           Save
         </button>
         {status && (
-          <span role={status.kind === 'error' ? 'alert' : 'status'} className={status.kind === 'error' ? styles.errorText : 'muted'}>
+          <span
+            role={status.kind === 'error' ? 'alert' : 'status'}
+            className={status.kind === 'error' ? styles.errorText : 'muted'}
+          >
             {status.text}
           </span>
         )}
@@ -176,7 +188,12 @@ export default function LabEditor({ labSlug }: { labSlug: string }) {
           onMount={(editor) => {
             editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => saveRef.current())
           }}
-          options={{ minimap: { enabled: false }, fontSize: 14, scrollBeyondLastLine: false, automaticLayout: true }}
+          options={{
+            minimap: { enabled: false },
+            fontSize: 14,
+            scrollBeyondLastLine: false,
+            automaticLayout: true,
+          }}
           loading={<p className="muted">Loading the editor…</p>}
         />
       </div>

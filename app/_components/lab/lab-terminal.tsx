@@ -41,7 +41,13 @@ export interface LabTerminalProps {
   readOnly?: boolean
 }
 
-export default function LabTerminal({ labSlug, host, active, ticketUrl, readOnly: watchOnly = false }: LabTerminalProps) {
+export default function LabTerminal({
+  labSlug,
+  host,
+  active,
+  ticketUrl,
+  readOnly: watchOnly = false,
+}: LabTerminalProps) {
   const containerRef = useRef<HTMLDivElement>(null)
   const api = useRef<{ fit: () => void; send: (text: string) => void; reconnect: () => void } | null>(null)
   const [state, setState] = useState<ConnectionState>('connecting')
@@ -102,7 +108,10 @@ export default function LabTerminal({ labSlug, host, active, ticketUrl, readOnly
       } catch (error) {
         if (disposed) return
         // 409: the lab is not running any more (ended or expired) — the page says so.
-        if (error instanceof LabApiError && (error.status === 409 || error.status === 403 || error.status === 401)) {
+        if (
+          error instanceof LabApiError &&
+          (error.status === 409 || error.status === 403 || error.status === 401)
+        ) {
           setProblem(error.message)
           setState('stopped')
           return
@@ -198,7 +207,9 @@ export default function LabTerminal({ labSlug, host, active, ticketUrl, readOnly
     api.current?.fit()
     if (watchOnly) return
     // Commands from the instructions go to the visible shell; a trailing Enter runs them.
-    return registerTerminalSink((command) => api.current?.send(`${command.replace(/\n+$/, '').replace(/\n/g, '\r')}\r`))
+    return registerTerminalSink((command) =>
+      api.current?.send(`${command.replace(/\n+$/, '').replace(/\n/g, '\r')}\r`),
+    )
   }, [active, watchOnly])
 
   return (
@@ -215,7 +226,12 @@ export default function LabTerminal({ labSlug, host, active, ticketUrl, readOnly
           </button>
         )}
       </div>
-      <div ref={containerRef} className={styles.terminal} data-testid={`terminal-${host}`} aria-label={`Terminal on ${host}`} />
+      <div
+        ref={containerRef}
+        className={styles.terminal}
+        data-testid={`terminal-${host}`}
+        aria-label={`Terminal on ${host}`}
+      />
     </div>
   )
 }

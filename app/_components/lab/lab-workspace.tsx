@@ -22,7 +22,6 @@ import { LabStepList } from './lab-step-list'
 import { SandboxClocks } from './sandbox-clocks'
 import styles from './lab.module.css'
 
-
 export interface WorkspaceLab {
   slug: string
   title: string
@@ -43,7 +42,6 @@ export interface WorkspaceLab {
   }>
 }
 
-
 export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initialState: LabState }) {
   const [state, setState] = useState(initialState)
   const [queue, setQueue] = useState<{ position: number; estimatedWaitS: number } | null>(null)
@@ -51,7 +49,9 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
   const [error, setError] = useState<string | null>(null)
   /** Why the lab's state shown may be out of date (the last poll failed). */
   const [staleReason, setStaleReason] = useState<string | null>(null)
-  const [currentStep, setCurrentStep] = useState(() => initialState.steps.find((s) => !s.passed)?.id ?? lab.steps[0]?.id ?? '')
+  const [currentStep, setCurrentStep] = useState(
+    () => initialState.steps.find((s) => !s.passed)?.id ?? lab.steps[0]?.id ?? '',
+  )
   const [checking, setChecking] = useState(false)
   const [checkBlocked, setCheckBlocked] = useState<{ stepId: string; until: number } | null>(null)
   const [result, setResult] = useState<CheckOutcome | null>(null)
@@ -78,7 +78,11 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
       const status = e instanceof LabApiError ? e.status : 0
       if (status === 0 || status >= 500) {
         // Likely to pass: polling goes on, and the notice goes with the first poll that gets through.
-        setStaleReason(status === 0 ? 'Lost contact with Helix Academy (the connection dropped or the network changed).' : (e as Error).message)
+        setStaleReason(
+          status === 0
+            ? 'Lost contact with Helix Academy (the connection dropped or the network changed).'
+            : (e as Error).message,
+        )
       } else {
         setError((e as Error).message)
       }
@@ -90,7 +94,8 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
   // few seconds after a failed poll until one gets through.
   useEffect(() => {
     if (queue) return
-    const every = sandbox?.state === 'provisioning' ? 1000 : staleReason ? 5000 : sandbox?.state === 'ready' ? 15000 : 0
+    const every =
+      sandbox?.state === 'provisioning' ? 1000 : staleReason ? 5000 : sandbox?.state === 'ready' ? 15000 : 0
     if (every === 0) return
     const timer = setInterval(() => void refresh(), every)
     return () => clearInterval(timer)
@@ -102,7 +107,8 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
     const timer = setInterval(() => {
       labApi<StartOutcome>(lab.slug, 'start', { body: {}, retry: true })
         .then((outcome) => {
-          if (outcome.status === 'queued') setQueue({ position: outcome.position, estimatedWaitS: outcome.estimatedWaitS })
+          if (outcome.status === 'queued')
+            setQueue({ position: outcome.position, estimatedWaitS: outcome.estimatedWaitS })
           else {
             setQueue(null)
             void refresh()
@@ -124,7 +130,8 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
     setError(null)
     try {
       const outcome = await labApi<StartOutcome>(lab.slug, 'start', { body: {}, retry: true })
-      if (outcome.status === 'queued') setQueue({ position: outcome.position, estimatedWaitS: outcome.estimatedWaitS })
+      if (outcome.status === 'queued')
+        setQueue({ position: outcome.position, estimatedWaitS: outcome.estimatedWaitS })
       else await refresh()
     } catch (e) {
       setError((e as Error).message)
@@ -143,7 +150,8 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
     } catch (e) {
       const next = await refresh()
       // End is not repeated (a second one would fail); when only its answer was lost, the lab has ended.
-      const endedAnyway = name === 'end' && e instanceof LabApiError && e.status === 0 && next !== null && next.sandbox === null
+      const endedAnyway =
+        name === 'end' && e instanceof LabApiError && e.status === 0 && next !== null && next.sandbox === null
       if (!endedAnyway) setError((e as Error).message)
     } finally {
       setBusyAction(null)
@@ -159,7 +167,12 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
     try {
       // One key per press: a repeat of this request (no answer arrived) is never a second attempt.
       const body = { requestKey: newRequestKey() }
-      setResult(await labApi<CheckOutcome>(lab.slug, `steps/${encodeURIComponent(currentStep)}/check`, { body, retry: true }))
+      setResult(
+        await labApi<CheckOutcome>(lab.slug, `steps/${encodeURIComponent(currentStep)}/check`, {
+          body,
+          retry: true,
+        }),
+      )
     } catch (e) {
       const wait = e instanceof LabApiError ? e.retryAfterSeconds : undefined
       if (wait !== undefined) setCheckBlocked({ stepId: currentStep, until: Date.now() + wait * 1000 })
@@ -214,7 +227,12 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
   return (
     <div className={styles.workspace}>
       <section className={styles.left} aria-label="Steps">
-        <LabStepList steps={lab.steps} progress={state.steps} currentStepId={step?.id} onSelect={selectStep} />
+        <LabStepList
+          steps={lab.steps}
+          progress={state.steps}
+          currentStepId={step?.id}
+          onSelect={selectStep}
+        />
         <p className="muted">
           Points: <strong>{state.pointsEarned}</strong> of {state.totalPoints}
         </p>
@@ -232,7 +250,9 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
               >
                 {checking ? 'Checking…' : 'Check'}
               </button>
-              {checkBlocked?.stepId === step.id && <CheckCooldown until={checkBlocked.until} onDone={clearCheckBlock} />}
+              {checkBlocked?.stepId === step.id && (
+                <CheckCooldown until={checkBlocked.until} onDone={clearCheckBlock} />
+              )}
               {progress && progress.attempts > 0 && (
                 <span className="muted">
                   {progress.attempts} attempt{progress.attempts === 1 ? '' : 's'}
@@ -242,8 +262,9 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
             </div>
             {waitingFor.length > 0 && (
               <p id="step-requires" className="muted">
-                This check judges the work of earlier steps, so it runs once {waitingFor.map((t) => `“${t}”`).join(', ')}{' '}
-                {waitingFor.length === 1 ? 'has' : 'have'} passed.
+                This check judges the work of earlier steps, so it runs once{' '}
+                {waitingFor.map((t) => `“${t}”`).join(', ')} {waitingFor.length === 1 ? 'has' : 'have'}{' '}
+                passed.
               </p>
             )}
             {result && result.stepId === step.id && <LabCheckResult result={result} points={step.points} />}
@@ -259,7 +280,8 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
             )}
             {progress && !progress.passed && progress.nextHintIn !== null && (
               <p className="muted">
-                Another hint unlocks after {progress.nextHintIn} more failed check{progress.nextHintIn === 1 ? '' : 's'}.
+                Another hint unlocks after {progress.nextHintIn} more failed check
+                {progress.nextHintIn === 1 ? '' : 's'}.
               </p>
             )}
           </article>
@@ -274,7 +296,8 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
         )}
         {staleReason && (
           <p className="alert info" role="status">
-            {staleReason} Trying again every few seconds; until then the lab&apos;s status below may be out of date.
+            {staleReason} Trying again every few seconds; until then the lab&apos;s status below may be out of
+            date.
           </p>
         )}
         {!ready ? (
@@ -288,14 +311,26 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
           />
         ) : (
           <>
-            <IdleWarning labSlug={lab.slug} idleSecondsLeft={sandbox.idleSecondsLeft - elapsedS} labSecondsLeft={sandbox.labSecondsLeft - elapsedS} idleTimeoutS={sandbox.idleTimeoutS} onKept={refresh} />
+            <IdleWarning
+              labSlug={lab.slug}
+              idleSecondsLeft={sandbox.idleSecondsLeft - elapsedS}
+              labSecondsLeft={sandbox.labSecondsLeft - elapsedS}
+              idleTimeoutS={sandbox.idleTimeoutS}
+              onKept={refresh}
+            />
             {sandbox.viewers > 0 && (
               <p className={styles.watchNotice} role="status" data-testid="watch-notice">
                 <span aria-hidden="true">👁</span> An instructor is watching your terminal
-                {sandbox.viewers > 1 ? ` (${sandbox.viewers} viewers)` : ''}. They can see your screen but cannot type.
+                {sandbox.viewers > 1 ? ` (${sandbox.viewers} viewers)` : ''}. They can see your screen but
+                cannot type.
               </p>
             )}
-            <LabTools lab={lab} tab={tab} onTab={setTab} onOpenServiceTab={(host, port) => void openServiceTab(host, port)} />
+            <LabTools
+              lab={lab}
+              tab={tab}
+              onTab={setTab}
+              onOpenServiceTab={(host, port) => void openServiceTab(host, port)}
+            />
             <LabStatusBar
               services={sandbox.services}
               clocks={

@@ -24,7 +24,10 @@ export function ProvisioningProgress(props: {
   provisioning: ProvisioningStatus | null
 }) {
   const { services, statuses, provisioning } = props
-  const progress = services.map((name) => ({ name, progress: serviceProgress(statuses.find((s) => s.host === name)) }))
+  const progress = services.map((name) => ({
+    name,
+    progress: serviceProgress(statuses.find((s) => s.host === name)),
+  }))
   const upCount = progress.filter((p) => p.progress === 'up' || p.progress === 'done').length
   return (
     <div role="status" aria-live="polite" className={styles.provisioning}>
@@ -40,14 +43,23 @@ export function ProvisioningProgress(props: {
           </>
         )}
       </p>
-      <progress max={services.length} value={upCount} aria-label={`${upCount} of ${services.length} services up`} />
+      <progress
+        max={services.length}
+        value={upCount}
+        aria-label={`${upCount} of ${services.length} services up`}
+      />
       <p className="muted">
         {upCount} of {services.length} services up
       </p>
       <ul className={styles.serviceList}>
         {progress.map(({ name, progress: p }) => (
           <li key={name} data-progress={p}>
-            <span className={styles.dot} data-up={p === 'up' || p === 'done' ? 'true' : 'false'} data-progress={p} aria-hidden="true" />{' '}
+            <span
+              className={styles.dot}
+              data-up={p === 'up' || p === 'done' ? 'true' : 'false'}
+              data-progress={p}
+              aria-hidden="true"
+            />{' '}
             {name}: {LABEL[p]}
           </li>
         ))}

@@ -5,7 +5,8 @@ const playing = { playing: true, rate: 1 }
 
 function playThrough(tracker: PlayTracker, from: number, to: number, step = 0.25, rate = 1) {
   tracker.start(from)
-  for (let t = from + step; t <= to + 1e-9; t += step) tracker.tick(Math.round(t * 1000) / 1000, { playing: true, rate })
+  for (let t = from + step; t <= to + 1e-9; t += step)
+    tracker.tick(Math.round(t * 1000) / 1000, { playing: true, rate })
 }
 
 describe('PlayTracker', () => {
@@ -23,7 +24,10 @@ describe('PlayTracker', () => {
     tracker.seek()
     tracker.tick(6, playing) // first tick after the seek only re-anchors
     tracker.tick(6.25, playing)
-    expect(tracker.watchedRanges()).toEqual([[0, 5], [6, 6.25]])
+    expect(tracker.watchedRanges()).toEqual([
+      [0, 5],
+      [6, 6.25],
+    ])
   })
 
   it('does not count a jump larger than playback could make, even without a seek event', () => {
@@ -31,7 +35,10 @@ describe('PlayTracker', () => {
     playThrough(tracker, 0, 5)
     tracker.tick(25, playing)
     tracker.tick(25.25, playing)
-    expect(tracker.watchedRanges()).toEqual([[0, 5], [25, 25.25]])
+    expect(tracker.watchedRanges()).toEqual([
+      [0, 5],
+      [25, 25.25],
+    ])
   })
 
   it('allows larger steps at higher playback rates', () => {
@@ -58,6 +65,9 @@ describe('PlayTracker', () => {
     expect(sent).toEqual([[10, 12]])
     playThrough(tracker, 20, 21)
     tracker.restorePending(sent)
-    expect(tracker.takePending()).toEqual([[10, 12], [20, 21]])
+    expect(tracker.takePending()).toEqual([
+      [10, 12],
+      [20, 21],
+    ])
   })
 })

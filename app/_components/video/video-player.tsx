@@ -113,7 +113,8 @@ export function VideoPlayer({
         .filter(([start, end]) => end > start)
       const position = Math.min(Math.max(0, video.currentTime), videoDuration)
       // Nothing new to say: skip the request.
-      if (ranges.length === 0 && lastSent.current && Math.abs(lastSent.current.position - position) < 0.5) return
+      if (ranges.length === 0 && lastSent.current && Math.abs(lastSent.current.position - position) < 0.5)
+        return
       lastSent.current = { position, at: Date.now() }
       const body = JSON.stringify({ lessonKey, ranges, position, duration: videoDuration })
 
@@ -242,14 +243,17 @@ export function VideoPlayer({
     }
   }, [])
 
-  const seekTo = useCallback((target: number) => {
-    const video = videoRef.current
-    if (!video) return
-    const end = Number.isFinite(video.duration) ? video.duration : target
-    tracker.seek()
-    video.currentTime = Math.min(Math.max(0, target), end)
-    setTime(video.currentTime)
-  }, [tracker])
+  const seekTo = useCallback(
+    (target: number) => {
+      const video = videoRef.current
+      if (!video) return
+      const end = Number.isFinite(video.duration) ? video.duration : target
+      tracker.seek()
+      video.currentTime = Math.min(Math.max(0, target), end)
+      setTime(video.currentTime)
+    },
+    [tracker],
+  )
 
   const seekBy = useCallback(
     (delta: number) => {
@@ -365,8 +369,8 @@ export function VideoPlayer({
 
       {loadError && (
         <p className="alert error" role="alert">
-          The recording could not be loaded. Reload the page; if it keeps failing, the lesson notes
-          below cover everything in the video.
+          The recording could not be loaded. Reload the page; if it keeps failing, the lesson notes below
+          cover everything in the video.
         </p>
       )}
 
@@ -398,7 +402,10 @@ export function VideoPlayer({
               watchedRanges.map(([start, end]) => (
                 <span
                   key={start}
-                  style={{ left: `${(start / duration) * 100}%`, width: `${((end - start) / duration) * 100}%` }}
+                  style={{
+                    left: `${(start / duration) * 100}%`,
+                    width: `${((end - start) / duration) * 100}%`,
+                  }}
                 />
               ))}
           </div>
@@ -410,19 +417,18 @@ export function VideoPlayer({
         </span>
 
         {captionsSrc && (
-          <button
-            type="button"
-            className="button small"
-            aria-pressed={captionsOn}
-            onClick={toggleCaptions}
-          >
+          <button type="button" className="button small" aria-pressed={captionsOn} onClick={toggleCaptions}>
             Captions {captionsOn ? 'on' : 'off'}
           </button>
         )}
 
         <label className={styles.speed}>
           <span>Speed</span>
-          <select value={rate} onChange={(e) => changeRate(Number(e.target.value))} aria-label="Playback speed">
+          <select
+            value={rate}
+            onChange={(e) => changeRate(Number(e.target.value))}
+            aria-label="Playback speed"
+          >
             {SPEEDS.map((s) => (
               <option key={s} value={s}>
                 {s}×

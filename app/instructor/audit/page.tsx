@@ -16,7 +16,8 @@ export default async function AuditPage() {
       </p>
       <h1>Audit log</h1>
       <p className="muted">
-        {actor.role === 'admin' ? 'Every recorded action' : 'Actions in the cohorts you teach, and your own'}, newest first (latest 300).
+        {actor.role === 'admin' ? 'Every recorded action' : 'Actions in the cohorts you teach, and your own'},
+        newest first (latest 300).
       </p>
       <table className="data" data-testid="audit-log">
         <thead>

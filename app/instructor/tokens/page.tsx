@@ -21,9 +21,9 @@ export default async function TokensPage() {
       </p>
       <h1>Grading API tokens</h1>
       <p>
-        For automated grading pipelines. A token acts as you, within its scopes: <em>read grades</em> of the cohorts you teach,
-        and/or <em>write overrides</em> in your name (audited). Every token expires; revoke one at any time. Only a hash is stored,
-        so the token is shown once.
+        For automated grading pipelines. A token acts as you, within its scopes: <em>read grades</em> of the
+        cohorts you teach, and/or <em>write overrides</em> in your name (audited). Every token expires; revoke
+        one at any time. Only a hash is stored, so the token is shown once.
       </p>
       <pre className={styles.output}>
         {`curl -H "Authorization: Bearer hxa_…" ${base}/api/grading/cohorts
@@ -34,7 +34,12 @@ curl -X POST -H "Authorization: Bearer hxa_…" -H "content-type: application/js
       </pre>
       <section className="card" aria-labelledby="new-token-heading">
         <h2 id="new-token-heading">New token</h2>
-        <ActionForm action={createTokenAction} submitLabel="Create token" className={styles.inlineForm} secretLabel="Your new token (copy it now; it is not shown again):">
+        <ActionForm
+          action={createTokenAction}
+          submitLabel="Create token"
+          className={styles.inlineForm}
+          secretLabel="Your new token (copy it now; it is not shown again):"
+        >
           <label>
             Name
             <input name="name" required maxLength={80} placeholder="e.g. CI grader" />
@@ -86,11 +91,19 @@ curl -X POST -H "Authorization: Bearer hxa_…" -H "content-type: application/js
                   <td>{t.scopes.join(', ') || 'none'}</td>
                   <td>{t.createdAt.toISOString().slice(0, 16).replace('T', ' ')}</td>
                   <td>{t.expiresAt ? t.expiresAt.toISOString().slice(0, 10) : 'expired'}</td>
-                  <td>{t.lastUsedAt ? t.lastUsedAt.toISOString().slice(0, 16).replace('T', ' ') : 'never'}</td>
-                  <td>{t.revokedAt ? 'revoked' : !t.expiresAt || t.expiresAt <= now ? 'expired' : 'active'}</td>
+                  <td>
+                    {t.lastUsedAt ? t.lastUsedAt.toISOString().slice(0, 16).replace('T', ' ') : 'never'}
+                  </td>
+                  <td>
+                    {t.revokedAt ? 'revoked' : !t.expiresAt || t.expiresAt <= now ? 'expired' : 'active'}
+                  </td>
                   <td>
                     {!t.revokedAt && (
-                      <ActionForm action={revokeTokenAction} submitLabel="Revoke" submitClassName="button small">
+                      <ActionForm
+                        action={revokeTokenAction}
+                        submitLabel="Revoke"
+                        submitClassName="button small"
+                      >
                         <input type="hidden" name="tokenId" value={t.id} />
                       </ActionForm>
                     )}

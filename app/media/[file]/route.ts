@@ -14,7 +14,12 @@ async function serve(request: Request, { params }: Context, method: 'GET' | 'HEA
     })
   }
   const { file } = await params
-  return serveMediaFile({ dir: mediaDir(), fileName: file, method, rangeHeader: request.headers.get('range') })
+  return serveMediaFile({
+    dir: mediaDir(),
+    fileName: file,
+    method,
+    rangeHeader: request.headers.get('range'),
+  })
 }
 
 export function GET(request: Request, context: Context) {

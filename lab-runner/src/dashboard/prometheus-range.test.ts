@@ -34,20 +34,72 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 }
 const matrix = (result: unknown[]) => ({ status: 'success', data: { resultType: 'matrix', result } })
 const ask = (query: string, extra: Partial<RangeQuery> = {}) =>
-  queryRange({ ip: '127.0.0.1', port, name: 'prometheus:9090', query, start: 1000, end: 1900, stepS: 8, timeoutMs: 2_000, ...extra })
+  queryRange({
+    ip: '127.0.0.1',
+    port,
+    name: 'prometheus:9090',
+    query,
+    start: 1000,
+    end: 1900,
+    stepS: 8,
+    timeoutMs: 2_000,
+    ...extra,
+  })
 
 describe('queryRange', () => {
   it('sends the range as a form and turns values into numbers, NaN and Inf into gaps', async () => {
     handlers['rate_ok'] = (res) =>
-      json(res, 200, matrix([{ metric: { endpoint: '/v1/chat' }, values: [[1000, '1.5'], [1008, 'NaN'], [1016, '+Inf'], [1024, '2']] }]))
+      json(
+        res,
+        200,
+        matrix([
+          {
+            metric: { endpoint: '/v1/chat' },
+            values: [
+              [1000, '1.5'],
+              [1008, 'NaN'],
+              [1016, '+Inf'],
+              [1024, '2'],
+            ],
+          },
+        ]),
+      )
     const result = await ask('rate_ok')
-    expect(Object.fromEntries(lastForm ?? [])).toEqual({ query: 'rate_ok', start: '1000', end: '1900', step: '8s', timeout: '2s' })
-    expect(result).toEqual({ status: 'ok', warnings: [], series: [{ labels: { endpoint: '/v1/chat' }, points: [[1000, 1.5], [1008, null], [1016, null], [1024, 2]] }] })
+    expect(Object.fromEntries(lastForm ?? [])).toEqual({
+      query: 'rate_ok',
+      start: '1000',
+      end: '1900',
+      step: '8s',
+      timeout: '2s',
+    })
+    expect(result).toEqual({
+      status: 'ok',
+      warnings: [],
+      series: [
+        {
+          labels: { endpoint: '/v1/chat' },
+          points: [
+            [1000, 1.5],
+            [1008, null],
+            [1016, null],
+            [1024, 2],
+          ],
+        },
+      ],
+    })
   })
 
   it("passes on Prometheus's reason when it rejects a query", async () => {
-    handlers['sum(rate(x[5m]'] = (res) => json(res, 400, { status: 'error', errorType: 'bad_data', error: '1:15: parse error: unclosed left parenthesis' })
-    expect(await ask('sum(rate(x[5m]')).toEqual({ status: 'rejected', message: 'Prometheus rejects the query: 1:15: parse error: unclosed left parenthesis' })
+    handlers['sum(rate(x[5m]'] = (res) =>
+      json(res, 400, {
+        status: 'error',
+        errorType: 'bad_data',
+        error: '1:15: parse error: unclosed left parenthesis',
+      })
+    expect(await ask('sum(rate(x[5m]')).toEqual({
+      status: 'rejected',
+      message: 'Prometheus rejects the query: 1:15: parse error: unclosed left parenthesis',
+    })
   })
 
   it('gives up after the timeout and says so', async () => {
@@ -55,7 +107,10 @@ describe('queryRange', () => {
     const started = performance.now()
     const result = await ask('slow', { timeoutMs: 300 })
     expect(performance.now() - started).toBeLessThan(1_000)
-    expect(result).toMatchObject({ status: 'timeout', message: expect.stringContaining('did not answer within 0.3 s') })
+    expect(result).toMatchObject({
+      status: 'timeout',
+      message: expect.stringContaining('did not answer within 0.3 s'),
+    })
   })
 
   it('says Prometheus is not answering when nothing listens', async () => {
@@ -63,17 +118,26 @@ describe('queryRange', () => {
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
     const closedPort = (probe.address() as AddressInfo).port
     await new Promise<void>((resolve) => probe.close(() => resolve()))
-    expect(await ask('up', { port: closedPort })).toMatchObject({ status: 'unreachable', message: expect.stringMatching(/prometheus:9090\) is not answering .*ECONNREFUSED/) })
+    expect(await ask('up', { port: closedPort })).toMatchObject({
+      status: 'unreachable',
+      message: expect.stringMatching(/prometheus:9090\) is not answering .*ECONNREFUSED/),
+    })
   })
 
   it('refuses an answer over the size cap, and one that is not the JSON API', async () => {
     handlers['huge'] = (res) => json(res, 200, matrix([{ metric: { a: 'x'.repeat(4096) }, values: [] }]))
-    expect(await ask('huge', { maxBytes: 1024 })).toMatchObject({ status: 'bad-answer', message: expect.stringContaining('aggregate the query') })
+    expect(await ask('huge', { maxBytes: 1024 })).toMatchObject({
+      status: 'bad-answer',
+      message: expect.stringContaining('aggregate the query'),
+    })
     handlers['html'] = (res) => {
       res.writeHead(200, { 'content-type': 'text/html' })
       res.end('<html>not prometheus</html>')
     }
-    expect(await ask('html')).toMatchObject({ status: 'bad-answer', message: expect.stringContaining('not its JSON API') })
+    expect(await ask('html')).toMatchObject({
+      status: 'bad-answer',
+      message: expect.stringContaining('not its JSON API'),
+    })
   })
 })
 
@@ -81,7 +145,10 @@ describe('toPanel and chooseRange', () => {
   const panel = { title: 'By instance', query: 'up' }
 
   it(`keeps ${DASHBOARD_LIMITS.seriesPerPanel} series sorted by labels and says how many were left out`, () => {
-    const series = Array.from({ length: 23 }, (_, i) => ({ labels: { instance: `i-${String(i).padStart(2, '0')}` }, points: [[1, i]] as Array<[number, number]> }))
+    const series = Array.from({ length: 23 }, (_, i) => ({
+      labels: { instance: `i-${String(i).padStart(2, '0')}` },
+      points: [[1, i]] as Array<[number, number]>,
+    }))
     const shaped = toPanel(panel, { status: 'ok', series: series.reverse(), warnings: [] }, 900)
     expect(shaped.status).toBe('ok')
     expect(shaped.series).toHaveLength(DASHBOARD_LIMITS.seriesPerPanel)
@@ -91,8 +158,13 @@ describe('toPanel and chooseRange', () => {
   })
 
   it('tells an empty answer and an error apart', () => {
-    expect(toPanel(panel, { status: 'ok', series: [], warnings: [] }, 900)).toMatchObject({ status: 'no-data', message: expect.stringContaining('no data in the last 15 minutes') })
-    expect(toPanel(panel, { status: 'rejected', message: 'Prometheus rejects the query: bad' }, 3600)).toEqual({
+    expect(toPanel(panel, { status: 'ok', series: [], warnings: [] }, 900)).toMatchObject({
+      status: 'no-data',
+      message: expect.stringContaining('no data in the last 15 minutes'),
+    })
+    expect(
+      toPanel(panel, { status: 'rejected', message: 'Prometheus rejects the query: bad' }, 3600),
+    ).toEqual({
       ...panel,
       status: 'error',
       series: [],

@@ -59,15 +59,26 @@ export function queryRange(request: RangeQuery): Promise<RangeQueryResult> {
       port: request.port,
       method: 'POST',
       path: '/api/v1/query_range',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(form), accept: 'application/json' },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'content-length': Buffer.byteLength(form),
+        accept: 'application/json',
+      },
     })
     // One deadline for connect, evaluation and the whole answer.
     const deadline = setTimeout(
-      () => finish({ status: 'timeout', message: `Prometheus (${request.name}) did not answer within ${seconds} s; make the query cheaper (a shorter [range], fewer series).` }),
+      () =>
+        finish({
+          status: 'timeout',
+          message: `Prometheus (${request.name}) did not answer within ${seconds} s; make the query cheaper (a shorter [range], fewer series).`,
+        }),
       request.timeoutMs,
     )
     req.on('error', (error) =>
-      finish({ status: 'unreachable', message: `Prometheus (${request.name}) is not answering (${error.message}); is it running? Check it in the terminal: curl -s http://${request.name}/-/ready` }),
+      finish({
+        status: 'unreachable',
+        message: `Prometheus (${request.name}) is not answering (${error.message}); is it running? Check it in the terminal: curl -s http://${request.name}/-/ready`,
+      }),
     )
     req.on('response', (res) => {
       const chunks: Buffer[] = []
@@ -75,13 +86,23 @@ export function queryRange(request: RangeQuery): Promise<RangeQueryResult> {
       res.on('data', (chunk: Buffer) => {
         size += chunk.length
         if (size > maxBytes) {
-          finish({ status: 'bad-answer', message: `the answer is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB; aggregate the query (e.g. sum by (...)) so it returns fewer series.` })
+          finish({
+            status: 'bad-answer',
+            message: `the answer is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB; aggregate the query (e.g. sum by (...)) so it returns fewer series.`,
+          })
           return
         }
         chunks.push(chunk)
       })
-      res.on('error', (error) => finish({ status: 'unreachable', message: `Prometheus (${request.name}) broke off its answer (${error.message}).` }))
-      res.on('end', () => finish(readAnswer(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'), request.name)))
+      res.on('error', (error) =>
+        finish({
+          status: 'unreachable',
+          message: `Prometheus (${request.name}) broke off its answer (${error.message}).`,
+        }),
+      )
+      res.on('end', () =>
+        finish(readAnswer(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'), request.name)),
+      )
     })
     req.end(form)
   })
@@ -92,19 +113,33 @@ function readAnswer(statusCode: number, text: string, name: string): RangeQueryR
   try {
     answer = JSON.parse(text) as PrometheusAnswer
   } catch {
-    return { status: 'bad-answer', message: `Prometheus (${name}) answered HTTP ${statusCode} with something that is not its JSON API; is ${name} really Prometheus?` }
+    return {
+      status: 'bad-answer',
+      message: `Prometheus (${name}) answered HTTP ${statusCode} with something that is not its JSON API; is ${name} really Prometheus?`,
+    }
   }
   if (answer.status === 'error') {
-    return { status: 'rejected', message: `Prometheus rejects the query: ${typeof answer.error === 'string' ? answer.error : 'no reason given'}` }
+    return {
+      status: 'rejected',
+      message: `Prometheus rejects the query: ${typeof answer.error === 'string' ? answer.error : 'no reason given'}`,
+    }
   }
   if (answer.status !== 'success' || statusCode !== 200) {
-    return { status: 'bad-answer', message: `Prometheus (${name}) answered HTTP ${statusCode} without a result.` }
+    return {
+      status: 'bad-answer',
+      message: `Prometheus (${name}) answered HTTP ${statusCode} without a result.`,
+    }
   }
   const result = answer.data?.result
   if (answer.data?.resultType !== 'matrix' || !Array.isArray(result)) {
-    return { status: 'rejected', message: `the query returns a ${String(answer.data?.resultType ?? 'value')}, which cannot be drawn over time; use an expression that returns numbers.` }
+    return {
+      status: 'rejected',
+      message: `the query returns a ${String(answer.data?.resultType ?? 'value')}, which cannot be drawn over time; use an expression that returns numbers.`,
+    }
   }
-  const warnings = Array.isArray(answer.warnings) ? answer.warnings.filter((w): w is string => typeof w === 'string') : []
+  const warnings = Array.isArray(answer.warnings)
+    ? answer.warnings.filter((w): w is string => typeof w === 'string')
+    : []
   return { status: 'ok', series: result.map(toSeries), warnings }
 }
 

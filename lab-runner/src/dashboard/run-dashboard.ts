@@ -26,7 +26,12 @@ const PARALLEL_QUERIES = 4
 
 export async function runDashboard(target: DashboardTarget): Promise<DashboardResult> {
   const file = { host: target.dashboard.file.host, path: target.dashboard.file.path }
-  const read = await readSandboxFile({ docker: target.docker, sandbox: target.sandbox, ...file, editableFiles: target.editableFiles })
+  const read = await readSandboxFile({
+    docker: target.docker,
+    sandbox: target.sandbox,
+    ...file,
+    editableFiles: target.editableFiles,
+  })
   if (read.status !== 'ok') {
     const message =
       read.code === 'not-found'
@@ -35,17 +40,30 @@ export async function runDashboard(target: DashboardTarget): Promise<DashboardRe
     return { status: 'file-problem', file, message }
   }
   const parsed = parseDashboardFile(read.content)
-  if (parsed.status === 'problem') return { status: 'file-problem', file, message: capitalize(parsed.message) }
+  if (parsed.status === 'problem')
+    return { status: 'file-problem', file, message: capitalize(parsed.message) }
 
   const range = chooseRange(target.rangeS, target.now ?? Math.floor(Date.now() / 1000))
   const prometheus = findSandboxHost(target.sandbox, target.dashboard.prometheus.host)
   const name = `${target.dashboard.prometheus.host}:${target.dashboard.prometheus.port}`
   const run = (panel: PanelSpec): Promise<RangeQueryResult> =>
     prometheus === undefined || prometheus.ip === ''
-      ? Promise.resolve({ status: 'unreachable', message: `Prometheus (${name}) is not running in this sandbox; start it again (or Reset the sandbox).` })
-      : queryRange({ ip: prometheus.ip, port: target.dashboard.prometheus.port, name, query: panel.query, ...range, timeoutMs: DASHBOARD_LIMITS.queryTimeoutMs })
+      ? Promise.resolve({
+          status: 'unreachable',
+          message: `Prometheus (${name}) is not running in this sandbox; start it again (or Reset the sandbox).`,
+        })
+      : queryRange({
+          ip: prometheus.ip,
+          port: target.dashboard.prometheus.port,
+          name,
+          query: panel.query,
+          ...range,
+          timeoutMs: DASHBOARD_LIMITS.queryTimeoutMs,
+        })
   const panels = await mapLimited(parsed.panels, PARALLEL_QUERIES, async (panel) =>
-    panel.problem !== undefined ? errorPanel(panel, panel.problem) : toPanel(panel, await run(panel), target.rangeS),
+    panel.problem !== undefined
+      ? errorPanel(panel, panel.problem)
+      : toPanel(panel, await run(panel), target.rangeS),
   )
   return { status: 'ok', file, range, panels, notices: parsed.notices }
 }
@@ -90,7 +108,14 @@ export function toPanel(panel: PanelSpec, answer: RangeQueryResult, rangeS: numb
 }
 
 function errorPanel(panel: PanelSpec, message: string): DashboardPanel {
-  return { title: panel.title, query: panel.query, status: 'error', series: [], omittedSeries: 0, message: capitalize(message) }
+  return {
+    title: panel.title,
+    query: panel.query,
+    status: 'error',
+    series: [],
+    omittedSeries: 0,
+    message: capitalize(message),
+  }
 }
 
 function labelKey(labels: Record<string, string>): string {
@@ -110,7 +135,11 @@ function capitalize(text: string): string {
 }
 
 /** `Promise.all(items.map(fn))` with at most `limit` calls running, results in input order. */
-async function mapLimited<T, R>(items: ReadonlyArray<T>, limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+async function mapLimited<T, R>(
+  items: ReadonlyArray<T>,
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length)
   let next = 0
   const worker = async () => {

@@ -84,7 +84,9 @@ async function waitForExitCode(exec: Docker.Exec): Promise<number | null> {
  * [stream type (1 = stdout, 2 = stderr), 0, 0, 0, payload length (uint32 BE)] + payload.
  * Frames are split across TCP chunks arbitrarily, so we buffer until a frame is whole.
  */
-export function createDemuxer(onOutput: (stream: OutputStream, chunk: Buffer) => void): (chunk: Buffer) => void {
+export function createDemuxer(
+  onOutput: (stream: OutputStream, chunk: Buffer) => void,
+): (chunk: Buffer) => void {
   let pending: Buffer = Buffer.alloc(0)
   return (chunk) => {
     pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk])

@@ -35,23 +35,37 @@ describe('runScript', () => {
       sandbox,
       host: 'workstation',
       user: 'learner',
-      script: 'whoami\necho "FAIL: replica is not streaming"\necho "HINT:  check pg_stat_replication "\necho "not FAIL: this"\nexit 3',
+      script:
+        'whoami\necho "FAIL: replica is not streaming"\necho "HINT:  check pg_stat_replication "\necho "not FAIL: this"\nexit 3',
       timeoutS: 10,
     })
     expect(result.passed).toBe(false)
     expect(result.exitCode).toBe(3)
     expect(result.output).toContain('learner')
-    expect(result.feedback).toEqual({ fail: ['replica is not streaming'], hint: ['check pg_stat_replication'] })
+    expect(result.feedback).toEqual({
+      fail: ['replica is not streaming'],
+      hint: ['check pg_stat_replication'],
+    })
   })
 
   it('kills a script that outlives its timeout', async () => {
-    const result = await runScript({ docker: sandbox.docker, sandbox, script: 'echo started; sleep 100', timeoutS: 2 })
+    const result = await runScript({
+      docker: sandbox.docker,
+      sandbox,
+      script: 'echo started; sleep 100',
+      timeoutS: 2,
+    })
     expect(result.timedOut).toBe(true)
     expect(result.passed).toBe(false)
     expect(result.output).toContain('started')
     expect(result.durationMs).toBeLessThan(4_000)
     // The whole process group is gone, not only bash.
-    const leftovers = await runScript({ docker: sandbox.docker, sandbox, script: 'pgrep -f "sleep 10[0]" || true', timeoutS: 5 })
+    const leftovers = await runScript({
+      docker: sandbox.docker,
+      sandbox,
+      script: 'pgrep -f "sleep 10[0]" || true',
+      timeoutS: 5,
+    })
     expect(leftovers.output.trim()).toBe('')
   })
 
@@ -69,7 +83,13 @@ describe('runScript', () => {
   })
 
   it('reports an unknown host as a result, not an exception', async () => {
-    const result = await runScript({ docker: sandbox.docker, sandbox, host: 'nope', script: 'true', timeoutS: 5 })
+    const result = await runScript({
+      docker: sandbox.docker,
+      sandbox,
+      host: 'nope',
+      script: 'true',
+      timeoutS: 5,
+    })
     expect(result.passed).toBe(false)
     expect(result.error?.code).toBe('host-unknown')
     expect(result.error?.message).toContain('grader, workstation')

@@ -74,7 +74,10 @@ export async function runScript(options: RunScriptOptions): Promise<ScriptResult
       },
     })
   } catch (error) {
-    return failed('exec-failed', `could not run the script on host "${hostName}": ${dockerErrorMessage(error)}`)
+    return failed(
+      'exec-failed',
+      `could not run the script on host "${hostName}": ${dockerErrorMessage(error)}`,
+    )
   }
 
   // `timeout -s KILL` makes the exit status 128 + 9; a script killed by the OOM killer looks
@@ -106,7 +109,10 @@ export function createFeedbackParser(): { push(chunk: Buffer): void; finish(): S
   let partial = ''
   const take = (line: string) => {
     const clean = line.replace(/\r$/, '')
-    for (const [prefix, list] of [['FAIL:', fail], ['HINT:', hint]] as const) {
+    for (const [prefix, list] of [
+      ['FAIL:', fail],
+      ['HINT:', hint],
+    ] as const) {
       if (clean.startsWith(prefix) && list.length < MAX_FEEDBACK_LINES) {
         list.push(clean.slice(prefix.length).trim().slice(0, MAX_FEEDBACK_LINE_CHARS))
       }

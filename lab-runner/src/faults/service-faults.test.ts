@@ -15,7 +15,10 @@ let sandbox: TestSandbox
 
 beforeAll(async () => {
   ensureTestImage()
-  sandbox = await createTestSandbox(['client', { name: 'server', cmd: ['busybox', 'httpd', '-f', '-p', '8080', '-h', '/tmp'] }])
+  sandbox = await createTestSandbox([
+    'client',
+    { name: 'server', cmd: ['busybox', 'httpd', '-f', '-p', '8080', '-h', '/tmp'] },
+  ])
 })
 afterAll(async () => {
   await sandbox?.remove()
@@ -24,7 +27,19 @@ afterAll(async () => {
 /** Opens a TCP connection from the client container to `address`:8080; true when it connects. */
 function probe(address: string): boolean {
   try {
-    execFileSync('docker', ['exec', sandbox.hosts.client!.containerId, 'timeout', '2', 'bash', '-c', `exec 3<>/dev/tcp/${address}/8080`], { stdio: 'ignore' })
+    execFileSync(
+      'docker',
+      [
+        'exec',
+        sandbox.hosts.client!.containerId,
+        'timeout',
+        '2',
+        'bash',
+        '-c',
+        `exec 3<>/dev/tcp/${address}/8080`,
+      ],
+      { stdio: 'ignore' },
+    )
     return true
   } catch {
     return false
@@ -45,7 +60,11 @@ const target = (host = 'server') => ({ docker: sandbox.docker, sandbox, host })
 describe('service faults', () => {
   it('stops and restarts a service', async () => {
     expect(await eventually(() => probe('server'))).toBe(true)
-    expect(await stopService({ ...target(), timeoutS: 1 })).toMatchObject({ status: 'done', changed: true, state: 'exited' })
+    expect(await stopService({ ...target(), timeoutS: 1 })).toMatchObject({
+      status: 'done',
+      changed: true,
+      state: 'exited',
+    })
     expect(probe('server')).toBe(false)
     expect(await stopService(target())).toMatchObject({ status: 'done', changed: false })
     expect(await restartService(target())).toMatchObject({ status: 'done', state: 'running' })
@@ -54,7 +73,11 @@ describe('service faults', () => {
 
   it('kills a service, and refuses to kill one that is not running', async () => {
     expect(await killService(target())).toMatchObject({ status: 'done', changed: true, state: 'exited' })
-    expect(await killService(target())).toMatchObject({ status: 'refused', code: 'invalid-state', message: expect.stringContaining('exited') })
+    expect(await killService(target())).toMatchObject({
+      status: 'refused',
+      code: 'invalid-state',
+      message: expect.stringContaining('exited'),
+    })
     expect(await restartService(target())).toMatchObject({ status: 'done', state: 'running' })
   })
 
@@ -74,7 +97,9 @@ describe('service faults', () => {
     expect(await isolateHost(target())).toMatchObject({ status: 'done', changed: false })
     const restored = await restoreHost(target())
     expect(restored).toMatchObject({ status: 'done', changed: true, state: 'running' })
-    console.log(`restore kept the IP: ${restored.status === 'done' && restored.ip === ip} (${ip} → ${restored.status === 'done' ? restored.ip : '-'})`)
+    console.log(
+      `restore kept the IP: ${restored.status === 'done' && restored.ip === ip} (${ip} → ${restored.status === 'done' ? restored.ip : '-'})`,
+    )
     expect(await eventually(() => probe('server'))).toBe(true)
   })
 

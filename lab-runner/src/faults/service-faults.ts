@@ -9,10 +9,24 @@ import { findSandboxHost, unknownHostMessage, type SandboxHostsView } from '../e
 export type FaultAction = 'stop' | 'kill' | 'pause' | 'unpause' | 'restart' | 'isolate' | 'restore'
 
 export type FaultResult =
-  | { status: 'done'; action: FaultAction; host: string; changed: boolean; state: ContainerStateName; ip?: string }
-  | { status: 'refused'; action: FaultAction; host: string; code: 'host-unknown' | 'invalid-state' | 'no-network' | 'engine-error'; message: string }
+  | {
+      status: 'done'
+      action: FaultAction
+      host: string
+      changed: boolean
+      state: ContainerStateName
+      ip?: string
+    }
+  | {
+      status: 'refused'
+      action: FaultAction
+      host: string
+      code: 'host-unknown' | 'invalid-state' | 'no-network' | 'engine-error'
+      message: string
+    }
 
-export type ContainerStateName = 'running' | 'paused' | 'exited' | 'created' | 'restarting' | 'removing' | 'dead' | 'unknown'
+export type ContainerStateName =
+  'running' | 'paused' | 'exited' | 'created' | 'restarting' | 'removing' | 'dead' | 'unknown'
 
 export interface FaultTarget {
   docker: Docker
@@ -23,7 +37,11 @@ export interface FaultTarget {
 /** The label the sandbox registry puts on a sandbox's network(s) (lab-runner/src/sandboxes/labels.ts). */
 const SANDBOX_LABEL = 'academy.sandbox'
 
-type Context = { container: Docker.Container; state: ContainerStateName; networks: Record<string, { NetworkID: string }> }
+type Context = {
+  container: Docker.Container
+  state: ContainerStateName
+  networks: Record<string, { NetworkID: string }>
+}
 
 async function withContainer(
   target: FaultTarget,
@@ -32,19 +50,43 @@ async function withContainer(
 ): Promise<FaultResult> {
   const host = findSandboxHost(target.sandbox, target.host)
   if (host === undefined) {
-    return { status: 'refused', action, host: target.host, code: 'host-unknown', message: unknownHostMessage(target.sandbox, target.host) }
+    return {
+      status: 'refused',
+      action,
+      host: target.host,
+      code: 'host-unknown',
+      message: unknownHostMessage(target.sandbox, target.host),
+    }
   }
   try {
     const container = target.docker.getContainer(host.containerId)
     const info = await container.inspect()
-    return await body({ container, state: stateName(info.State.Status), networks: info.NetworkSettings.Networks })
+    return await body({
+      container,
+      state: stateName(info.State.Status),
+      networks: info.NetworkSettings.Networks,
+    })
   } catch (error) {
-    return { status: 'refused', action, host: target.host, code: 'engine-error', message: `${action} of "${target.host}" failed: ${dockerErrorMessage(error)}` }
+    return {
+      status: 'refused',
+      action,
+      host: target.host,
+      code: 'engine-error',
+      message: `${action} of "${target.host}" failed: ${dockerErrorMessage(error)}`,
+    }
   }
 }
 
 function stateName(status: string): ContainerStateName {
-  const known: ContainerStateName[] = ['running', 'paused', 'exited', 'created', 'restarting', 'removing', 'dead']
+  const known: ContainerStateName[] = [
+    'running',
+    'paused',
+    'exited',
+    'created',
+    'restarting',
+    'removing',
+    'dead',
+  ]
   return known.find((name) => name === status) ?? 'unknown'
 }
 
@@ -52,7 +94,12 @@ async function currentState(container: Docker.Container): Promise<ContainerState
   return stateName((await container.inspect()).State.Status)
 }
 
-const done = async (target: FaultTarget, action: FaultAction, ctx: Context, changed: boolean): Promise<FaultResult> => ({
+const done = async (
+  target: FaultTarget,
+  action: FaultAction,
+  ctx: Context,
+  changed: boolean,
+): Promise<FaultResult> => ({
   status: 'done',
   action,
   host: target.host,
@@ -60,7 +107,12 @@ const done = async (target: FaultTarget, action: FaultAction, ctx: Context, chan
   state: await currentState(ctx.container),
 })
 
-const invalidState = (target: FaultTarget, action: FaultAction, state: ContainerStateName, why: string): FaultResult => ({
+const invalidState = (
+  target: FaultTarget,
+  action: FaultAction,
+  state: ContainerStateName,
+  why: string,
+): FaultResult => ({
   status: 'refused',
   action,
   host: target.host,
@@ -71,7 +123,8 @@ const invalidState = (target: FaultTarget, action: FaultAction, state: Container
 /** Graceful stop (SIGTERM, then SIGKILL after `timeoutS`). */
 export function stopService(target: FaultTarget & { timeoutS?: number }): Promise<FaultResult> {
   return withContainer(target, 'stop', async (ctx) => {
-    if (ctx.state === 'exited' || ctx.state === 'created' || ctx.state === 'dead') return done(target, 'stop', ctx, false)
+    if (ctx.state === 'exited' || ctx.state === 'created' || ctx.state === 'dead')
+      return done(target, 'stop', ctx, false)
     if (ctx.state === 'paused') await ctx.container.unpause()
     await ctx.container.stop({ t: target.timeoutS ?? 10 })
     return done(target, 'stop', ctx, true)
@@ -81,7 +134,8 @@ export function stopService(target: FaultTarget & { timeoutS?: number }): Promis
 /** Sends a signal (default SIGKILL: the crash case) to the service's main process. */
 export function killService(target: FaultTarget & { signal?: string }): Promise<FaultResult> {
   return withContainer(target, 'kill', async (ctx) => {
-    if (ctx.state !== 'running') return invalidState(target, 'kill', ctx.state, 'only a running service can be killed')
+    if (ctx.state !== 'running')
+      return invalidState(target, 'kill', ctx.state, 'only a running service can be killed')
     await ctx.container.kill({ signal: target.signal ?? 'SIGKILL' })
     return done(target, 'kill', ctx, true)
   })
@@ -91,7 +145,8 @@ export function killService(target: FaultTarget & { signal?: string }): Promise<
 export function pauseService(target: FaultTarget): Promise<FaultResult> {
   return withContainer(target, 'pause', async (ctx) => {
     if (ctx.state === 'paused') return done(target, 'pause', ctx, false)
-    if (ctx.state !== 'running') return invalidState(target, 'pause', ctx.state, 'only a running service can be paused')
+    if (ctx.state !== 'running')
+      return invalidState(target, 'pause', ctx.state, 'only a running service can be paused')
     await ctx.container.pause()
     return done(target, 'pause', ctx, true)
   })
@@ -115,7 +170,9 @@ export function restartService(target: FaultTarget & { timeoutS?: number }): Pro
 }
 
 async function sandboxNetworkIds(target: FaultTarget): Promise<string[]> {
-  const networks = await target.docker.listNetworks({ filters: { label: [`${SANDBOX_LABEL}=${target.sandbox.id}`] } })
+  const networks = await target.docker.listNetworks({
+    filters: { label: [`${SANDBOX_LABEL}=${target.sandbox.id}`] },
+  })
   return networks.map((network) => network.Id)
 }
 
@@ -124,7 +181,13 @@ export function isolateHost(target: FaultTarget): Promise<FaultResult> {
   return withContainer(target, 'isolate', async (ctx) => {
     const networkIds = await sandboxNetworkIds(target)
     if (networkIds.length === 0) {
-      return { status: 'refused', action: 'isolate', host: target.host, code: 'no-network', message: `sandbox ${target.sandbox.id} has no network labelled ${SANDBOX_LABEL}=${target.sandbox.id}` }
+      return {
+        status: 'refused',
+        action: 'isolate',
+        host: target.host,
+        code: 'no-network',
+        message: `sandbox ${target.sandbox.id} has no network labelled ${SANDBOX_LABEL}=${target.sandbox.id}`,
+      }
     }
     const attached = new Set(Object.values(ctx.networks).map((endpoint) => endpoint.NetworkID))
     let changed = false
@@ -146,7 +209,13 @@ export function restoreHost(target: FaultTarget): Promise<FaultResult> {
   return withContainer(target, 'restore', async (ctx) => {
     const networkIds = await sandboxNetworkIds(target)
     if (networkIds.length === 0) {
-      return { status: 'refused', action: 'restore', host: target.host, code: 'no-network', message: `sandbox ${target.sandbox.id} has no network labelled ${SANDBOX_LABEL}=${target.sandbox.id}` }
+      return {
+        status: 'refused',
+        action: 'restore',
+        host: target.host,
+        code: 'no-network',
+        message: `sandbox ${target.sandbox.id} has no network labelled ${SANDBOX_LABEL}=${target.sandbox.id}`,
+      }
     }
     const attached = new Set(Object.values(ctx.networks).map((endpoint) => endpoint.NetworkID))
     const previousIp = findSandboxHost(target.sandbox, target.host)?.ip
@@ -156,14 +225,26 @@ export function restoreHost(target: FaultTarget): Promise<FaultResult> {
       const network = target.docker.getNetwork(id)
       const endpoint = { Aliases: [target.host] }
       try {
-        await network.connect({ Container: ctx.container.id, EndpointConfig: previousIp ? { ...endpoint, IPAMConfig: { IPv4Address: previousIp } } : endpoint })
+        await network.connect({
+          Container: ctx.container.id,
+          EndpointConfig: previousIp ? { ...endpoint, IPAMConfig: { IPv4Address: previousIp } } : endpoint,
+        })
       } catch {
         await network.connect({ Container: ctx.container.id, EndpointConfig: endpoint })
       }
       changed = true
     }
     const info = await ctx.container.inspect()
-    const ip = networkIds.map((id) => Object.values(info.NetworkSettings.Networks).find((n) => n.NetworkID === id)?.IPAddress).find(Boolean)
-    return { status: 'done', action: 'restore', host: target.host, changed, state: stateName(info.State.Status), ...(ip ? { ip } : {}) }
+    const ip = networkIds
+      .map((id) => Object.values(info.NetworkSettings.Networks).find((n) => n.NetworkID === id)?.IPAddress)
+      .find(Boolean)
+    return {
+      status: 'done',
+      action: 'restore',
+      host: target.host,
+      changed,
+      state: stateName(info.State.Status),
+      ...(ip ? { ip } : {}),
+    }
   })
 }

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestSandbox, dockerExec, ensureTestImage, type TestSandbox } from '../terminal/test-support/test-sandbox'
+import {
+  createTestSandbox,
+  dockerExec,
+  ensureTestImage,
+  type TestSandbox,
+} from '../terminal/test-support/test-sandbox'
 import { checkPathSyntax } from '../../../contracts/editable-paths'
 import { listEditableFiles, readSandboxFile, writeSandboxFile } from './sandbox-files'
 
@@ -33,12 +38,24 @@ afterAll(async () => {
   await sandbox?.remove()
 })
 
-const target = (path: string) => ({ docker: sandbox.docker, sandbox, host: 'workstation', path, editableFiles })
+const target = (path: string) => ({
+  docker: sandbox.docker,
+  sandbox,
+  host: 'workstation',
+  path,
+  editableFiles,
+})
 
 describe('editor files', () => {
   it('reads a file with its owner and mode', async () => {
     const result = await readSandboxFile(target('/etc/helix/agent.yaml'))
-    expect(result).toMatchObject({ status: 'ok', content: 'port: 8080\n', size: 11, mode: '640', owner: 'learner:learner' })
+    expect(result).toMatchObject({
+      status: 'ok',
+      content: 'port: 8080\n',
+      size: 11,
+      mode: '640',
+      owner: 'learner:learner',
+    })
   })
 
   it('round-trips a save and keeps owner and mode', async () => {
@@ -57,38 +74,82 @@ describe('editor files', () => {
   })
 
   it('refuses paths outside the editable set, relative paths and dot segments', async () => {
-    for (const path of ['../../etc/shadow', '/home/learner/notes/../../../etc/shadow', '/etc/shadow', '/home/learner/notes/./todo.md', '/etc/helix//agent.yaml', '/etc/helix/agent.yaml\0x']) {
+    for (const path of [
+      '../../etc/shadow',
+      '/home/learner/notes/../../../etc/shadow',
+      '/etc/shadow',
+      '/home/learner/notes/./todo.md',
+      '/etc/helix//agent.yaml',
+      '/etc/helix/agent.yaml\0x',
+    ]) {
       const result = await readSandboxFile(target(path))
       expect(result.status, path).toBe('refused')
     }
     const relative = await readSandboxFile(target('../../etc/shadow'))
-    expect(relative).toMatchObject({ code: 'path-invalid', message: expect.stringContaining('must be absolute') })
+    expect(relative).toMatchObject({
+      code: 'path-invalid',
+      message: expect.stringContaining('must be absolute'),
+    })
     expect(await readSandboxFile(target('/etc/shadow'))).toMatchObject({ code: 'path-not-editable' })
-    const write = await writeSandboxFile({ ...target('/home/learner/notes/../../../etc/shadow'), content: 'x' })
+    const write = await writeSandboxFile({
+      ...target('/home/learner/notes/../../../etc/shadow'),
+      content: 'x',
+    })
     expect(write).toMatchObject({ status: 'refused', code: 'path-invalid' })
   })
 
   it('refuses symlinks that lead out of the editable set, for reading and writing', async () => {
     const read = await readSandboxFile(target('/home/learner/notes/shadow-link'))
-    expect(read).toMatchObject({ status: 'refused', code: 'path-not-editable', message: expect.stringContaining('/etc/shadow') })
-    const write = await writeSandboxFile({ ...target('/home/learner/notes/shadow-link'), content: 'root::0:0:::::\n' })
+    expect(read).toMatchObject({
+      status: 'refused',
+      code: 'path-not-editable',
+      message: expect.stringContaining('/etc/shadow'),
+    })
+    const write = await writeSandboxFile({
+      ...target('/home/learner/notes/shadow-link'),
+      content: 'root::0:0:::::\n',
+    })
     expect(write).toMatchObject({ status: 'refused', code: 'path-not-editable' })
     expect(dockerExec(containerId, 'head -c 5 /etc/shadow')).toBe('root:')
     // A link to another editable file is fine.
-    expect(await readSandboxFile(target('/home/learner/notes/agent-link'))).toMatchObject({ status: 'ok', resolvedPath: '/etc/helix/agent.yaml' })
+    expect(await readSandboxFile(target('/home/learner/notes/agent-link'))).toMatchObject({
+      status: 'ok',
+      resolvedPath: '/etc/helix/agent.yaml',
+    })
   })
 
   it('refuses oversized and non-UTF-8 files with clear errors', async () => {
-    expect(await readSandboxFile(target('/home/learner/notes/big.txt'))).toMatchObject({ status: 'refused', code: 'too-large', message: expect.stringContaining('600000 bytes') })
-    const tooBig = await writeSandboxFile({ ...target('/home/learner/notes/todo.md'), content: 'x'.repeat(600_000) })
+    expect(await readSandboxFile(target('/home/learner/notes/big.txt'))).toMatchObject({
+      status: 'refused',
+      code: 'too-large',
+      message: expect.stringContaining('600000 bytes'),
+    })
+    const tooBig = await writeSandboxFile({
+      ...target('/home/learner/notes/todo.md'),
+      content: 'x'.repeat(600_000),
+    })
     expect(tooBig).toMatchObject({ status: 'refused', code: 'too-large' })
-    expect(await readSandboxFile(target('/home/learner/notes/latin1.txt'))).toMatchObject({ status: 'refused', code: 'not-text' })
-    expect(await readSandboxFile(target('/etc/helix/missing.yaml'))).toMatchObject({ status: 'refused', code: 'not-found' })
-    expect(await readSandboxFile({ ...target('/etc/helix/agent.yaml'), host: 'db' })).toMatchObject({ status: 'refused', code: 'host-unknown' })
+    expect(await readSandboxFile(target('/home/learner/notes/latin1.txt'))).toMatchObject({
+      status: 'refused',
+      code: 'not-text',
+    })
+    expect(await readSandboxFile(target('/etc/helix/missing.yaml'))).toMatchObject({
+      status: 'refused',
+      code: 'not-found',
+    })
+    expect(await readSandboxFile({ ...target('/etc/helix/agent.yaml'), host: 'db' })).toMatchObject({
+      status: 'refused',
+      code: 'host-unknown',
+    })
   })
 
   it('lists editable files, expanding directories and skipping escaping links', async () => {
-    const result = await listEditableFiles({ docker: sandbox.docker, sandbox, host: 'workstation', editableFiles })
+    const result = await listEditableFiles({
+      docker: sandbox.docker,
+      sandbox,
+      host: 'workstation',
+      editableFiles,
+    })
     expect(result.status).toBe('ok')
     const files = result.status === 'ok' ? result.files : []
     const paths = files.map((f) => f.path)
@@ -102,6 +163,7 @@ describe('editor files', () => {
 describe('checkPathSyntax', () => {
   it('accepts clean absolute paths only', () => {
     expect(checkPathSyntax('/etc/haproxy/haproxy.cfg').ok).toBe(true)
-    for (const bad of ['', 'etc/x', '/etc/../x', '/etc/./x', '/etc//x', '/etc/x/', '/etc/\nx']) expect(checkPathSyntax(bad).ok, bad).toBe(false)
+    for (const bad of ['', 'etc/x', '/etc/../x', '/etc/./x', '/etc//x', '/etc/x/', '/etc/\nx'])
+      expect(checkPathSyntax(bad).ok, bad).toBe(false)
   })
 })

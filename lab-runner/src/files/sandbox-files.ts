@@ -118,9 +118,16 @@ async function runFileScript(
       deadlineMs: EXEC_DEADLINE_MS,
       onOutput: (stream, chunk) => (stream === 'stdout' ? stdout : stderr).push(chunk),
     })
-    return { exitCode: result.exitCode, stdout: stdout.toBuffer(), stderr: stderr.toBuffer().toString('utf8').trim() }
+    return {
+      exitCode: result.exitCode,
+      stdout: stdout.toBuffer(),
+      stderr: stderr.toBuffer().toString('utf8').trim(),
+    }
   } catch (error) {
-    return refuse('exec-failed', `could not reach host "${target.host}" to access ${target.path}: ${dockerErrorMessage(error)}`)
+    return refuse(
+      'exec-failed',
+      `could not reach host "${target.host}" to access ${target.path}: ${dockerErrorMessage(error)}`,
+    )
   }
 }
 
@@ -147,7 +154,12 @@ function resolveTarget(target: SandboxFileTarget): { containerId: string } | Fil
 
 function checkResolved(target: SandboxFileTarget, resolvedPath: string): FileRefusal | undefined {
   if (resolvedPath === target.path) return undefined
-  const check = checkEditablePath(target.editableFiles, target.host, resolvedPath, `${target.path} leads (through a symlink) to`)
+  const check = checkEditablePath(
+    target.editableFiles,
+    target.host,
+    resolvedPath,
+    `${target.path} leads (through a symlink) to`,
+  )
   return check.ok ? undefined : refuse(check.code, check.message)
 }
 
@@ -172,45 +184,84 @@ export async function readSandboxFile(target: SandboxFileTarget): Promise<ReadFi
     case 4:
       return refuse('not-a-file', `${target.path} on host "${target.host}" is not a regular file`)
     case 5:
-      return refuse('permission-denied', `${target.path} on host "${target.host}" cannot be read: permission denied`)
+      return refuse(
+        'permission-denied',
+        `${target.path} on host "${target.host}" cannot be read: permission denied`,
+      )
     case 6:
-      return refuse('too-large', `${target.path} is ${meta?.split(' ')[0] ?? 'too many'} bytes; the editor opens files up to ${maxBytes} bytes (use the terminal for bigger files)`)
+      return refuse(
+        'too-large',
+        `${target.path} is ${meta?.split(' ')[0] ?? 'too many'} bytes; the editor opens files up to ${maxBytes} bytes (use the terminal for bigger files)`,
+      )
     default:
-      return refuse('exec-failed', `reading ${target.path} failed (exit ${run.exitCode ?? 'none'}): ${run.stderr || 'no message'}`)
+      return refuse(
+        'exec-failed',
+        `reading ${target.path} failed (exit ${run.exitCode ?? 'none'}): ${run.stderr || 'no message'}`,
+      )
   }
-  if (resolvedPath === undefined || meta === undefined) return refuse('exec-failed', `reading ${target.path} returned no file information`)
+  if (resolvedPath === undefined || meta === undefined)
+    return refuse('exec-failed', `reading ${target.path} returned no file information`)
   if (rest.length > maxBytes) {
-    return refuse('too-large', `${target.path} grew past ${maxBytes} bytes while being read; the editor opens files up to ${maxBytes} bytes`)
+    return refuse(
+      'too-large',
+      `${target.path} grew past ${maxBytes} bytes while being read; the editor opens files up to ${maxBytes} bytes`,
+    )
   }
   const content = decodeText(rest)
   if (content === undefined) {
-    return refuse('not-text', `${target.path} is not UTF-8 text (it may be binary); the editor only opens text files`)
+    return refuse(
+      'not-text',
+      `${target.path} is not UTF-8 text (it may be binary); the editor only opens text files`,
+    )
   }
   const [size, mode, owner] = meta.split(' ')
-  return { status: 'ok', path: target.path, resolvedPath, content, size: Number(size), mode: mode ?? '', owner: owner ?? '' }
+  return {
+    status: 'ok',
+    path: target.path,
+    resolvedPath,
+    content,
+    size: Number(size),
+    mode: mode ?? '',
+    owner: owner ?? '',
+  }
 }
 
-export async function writeSandboxFile(target: SandboxFileTarget & { content: string }): Promise<WriteFileResult> {
+export async function writeSandboxFile(
+  target: SandboxFileTarget & { content: string },
+): Promise<WriteFileResult> {
   const resolved = resolveTarget(target)
   if ('status' in resolved) return resolved
   const maxBytes = target.maxBytes ?? DEFAULT_MAX_FILE_BYTES
   const bytes = Buffer.from(target.content, 'utf8')
   if (bytes.length > maxBytes) {
-    return refuse('too-large', `the new content is ${bytes.length} bytes; the editor saves files up to ${maxBytes} bytes`)
+    return refuse(
+      'too-large',
+      `the new content is ${bytes.length} bytes; the editor saves files up to ${maxBytes} bytes`,
+    )
   }
-  if (bytes.includes(0)) return refuse('not-text', 'the new content contains NUL bytes; the editor only saves text')
+  if (bytes.includes(0))
+    return refuse('not-text', 'the new content contains NUL bytes; the editor only saves text')
 
   const probe = await runFileScript(target, resolved.containerId, RESOLVE_SCRIPT, [target.path])
   if ('status' in probe) return probe
   const [resolvedPath, kind] = takeFields(probe.stdout, 2).fields
   if (probe.exitCode !== 0 || resolvedPath === undefined) {
-    return refuse('exec-failed', `resolving ${target.path} failed: ${probe.stderr || `exit ${probe.exitCode ?? 'none'}`}`)
+    return refuse(
+      'exec-failed',
+      `resolving ${target.path} failed: ${probe.stderr || `exit ${probe.exitCode ?? 'none'}`}`,
+    )
   }
   const escape = checkResolved(target, resolvedPath)
   if (escape !== undefined) return escape
   if (kind === 'dir') return refuse('not-a-file', `${target.path} on host "${target.host}" is a directory`)
 
-  const run = await runFileScript(target, resolved.containerId, WRITE_SCRIPT, [target.path, resolvedPath, String(maxBytes + 1)], bytes)
+  const run = await runFileScript(
+    target,
+    resolved.containerId,
+    WRITE_SCRIPT,
+    [target.path, resolvedPath, String(maxBytes + 1)],
+    bytes,
+  )
   if ('status' in run) return run
   switch (run.exitCode) {
     case 0:
@@ -220,11 +271,20 @@ export async function writeSandboxFile(target: SandboxFileTarget & { content: st
     case 4:
       return refuse('not-a-file', `${target.path} on host "${target.host}" is a directory`)
     case 5:
-      return refuse('permission-denied', `${target.path} on host "${target.host}" cannot be written: ${run.stderr || 'permission denied'}`)
+      return refuse(
+        'permission-denied',
+        `${target.path} on host "${target.host}" cannot be written: ${run.stderr || 'permission denied'}`,
+      )
     case 7:
-      return refuse('changed-during-write', `${target.path} changed (a symlink moved) while saving; nothing was written — try again`)
+      return refuse(
+        'changed-during-write',
+        `${target.path} changed (a symlink moved) while saving; nothing was written — try again`,
+      )
     default:
-      return refuse('exec-failed', `saving ${target.path} failed (exit ${run.exitCode ?? 'none'}): ${run.stderr || 'no message'}`)
+      return refuse(
+        'exec-failed',
+        `saving ${target.path} failed (exit ${run.exitCode ?? 'none'}): ${run.stderr || 'no message'}`,
+      )
   }
 }
 
@@ -262,7 +322,10 @@ export async function listEditableFiles(options: {
   if (rules.length === 0) return { status: 'ok', files: [] }
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_FILE_BYTES
   const target: SandboxFileTarget = { ...options, path: rules[0]?.path ?? '/', maxBytes: 256 * 1024 }
-  const run = await runFileScript(target, host.containerId, LIST_SCRIPT, [String(maxBytes), ...rules.map((rule) => rule.path)])
+  const run = await runFileScript(target, host.containerId, LIST_SCRIPT, [
+    String(maxBytes),
+    ...rules.map((rule) => rule.path),
+  ])
   if ('status' in run) return run
   const files: EditableFileEntry[] = []
   const seen = new Set<string>()
@@ -272,7 +335,12 @@ export async function listEditableFiles(options: {
     const size = record.slice(0, tab)
     const filePath = record.slice(tab + 1)
     // Only list what the editor would then agree to open.
-    if (seen.has(filePath) || !isEditable(rules, options.host, filePath) || !checkEditablePath(rules, options.host, filePath).ok) continue
+    if (
+      seen.has(filePath) ||
+      !isEditable(rules, options.host, filePath) ||
+      !checkEditablePath(rules, options.host, filePath).ok
+    )
+      continue
     seen.add(filePath)
     files.push({ host: options.host, path: filePath, size: size === '-' ? null : Number(size) })
   }

@@ -48,7 +48,10 @@ beforeAll(async () => {
   cpSync(path.join(labsDir, 'sample'), path.join(labsDir, 'dash'), { recursive: true })
   const file = path.join(labsDir, 'dash', 'lab.yaml')
   const yaml = readFileSync(file, 'utf8').replace('slug: sample', 'slug: dash')
-  writeFileSync(file, `${yaml}\ndashboard:\n  file: { host: workstation, path: /etc/motd }\n  prometheus: { host: db, port: 9090 }\n`)
+  writeFileSync(
+    file,
+    `${yaml}\ndashboard:\n  file: { host: workstation, path: /etc/motd }\n  prometheus: { host: db, port: 9090 }\n`,
+  )
   const catalog = loadLabDefinitions(labsDir, runnerLabOptions)
   expect(catalog.errors).toEqual([])
 
@@ -62,12 +65,21 @@ beforeAll(async () => {
     log: quiet,
     runHook: createHookRunner(docker, (id) => registry.scriptEnv(id)),
   })
-  runner = createRunnerServer({ docker, registry, tickets: createTicketStore(), serviceToken: token, publicOrigins: [], log: quiet, labErrors: 0 })
+  runner = createRunnerServer({
+    docker,
+    registry,
+    tickets: createTicketStore(),
+    serviceToken: token,
+    publicOrigins: [],
+    log: quiet,
+    labErrors: 0,
+  })
   await new Promise<void>((resolve) => runner.server.listen(0, '127.0.0.1', resolve))
   base = `http://127.0.0.1:${(runner.server.address() as AddressInfo).port}`
   for (const labSlug of ['dash', 'sample'] as const) {
     const created = await registry.create({ userId: 'dash-user', labSlug })
-    if (created.status !== 'provisioning' && created.status !== 'ready') throw new Error(JSON.stringify(created))
+    if (created.status !== 'provisioning' && created.status !== 'ready')
+      throw new Error(JSON.stringify(created))
     sandboxes[labSlug] = created.sandbox.id
   }
   for (const id of Object.values(sandboxes)) expect((await registry.whenSettled(id))?.state).toBe('ready')
@@ -77,24 +89,41 @@ afterAll(async () => {
   await runner?.close()
   for (const sandbox of registry?.list() ?? []) await registry.delete(sandbox.id)
   const filters = { label: [`${LABEL.runner}=${instance}`] }
-  for (const c of await docker.listContainers({ all: true, filters })) await docker.getContainer(c.Id).remove({ force: true })
+  for (const c of await docker.listContainers({ all: true, filters }))
+    await docker.getContainer(c.Id).remove({ force: true })
   for (const n of await docker.listNetworks({ filters })) await docker.getNetwork(n.Id).remove()
   rmSync(temp, { recursive: true, force: true })
 })
 
 describe('GET /v1/sandboxes/:id/dashboard', () => {
   it('is 404 for an unknown sandbox and for a lab without a dashboard', async () => {
-    expect(await api('/v1/sandboxes/sbx-nope/dashboard')).toMatchObject({ status: 404, json: { error: { code: 'not-found' } } })
+    expect(await api('/v1/sandboxes/sbx-nope/dashboard')).toMatchObject({
+      status: 404,
+      json: { error: { code: 'not-found' } },
+    })
     expect(await api(`/v1/sandboxes/${sandboxes.sample}/dashboard`)).toEqual({
       status: 404,
-      json: { error: { code: 'no-dashboard', message: 'lab "sample" has no dashboard (no dashboard section in its lab.yaml)' } },
+      json: {
+        error: {
+          code: 'no-dashboard',
+          message: 'lab "sample" has no dashboard (no dashboard section in its lab.yaml)',
+        },
+      },
     })
   })
 
   it('refuses a range outside 60 s to 24 h, saying which', async () => {
     for (const range of ['5', 'soon', '999999']) {
       const answer = await api(`/v1/sandboxes/${sandboxes.dash}/dashboard?range=${range}`)
-      expect(answer).toMatchObject({ status: 400, json: { error: { code: 'invalid-request', message: expect.stringMatching(/^invalid query: range: must be/) } } })
+      expect(answer).toMatchObject({
+        status: 400,
+        json: {
+          error: {
+            code: 'invalid-request',
+            message: expect.stringMatching(/^invalid query: range: must be/),
+          },
+        },
+      })
     }
   })
 
@@ -119,7 +148,12 @@ describe('GET /v1/sandboxes/:id/dashboard', () => {
       notices: [],
       range: { stepS: 8 },
       panels: [
-        { title: 'Up', status: 'error', series: [], message: expect.stringMatching(/^Prometheus \(db:9090\) is not answering \(connect ECONNREFUSED/) },
+        {
+          title: 'Up',
+          status: 'error',
+          series: [],
+          message: expect.stringMatching(/^Prometheus \(db:9090\) is not answering \(connect ECONNREFUSED/),
+        },
         { title: 'Missing query', status: 'error', message: expect.stringContaining('no query') },
       ],
     })

@@ -21,8 +21,16 @@ export function addDashboardRoutes(router: Router, deps: DashboardRouteDeps): vo
   router.add('GET', '/v1/sandboxes/:id/dashboard', async (ctx) => {
     const { sandbox, lab } = readySandbox(registry, ctx)
     const { dashboard, editableFiles, slug } = lab.definition
-    if (!dashboard) throw new HttpError(404, 'no-dashboard', `lab "${slug}" has no dashboard (no dashboard section in its lab.yaml)`)
+    if (!dashboard)
+      throw new HttpError(
+        404,
+        'no-dashboard',
+        `lab "${slug}" has no dashboard (no dashboard section in its lab.yaml)`,
+      )
     const { range } = ctx.queryAs(dashboardQuerySchema)
-    return { status: 200, body: await runDashboard({ docker, sandbox, dashboard, editableFiles, rangeS: range }) }
+    return {
+      status: 200,
+      body: await runDashboard({ docker, sandbox, dashboard, editableFiles, rangeS: range }),
+    }
   })
 }

@@ -6,7 +6,13 @@ import path from 'node:path'
 import type Docker from 'dockerode'
 import type { Histogram } from 'prom-client'
 import { z } from 'zod'
-import { faultRequestSchema, fileQuerySchema, fileWriteRequestSchema, ticketRequestSchema, type FaultRequest } from '../../../contracts/runner-api'
+import {
+  faultRequestSchema,
+  fileQuerySchema,
+  fileWriteRequestSchema,
+  ticketRequestSchema,
+  type FaultRequest,
+} from '../../../contracts/runner-api'
 import { runScript } from '../exec/run-script'
 import {
   isolateHost,
@@ -19,7 +25,12 @@ import {
   type FaultResult,
   type FaultTarget,
 } from '../faults/service-faults'
-import { listEditableFiles, readSandboxFile, writeSandboxFile, type FileRefusal } from '../files/sandbox-files'
+import {
+  listEditableFiles,
+  readSandboxFile,
+  writeSandboxFile,
+  type FileRefusal,
+} from '../files/sandbox-files'
 import type { SandboxRegistry } from '../sandboxes/sandbox-registry'
 import type { TicketStore } from '../terminal/tickets'
 import { HttpError } from './http-error'
@@ -44,7 +55,11 @@ export function addLabRoutes(router: Router, deps: LabRouteDeps): void {
     const { sandbox, lab } = target(ctx)
     const request = await ctx.body(ticketRequestSchema)
     if (!lab.definition.shellHosts.includes(request.host)) {
-      throw new HttpError(403, 'host-not-allowed', `"${request.host}" is not a shell host of lab "${lab.definition.slug}" (shell hosts: ${lab.definition.shellHosts.join(', ')})`)
+      throw new HttpError(
+        403,
+        'host-not-allowed',
+        `"${request.host}" is not a shell host of lab "${lab.definition.slug}" (shell hosts: ${lab.definition.shellHosts.join(', ')})`,
+      )
     }
     const { ticket, expiresAt } = tickets.mint({ ...request, sandboxId: sandbox.id })
     return { status: 201, body: { ticket, expiresAt: expiresAt.toISOString() } }
@@ -65,13 +80,27 @@ export function addLabRoutes(router: Router, deps: LabRouteDeps): void {
     const { sandbox, lab } = target(ctx)
     const { host, path: filePath } = ctx.queryAs(fileQuerySchema)
     const { content } = await ctx.body(fileWriteRequestSchema)
-    return fileReply(await writeSandboxFile({ docker, sandbox, host, path: filePath, content, editableFiles: lab.definition.editableFiles }))
+    return fileReply(
+      await writeSandboxFile({
+        docker,
+        sandbox,
+        host,
+        path: filePath,
+        content,
+        editableFiles: lab.definition.editableFiles,
+      }),
+    )
   })
 
   const stepScript = (kind: 'check' | 'solve') => async (ctx: RouteContext) => {
     const { sandbox, lab } = target(ctx)
     const step = lab.definition.steps.find((s) => s.id === ctx.params['stepId'])
-    if (!step) throw new HttpError(404, 'not-found', `lab "${lab.definition.slug}" has no step "${ctx.params['stepId'] ?? ''}"`)
+    if (!step)
+      throw new HttpError(
+        404,
+        'not-found',
+        `lab "${lab.definition.slug}" has no step "${ctx.params['stepId'] ?? ''}"`,
+      )
     const spec = kind === 'check' ? step.check : { ...step.solve, timeoutS: 120 }
     const result = await runScript({
       docker,
@@ -88,12 +117,17 @@ export function addLabRoutes(router: Router, deps: LabRouteDeps): void {
   router.add('POST', '/v1/sandboxes/:id/faults', async (ctx) => {
     const { sandbox, lab } = target(ctx)
     const { action, host } = await ctx.body(faultRequestSchema)
-    if (!lab.services.includes(host)) throw new HttpError(404, 'host-unknown', `lab "${lab.definition.slug}" has no service "${host}"`)
+    if (!lab.services.includes(host))
+      throw new HttpError(404, 'host-unknown', `lab "${lab.definition.slug}" has no service "${host}"`)
     const result = await faultActions[action]({ docker, sandbox, host })
     // A restored or restarted host may come back with another IP.
     if (result.status === 'done' && result.changed) await registry.refreshHosts(sandbox.id)
     if (result.status === 'refused') {
-      throw new HttpError(result.code === 'host-unknown' ? 404 : result.code === 'engine-error' ? 502 : 409, result.code, result.message)
+      throw new HttpError(
+        result.code === 'host-unknown' ? 404 : result.code === 'engine-error' ? 502 : 409,
+        result.code,
+        result.message,
+      )
     }
     return { status: 200, body: { result } }
   })

@@ -24,12 +24,18 @@ const proxyTicketRequestSchema = z.strictObject({
   port: z.number().int().min(1).max(65535),
 })
 
-export function addProxyRoutes(api: Router, open: Router, deps: { registry: SandboxRegistry; tickets: TicketStore; publicOrigins: readonly string[] }): void {
+export function addProxyRoutes(
+  api: Router,
+  open: Router,
+  deps: { registry: SandboxRegistry; tickets: TicketStore; publicOrigins: readonly string[] },
+): void {
   const { registry, tickets, publicOrigins } = deps
   // Per process: a restarted runner forgets cookies and the web app mints a new ticket.
   const key = randomBytes(32)
-  const sign = (scope: string, expires: number) => createHmac('sha256', key).update(`${scope}\n${expires}`).digest('base64url')
-  const tabPath = (id: string, host: string, port: number) => `/proxy/${encodeURIComponent(id)}/${encodeURIComponent(host)}/${port}/`
+  const sign = (scope: string, expires: number) =>
+    createHmac('sha256', key).update(`${scope}\n${expires}`).digest('base64url')
+  const tabPath = (id: string, host: string, port: number) =>
+    `/proxy/${encodeURIComponent(id)}/${encodeURIComponent(host)}/${port}/`
 
   api.add('POST', '/v1/sandboxes/:id/proxy-tickets', async (ctx) => {
     const id = ctx.params['id'] ?? ''
@@ -38,9 +44,19 @@ export function addProxyRoutes(api: Router, open: Router, deps: { registry: Sand
     const request = await ctx.body(proxyTicketRequestSchema)
     const lab = registry.lab(sandbox.labSlug)
     if (!lab?.definition.serviceTabs.some((t) => t.host === request.host && t.port === request.port)) {
-      throw new HttpError(403, 'not-a-service-tab', `${request.host}:${request.port} is not a service tab of lab "${sandbox.labSlug}"`)
+      throw new HttpError(
+        403,
+        'not-a-service-tab',
+        `${request.host}:${request.port} is not a service tab of lab "${sandbox.labSlug}"`,
+      )
     }
-    const { ticket, expiresAt } = tickets.mint({ userId: request.userId, sandboxId: id, host: request.host, mode: 'ro', tab: `port-${request.port}` })
+    const { ticket, expiresAt } = tickets.mint({
+      userId: request.userId,
+      sandboxId: id,
+      host: request.host,
+      mode: 'ro',
+      tab: `port-${request.port}`,
+    })
     const openPath = `/proxy-open/${encodeURIComponent(id)}/${encodeURIComponent(request.host)}/${request.port}`
     return { status: 201, body: { url: openPath, ticket, expiresAt: expiresAt.toISOString() } }
   })
@@ -52,12 +68,20 @@ export function addProxyRoutes(api: Router, open: Router, deps: { registry: Sand
     // Browsers always send Origin on a POST; only the web app's pages carry the web app's origin.
     const origin = ctx.req.headers.origin
     if (!origin || !publicOrigins.includes(origin)) {
-      throw new HttpError(403, 'origin-not-allowed', 'service tabs open only from the lab page; open the tab again there')
+      throw new HttpError(
+        403,
+        'origin-not-allowed',
+        'service tabs open only from the lab page; open the tab again there',
+      )
     }
     const form = new URLSearchParams(await readSmallBody(ctx.req))
     const grant = tickets.redeem(form.get('ticket') ?? '')
     if (!grant || grant.sandboxId !== id || grant.host !== host || grant.tab !== `port-${port}`) {
-      throw new HttpError(401, 'ticket-invalid', 'this tab link has expired or was already used; open the tab again from the lab page')
+      throw new HttpError(
+        401,
+        'ticket-invalid',
+        'this tab link has expired or was already used; open the tab again from the lab page',
+      )
     }
     const scope = tabPath(id, host, port)
     const sandbox = registry.getSandbox(id)
@@ -76,12 +100,19 @@ export function addProxyRoutes(api: Router, open: Router, deps: { registry: Sand
 
   open.add('GET', '/proxy/:id/:host/:port', async (ctx) => {
     // Without the trailing slash, the UI's relative links would resolve one level too high.
-    ctx.res.writeHead(308, { location: `${tabPath(ctx.params['id'] ?? '', ctx.params['host'] ?? '', Number(ctx.params['port']))}${new URL(ctx.req.url ?? '/', 'http://x').search}` })
+    ctx.res.writeHead(308, {
+      location: `${tabPath(ctx.params['id'] ?? '', ctx.params['host'] ?? '', Number(ctx.params['port']))}${new URL(ctx.req.url ?? '/', 'http://x').search}`,
+    })
     ctx.res.end()
     return undefined
   })
 
-  const handle = async (req: IncomingMessage, res: ServerResponse, params: Record<string, string>, query: URLSearchParams) => {
+  const handle = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    params: Record<string, string>,
+    query: URLSearchParams,
+  ) => {
     const id = params['id'] ?? ''
     const host = params['host'] ?? ''
     const port = Number(params['port'])
@@ -94,7 +125,13 @@ export function addProxyRoutes(api: Router, open: Router, deps: { registry: Sand
     if (!sandbox || !lab) throw notFound(id)
     registry.touch(id)
     const search = query.size > 0 ? `?${query.toString()}` : ''
-    await proxyHttp(req, res, { sandbox, host, port, path: `/${params['rest'] ?? ''}${search}`, serviceTabs: lab.definition.serviceTabs })
+    await proxyHttp(req, res, {
+      sandbox,
+      host,
+      port,
+      path: `/${params['rest'] ?? ''}${search}`,
+      serviceTabs: lab.definition.serviceTabs,
+    })
   }
   for (const method of ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']) {
     open.add(method, '/proxy/:id/:host/:port/*', async (ctx) => {
@@ -114,7 +151,11 @@ async function readSmallBody(req: IncomingMessage): Promise<string> {
   return body
 }
 
-function validCookie(header: string | undefined, scope: string, sign: (scope: string, expires: number) => string): boolean {
+function validCookie(
+  header: string | undefined,
+  scope: string,
+  sign: (scope: string, expires: number) => string,
+): boolean {
   const value = (header ?? '')
     .split(';')
     .map((part) => part.trim())

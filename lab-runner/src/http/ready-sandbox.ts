@@ -5,12 +5,16 @@ import { HttpError } from './http-error'
 import type { RouteContext } from './router'
 import { notFound } from './sandbox-routes'
 
-export function readySandbox(registry: SandboxRegistry, ctx: RouteContext): { sandbox: SandboxRef; lab: LoadedLab } {
+export function readySandbox(
+  registry: SandboxRegistry,
+  ctx: RouteContext,
+): { sandbox: SandboxRef; lab: LoadedLab } {
   const id = ctx.params['id'] ?? ''
   const sandbox = registry.getSandbox(id)
   if (!sandbox) {
     const known = registry.list().some((s) => s.id === id)
-    if (known) throw new HttpError(409, 'not-ready', `sandbox "${id}" is not ready (still provisioning, or it failed)`)
+    if (known)
+      throw new HttpError(409, 'not-ready', `sandbox "${id}" is not ready (still provisioning, or it failed)`)
     throw notFound(id)
   }
   const lab = registry.lab(sandbox.labSlug)

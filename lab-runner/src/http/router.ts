@@ -50,7 +50,11 @@ export class Router {
   }
 
   /** Returns false when no route matches the path (so another handler may take it). */
-  async handle(req: IncomingMessage, res: ServerResponse, onUnexpected: (error: unknown) => void): Promise<boolean> {
+  async handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    onUnexpected: (error: unknown) => void,
+  ): Promise<boolean> {
     const url = new URL(req.url ?? '/', 'http://runner.invalid')
     const matches = this.routes
       .map((route) => ({ route, match: route.pattern.exec(url.pathname) }))
@@ -58,7 +62,8 @@ export class Router {
     if (matches.length === 0) return false
     const hit = matches.find((m) => m.route.method === req.method)
     try {
-      if (!hit) throw new HttpError(405, 'method-not-allowed', `${req.method} is not allowed on ${url.pathname}`)
+      if (!hit)
+        throw new HttpError(405, 'method-not-allowed', `${req.method} is not allowed on ${url.pathname}`)
       const params: Record<string, string> = {}
       hit.route.names.forEach((name, i) => (params[name] = decodeURIComponent(hit.match[i + 1] ?? '')))
       const ctx: RouteContext = {
@@ -75,7 +80,8 @@ export class Router {
       if (error instanceof HttpError) sendError(res, error)
       else {
         onUnexpected(error)
-        if (!res.headersSent) sendError(res, new HttpError(500, 'internal', 'unexpected runner error; see the runner log'))
+        if (!res.headersSent)
+          sendError(res, new HttpError(500, 'internal', 'unexpected runner error; see the runner log'))
         else res.destroy()
       }
     }
@@ -87,7 +93,12 @@ function validate<T extends z.ZodType>(schema: T, value: unknown, where: string)
   const parsed = schema.safeParse(value)
   if (parsed.success) return parsed.data
   const issues = describeZodIssues(parsed.error.issues)
-  throw new HttpError(400, 'invalid-request', `invalid ${where}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues)
+  throw new HttpError(
+    400,
+    'invalid-request',
+    `invalid ${where}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+    issues,
+  )
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
@@ -95,7 +106,8 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   let size = 0
   for await (const chunk of req) {
     size += (chunk as Buffer).length
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'too-large', `request body over ${MAX_BODY_BYTES} bytes`)
+    if (size > MAX_BODY_BYTES)
+      throw new HttpError(413, 'too-large', `request body over ${MAX_BODY_BYTES} bytes`)
     chunks.push(chunk as Buffer)
   }
   if (size === 0) return {}

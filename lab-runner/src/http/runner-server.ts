@@ -45,7 +45,10 @@ const ENGINE_PING_TIMEOUT_MS = 2_000
 export function createRunnerServer(options: RunnerServerOptions): RunnerServer {
   const { docker, registry, log } = options
   let terminal: TerminalServer | undefined
-  const metrics = createRunnerMetrics({ counts: () => registry.counts(), terminalSessions: () => terminal?.stats().active ?? 0 })
+  const metrics = createRunnerMetrics({
+    counts: () => registry.counts(),
+    terminalSessions: () => terminal?.stats().active ?? 0,
+  })
 
   const api = new Router()
   addSandboxRoutes(api, registry, (id) => terminal?.viewers(id) ?? 0)
@@ -54,12 +57,29 @@ export function createRunnerServer(options: RunnerServerOptions): RunnerServer {
 
   const open = new Router()
   // A separate store: a proxy ticket must never open a terminal.
-  addProxyRoutes(api, open, { registry, tickets: createTicketStore({ ttlMs: 30_000 }), publicOrigins: options.publicOrigins })
+  addProxyRoutes(api, open, {
+    registry,
+    tickets: createTicketStore({ ttlMs: 30_000 }),
+    publicOrigins: options.publicOrigins,
+  })
   open.add('GET', '/healthz', async () => {
     if (!(await enginePing(docker))) {
-      throw new HttpError(503, 'engine-unavailable', 'the Docker engine is not reachable; check that dockerd is running and DOCKER_SOCKET points at it')
+      throw new HttpError(
+        503,
+        'engine-unavailable',
+        'the Docker engine is not reachable; check that dockerd is running and DOCKER_SOCKET points at it',
+      )
     }
-    return { status: 200, body: { status: 'ok', engine: 'reachable', adopted: !registry.awaitingEngine(), ...registry.counts(), labErrors: options.labErrors } }
+    return {
+      status: 200,
+      body: {
+        status: 'ok',
+        engine: 'reachable',
+        adopted: !registry.awaitingEngine(),
+        ...registry.counts(),
+        labErrors: options.labErrors,
+      },
+    }
   })
   const serveMetrics = async (res: ServerResponse): Promise<void> => {
     const text = await metrics.registry.metrics()
@@ -72,19 +92,35 @@ export function createRunnerServer(options: RunnerServerOptions): RunnerServer {
   })
 
   const onUnexpected = (error: unknown) =>
-    log.error('request failed', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) })
+    log.error('request failed', {
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    })
 
   const server = createServer((req, res) => {
     void (async () => {
       const pathname = new URL(req.url ?? '/', 'http://runner.invalid').pathname
       if (pathname.startsWith('/v1/') || pathname === '/metrics') {
         if (!hasServiceToken(req, options.serviceToken)) {
-          sendError(res, new HttpError(401, 'unauthorized', 'missing or wrong service token (Authorization: Bearer $RUNNER_SERVICE_TOKEN)'))
+          sendError(
+            res,
+            new HttpError(
+              401,
+              'unauthorized',
+              'missing or wrong service token (Authorization: Bearer $RUNNER_SERVICE_TOKEN)',
+            ),
+          )
           return
         }
         if (pathname.startsWith('/v1/sandboxes') && registry.awaitingEngine()) {
           // Not "not found": the sandbox may well be alive on an engine the runner cannot read yet.
-          sendError(res, new HttpError(503, 'engine-unavailable', 'the lab engine is unavailable: the runner has not been able to read the Docker engine yet and keeps retrying'))
+          sendError(
+            res,
+            new HttpError(
+              503,
+              'engine-unavailable',
+              'the lab engine is unavailable: the runner has not been able to read the Docker engine yet and keeps retrying',
+            ),
+          )
           return
         }
         if (await api.handle(req, res, onUnexpected)) return
@@ -98,7 +134,12 @@ export function createRunnerServer(options: RunnerServerOptions): RunnerServer {
     res.on('finish', () => {
       const pathname = new URL(req.url ?? '/', 'http://runner.invalid').pathname
       if (pathname !== '/healthz' && pathname !== '/metrics') {
-        log.info('request', { method: req.method, path: pathname, status: res.statusCode, ms: Date.now() - started })
+        log.info('request', {
+          method: req.method,
+          path: pathname,
+          status: res.statusCode,
+          ms: Date.now() - started,
+        })
       }
     })
   })
@@ -123,9 +164,11 @@ export function createRunnerServer(options: RunnerServerOptions): RunnerServer {
     if (req.method === 'GET' && pathname === '/metrics') {
       serveMetrics(res).catch((error: unknown) => {
         onUnexpected(error)
-        if (!res.headersSent) sendError(res, new HttpError(500, 'internal', 'unexpected runner error; see the runner log'))
+        if (!res.headersSent)
+          sendError(res, new HttpError(500, 'internal', 'unexpected runner error; see the runner log'))
       })
-    } else sendJson(res, 404, { error: { code: 'not-found', message: 'this listener serves GET /metrics only' } })
+    } else
+      sendJson(res, 404, { error: { code: 'not-found', message: 'this listener serves GET /metrics only' } })
   })
 
   const terminalServer = terminal

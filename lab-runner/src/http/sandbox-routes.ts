@@ -1,5 +1,10 @@
 // REST routes of the sandbox lifecycle (service token required; see runner-server.ts).
-import { createSandboxRequestSchema, listSandboxesQuerySchema, type CreateSandboxResponse, type SandboxStatus } from '../../../contracts/runner-api'
+import {
+  createSandboxRequestSchema,
+  listSandboxesQuerySchema,
+  type CreateSandboxResponse,
+  type SandboxStatus,
+} from '../../../contracts/runner-api'
 import type { ActionOutcome, SandboxRegistry } from '../sandboxes/sandbox-registry'
 import { HttpError, statusForCode } from './http-error'
 import { readySandbox } from './ready-sandbox'
@@ -11,7 +16,8 @@ export type ViewerCount = (sandboxId: string) => number
 export function addSandboxRoutes(router: Router, registry: SandboxRegistry, viewersOf: ViewerCount): void {
   router.add('POST', '/v1/sandboxes', async (ctx) => {
     const outcome = await registry.create(await ctx.body(createSandboxRequestSchema))
-    if (outcome.status === 'error') throw new HttpError(statusForCode[outcome.code] ?? 500, outcome.code, outcome.message)
+    if (outcome.status === 'error')
+      throw new HttpError(statusForCode[outcome.code] ?? 500, outcome.code, outcome.message)
     const body: CreateSandboxResponse = outcome
     return { status: outcome.status === 'queued' ? 202 : 200, body }
   })
@@ -36,9 +42,15 @@ export function addSandboxRoutes(router: Router, registry: SandboxRegistry, view
     const sandbox: SandboxStatus = { ...status, viewers: viewersOf(status.id) }
     return { status: 200, body: { sandbox } }
   })
-  router.add('POST', '/v1/sandboxes/:id/extend', async (ctx) => actionReply(await registry.extend(ctx.params['id'] ?? '')))
-  router.add('POST', '/v1/sandboxes/:id/reset', async (ctx) => actionReply(await registry.reset(ctx.params['id'] ?? ''), 202))
-  router.add('DELETE', '/v1/sandboxes/:id', async (ctx) => actionReply(await registry.delete(ctx.params['id'] ?? '')))
+  router.add('POST', '/v1/sandboxes/:id/extend', async (ctx) =>
+    actionReply(await registry.extend(ctx.params['id'] ?? '')),
+  )
+  router.add('POST', '/v1/sandboxes/:id/reset', async (ctx) =>
+    actionReply(await registry.reset(ctx.params['id'] ?? ''), 202),
+  )
+  router.add('DELETE', '/v1/sandboxes/:id', async (ctx) =>
+    actionReply(await registry.delete(ctx.params['id'] ?? '')),
+  )
 }
 
 function actionReply(outcome: ActionOutcome, okStatus = 200): { status: number; body: unknown } {

@@ -1,24 +1,44 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestSandbox, dockerWriteFile, ensureTestImage, type TestSandbox } from '../terminal/test-support/test-sandbox'
+import {
+  createTestSandbox,
+  dockerWriteFile,
+  ensureTestImage,
+  type TestSandbox,
+} from '../terminal/test-support/test-sandbox'
 import { proxyHttp, rewriteLocation, SERVICE_TAB_CSP, type ProxyResult } from './proxy-http'
 
 let sandbox: TestSandbox
 let server: http.Server
 let baseUrl: string
 const results: ProxyResult[] = []
-const serviceTabs = [{ host: 'web', port: 8080 }, { host: 'web', port: 9999 }]
+const serviceTabs = [
+  { host: 'web', port: 8080 },
+  { host: 'web', port: 9999 },
+]
 
 beforeAll(async () => {
   ensureTestImage()
-  sandbox = await createTestSandbox([{ name: 'web', cmd: ['sh', '-c', 'mkdir -p /srv/www && exec busybox httpd -f -p 8080 -h /srv/www'] }])
+  sandbox = await createTestSandbox([
+    { name: 'web', cmd: ['sh', '-c', 'mkdir -p /srv/www && exec busybox httpd -f -p 8080 -h /srv/www'] },
+  ])
   // busybox httpd runs CGI scripts from cgi-bin: one echoes the request environment, one redirects and sets a cookie.
   // busybox passes CGI header lines through as written, so they end in CRLF (Node's parser is strict).
   const web = sandbox.hosts.web!.containerId
   dockerWriteFile(web, '/srv/www/index.html', '<h1>hello from web</h1>\n')
-  dockerWriteFile(web, '/srv/www/cgi-bin/env', '#!/bin/sh\nprintf "Content-Type: text/plain\\r\\n\\r\\n"\nenv | sort\n', '755')
-  dockerWriteFile(web, '/srv/www/cgi-bin/redirect', '#!/bin/sh\nprintf "Status: 302 Found\\r\\nLocation: /graph?g0=1\\r\\nSet-Cookie: session=evil\\r\\n\\r\\n"\n', '755')
+  dockerWriteFile(
+    web,
+    '/srv/www/cgi-bin/env',
+    '#!/bin/sh\nprintf "Content-Type: text/plain\\r\\n\\r\\n"\nenv | sort\n',
+    '755',
+  )
+  dockerWriteFile(
+    web,
+    '/srv/www/cgi-bin/redirect',
+    '#!/bin/sh\nprintf "Status: 302 Found\\r\\nLocation: /graph?g0=1\\r\\nSet-Cookie: session=evil\\r\\n\\r\\n"\n',
+    '755',
+  )
   // A learner-controlled page that tries to loosen the CSP and plant a session cookie on our origin.
   dockerWriteFile(
     web,
@@ -30,7 +50,13 @@ beforeAll(async () => {
   server = http.createServer((req, res) => {
     const match = /^\/proxy\/([^/]+)\/([^/]+)\/(\d+)(\/.*)?$/.exec(req.url ?? '')
     if (match === null || match[1] !== sandbox.id) return void res.writeHead(404).end()
-    void proxyHttp(req, res, { sandbox, host: match[2]!, port: Number(match[3]), path: match[4] ?? '/', serviceTabs }).then((r) => results.push(r))
+    void proxyHttp(req, res, {
+      sandbox,
+      host: match[2]!,
+      port: Number(match[3]),
+      path: match[4] ?? '/',
+      serviceTabs,
+    }).then((r) => results.push(r))
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/proxy/${sandbox.id}`
@@ -50,7 +76,11 @@ describe('proxyHttp', () => {
 
   it('strips cookies and authorization, forwards other headers', async () => {
     const res = await fetch(`${baseUrl}/web/8080/cgi-bin/env?q=1`, {
-      headers: { cookie: 'academy_session=secret', authorization: 'Bearer secret-token', 'x-test': 'passed-through' },
+      headers: {
+        cookie: 'academy_session=secret',
+        authorization: 'Bearer secret-token',
+        'x-test': 'passed-through',
+      },
     })
     const body = await res.text()
     expect(res.status).toBe(200)
@@ -100,9 +130,15 @@ describe('rewriteLocation', () => {
   it('rewrites only redirects that stay on the upstream', () => {
     const prefix = '/proxy/s1/prometheus/9090'
     expect(rewriteLocation('/graph', prefix, ['10.0.0.2', 'prometheus'], 9090)).toBe(`${prefix}/graph`)
-    expect(rewriteLocation('http://prometheus:9090/alerts?x=1', prefix, ['10.0.0.2', 'prometheus'], 9090)).toBe(`${prefix}/alerts?x=1`)
-    expect(rewriteLocation('http://10.0.0.2:9090/', prefix, ['10.0.0.2', 'prometheus'], 9090)).toBe(`${prefix}/`)
-    expect(rewriteLocation('https://example.com/x', prefix, ['10.0.0.2', 'prometheus'], 9090)).toBe('https://example.com/x')
+    expect(
+      rewriteLocation('http://prometheus:9090/alerts?x=1', prefix, ['10.0.0.2', 'prometheus'], 9090),
+    ).toBe(`${prefix}/alerts?x=1`)
+    expect(rewriteLocation('http://10.0.0.2:9090/', prefix, ['10.0.0.2', 'prometheus'], 9090)).toBe(
+      `${prefix}/`,
+    )
+    expect(rewriteLocation('https://example.com/x', prefix, ['10.0.0.2', 'prometheus'], 9090)).toBe(
+      'https://example.com/x',
+    )
     expect(rewriteLocation('//evil.example/x', prefix, ['prometheus'], 9090)).toBe('//evil.example/x')
     expect(rewriteLocation('graph', prefix, ['prometheus'], 9090)).toBe('graph')
   })

@@ -33,7 +33,15 @@ export type ProxyResult =
   | { status: 'upstream-error'; code: 'upstream-unreachable' | 'upstream-timeout'; message: string }
 
 // Hop-by-hop headers (RFC 9110 §7.6.1) plus our origin's credentials.
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']
+const HOP_BY_HOP = [
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]
 const REQUEST_DROP = new Set([...HOP_BY_HOP, 'host', 'cookie', 'authorization', 'proxy-authorization'])
 // Upstream headers that could loosen or replace our CSP, or set state on our origin.
 const RESPONSE_DROP = new Set([
@@ -53,11 +61,23 @@ const RESPONSE_DROP = new Set([
  */
 export const SERVICE_TAB_CSP = 'sandbox allow-scripts allow-forms allow-popups allow-downloads allow-modals'
 
-export function proxyHttp(req: IncomingMessage, res: ServerResponse, target: ProxyTarget): Promise<ProxyResult> {
-  const prefix = target.prefix ?? `/proxy/${encodeURIComponent(target.sandbox.id)}/${encodeURIComponent(target.host)}/${target.port}`
-  const fail = (httpStatus: number, result: Exclude<ProxyResult, { status: 'proxied' }>): Promise<ProxyResult> => {
+export function proxyHttp(
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: ProxyTarget,
+): Promise<ProxyResult> {
+  const prefix =
+    target.prefix ??
+    `/proxy/${encodeURIComponent(target.sandbox.id)}/${encodeURIComponent(target.host)}/${target.port}`
+  const fail = (
+    httpStatus: number,
+    result: Exclude<ProxyResult, { status: 'proxied' }>,
+  ): Promise<ProxyResult> => {
     if (!res.headersSent) {
-      res.writeHead(httpStatus, { 'content-type': 'application/json', 'content-security-policy': SERVICE_TAB_CSP })
+      res.writeHead(httpStatus, {
+        'content-type': 'application/json',
+        'content-security-policy': SERVICE_TAB_CSP,
+      })
       res.end(JSON.stringify({ error: { code: result.code, message: result.message } }))
     } else {
       res.destroy()
@@ -66,25 +86,55 @@ export function proxyHttp(req: IncomingMessage, res: ServerResponse, target: Pro
   }
 
   if (!target.serviceTabs.some((tab) => tab.host === target.host && tab.port === target.port)) {
-    return fail(403, { status: 'refused', code: 'not-a-service-tab', message: `${target.host}:${target.port} is not one of this lab's service tabs` })
+    return fail(403, {
+      status: 'refused',
+      code: 'not-a-service-tab',
+      message: `${target.host}:${target.port} is not one of this lab's service tabs`,
+    })
   }
   const upstream = findSandboxHost(target.sandbox, target.host)
   if (upstream === undefined || upstream.ip === '') {
-    return fail(404, { status: 'refused', code: 'host-unknown', message: `sandbox ${target.sandbox.id} has no reachable host "${target.host}"` })
+    return fail(404, {
+      status: 'refused',
+      code: 'host-unknown',
+      message: `sandbox ${target.sandbox.id} has no reachable host "${target.host}"`,
+    })
   }
-  if (!target.path.startsWith('/') || target.path.startsWith('//') || /[\u0000-\u0020\u007f]/.test(target.path)) {
-    return fail(400, { status: 'refused', code: 'path-invalid', message: 'the proxied path must start with a single "/" and contain no spaces or control characters' })
+  if (
+    !target.path.startsWith('/') ||
+    target.path.startsWith('//') ||
+    /[\u0000-\u0020\u007f]/.test(target.path)
+  ) {
+    return fail(400, {
+      status: 'refused',
+      code: 'path-invalid',
+      message: 'the proxied path must start with a single "/" and contain no spaces or control characters',
+    })
   }
 
   const headers = requestHeaders(req, `${target.host}:${target.port}`, prefix)
   return new Promise<ProxyResult>((resolve) => {
-    const upstreamReq = http.request({ host: upstream.ip, port: target.port, method: req.method, path: target.path, headers })
+    const upstreamReq = http.request({
+      host: upstream.ip,
+      port: target.port,
+      method: req.method,
+      path: target.path,
+      headers,
+    })
     upstreamReq.setTimeout(target.timeoutMs ?? 15_000, () => {
       upstreamReq.destroy()
-      void fail(504, { status: 'upstream-error', code: 'upstream-timeout', message: `${target.host}:${target.port} did not answer in time` }).then(resolve)
+      void fail(504, {
+        status: 'upstream-error',
+        code: 'upstream-timeout',
+        message: `${target.host}:${target.port} did not answer in time`,
+      }).then(resolve)
     })
     upstreamReq.on('error', (error) => {
-      void fail(502, { status: 'upstream-error', code: 'upstream-unreachable', message: `${target.host}:${target.port} is not answering (${error.message}); is the service running?` }).then(resolve)
+      void fail(502, {
+        status: 'upstream-error',
+        code: 'upstream-unreachable',
+        message: `${target.host}:${target.port} is not answering (${error.message}); is the service running?`,
+      }).then(resolve)
     })
     upstreamReq.on('response', (upstreamRes) => {
       upstreamReq.setTimeout(0)
@@ -102,11 +152,23 @@ export function proxyHttp(req: IncomingMessage, res: ServerResponse, target: Pro
   })
 }
 
-function requestHeaders(req: IncomingMessage, upstreamHost: string, prefix: string): http.OutgoingHttpHeaders {
-  const listedInConnection = new Set((req.headers.connection ?? '').split(',').map((name) => name.trim().toLowerCase()))
+function requestHeaders(
+  req: IncomingMessage,
+  upstreamHost: string,
+  prefix: string,
+): http.OutgoingHttpHeaders {
+  const listedInConnection = new Set(
+    (req.headers.connection ?? '').split(',').map((name) => name.trim().toLowerCase()),
+  )
   const out: http.OutgoingHttpHeaders = {}
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined || REQUEST_DROP.has(name) || listedInConnection.has(name) || name.startsWith('x-forwarded-')) continue
+    if (
+      value === undefined ||
+      REQUEST_DROP.has(name) ||
+      listedInConnection.has(name) ||
+      name.startsWith('x-forwarded-')
+    )
+      continue
     out[name] = value
   }
   out.host = upstreamHost
@@ -114,7 +176,12 @@ function requestHeaders(req: IncomingMessage, upstreamHost: string, prefix: stri
   return out
 }
 
-function responseHeaders(upstreamRes: IncomingMessage, prefix: string, upstreamNames: string[], port: number): http.OutgoingHttpHeaders {
+function responseHeaders(
+  upstreamRes: IncomingMessage,
+  prefix: string,
+  upstreamNames: string[],
+  port: number,
+): http.OutgoingHttpHeaders {
   const out: http.OutgoingHttpHeaders = {}
   for (const [name, value] of Object.entries(upstreamRes.headers)) {
     if (value === undefined || RESPONSE_DROP.has(name)) continue
@@ -132,7 +199,12 @@ function responseHeaders(upstreamRes: IncomingMessage, prefix: string, upstreamN
  * "<prefix>/graph". Relative locations already resolve under the prefix; redirects to other
  * sites are left alone.
  */
-export function rewriteLocation(location: string, prefix: string, upstreamNames: ReadonlyArray<string>, port: number): string {
+export function rewriteLocation(
+  location: string,
+  prefix: string,
+  upstreamNames: ReadonlyArray<string>,
+  port: number,
+): string {
   if (location.startsWith('/') && !location.startsWith('//')) return `${prefix}${location}`
   let url: URL
   try {
@@ -141,7 +213,11 @@ export function rewriteLocation(location: string, prefix: string, upstreamNames:
     return location
   }
   const urlPort = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port)
-  if ((url.protocol === 'http:' || url.protocol === 'https:') && upstreamNames.includes(url.hostname) && urlPort === port) {
+  if (
+    (url.protocol === 'http:' || url.protocol === 'https:') &&
+    upstreamNames.includes(url.hostname) &&
+    urlPort === port
+  ) {
     return `${prefix}${url.pathname}${url.search}${url.hash}`
   }
   return location

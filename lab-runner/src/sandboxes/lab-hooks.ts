@@ -7,7 +7,10 @@ import type { HookRunner } from './sandbox-registry'
 
 const HOOK_TIMEOUT_S = 120
 
-export function createHookRunner(docker: Docker, env: (sandboxId: string) => Record<string, string> | undefined): HookRunner {
+export function createHookRunner(
+  docker: Docker,
+  env: (sandboxId: string) => Record<string, string> | undefined,
+): HookRunner {
   return async ({ sandbox, lab, hook }) => {
     const ref = lab.definition.hooks[hook]
     if (!ref) return { ok: true, message: 'no hook' }
@@ -20,7 +23,12 @@ export function createHookRunner(docker: Docker, env: (sandboxId: string) => Rec
       env: env(sandbox.id),
     })
     if (result.passed) return { ok: true, message: `${hook} passed in ${result.durationMs} ms` }
-    const why = result.timedOut ? 'timed out' : result.error?.message ?? `exit code ${result.exitCode ?? 'none'}`
-    return { ok: false, message: `${hook} hook ${ref.script} ${why}: ${result.feedback.fail.join('; ') || result.output.slice(-500)}` }
+    const why = result.timedOut
+      ? 'timed out'
+      : (result.error?.message ?? `exit code ${result.exitCode ?? 'none'}`)
+    return {
+      ok: false,
+      message: `${hook} hook ${ref.script} ${why}: ${result.feedback.fail.join('; ') || result.output.slice(-500)}`,
+    }
   }
 }

@@ -8,7 +8,8 @@ export class ProvisioningSlots {
   private readonly waiting: Array<() => void> = []
 
   constructor(private readonly limit: number) {
-    if (!Number.isInteger(limit) || limit < 1) throw new Error(`the provisioning limit must be a positive integer, got ${limit}`)
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new Error(`the provisioning limit must be a positive integer, got ${limit}`)
   }
 
   /** Resolves when a slot is free; call the returned function exactly once to free it. */

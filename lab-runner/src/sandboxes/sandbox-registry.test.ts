@@ -37,13 +37,17 @@ function newRegistry(maxSandboxes: number, maxConcurrentProvisioning?: number): 
 }
 
 function exec(containerId: string, script: string): { code: number | null; out: string } {
-  const result = spawnSync('docker', ['exec', containerId, 'bash', '-c', script], { encoding: 'utf8', timeout: 15_000 })
+  const result = spawnSync('docker', ['exec', containerId, 'bash', '-c', script], {
+    encoding: 'utf8',
+    timeout: 15_000,
+  })
   return { code: result.status, out: result.stdout + result.stderr }
 }
 
 async function createReady(registry: SandboxRegistry, userId: string): Promise<SandboxSummary> {
   const outcome = await registry.create({ userId, labSlug: 'sample' })
-  if (outcome.status !== 'provisioning' && outcome.status !== 'ready') throw new Error(JSON.stringify(outcome))
+  if (outcome.status !== 'provisioning' && outcome.status !== 'ready')
+    throw new Error(JSON.stringify(outcome))
   const settled = await registry.whenSettled(outcome.sandbox.id)
   if (settled?.state !== 'ready') throw new Error(`not ready: ${JSON.stringify(settled)}`)
   return settled
@@ -51,8 +55,10 @@ async function createReady(registry: SandboxRegistry, userId: string): Promise<S
 
 async function removeEverythingOfThisRun(): Promise<void> {
   const filters = { label: [`${LABEL.runner}=${instance}`] }
-  for (const c of await docker.listContainers({ all: true, filters })) await docker.getContainer(c.Id).remove({ force: true })
-  for (const v of (await docker.listVolumes({ filters })).Volumes ?? []) await docker.getVolume(v.Name).remove()
+  for (const c of await docker.listContainers({ all: true, filters }))
+    await docker.getContainer(c.Id).remove({ force: true })
+  for (const v of (await docker.listVolumes({ filters })).Volumes ?? [])
+    await docker.getVolume(v.Name).remove()
   for (const n of await docker.listNetworks({ filters })) await docker.getNetwork(n.Id).remove()
 }
 
@@ -69,7 +75,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await registry.stop()
   await removeEverythingOfThisRun()
-  console.log(`provisioning times (s) for the sample sandbox: ${provisionSeconds.map((s) => s.toFixed(2)).join(', ')}`)
+  console.log(
+    `provisioning times (s) for the sample sandbox: ${provisionSeconds.map((s) => s.toFixed(2)).join(', ')}`,
+  )
 })
 
 describe('SandboxRegistry on the real engine', () => {
@@ -87,8 +95,16 @@ describe('SandboxRegistry on the real engine', () => {
     expect(Object.keys(ref?.hosts ?? {}).sort()).toEqual(['db', 'seed', 'workstation'])
 
     const inspect = (host: string) => docker.getContainer(ref?.hosts[host]?.containerId ?? '').inspect()
-    const [db, seed, workstation] = await Promise.all([inspect('db'), inspect('seed'), inspect('workstation')])
-    expect(workstation.Config.Labels).toMatchObject({ [LABEL.host]: 'workstation', [LABEL.sandbox]: first.id, [LABEL.expiresAt]: first.expiresAt })
+    const [db, seed, workstation] = await Promise.all([
+      inspect('db'),
+      inspect('seed'),
+      inspect('workstation'),
+    ])
+    expect(workstation.Config.Labels).toMatchObject({
+      [LABEL.host]: 'workstation',
+      [LABEL.sandbox]: first.id,
+      [LABEL.expiresAt]: first.expiresAt,
+    })
     expect(workstation.HostConfig).toMatchObject({
       Memory: 96 * 1024 ** 2,
       NanoCpus: 0.25e9,
@@ -162,7 +178,9 @@ describe('SandboxRegistry on the real engine', () => {
     onTestFinished(() => void listener.close())
     const port = (listener.address() as AddressInfo).port
     const gateway = network.IPAM?.Config?.[0]?.Gateway ?? ''
-    expect(exec(aWorkstation, `timeout 2 bash -c '</dev/tcp/${gateway}/${port}'; echo rc=$?`).out).toContain('rc=124')
+    expect(exec(aWorkstation, `timeout 2 bash -c '</dev/tcp/${gateway}/${port}'; echo rc=$?`).out).toContain(
+      'rc=124',
+    )
     const fromHost = await new Promise<string>((resolve) => {
       const socket = connect({ host: a?.hosts['db']?.ip ?? '', port: 9, timeout: 2000 })
       socket.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'))
@@ -178,21 +196,32 @@ describe('SandboxRegistry on the real engine', () => {
     const small = newRegistry(1)
     // `small` shares the engine but knows only its own sandboxes.
     // Two concurrent requests for one user and lab share one sandbox.
-    const [one, two] = await Promise.all([small.create({ userId: 'user-c', labSlug: 'sample' }), small.create({ userId: 'user-c', labSlug: 'sample' })])
-    expect(one.status === 'provisioning' && two.status === 'provisioning' && one.sandbox.id === two.sandbox.id).toBe(true)
+    const [one, two] = await Promise.all([
+      small.create({ userId: 'user-c', labSlug: 'sample' }),
+      small.create({ userId: 'user-c', labSlug: 'sample' }),
+    ])
+    expect(
+      one.status === 'provisioning' && two.status === 'provisioning' && one.sandbox.id === two.sandbox.id,
+    ).toBe(true)
     expect(small.counts()).toEqual({ active: 1, queued: 0 })
     const held = await createReady(small, 'user-c')
     const queued = await small.create({ userId: 'user-d', labSlug: 'sample' })
     expect(queued).toMatchObject({ status: 'queued', position: 1 })
     expect(queued.status === 'queued' && queued.estimatedWaitS).toBeGreaterThan(9 * 60)
-    expect(await small.create({ userId: 'user-e', labSlug: 'sample' })).toMatchObject({ status: 'queued', position: 2 })
+    expect(await small.create({ userId: 'user-e', labSlug: 'sample' })).toMatchObject({
+      status: 'queued',
+      position: 2,
+    })
     expect(small.counts()).toEqual({ active: 1, queued: 2 })
 
     await small.delete(held.id)
     const promoted = small.list('user-d')[0]
     expect(promoted?.state).toBe('provisioning')
     expect((await small.whenSettled(promoted?.id ?? ''))?.state).toBe('ready')
-    expect(await small.create({ userId: 'user-e', labSlug: 'sample' })).toMatchObject({ status: 'queued', position: 1 })
+    expect(await small.create({ userId: 'user-e', labSlug: 'sample' })).toMatchObject({
+      status: 'queued',
+      position: 1,
+    })
     await small.delete(promoted?.id ?? '')
     const last = small.list('user-e')[0]
     await small.whenSettled(last?.id ?? '')
@@ -202,7 +231,10 @@ describe('SandboxRegistry on the real engine', () => {
 
   it('starts at most the configured number of sandboxes at once; the others wait for a slot and say so', async () => {
     const narrow = newRegistry(3, 1)
-    const outcomes = await Promise.all([narrow.create({ userId: 'user-f', labSlug: 'sample' }), narrow.create({ userId: 'user-g', labSlug: 'sample' })])
+    const outcomes = await Promise.all([
+      narrow.create({ userId: 'user-f', labSlug: 'sample' }),
+      narrow.create({ userId: 'user-g', labSlug: 'sample' }),
+    ])
     const ids = outcomes.map((o) => (o.status === 'provisioning' ? o.sandbox.id : ''))
     expect(ids.every((id) => id !== '')).toBe(true)
     const phases = await Promise.all(ids.map(async (id) => (await narrow.status(id))?.provisioning?.phase))
@@ -244,7 +276,9 @@ describe('SandboxRegistry on the real engine', () => {
     expect((await done)?.state).toBe('ready')
     const during = seen.filter((s) => s?.state === 'provisioning')
     expect(during.length).toBeGreaterThan(0)
-    expect(during.every((s) => s?.provisioning?.phase === 'starting-services' && s.provisioning.elapsedS >= 0)).toBe(true)
+    expect(
+      during.every((s) => s?.provisioning?.phase === 'starting-services' && s.provisioning.elapsedS >= 0),
+    ).toBe(true)
     expect(during.every((s) => s?.services.map((x) => x.host).join() === 'db,seed,workstation')).toBe(true)
     const dbUpWorkstationWaiting = during.some((s) => {
       const db = s?.services.find((x) => x.host === 'db')
@@ -266,7 +300,12 @@ describe('SandboxRegistry on the real engine', () => {
     await docker.createNetwork({
       Name: networkName(orphanId),
       Internal: true,
-      Labels: { 'academy.test': '1', [LABEL.managed]: '1', [LABEL.runner]: instance, [LABEL.sandbox]: orphanId },
+      Labels: {
+        'academy.test': '1',
+        [LABEL.managed]: '1',
+        [LABEL.runner]: instance,
+        [LABEL.sandbox]: orphanId,
+      },
     })
     const hostsBefore = registry.getSandbox(first.id)?.hosts
     await registry.stop()
@@ -288,7 +327,9 @@ describe('SandboxRegistry on the real engine', () => {
     expect(await registry.reap()).toEqual([first.id])
     clockOffsetMs = 0
     expect(registry.getSandbox(first.id)).toBeUndefined()
-    expect(await docker.listContainers({ all: true, filters: { label: [`${LABEL.sandbox}=${first.id}`] } })).toEqual([])
+    expect(
+      await docker.listContainers({ all: true, filters: { label: [`${LABEL.sandbox}=${first.id}`] } }),
+    ).toEqual([])
     expect(await docker.listNetworks({ filters: { label: [`${LABEL.sandbox}=${first.id}`] } })).toEqual([])
   })
 })

@@ -23,7 +23,13 @@ import { ensureHostFirewall, type FirewallResult } from '../topology/host-firewa
 import { declaredSecretNames, parseTopologyFile } from '../topology/parse-topology'
 import { readFileSync } from 'node:fs'
 import { EXTENSION_KIND, LABEL, PROVISIONED_KIND } from './labels'
-import { decodeVariables, encodeVariables, generateVariables, newSeed, type SandboxVariables } from './sandbox-variables'
+import {
+  decodeVariables,
+  encodeVariables,
+  generateVariables,
+  newSeed,
+  type SandboxVariables,
+} from './sandbox-variables'
 import { CapacityQueue } from './capacity-queue'
 import { diskStatus, measureDiskUsage } from './disk-usage'
 import { ProvisioningSlots } from './provisioning-slots'
@@ -55,10 +61,18 @@ export type CreateOutcome =
 
 export type ActionOutcome =
   | { ok: true; sandbox: SandboxSummary }
-  | { ok: false; code: 'not-found' | 'extension-limit' | 'not-ready' | 'engine-unavailable' | 'isolation-unavailable'; message: string }
+  | {
+      ok: false
+      code: 'not-found' | 'extension-limit' | 'not-ready' | 'engine-unavailable' | 'isolation-unavailable'
+      message: string
+    }
 
 export interface HookRunner {
-  (options: { sandbox: SandboxRef; lab: LoadedLab; hook: 'setup' | 'cleanup' }): Promise<{ ok: boolean; message: string }>
+  (options: {
+    sandbox: SandboxRef
+    lab: LoadedLab
+    hook: 'setup' | 'cleanup'
+  }): Promise<{ ok: boolean; message: string }>
 }
 
 export interface Logger {
@@ -163,7 +177,8 @@ export class SandboxRegistry {
     const network = networkName(id)
     for (const c of await listSandboxContainers(this.options.docker, id)) {
       const host = c.Labels[HOST_LABEL]
-      if (host) record.hosts[host] = { containerId: c.Id, ip: c.NetworkSettings.Networks[network]?.IPAddress ?? '' }
+      if (host)
+        record.hosts[host] = { containerId: c.Id, ip: c.NetworkSettings.Networks[network]?.IPAddress ?? '' }
     }
   }
 
@@ -202,10 +217,17 @@ export class SandboxRegistry {
     return outcome
   }
 
-  private async createOnce(request: { userId: string; labSlug: string; seed?: string }): Promise<CreateOutcome> {
+  private async createOnce(request: {
+    userId: string
+    labSlug: string
+    seed?: string
+  }): Promise<CreateOutcome> {
     const lab = this.lab(request.labSlug)
-    if (!lab) return { status: 'error', code: 'unknown-lab', message: `no lab "${request.labSlug}" is loaded` }
-    const existing = [...this.records.values()].find((r) => r.ownerId === request.userId && r.labSlug === request.labSlug)
+    if (!lab)
+      return { status: 'error', code: 'unknown-lab', message: `no lab "${request.labSlug}" is loaded` }
+    const existing = [...this.records.values()].find(
+      (r) => r.ownerId === request.userId && r.labSlug === request.labSlug,
+    )
     if (existing && existing.state !== 'failed') {
       this.touch(existing.id)
       return { status: existing.state, sandbox: this.summary(existing) }
@@ -238,7 +260,9 @@ export class SandboxRegistry {
     const lab = this.lab(record.labSlug)
     // While provisioning too: the learner watches the services come up one by one.
     const services =
-      record.state !== 'failed' && lab ? await sandboxServiceStatus(this.options.docker, id, lab.services).catch(() => []) : []
+      record.state !== 'failed' && lab
+        ? await sandboxServiceStatus(this.options.docker, id, lab.services).catch(() => [])
+        : []
     const provisioning = record.state === 'provisioning' && record.provisioning
     return {
       ...this.summary(record),
@@ -260,7 +284,9 @@ export class SandboxRegistry {
   }
 
   list(userId?: string): SandboxSummary[] {
-    return [...this.records.values()].filter((r) => userId === undefined || r.ownerId === userId).map((r) => this.summary(r))
+    return [...this.records.values()]
+      .filter((r) => userId === undefined || r.ownerId === userId)
+      .map((r) => this.summary(r))
   }
 
   async extend(id: string): Promise<ActionOutcome> {
@@ -269,17 +295,29 @@ export class SandboxRegistry {
     const lab = this.lab(record.labSlug)
     const limits = lab?.definition.limits
     if (!limits || record.extensions >= limits.maxExtensions) {
-      return { ok: false, code: 'extension-limit', message: `this sandbox has used all ${limits?.maxExtensions ?? 0} extensions` }
+      return {
+        ok: false,
+        code: 'extension-limit',
+        message: `this sandbox has used all ${limits?.maxExtensions ?? 0} extensions`,
+      }
     }
     const expiresAt = Math.max(record.expiresAt, this.now()) + limits.extensionMinutes * MINUTE
     try {
       // Labels cannot change, so each extension is an empty labelled volume; adoption takes the latest.
       await this.options.docker.createVolume({
         Name: volumeName(id, `extension-${record.extensions + 1}`),
-        Labels: { ...this.baseLabels(record), [LABEL.kind]: EXTENSION_KIND, [LABEL.expiresAt]: new Date(expiresAt).toISOString() },
+        Labels: {
+          ...this.baseLabels(record),
+          [LABEL.kind]: EXTENSION_KIND,
+          [LABEL.expiresAt]: new Date(expiresAt).toISOString(),
+        },
       })
     } catch (error) {
-      return { ok: false, code: 'engine-unavailable', message: `could not record the extension: ${engineMessage(error)}` }
+      return {
+        ok: false,
+        code: 'engine-unavailable',
+        message: `could not record the extension: ${engineMessage(error)}`,
+      }
     }
     record.extensions += 1
     record.expiresAt = expiresAt
@@ -292,7 +330,11 @@ export class SandboxRegistry {
     const record = this.records.get(id)
     if (!record) return notFound(id)
     if (record.state !== 'ready') {
-      return { ok: false, code: 'not-ready', message: `the sandbox is ${record.state}; only a ready sandbox can be reset (a failed one is recreated by starting the lab again)` }
+      return {
+        ok: false,
+        code: 'not-ready',
+        message: `the sandbox is ${record.state}; only a ready sandbox can be reset (a failed one is recreated by starting the lab again)`,
+      }
     }
     const lab = this.lab(record.labSlug)
     if (!lab) return { ok: false, code: 'not-found', message: `lab "${record.labSlug}" is no longer loaded` }
@@ -333,12 +375,16 @@ export class SandboxRegistry {
     await this.isolationProblem()
     const interval = this.options.reapIntervalMs ?? 15_000
     this.reaper = setInterval(() => {
-      this.reap().catch((error: unknown) => this.options.log.error('reaper failed', { error: engineMessage(error) }))
+      this.reap().catch((error: unknown) =>
+        this.options.log.error('reaper failed', { error: engineMessage(error) }),
+      )
     }, interval)
     this.reaper.unref()
     if (this.options.diskBudgetBytes !== undefined) {
       this.diskWatchdog = setInterval(() => {
-        this.checkDisk().catch((error: unknown) => this.options.log.error('disk watchdog failed', { error: engineMessage(error) }))
+        this.checkDisk().catch((error: unknown) =>
+          this.options.log.error('disk watchdog failed', { error: engineMessage(error) }),
+        )
       }, this.options.diskCheckIntervalMs ?? 20_000)
       this.diskWatchdog.unref()
     }
@@ -357,7 +403,9 @@ export class SandboxRegistry {
   /** Deletes sandboxes past their time limit or idle timeout. Returns the ids removed. */
   async reap(): Promise<string[]> {
     const now = this.now()
-    const expired = [...this.records.values()].filter((r) => r.state !== 'provisioning' && this.effectiveExpiry(r) <= now)
+    const expired = [...this.records.values()].filter(
+      (r) => r.state !== 'provisioning' && this.effectiveExpiry(r) <= now,
+    )
     for (const record of expired) {
       this.options.log.info('sandbox expired', { sandboxId: record.id, labSlug: record.labSlug })
       await this.remove(record, { runCleanup: true })
@@ -411,13 +459,23 @@ export class SandboxRegistry {
     if (!this.firewall?.ok) {
       this.firewall = await (this.options.ensureFirewall ?? ensureHostFirewall)()
       if (this.firewall.ok) this.options.log.info('host firewall in place', { added: this.firewall.added })
-      else if (this.options.allowNoFirewall) this.options.log.warn('host firewall not in place; starting sandboxes anyway (RUNNER_UNSAFE_NO_FIREWALL)', { problem: this.firewall.message })
-      else this.options.log.error('host firewall not in place; refusing to start sandboxes', { problem: this.firewall.message })
+      else if (this.options.allowNoFirewall)
+        this.options.log.warn(
+          'host firewall not in place; starting sandboxes anyway (RUNNER_UNSAFE_NO_FIREWALL)',
+          { problem: this.firewall.message },
+        )
+      else
+        this.options.log.error('host firewall not in place; refusing to start sandboxes', {
+          problem: this.firewall.message,
+        })
     }
     return this.firewall.ok || this.options.allowNoFirewall ? undefined : this.firewall.message
   }
 
-  private provision(lab: LoadedLab, request: { userId: string; labSlug: string; seed?: string }): SandboxRecord {
+  private provision(
+    lab: LoadedLab,
+    request: { userId: string; labSlug: string; seed?: string },
+  ): SandboxRecord {
     const id = `sbx-${randomBytes(6).toString('hex')}`
     const now = this.now()
     const secrets = declaredSecretNames(readFileSync(lab.topologyFile, 'utf8'))
@@ -440,7 +498,11 @@ export class SandboxRegistry {
     return record
   }
 
-  private async runProvisioning(record: SandboxRecord, lab: LoadedLab, options: { networkExists: boolean }): Promise<void> {
+  private async runProvisioning(
+    record: SandboxRecord,
+    lab: LoadedLab,
+    options: { networkExists: boolean },
+  ): Promise<void> {
     const { docker } = this.options
     const log = { sandboxId: record.id, labSlug: record.labSlug }
     record.provisioning = { phase: 'waiting-for-slot', startedAt: this.now() }
@@ -454,7 +516,10 @@ export class SandboxRegistry {
         variables: record.variables,
         justifiedCapabilities: lab.definition.capabilities.map((c) => c.name),
       })
-      if (!topology.ok) throw new ProvisionError(`topology is invalid: ${topology.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`)
+      if (!topology.ok)
+        throw new ProvisionError(
+          `topology is invalid: ${topology.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+        )
       const labels = this.baseLabels(record)
       if (options.networkExists) {
         await removeSandboxServices(docker, record.id, (l) => l[LABEL.kind] === EXTENSION_KIND)
@@ -488,7 +553,10 @@ export class SandboxRegistry {
       const seconds = (this.now() - started) / 1000
       this.provisionAverageS = this.provisionAverageS * 0.7 + seconds * 0.3
       const labAverage = this.labProvisionAverageS.get(record.labSlug)
-      this.labProvisionAverageS.set(record.labSlug, labAverage === undefined ? seconds : labAverage * 0.7 + seconds * 0.3)
+      this.labProvisionAverageS.set(
+        record.labSlug,
+        labAverage === undefined ? seconds : labAverage * 0.7 + seconds * 0.3,
+      )
       this.options.onProvisioned?.(seconds)
       this.options.log.info('sandbox ready', { ...log, seconds })
     } catch (error) {
@@ -499,7 +567,10 @@ export class SandboxRegistry {
       this.options.log.error('sandbox provisioning failed', { ...log, error: record.error })
       // Keep the record (so status shows why) but free the engine resources and the slot.
       await removeSandboxResources(docker, record.id).catch((e: unknown) =>
-        this.options.log.error('cleanup after failed provisioning failed', { ...log, error: engineMessage(e) }),
+        this.options.log.error('cleanup after failed provisioning failed', {
+          ...log,
+          error: engineMessage(e),
+        }),
       )
       record.hosts = {}
       this.pumpQueue()
@@ -511,10 +582,17 @@ export class SandboxRegistry {
   private async remove(record: SandboxRecord, options: { runCleanup?: boolean } = {}): Promise<void> {
     this.records.delete(record.id)
     const lab = this.lab(record.labSlug)
-    if (options.runCleanup && record.state === 'ready' && lab?.definition.hooks.cleanup && this.options.runHook) {
-      await this.options.runHook({ sandbox: toRef(record), lab, hook: 'cleanup' }).catch((e: unknown) =>
-        this.options.log.warn('cleanup hook failed', { sandboxId: record.id, error: engineMessage(e) }),
-      )
+    if (
+      options.runCleanup &&
+      record.state === 'ready' &&
+      lab?.definition.hooks.cleanup &&
+      this.options.runHook
+    ) {
+      await this.options
+        .runHook({ sandbox: toRef(record), lab, hook: 'cleanup' })
+        .catch((e: unknown) =>
+          this.options.log.warn('cleanup hook failed', { sandboxId: record.id, error: engineMessage(e) }),
+        )
     }
     await removeSandboxResources(this.options.docker, record.id)
     this.options.log.info('sandbox removed', { sandboxId: record.id, labSlug: record.labSlug })
@@ -614,10 +692,19 @@ export class SandboxRegistry {
       const record = this.recordFromLabels(id, labels, volumes ?? [])
       const lab = record && this.lab(record.labSlug)
       const mine = containers.filter((c) => c.Labels[LABEL.sandbox] === id)
-      const complete = lab !== undefined && lab.services.every((s) => mine.some((c) => c.Labels[HOST_LABEL] === s))
-      const provisioned = (volumes ?? []).some((v) => v.Labels?.[LABEL.sandbox] === id && v.Labels[LABEL.kind] === PROVISIONED_KIND)
+      const complete =
+        lab !== undefined && lab.services.every((s) => mine.some((c) => c.Labels[HOST_LABEL] === s))
+      const provisioned = (volumes ?? []).some(
+        (v) => v.Labels?.[LABEL.sandbox] === id && v.Labels[LABEL.kind] === PROVISIONED_KIND,
+      )
       if (!record || !complete || !provisioned || this.effectiveExpiry(record) <= this.now()) {
-        const reason = !record ? 'unreadable labels' : !lab ? 'lab not loaded' : !complete || !provisioned ? 'interrupted while provisioning' : 'expired'
+        const reason = !record
+          ? 'unreadable labels'
+          : !lab
+            ? 'lab not loaded'
+            : !complete || !provisioned
+              ? 'interrupted while provisioning'
+              : 'expired'
         log.info('removing sandbox left by a previous runner', { sandboxId: id, reason })
         await removeSandboxResources(docker, id)
         removed.add(id)
@@ -627,7 +714,8 @@ export class SandboxRegistry {
             ...record,
             state: 'failed',
             errorCode: 'interrupted',
-            error: 'your lab was interrupted while it was starting (the lab runner restarted); start it again: nothing of yours was lost',
+            error:
+              'your lab was interrupted while it was starting (the lab runner restarted); start it again: nothing of yours was lost',
           })
           interrupted.push(id)
         }
@@ -635,7 +723,11 @@ export class SandboxRegistry {
       }
       for (const c of mine) {
         const host = c.Labels[HOST_LABEL]
-        if (host) record.hosts[host] = { containerId: c.Id, ip: c.NetworkSettings.Networks[network.Name]?.IPAddress ?? '' }
+        if (host)
+          record.hosts[host] = {
+            containerId: c.Id,
+            ip: c.NetworkSettings.Networks[network.Name]?.IPAddress ?? '',
+          }
       }
       this.records.set(id, record)
       adopted.push(id)
@@ -655,15 +747,25 @@ export class SandboxRegistry {
     return { adopted, removed: [...removed], interrupted }
   }
 
-  private recordFromLabels(id: string, labels: Record<string, string>, volumes: Docker.VolumeInspectInfo[]): SandboxRecord | undefined {
+  private recordFromLabels(
+    id: string,
+    labels: Record<string, string>,
+    volumes: Docker.VolumeInspectInfo[],
+  ): SandboxRecord | undefined {
     const ownerId = labels[LABEL.owner]
     const labSlug = labels[LABEL.lab]
     const expiresAt = Date.parse(labels[LABEL.expiresAt] ?? '')
     const createdAt = Date.parse(labels[LABEL.createdAt] ?? '')
     const variables = decodeVariables(labels[LABEL.variables])
-    if (!ownerId || !labSlug || Number.isNaN(expiresAt) || Number.isNaN(createdAt) || !variables) return undefined
-    const extensions = volumes.filter((v) => v.Labels?.[LABEL.sandbox] === id && v.Labels[LABEL.kind] === EXTENSION_KIND)
-    const extendedTo = Math.max(expiresAt, ...extensions.map((v) => Date.parse(v.Labels?.[LABEL.expiresAt] ?? '') || 0))
+    if (!ownerId || !labSlug || Number.isNaN(expiresAt) || Number.isNaN(createdAt) || !variables)
+      return undefined
+    const extensions = volumes.filter(
+      (v) => v.Labels?.[LABEL.sandbox] === id && v.Labels[LABEL.kind] === EXTENSION_KIND,
+    )
+    const extendedTo = Math.max(
+      expiresAt,
+      ...extensions.map((v) => Date.parse(v.Labels?.[LABEL.expiresAt] ?? '') || 0),
+    )
     return {
       id,
       ownerId,
@@ -682,18 +784,27 @@ export class SandboxRegistry {
 }
 
 function toRef(record: SandboxRecord): SandboxRef {
-  return { id: record.id, ownerId: record.ownerId, labSlug: record.labSlug, expiresAt: new Date(record.expiresAt), hosts: { ...record.hosts } }
+  return {
+    id: record.id,
+    ownerId: record.ownerId,
+    labSlug: record.labSlug,
+    expiresAt: new Date(record.expiresAt),
+    hosts: { ...record.hosts },
+  }
 }
 
 function notFound(id: string): ActionOutcome {
   return { ok: false, code: 'not-found', message: `no sandbox "${id}" (it may have expired)` }
 }
 
-function engineUnavailable(): { status: 'error'; code: 'engine-unavailable'; message: string } & { ok: false } {
+function engineUnavailable(): { status: 'error'; code: 'engine-unavailable'; message: string } & {
+  ok: false
+} {
   return {
     ok: false,
     status: 'error',
     code: 'engine-unavailable',
-    message: 'the Docker engine is not reachable; check that dockerd is running and DOCKER_SOCKET points at it',
+    message:
+      'the Docker engine is not reachable; check that dockerd is running and DOCKER_SOCKET points at it',
   }
 }

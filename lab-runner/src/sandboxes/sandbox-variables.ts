@@ -4,13 +4,21 @@
 import { randomBytes, randomInt } from 'node:crypto'
 
 /** Always present, in addition to the secrets a topology declares in `x-academy.secrets`. */
-export const BUILTIN_SECRET_NAMES = ['HELIXAGENT_CONTROL_TOKEN', 'POSTGRES_PASSWORD', 'REDIS_PASSWORD'] as const
+export const BUILTIN_SECRET_NAMES = [
+  'HELIXAGENT_CONTROL_TOKEN',
+  'POSTGRES_PASSWORD',
+  'REDIS_PASSWORD',
+] as const
 
 export type SandboxVariables = Record<string, string>
 
 const secret = () => randomBytes(18).toString('base64url')
 
-export function generateVariables(options: { sandboxId: string; seed: string; secretNames: string[] }): SandboxVariables {
+export function generateVariables(options: {
+  sandboxId: string
+  seed: string
+  secretNames: string[]
+}): SandboxVariables {
   const variables: SandboxVariables = { ACADEMY_SANDBOX_ID: options.sandboxId, ACADEMY_SEED: options.seed }
   for (const name of [...BUILTIN_SECRET_NAMES, ...options.secretNames]) variables[name] = secret()
   return variables

@@ -31,11 +31,7 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
 export type ClientMessage = z.infer<typeof clientMessageSchema>
 
 export type TerminalErrorCode =
-  | 'bad-message'
-  | 'input-too-large'
-  | 'read-only'
-  | 'exec-failed'
-  | 'shell-unavailable'
+  'bad-message' | 'input-too-large' | 'read-only' | 'exec-failed' | 'shell-unavailable'
 
 export type ServerMessage =
   | { type: 'hello'; host: string; tab: string; mode: TerminalMode }
@@ -46,11 +42,25 @@ export type ServerMessage =
 /** Errors before the upgrade go out as plain HTTP responses with this JSON body. */
 export type UpgradeRejection = {
   status: 401 | 403 | 404 | 410
-  code: 'origin-not-allowed' | 'ticket-invalid' | 'ticket-mismatch' | 'sandbox-not-found' | 'sandbox-expired' | 'host-not-in-sandbox' | 'not-found'
+  code:
+    | 'origin-not-allowed'
+    | 'ticket-invalid'
+    | 'ticket-mismatch'
+    | 'sandbox-not-found'
+    | 'sandbox-expired'
+    | 'host-not-in-sandbox'
+    | 'not-found'
   message: string
 }
 
-export function clampSize(cols: number, rows: number, limits: TerminalLimits = TERMINAL_LIMITS): { cols: number; rows: number } {
+export function clampSize(
+  cols: number,
+  rows: number,
+  limits: TerminalLimits = TERMINAL_LIMITS,
+): { cols: number; rows: number } {
   const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, Math.round(value)))
-  return { cols: clamp(cols, limits.minCols, limits.maxCols), rows: clamp(rows, limits.minRows, limits.maxRows) }
+  return {
+    cols: clamp(cols, limits.minCols, limits.maxCols),
+    rows: clamp(rows, limits.minRows, limits.maxRows),
+  }
 }

@@ -37,11 +37,24 @@ afterAll(async () => {
 })
 
 function mint(overrides: Partial<MintRequest> = {}): string {
-  return tickets.mint({ userId: 'user-test', sandboxId: sandbox.id, host: 'workstation', mode: 'rw', tab: 'main', ...overrides }).ticket
+  return tickets.mint({
+    userId: 'user-test',
+    sandboxId: sandbox.id,
+    host: 'workstation',
+    mode: 'rw',
+    tab: 'main',
+    ...overrides,
+  }).ticket
 }
 
-async function open(overrides: Partial<MintRequest> = {}, query: Record<string, string> = {}, autoAck = true): Promise<TerminalClient> {
-  const client = expectConnected(await connectTerminal(baseUrl, { ticket: mint(overrides), ...query }, { autoAck }))
+async function open(
+  overrides: Partial<MintRequest> = {},
+  query: Record<string, string> = {},
+  autoAck = true,
+): Promise<TerminalClient> {
+  const client = expectConnected(
+    await connectTerminal(baseUrl, { ticket: mint(overrides), ...query }, { autoAck }),
+  )
   openClients.push(client)
   await client.waitForMessage('hello')
   return client
@@ -95,7 +108,9 @@ describe('terminal over WebSocket', () => {
     samples.sort((a, b) => a - b)
     const median = percentile(samples, 50)
     const p99 = percentile(samples, 99)
-    console.log(`keystroke echo round trip over 200 keys: median ${median.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`)
+    console.log(
+      `keystroke echo round trip over 200 keys: median ${median.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`,
+    )
     expect(median).toBeLessThan(50)
   })
 
@@ -124,7 +139,9 @@ describe('terminal over WebSocket', () => {
     // The first socket's tmux client is detached (asynchronously, after its socket closed), so
     // soon only one client is attached.
     const attached = () =>
-      dockerExec(sandbox.hosts.workstation!.containerId, 'tmux list-clients -t restore', 'learner').trim().split('\n').length
+      dockerExec(sandbox.hosts.workstation!.containerId, 'tmux list-clients -t restore', 'learner')
+        .trim()
+        .split('\n').length
     await waitFor(() => attached() === 1, 'the first tmux client to be detached', 10_000)
     expect(attached()).toBe(1)
   })
@@ -137,10 +154,22 @@ describe('terminal over WebSocket', () => {
     expect(again).toMatchObject({ ok: false, status: 401 })
     expect(again.ok ? '' : again.body).toContain('ticket-invalid')
 
-    expect(await connectTerminal(baseUrl, { ticket: mint({ sandboxId: 'someone-else' }) })).toMatchObject({ ok: false, status: 404 })
-    expect(await connectTerminal(baseUrl, { ticket: mint({ host: 'grader' }) })).toMatchObject({ ok: false, status: 403 })
-    expect(await connectTerminal(baseUrl, { ticket: mint(), host: 'db' })).toMatchObject({ ok: false, status: 403 })
-    expect(await connectTerminal(baseUrl, { ticket: 'x'.repeat(43) })).toMatchObject({ ok: false, status: 401 })
+    expect(await connectTerminal(baseUrl, { ticket: mint({ sandboxId: 'someone-else' }) })).toMatchObject({
+      ok: false,
+      status: 404,
+    })
+    expect(await connectTerminal(baseUrl, { ticket: mint({ host: 'grader' }) })).toMatchObject({
+      ok: false,
+      status: 403,
+    })
+    expect(await connectTerminal(baseUrl, { ticket: mint(), host: 'db' })).toMatchObject({
+      ok: false,
+      status: 403,
+    })
+    expect(await connectTerminal(baseUrl, { ticket: 'x'.repeat(43) })).toMatchObject({
+      ok: false,
+      status: 401,
+    })
     expect(await connectTerminal(baseUrl, {})).toMatchObject({ ok: false, status: 401 })
     expect(warnings).toContain('terminal upgrade refused')
     expect(terminals.stats().rejected).toBeGreaterThanOrEqual(6)
@@ -166,7 +195,11 @@ describe('terminal over WebSocket', () => {
     expect(error).toMatchObject({ code: 'read-only' })
     owner.type('echo "owner-$((2*21))"\r')
     await viewer.waitForText('owner-42')
-    const screen = dockerExec(sandbox.hosts.workstation!.containerId, 'tmux capture-pane -p -t watched', 'learner')
+    const screen = dockerExec(
+      sandbox.hosts.workstation!.containerId,
+      'tmux capture-pane -p -t watched',
+      'learner',
+    )
     expect(screen).toContain('owner-42')
     expect(screen).not.toContain('viewer-typed')
   })
@@ -200,7 +233,13 @@ describe('terminal over WebSocket', () => {
       limits: { highWaterBytes: 8 * 1024, lowWaterBytes: 2 * 1024 },
     })
     try {
-      const client = expectConnected(await connectTerminal(baseUrl, { ticket: mint({ tab: 'noack' }) }, { autoAck: false, path: '/terminal-small' }))
+      const client = expectConnected(
+        await connectTerminal(
+          baseUrl,
+          { ticket: mint({ tab: 'noack' }) },
+          { autoAck: false, path: '/terminal-small' },
+        ),
+      )
       openClients.push(client)
       await ready(client)
       client.ack(client.received())
@@ -234,7 +273,9 @@ describe('terminal over WebSocket', () => {
       limits: { heartbeatMs: 300 },
     })
     try {
-      const client = expectConnected(await connectTerminal(baseUrl, { ticket: mint({ tab: 'heartbeat' }) }, { path: '/terminal-fast' }))
+      const client = expectConnected(
+        await connectTerminal(baseUrl, { ticket: mint({ tab: 'heartbeat' }) }, { path: '/terminal-fast' }),
+      )
       openClients.push(client)
       await client.waitForMessage('hello')
       await ready(client)
@@ -247,7 +288,11 @@ describe('terminal over WebSocket', () => {
       await waitFor(() => fast.stats().active === 0, 'the dead peer to be dropped', 3_000)
       client.ws.resume()
       expect(await client.waitForClose()).toBe(1006)
-      const sessions = dockerExec(sandbox.hosts.workstation!.containerId, 'tmux list-sessions -F "#S"', 'learner')
+      const sessions = dockerExec(
+        sandbox.hosts.workstation!.containerId,
+        'tmux list-sessions -F "#S"',
+        'learner',
+      )
       expect(sessions.split('\n')).toContain('heartbeat')
     } finally {
       await fast.close()
@@ -267,7 +312,9 @@ describe('terminal over WebSocket', () => {
     client.type('echo "stopped-$((40+2))"\r')
     await client.waitForText('stopped-42', 5_000)
     const latency = performance.now() - sentAt
-    console.log(`Ctrl-C during a yes flood: prompt back and next command echoed after ${latency.toFixed(0)} ms (${(flooded / 1024).toFixed(0)} KiB of redraws in the 2 s of flood)`)
+    console.log(
+      `Ctrl-C during a yes flood: prompt back and next command echoed after ${latency.toFixed(0)} ms (${(flooded / 1024).toFixed(0)} KiB of redraws in the 2 s of flood)`,
+    )
     expect(latency).toBeLessThan(2_000)
   })
 

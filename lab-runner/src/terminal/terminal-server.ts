@@ -68,7 +68,11 @@ export function attachTerminalServer(httpServer: HttpServer, deps: TerminalServe
   const allowedOrigins = new Set(deps.allowedOrigins)
   // ws enforces an absolute ceiling (and closes with 1009 above it); below it we answer
   // oversized pastes with an error message and keep the session.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxInputFrameBytes * 16, perMessageDeflate: false })
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: limits.maxInputFrameBytes * 16,
+    perMessageDeflate: false,
+  })
   const sessions = new Set<TerminalSession>()
   const shellUsers = new Map<string, Promise<string | undefined>>()
   const stats = { opened: 0, rejected: 0 }
@@ -77,7 +81,12 @@ export function attachTerminalServer(httpServer: HttpServer, deps: TerminalServe
     const url = new URL(req.url ?? '/', 'http://runner.invalid')
     if (url.pathname !== routePath) {
       // Another handler (e.g. the proxy) may own this path; answer only if nobody else listens.
-      if (httpServer.listenerCount('upgrade') <= 1) rejectUpgrade(socket, { status: 404, code: 'not-found', message: `no WebSocket endpoint at ${url.pathname}` })
+      if (httpServer.listenerCount('upgrade') <= 1)
+        rejectUpgrade(socket, {
+          status: 404,
+          code: 'not-found',
+          message: `no WebSocket endpoint at ${url.pathname}`,
+        })
       return
     }
     socket.on('error', () => socket.destroy())
@@ -94,45 +103,81 @@ export function attachTerminalServer(httpServer: HttpServer, deps: TerminalServe
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       stats.opened++
-      const session = new TerminalSession(ws, verdict.grant, verdict.host, clampSize(size.cols, size.rows, limits), {
-        docker: deps.docker,
-        limits,
-        log: deps.log,
-        shellUser: () => shellUserOf(verdict.host.containerId),
-        onActivity: () => deps.onActivity?.(verdict.grant.sandboxId),
-        onClosed: () => sessions.delete(session),
-      })
+      const session = new TerminalSession(
+        ws,
+        verdict.grant,
+        verdict.host,
+        clampSize(size.cols, size.rows, limits),
+        {
+          docker: deps.docker,
+          limits,
+          log: deps.log,
+          shellUser: () => shellUserOf(verdict.host.containerId),
+          onActivity: () => deps.onActivity?.(verdict.grant.sandboxId),
+          onClosed: () => sessions.delete(session),
+        },
+      )
       sessions.add(session)
       session.start()
     })
   }
 
-  const authorize = (req: IncomingMessage, url: URL): UpgradeRejection | { grant: TicketGrant; host: SandboxHost } => {
+  const authorize = (
+    req: IncomingMessage,
+    url: URL,
+  ): UpgradeRejection | { grant: TicketGrant; host: SandboxHost } => {
     const origin = req.headers.origin
     if (origin === undefined || !allowedOrigins.has(origin)) {
-      return { status: 403, code: 'origin-not-allowed', message: `origin ${origin ?? '(none)'} may not open terminals` }
+      return {
+        status: 403,
+        code: 'origin-not-allowed',
+        message: `origin ${origin ?? '(none)'} may not open terminals`,
+      }
     }
     const ticket = url.searchParams.get('ticket')
     const grant = ticket === null ? undefined : deps.tickets.redeem(ticket)
     if (grant === undefined) {
-      return { status: 401, code: 'ticket-invalid', message: 'the terminal ticket is missing, expired or already used; request a new one' }
+      return {
+        status: 401,
+        code: 'ticket-invalid',
+        message: 'the terminal ticket is missing, expired or already used; request a new one',
+      }
     }
     // Optional hints from the client must agree with the ticket (catches wiring mistakes early).
     const wantedSandbox = url.searchParams.get('sandbox')
     const wantedHost = url.searchParams.get('host')
-    if ((wantedSandbox !== null && wantedSandbox !== grant.sandboxId) || (wantedHost !== null && wantedHost !== grant.host)) {
-      return { status: 403, code: 'ticket-mismatch', message: 'the ticket was issued for a different sandbox or host' }
+    if (
+      (wantedSandbox !== null && wantedSandbox !== grant.sandboxId) ||
+      (wantedHost !== null && wantedHost !== grant.host)
+    ) {
+      return {
+        status: 403,
+        code: 'ticket-mismatch',
+        message: 'the ticket was issued for a different sandbox or host',
+      }
     }
     const sandbox = deps.getSandbox(grant.sandboxId)
     if (sandbox === undefined) {
-      return { status: 404, code: 'sandbox-not-found', message: `sandbox ${grant.sandboxId} does not exist (it may have expired and been removed)` }
+      return {
+        status: 404,
+        code: 'sandbox-not-found',
+        message: `sandbox ${grant.sandboxId} does not exist (it may have expired and been removed)`,
+      }
     }
     if (sandbox.expiresAt !== undefined && sandbox.expiresAt.getTime() <= Date.now()) {
-      return { status: 410, code: 'sandbox-expired', message: `sandbox ${grant.sandboxId} has expired; start the lab again` }
+      return {
+        status: 410,
+        code: 'sandbox-expired',
+        message: `sandbox ${grant.sandboxId} has expired; start the lab again`,
+      }
     }
     const host = findSandboxHost(sandbox, grant.host)
     if (host === undefined) {
-      return { status: 403, code: 'host-not-in-sandbox', message: `sandbox ${grant.sandboxId} has no host "${grant.host}"` }
+      return {
+        status: 403,
+        code: 'host-not-in-sandbox',
+        message: `sandbox ${grant.sandboxId} has no host "${grant.host}"`,
+      }
     }
     // The tab reaches tmux's argv; tickets from our store are clean already, re-check anyway.
     return { grant: { ...grant, tab: sanitizeTabName(grant.tab) }, host }
@@ -142,7 +187,13 @@ export function attachTerminalServer(httpServer: HttpServer, deps: TerminalServe
   const shellUserOf = (containerId: string): Promise<string | undefined> => {
     let known = shellUsers.get(containerId)
     if (known === undefined) {
-      known = execCapture({ docker: deps.docker, containerId, cmd: ['id', '-u', 'learner'], deadlineMs: 10_000, onOutput: () => undefined })
+      known = execCapture({
+        docker: deps.docker,
+        containerId,
+        cmd: ['id', '-u', 'learner'],
+        deadlineMs: 10_000,
+        onOutput: () => undefined,
+      })
         .then((result) => (result.exitCode === 0 ? 'learner' : undefined))
         .catch(() => undefined)
       shellUsers.set(containerId, known)
@@ -227,7 +278,11 @@ class TerminalSession {
     this.ws.on('error', () => this.ws.terminate())
     this.openShell().catch((error: unknown) => {
       const message = error instanceof Error ? error.message : String(error)
-      this.ctx.log.warn('terminal exec failed', { host: this.grant.host, sandboxId: this.grant.sandboxId, message })
+      this.ctx.log.warn('terminal exec failed', {
+        host: this.grant.host,
+        sandboxId: this.grant.sandboxId,
+        message,
+      })
       this.sendError('exec-failed', `could not open a shell on "${this.grant.host}": ${message}`)
       void this.close(1011, 'exec failed')
     })
@@ -261,7 +316,15 @@ class TerminalSession {
     const { cols, rows } = this.size
     const container = this.ctx.docker.getContainer(this.host.containerId)
     this.exec = await container.exec({
-      Cmd: ['sh', '-c', tmuxScript(this.grant.mode), 'helix-terminal', this.grant.tab, String(cols), String(rows)],
+      Cmd: [
+        'sh',
+        '-c',
+        tmuxScript(this.grant.mode),
+        'helix-terminal',
+        this.grant.tab,
+        String(cols),
+        String(rows),
+      ],
       User: this.user,
       Env: ['TERM=xterm-256color', 'COLORTERM=truecolor', 'LANG=C.UTF-8'],
       AttachStdin: true,
@@ -318,13 +381,17 @@ class TerminalSession {
   private onMessage(data: RawData, isBinary: boolean): void {
     const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data)
     if (bytes.length > this.ctx.limits.maxInputFrameBytes) {
-      this.sendError('input-too-large', `a single message may carry at most ${this.ctx.limits.maxInputFrameBytes} bytes; this one had ${bytes.length} (paste in smaller parts)`)
+      this.sendError(
+        'input-too-large',
+        `a single message may carry at most ${this.ctx.limits.maxInputFrameBytes} bytes; this one had ${bytes.length} (paste in smaller parts)`,
+      )
       return
     }
     if (isBinary) {
       if (this.grant.mode !== 'rw') {
         // Input of read-only viewers is dropped here, whatever tmux would do with it.
-        if (!this.warnedReadOnly) this.sendError('read-only', 'this terminal is read-only; your keystrokes are not sent')
+        if (!this.warnedReadOnly)
+          this.sendError('read-only', 'this terminal is read-only; your keystrokes are not sent')
         this.warnedReadOnly = true
         return
       }
@@ -347,7 +414,10 @@ class TerminalSession {
       parsed = undefined
     }
     if (parsed === undefined || !parsed.success) {
-      this.sendError('bad-message', 'text frames must be JSON control messages: {"type":"resize"|"ack"|"ping", …}')
+      this.sendError(
+        'bad-message',
+        'text frames must be JSON control messages: {"type":"resize"|"ack"|"ping", …}',
+      )
       return
     }
     const message = parsed.data

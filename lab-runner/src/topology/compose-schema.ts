@@ -57,7 +57,10 @@ const dependsOn = z.union([
   z.array(z.string()),
   z.record(
     z.string(),
-    z.strictObject({ condition: dependsOnCondition.default('service_started'), restart: z.boolean().optional() }),
+    z.strictObject({
+      condition: dependsOnCondition.default('service_started'),
+      restart: z.boolean().optional(),
+    }),
   ),
 ])
 
@@ -80,7 +83,10 @@ const volumeLong = z.strictObject({
 export const DEFAULT_TMPFS_SIZE = '64m'
 const tmpfsEntry = z
   .string()
-  .regex(/^\/[^:\s]*(?::size=\d+[kmg]?)?$/i, 'must be an absolute path, optionally with a size: "/run" or "/run:size=16m"')
+  .regex(
+    /^\/[^:\s]*(?::size=\d+[kmg]?)?$/i,
+    'must be an absolute path, optionally with a size: "/run" or "/run:size=16m"',
+  )
 
 const serviceXAcademy = z.strictObject({
   capAdd: z.array(z.enum([...ALLOWED_CAPABILITIES, ...JUSTIFIED_CAPABILITIES])).default([]),
@@ -124,7 +130,11 @@ export const composeServiceSchema = z
         resources: z
           .strictObject({
             limits: z
-              .strictObject({ memory: byteSize.optional(), cpus: cpus.optional(), pids: z.number().int().positive().optional() })
+              .strictObject({
+                memory: byteSize.optional(),
+                cpus: cpus.optional(),
+                pids: z.number().int().positive().optional(),
+              })
               .optional(),
           })
           .optional(),
@@ -135,9 +145,7 @@ export const composeServiceSchema = z
     working_dir: z.string().regex(/^\//, 'must be an absolute path').optional(),
     restart: z.enum(['no', 'always', 'on-failure', 'unless-stopped']).optional(),
     /** Scratch space in memory (counts against the memory limit, not the disk): `/run` or `/run:size=16m`. */
-    tmpfs: z
-      .union([tmpfsEntry, z.array(tmpfsEntry)])
-      .optional(),
+    tmpfs: z.union([tmpfsEntry, z.array(tmpfsEntry)]).optional(),
     'x-academy': serviceXAcademy.optional(),
   })
   .catchall(z.unknown())
@@ -148,7 +156,9 @@ export const composeServiceSchema = z
       ctx.addIssue({
         code: 'custom',
         path: [key],
-        message: reason ? `"${key}" is not supported: ${reason}` : `unknown key "${key}" (not in the supported Compose subset)`,
+        message: reason
+          ? `"${key}" is not supported: ${reason}`
+          : `unknown key "${key}" (not in the supported Compose subset)`,
       })
     }
   })
@@ -158,14 +168,18 @@ export const composeFileSchema = z.strictObject({
   version: z.string().optional(),
   name: z.string().optional(),
   services: z.record(
-    z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, 'service names must be lowercase letters, digits, "_", ".", "-"'),
+    z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_.-]*$/, 'service names must be lowercase letters, digits, "_", ".", "-"'),
     composeServiceSchema,
   ),
   volumes: z.record(z.string(), z.union([z.strictObject({}), z.null()])).optional(),
   'x-academy': z
     .strictObject({
       /** Extra per-sandbox random secrets, available as ${NAME} in this file. */
-      secrets: z.array(z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'must be an UPPER_SNAKE variable name')).default([]),
+      secrets: z
+        .array(z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'must be an UPPER_SNAKE variable name'))
+        .default([]),
     })
     .optional(),
 })

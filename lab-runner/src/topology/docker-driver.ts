@@ -28,7 +28,8 @@ export interface HostAddress {
 
 export const networkName = (sandboxId: string) => `academy-${sandboxId}`
 /** Linux interface names are at most 15 characters: `hxa` + the 12 hex digits of the id. */
-export const bridgeName = (sandboxId: string) => `${SANDBOX_BRIDGE_PREFIX}${sandboxId.replace(/^sbx-/, '').slice(0, 12)}`
+export const bridgeName = (sandboxId: string) =>
+  `${SANDBOX_BRIDGE_PREFIX}${sandboxId.replace(/^sbx-/, '').slice(0, 12)}`
 export const containerName = (sandboxId: string, service: string) => `academy-${sandboxId}-${service}`
 export const volumeName = (sandboxId: string, volume: string) => `academy-${sandboxId}-${volume}`
 
@@ -49,7 +50,11 @@ export const SANDBOX_LOG_CONFIG = { Type: 'json-file', Config: { 'max-size': '5m
 
 const sandboxFilter = (sandboxId: string) => ({ label: [`${SANDBOX_LABEL}=${sandboxId}`] })
 
-export async function createSandboxNetwork(docker: Docker, sandboxId: string, labels: Record<string, string>): Promise<string> {
+export async function createSandboxNetwork(
+  docker: Docker,
+  sandboxId: string,
+  labels: Record<string, string>,
+): Promise<string> {
   const name = networkName(sandboxId)
   await docker.createNetwork({
     Name: name,
@@ -95,16 +100,30 @@ export function containerCreateOptions(
       CapAdd: service.capAdd,
       // tini as PID 1 reaps the zombies left by terminal sessions and check scripts.
       Init: true,
-      RestartPolicy: service.restart === 'on-failure' ? { Name: 'on-failure', MaximumRetryCount: 3 } : { Name: service.restart },
+      RestartPolicy:
+        service.restart === 'on-failure'
+          ? { Name: 'on-failure', MaximumRetryCount: 3 }
+          : { Name: service.restart },
       NetworkMode: network,
       Dns: SANDBOX_DNS,
       DnsSearch: [],
       DnsOptions: [],
       LogConfig: SANDBOX_LOG_CONFIG,
-      ...(service.tmpfs.length > 0 ? { Tmpfs: Object.fromEntries(service.tmpfs.map((t) => [t.target, `rw,nosuid,nodev,size=${t.sizeBytes}`])) } : {}),
+      ...(service.tmpfs.length > 0
+        ? {
+            Tmpfs: Object.fromEntries(
+              service.tmpfs.map((t) => [t.target, `rw,nosuid,nodev,size=${t.sizeBytes}`]),
+            ),
+          }
+        : {}),
       Mounts: service.volumes.map((v) =>
         v.kind === 'volume'
-          ? { Type: 'volume' as const, Source: volumeName(sandboxId, v.name), Target: v.target, ReadOnly: v.readOnly }
+          ? {
+              Type: 'volume' as const,
+              Source: volumeName(sandboxId, v.name),
+              Target: v.target,
+              ReadOnly: v.readOnly,
+            }
           : { Type: 'bind' as const, Source: v.hostPath, Target: v.target, ReadOnly: true },
       ),
     },
@@ -141,14 +160,23 @@ export interface StartServicesOptions {
 export async function startServices(options: StartServicesOptions): Promise<Record<string, HostAddress>> {
   const { docker, sandboxId, topology, network, labels } = options
   for (const volume of topology.volumeNames) {
-    await docker.createVolume({ Name: volumeName(sandboxId, volume), Labels: { ...labels, [SANDBOX_LABEL]: sandboxId } })
+    await docker.createVolume({
+      Name: volumeName(sandboxId, volume),
+      Labels: { ...labels, [SANDBOX_LABEL]: sandboxId },
+    })
   }
   const containers = new Map<string, Docker.Container>()
   for (const service of topology.services) {
     try {
-      containers.set(service.name, await docker.createContainer(containerCreateOptions(sandboxId, service, network, labels)))
+      containers.set(
+        service.name,
+        await docker.createContainer(containerCreateOptions(sandboxId, service, network, labels)),
+      )
     } catch (error) {
-      throw new ProvisionError(`cannot create service "${service.name}": ${engineMessage(error)}`, service.name)
+      throw new ProvisionError(
+        `cannot create service "${service.name}": ${engineMessage(error)}`,
+        service.name,
+      )
     }
   }
 
@@ -176,7 +204,10 @@ export async function startServices(options: StartServicesOptions): Promise<Reco
         try {
           await container.start()
         } catch (error) {
-          throw new ProvisionError(`cannot start service "${service.name}": ${engineMessage(error)}`, service.name)
+          throw new ProvisionError(
+            `cannot start service "${service.name}": ${engineMessage(error)}`,
+            service.name,
+          )
         }
       }),
     )
@@ -203,9 +234,18 @@ const PROBE_EVERY_MS = 250
  * chain would wait up to a full interval; probing while dependants wait starts them as soon as
  * the service answers, without checking more often for the rest of the sandbox's life.
  */
-function healthProbe(docker: Docker, containerId: string, spec: HealthcheckSpec | null | undefined): (() => Promise<boolean>) | undefined {
+function healthProbe(
+  docker: Docker,
+  containerId: string,
+  spec: HealthcheckSpec | null | undefined,
+): (() => Promise<boolean>) | undefined {
   const [kind, ...rest] = spec?.test ?? []
-  const cmd = kind === 'CMD' ? rest : kind === 'CMD-SHELL' && rest[0] !== undefined ? ['/bin/sh', '-c', rest[0]] : undefined
+  const cmd =
+    kind === 'CMD'
+      ? rest
+      : kind === 'CMD-SHELL' && rest[0] !== undefined
+        ? ['/bin/sh', '-c', rest[0]]
+        : undefined
   if (!spec || !cmd || cmd.length === 0) return undefined
   const deadlineMs = Math.max(1_000, Math.round((spec.timeoutNs ?? 3e9) / 1e6))
   return async () => {
@@ -230,16 +270,27 @@ async function waitFor(
     const info = await container.inspect()
     const state = info.State
     if (goal === 'healthy' && state.Health?.Status === 'healthy') return
-    if (goal === 'healthy' && probe && state.Status === 'running' && Date.now() - lastProbe >= PROBE_EVERY_MS) {
+    if (
+      goal === 'healthy' &&
+      probe &&
+      state.Status === 'running' &&
+      Date.now() - lastProbe >= PROBE_EVERY_MS
+    ) {
       lastProbe = Date.now()
       if (await probe()) return
     }
     if (goal === 'completed' && state.Status === 'exited') {
       if (state.ExitCode === 0) return
-      throw new ProvisionError(`service "${service}" exited with code ${state.ExitCode}; dependants need it to complete successfully`, service)
+      throw new ProvisionError(
+        `service "${service}" exited with code ${state.ExitCode}; dependants need it to complete successfully`,
+        service,
+      )
     }
     if (goal === 'healthy' && (state.Status === 'exited' || state.Status === 'dead')) {
-      throw new ProvisionError(`service "${service}" stopped (exit code ${state.ExitCode}) before becoming healthy`, service)
+      throw new ProvisionError(
+        `service "${service}" stopped (exit code ${state.ExitCode}) before becoming healthy`,
+        service,
+      )
     }
     if (Date.now() > deadline) {
       const last = state.Health?.Log?.at(-1)?.Output?.trim()
@@ -253,11 +304,18 @@ async function waitFor(
 }
 
 /** Containers of a sandbox, keyed by service name. */
-export async function listSandboxContainers(docker: Docker, sandboxId: string): Promise<Docker.ContainerInfo[]> {
+export async function listSandboxContainers(
+  docker: Docker,
+  sandboxId: string,
+): Promise<Docker.ContainerInfo[]> {
   return docker.listContainers({ all: true, filters: sandboxFilter(sandboxId) })
 }
 
-export async function sandboxServiceStatus(docker: Docker, sandboxId: string, services: string[]): Promise<ServiceStatus[]> {
+export async function sandboxServiceStatus(
+  docker: Docker,
+  sandboxId: string,
+  services: string[],
+): Promise<ServiceStatus[]> {
   const containers = await listSandboxContainers(docker, sandboxId)
   const byHost = new Map(containers.map((c) => [c.Labels[HOST_LABEL] ?? '', c]))
   return Promise.all(
@@ -280,12 +338,20 @@ export async function sandboxServiceStatus(docker: Docker, sandboxId: string, se
 }
 
 /** Removes the containers and named volumes of a sandbox (reset keeps the network). */
-export async function removeSandboxServices(docker: Docker, sandboxId: string, keepVolume?: (labels: Record<string, string>) => boolean): Promise<void> {
+export async function removeSandboxServices(
+  docker: Docker,
+  sandboxId: string,
+  keepVolume?: (labels: Record<string, string>) => boolean,
+): Promise<void> {
   const containers = await listSandboxContainers(docker, sandboxId)
-  await Promise.all(containers.map((c) => ignoreMissing(docker.getContainer(c.Id).remove({ force: true, v: true }))))
+  await Promise.all(
+    containers.map((c) => ignoreMissing(docker.getContainer(c.Id).remove({ force: true, v: true }))),
+  )
   const { Volumes } = await docker.listVolumes({ filters: sandboxFilter(sandboxId) })
   await Promise.all(
-    (Volumes ?? []).filter((v) => !keepVolume?.(v.Labels ?? {})).map((v) => ignoreMissing(docker.getVolume(v.Name).remove())),
+    (Volumes ?? [])
+      .filter((v) => !keepVolume?.(v.Labels ?? {}))
+      .map((v) => ignoreMissing(docker.getVolume(v.Name).remove())),
   )
 }
 

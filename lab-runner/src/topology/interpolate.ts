@@ -12,7 +12,14 @@ export function interpolate(text: string, variables: Variables): InterpolationRe
   const missing: string[] = []
   const value = text.replace(
     pattern,
-    (_match, dollar: string | undefined, braced: string | undefined, op: string | undefined, fallback: string | undefined, bare: string | undefined) => {
+    (
+      _match,
+      dollar: string | undefined,
+      braced: string | undefined,
+      op: string | undefined,
+      fallback: string | undefined,
+      bare: string | undefined,
+    ) => {
       if (dollar) return '$'
       const name = (braced ?? bare) as string
       const current = Object.hasOwn(variables, name) ? variables[name] : undefined
@@ -34,14 +41,23 @@ export interface PathedError {
 }
 
 /** Interpolates every string in a parsed YAML tree (values only, never keys). */
-export function interpolateTree(node: unknown, variables: Variables, path: Array<string | number> = [], errors: PathedError[] = []): unknown {
+export function interpolateTree(
+  node: unknown,
+  variables: Variables,
+  path: Array<string | number> = [],
+  errors: PathedError[] = [],
+): unknown {
   if (typeof node === 'string') {
     const result = interpolate(node, variables)
     if (result.ok) return result.value
-    errors.push({ path, message: `undefined variable ${result.missing.map((m) => `\${${m}}`).join(', ')} (give a default with \${NAME:-value})` })
+    errors.push({
+      path,
+      message: `undefined variable ${result.missing.map((m) => `\${${m}}`).join(', ')} (give a default with \${NAME:-value})`,
+    })
     return node
   }
-  if (Array.isArray(node)) return node.map((item, index) => interpolateTree(item, variables, [...path, index], errors))
+  if (Array.isArray(node))
+    return node.map((item, index) => interpolateTree(item, variables, [...path, index], errors))
   if (node !== null && typeof node === 'object') {
     const out: Record<string, unknown> = {}
     for (const [key, value] of Object.entries(node)) {

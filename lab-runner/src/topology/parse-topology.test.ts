@@ -6,7 +6,11 @@ import { DEFAULT_MEMORY_BYTES, DEFAULT_PIDS_LIMIT, parseTopology, parseTopologyF
 import { containerCreateOptions } from './docker-driver'
 
 const fixtures = path.resolve(import.meta.dirname, '../../test-fixtures/labs')
-const options = { composeDir: path.join(fixtures, 'sample'), bindRoot: fixtures, variables: { TOKEN: 't0k', SEED: '42' } }
+const options = {
+  composeDir: path.join(fixtures, 'sample'),
+  bindRoot: fixtures,
+  variables: { TOKEN: 't0k', SEED: '42' },
+}
 
 function issuesOf(yaml: string) {
   const result = parseTopology(yaml, options)
@@ -25,8 +29,14 @@ services:
     image: x
     ports: ["8080:80"]
 `)
-    expect(issues).toContainEqual({ path: 'services.web.colour', message: expect.stringContaining('unknown key "colour"') })
-    expect(issues).toContainEqual({ path: 'services.api.ports', message: expect.stringContaining('publish no ports') })
+    expect(issues).toContainEqual({
+      path: 'services.web.colour',
+      message: expect.stringContaining('unknown key "colour"'),
+    })
+    expect(issues).toContainEqual({
+      path: 'services.api.ports',
+      message: expect.stringContaining('publish no ports'),
+    })
   })
 
   it('rejects an unknown top-level key and a bad depends_on condition with paths', () => {
@@ -47,9 +57,14 @@ networks: {}
     expect(issuesOf(`services: { api: { image: x, depends_on: [db] } }`)).toEqual([
       { path: 'services.api.depends_on.db', message: 'depends on unknown service "db"' },
     ])
-    expect(issuesOf(`services: { a: { image: x, depends_on: [b] }, b: { image: x, depends_on: [a] } }`)[0]?.message).toMatch(/cycle among: a, b/)
     expect(
-      issuesOf(`services: { a: { image: x, depends_on: { b: { condition: service_healthy } } }, b: { image: x } }`)[0]?.message,
+      issuesOf(`services: { a: { image: x, depends_on: [b] }, b: { image: x, depends_on: [a] } }`)[0]
+        ?.message,
+    ).toMatch(/cycle among: a, b/)
+    expect(
+      issuesOf(
+        `services: { a: { image: x, depends_on: { b: { condition: service_healthy } } }, b: { image: x } }`,
+      )[0]?.message,
     ).toMatch(/needs a healthcheck on "b"/)
   })
 
@@ -72,7 +87,11 @@ services:
     image: x
     volumes: ["/etc:/host-etc:ro", "./checks:/checks", "undeclared:/data"]
 `)
-    expect(issues.map((i) => i.path)).toEqual(['services.a.volumes[0]', 'services.a.volumes[1]', 'services.a.volumes[2]'])
+    expect(issues.map((i) => i.path)).toEqual([
+      'services.a.volumes[0]',
+      'services.a.volumes[1]',
+      'services.a.volumes[2]',
+    ])
     expect(issues[0]?.message).toMatch(/outside the labs folder/)
     expect(issues[1]?.message).toMatch(/must be read-only/)
     expect(issues[2]?.message).toMatch(/not declared/)
@@ -92,10 +111,20 @@ services:
     expect(seed?.memoryBytes).toBe(DEFAULT_MEMORY_BYTES)
     expect(seed?.pidsLimit).toBe(DEFAULT_PIDS_LIMIT)
     const workstation = result.topology.services.find((s) => s.name === 'workstation')
-    expect(workstation).toMatchObject({ memoryBytes: 96 * 1024 ** 2, nanoCpus: 0.25e9, pidsLimit: 64, capAdd: ['CHOWN'] })
+    expect(workstation).toMatchObject({
+      memoryBytes: 96 * 1024 ** 2,
+      nanoCpus: 0.25e9,
+      pidsLimit: 64,
+      capAdd: ['CHOWN'],
+    })
 
     const body = containerCreateOptions('sbx-1', workstation!, 'academy-sbx-1', { 'academy.test': '1' })
-    expect(body.HostConfig).toMatchObject({ CapDrop: ['ALL'], CapAdd: ['CHOWN'], SecurityOpt: ['no-new-privileges'], PidsLimit: 64 })
+    expect(body.HostConfig).toMatchObject({
+      CapDrop: ['ALL'],
+      CapAdd: ['CHOWN'],
+      SecurityOpt: ['no-new-privileges'],
+      PidsLimit: 64,
+    })
     expect(body.HostConfig?.PortBindings).toBeUndefined()
     expect(body.NetworkingConfig?.EndpointsConfig?.['academy-sbx-1']?.Aliases).toEqual(['workstation'])
   })
@@ -108,8 +137,13 @@ services:
   it('allows NET_RAW and NET_ADMIN only when the lab justifies them', () => {
     const yaml = `services: { a: { image: x, x-academy: { capAdd: [CHOWN, NET_RAW, NET_ADMIN] } } }`
     const issues = issuesOf(yaml)
-    expect(issues.map((i) => i.path)).toEqual(['services.a.x-academy.capAdd[1]', 'services.a.x-academy.capAdd[2]'])
-    expect(issues[0]?.message).toMatch(/NET_RAW is off the default allow-list; the lab definition must justify it/)
+    expect(issues.map((i) => i.path)).toEqual([
+      'services.a.x-academy.capAdd[1]',
+      'services.a.x-academy.capAdd[2]',
+    ])
+    expect(issues[0]?.message).toMatch(
+      /NET_RAW is off the default allow-list; the lab definition must justify it/,
+    )
     const partly = parseTopology(yaml, { ...options, justifiedCapabilities: ['NET_RAW'] })
     expect(partly.ok ? [] : partly.issues.map((i) => i.path)).toEqual(['services.a.x-academy.capAdd[2]'])
     const justified = parseTopology(yaml, { ...options, justifiedCapabilities: ['NET_RAW', 'NET_ADMIN'] })
@@ -124,10 +158,15 @@ services:
       symlinkSync(path.join(root, 'lab', 'files'), path.join(root, 'lab', 'files-link'))
       const opts = { composeDir: path.join(root, 'lab'), bindRoot: root, variables: {} }
       const escaped = parseTopology(`services: { a: { image: x, volumes: ["./host-etc:/x:ro"] } }`, opts)
-      expect(escaped.ok ? [] : escaped.issues).toEqual([{ path: 'services.a.volumes[0]', message: expect.stringMatching(/outside the labs folder/) }])
+      expect(escaped.ok ? [] : escaped.issues).toEqual([
+        { path: 'services.a.volumes[0]', message: expect.stringMatching(/outside the labs folder/) },
+      ])
       // A link that stays inside is fine, and Docker is given the resolved path.
       const inside = parseTopology(`services: { a: { image: x, volumes: ["./files-link:/x:ro"] } }`, opts)
-      expect(inside.ok && inside.topology.services[0]?.volumes[0]).toMatchObject({ kind: 'bind', hostPath: realpathSync(path.join(root, 'lab', 'files')) })
+      expect(inside.ok && inside.topology.services[0]?.volumes[0]).toMatchObject({
+        kind: 'bind',
+        hostPath: realpathSync(path.join(root, 'lab', 'files')),
+      })
     } finally {
       rmSync(root, { recursive: true, force: true })
     }

@@ -83,12 +83,18 @@ export function declaredSecretNames(yamlText: string): string[] {
   return Array.isArray(secrets) ? secrets.filter((s): s is string => typeof s === 'string') : []
 }
 
-export function parseTopologyFile(file: string, options: Omit<ParseTopologyOptions, 'composeDir'>): TopologyResult {
+export function parseTopologyFile(
+  file: string,
+  options: Omit<ParseTopologyOptions, 'composeDir'>,
+): TopologyResult {
   let text: string
   try {
     text = readFileSync(file, 'utf8')
   } catch (error) {
-    return { ok: false, issues: [{ path: '(file)', message: `cannot read ${file}: ${(error as Error).message}` }] }
+    return {
+      ok: false,
+      issues: [{ path: '(file)', message: `cannot read ${file}: ${(error as Error).message}` }],
+    }
   }
   return parseTopology(text, { ...options, composeDir: path.dirname(file) })
 }
@@ -113,7 +119,8 @@ export function parseTopology(yamlText: string, options: ParseTopologyOptions): 
   for (const [name, service] of Object.entries(file.services)) {
     services.push(normaliseService(name, service, declaredVolumes, options, issues))
   }
-  if (services.length === 0) issues.push({ path: 'services', message: 'a topology needs at least one service' })
+  if (services.length === 0)
+    issues.push({ path: 'services', message: 'a topology needs at least one service' })
   checkDependencies(services, issues)
   if (issues.length > 0) return { ok: false, issues }
   const ordered = startOrder(services, issues)
@@ -159,7 +166,10 @@ function normaliseService(
     }),
     dependsOn: Array.isArray(service.depends_on)
       ? service.depends_on.map((dep) => ({ service: dep, condition: 'service_started' as const }))
-      : Object.entries(service.depends_on ?? {}).map(([dep, value]) => ({ service: dep, condition: value.condition })),
+      : Object.entries(service.depends_on ?? {}).map(([dep, value]) => ({
+          service: dep,
+          condition: value.condition,
+        })),
     healthcheck:
       healthcheck === undefined
         ? undefined
@@ -183,13 +193,26 @@ function normaliseService(
       const [target = '/', size] = entry.split(':size=')
       return { target, sizeBytes: parseByteSize(size ?? DEFAULT_TMPFS_SIZE) }
     }),
-    capAdd: checkCapabilities(service['x-academy']?.capAdd ?? [], options.justifiedCapabilities ?? [], at('x-academy', 'capAdd'), issues),
+    capAdd: checkCapabilities(
+      service['x-academy']?.capAdd ?? [],
+      options.justifiedCapabilities ?? [],
+      at('x-academy', 'capAdd'),
+      issues,
+    ),
   }
 }
 
-function checkCapabilities(capAdd: string[], justified: ReadonlyArray<string>, where: string, issues: TopologyIssue[]): string[] {
+function checkCapabilities(
+  capAdd: string[],
+  justified: ReadonlyArray<string>,
+  where: string,
+  issues: TopologyIssue[],
+): string[] {
   capAdd.forEach((capability, index) => {
-    if ((JUSTIFIED_CAPABILITIES as ReadonlyArray<string>).includes(capability) && !justified.includes(capability)) {
+    if (
+      (JUSTIFIED_CAPABILITIES as ReadonlyArray<string>).includes(capability) &&
+      !justified.includes(capability)
+    ) {
       issues.push({
         path: `${where}[${index}]`,
         message: `${capability} is off the default allow-list; the lab definition must justify it (capabilities: [{ name: ${capability}, justification: "…" }])`,
@@ -231,7 +254,11 @@ function normaliseVolume(
   let readOnly: boolean
   if (typeof volume === 'string') {
     const parts = volume.split(':')
-    if (parts.length < 2 || parts.length > 3 || (parts[2] !== undefined && !['ro', 'rw'].includes(parts[2]))) {
+    if (
+      parts.length < 2 ||
+      parts.length > 3 ||
+      (parts[2] !== undefined && !['ro', 'rw'].includes(parts[2]))
+    ) {
       issues.push({ path: where, message: `"${volume}" must be "SOURCE:TARGET[:ro|rw]"` })
       return undefined
     }
@@ -249,20 +276,30 @@ function normaliseVolume(
   }
   if (kind === 'volume') {
     if (!declaredVolumes.has(source)) {
-      issues.push({ path: where, message: `named volume "${source}" is not declared under the top-level "volumes:"` })
+      issues.push({
+        path: where,
+        message: `named volume "${source}" is not declared under the top-level "volumes:"`,
+      })
       return undefined
     }
     return { kind, name: source, target, readOnly }
   }
   const hostPath = path.resolve(options.composeDir, source)
   const root = path.resolve(options.bindRoot)
-  const outside = () => issues.push({ path: where, message: `bind source "${source}" resolves outside the labs folder (${root}); only lab files may be mounted` })
+  const outside = () =>
+    issues.push({
+      path: where,
+      message: `bind source "${source}" resolves outside the labs folder (${root}); only lab files may be mounted`,
+    })
   if (!isInside(hostPath, root)) {
     outside()
     return undefined
   }
   if (!readOnly) {
-    issues.push({ path: where, message: `bind mount "${source}" must be read-only (add ":ro"): lab files are shared by every sandbox` })
+    issues.push({
+      path: where,
+      message: `bind mount "${source}" must be read-only (add ":ro"): lab files are shared by every sandbox`,
+    })
     return undefined
   }
   if (!existsSync(hostPath)) {
@@ -290,9 +327,13 @@ function checkDependencies(services: ServiceSpec[], issues: TopologyIssue[]): vo
       const where = formatIssuePath(['services', service.name, 'depends_on', dep.service])
       const target = byName.get(dep.service)
       if (!target) issues.push({ path: where, message: `depends on unknown service "${dep.service}"` })
-      else if (dep.service === service.name) issues.push({ path: where, message: 'a service cannot depend on itself' })
+      else if (dep.service === service.name)
+        issues.push({ path: where, message: 'a service cannot depend on itself' })
       else if (dep.condition === 'service_healthy' && !target.healthcheck) {
-        issues.push({ path: where, message: `condition service_healthy needs a healthcheck on "${dep.service}"` })
+        issues.push({
+          path: where,
+          message: `condition service_healthy needs a healthcheck on "${dep.service}"`,
+        })
       }
     }
   }
@@ -306,7 +347,10 @@ function startOrder(services: ServiceSpec[], issues: TopologyIssue[]): ServiceSp
   while (remaining.size > 0) {
     const ready = [...remaining.values()].filter((s) => s.dependsOn.every((d) => started.has(d.service)))
     if (ready.length === 0) {
-      issues.push({ path: 'services', message: `depends_on forms a cycle among: ${[...remaining.keys()].join(', ')}` })
+      issues.push({
+        path: 'services',
+        message: `depends_on forms a cycle among: ${[...remaining.keys()].join(', ')}`,
+      })
       return undefined
     }
     for (const service of ready) {

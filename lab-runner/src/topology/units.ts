@@ -35,7 +35,8 @@ export function splitShellWords(text: string): string[] {
       else current += ch
     } else if (quote === '"') {
       if (ch === '"') quote = null
-      else if (ch === '\\' && i + 1 < text.length && '"\\$`'.includes(text[i + 1] as string)) current += text[++i]
+      else if (ch === '\\' && i + 1 < text.length && '"\\$`'.includes(text[i + 1] as string))
+        current += text[++i]
       else current += ch
     } else if (ch === "'" || ch === '"') {
       quote = ch

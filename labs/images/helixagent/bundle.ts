@@ -21,11 +21,21 @@ const common: BuildOptions = {
   legalComments: 'none',
   logLevel: 'warning',
   // CommonJS dependencies (pg, ioredis) call require(); give the ES module one.
-  banner: { js: "import { createRequire as __helixCreateRequire } from 'node:module'; const require = __helixCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __helixCreateRequire } from 'node:module'; const require = __helixCreateRequire(import.meta.url);",
+  },
   // pg only loads its native binding when asked to; we never ask.
   external: ['pg-native'],
 }
 
-await build({ ...common, entryPoints: [path.join(here, 'src/main.ts')], outfile: path.join(dist, 'helixagent.mjs') })
-await build({ ...common, entryPoints: [path.join(here, 'src/cli.ts')], outfile: path.join(dist, 'helixagent-cli.mjs') })
+await build({
+  ...common,
+  entryPoints: [path.join(here, 'src/main.ts')],
+  outfile: path.join(dist, 'helixagent.mjs'),
+})
+await build({
+  ...common,
+  entryPoints: [path.join(here, 'src/cli.ts')],
+  outfile: path.join(dist, 'helixagent-cli.mjs'),
+})
 process.stdout.write(`bundled into ${path.relative(process.cwd(), dist)}/\n`)

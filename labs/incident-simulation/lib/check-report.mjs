@@ -16,7 +16,12 @@ const faults = (windowArg ?? '')
     return { kind, provider, since: Number(since), until: Number(until) }
   })
 const allProviders = (providerArg ?? '').split(/\s+/).filter(Boolean)
-if (!file || faults.length === 0 || faults.some((f) => !f.provider || !(f.since > 0) || !(f.until >= f.since)) || allProviders.length === 0) {
+if (
+  !file ||
+  faults.length === 0 ||
+  faults.some((f) => !f.provider || !(f.since > 0) || !(f.until >= f.since)) ||
+  allProviders.length === 0
+) {
   console.log('FAIL: check-report.mjs needs REPORT WINDOWS PROVIDERS (a lab bug: tell your instructor).')
   process.exit(2)
 }
@@ -25,10 +30,14 @@ if (!file || faults.length === 0 || faults.some((f) => !f.provider || !(f.since 
 const MODES = {
   rate_limit: { words: /rate[\s-]?limit|\b429\b|throttl|too many requests/i, say: 'rate limited (HTTP 429)' },
   auth: {
-    words: /revok|\b401\b|unauthori[sz]ed|auth(entication|orization)?\s+(fail|error)|(invalid|rejected|expired|wrong|bad|old)\s+(api[\s_-]?)?key|key\s+(was\s+|had\s+been\s+)?(rejected|invalid|expired)/i,
+    words:
+      /revok|\b401\b|unauthori[sz]ed|auth(entication|orization)?\s+(fail|error)|(invalid|rejected|expired|wrong|bad|old)\s+(api[\s_-]?)?key|key\s+(was\s+|had\s+been\s+)?(rejected|invalid|expired)/i,
     say: 'its API key revoked (HTTP 401)',
   },
-  degrade: { words: /degrad|\bscore\b|quality\s+(drop|fell|score|below)|low[\s-]quality/i, say: 'degraded (score below 7)' },
+  degrade: {
+    words: /degrad|\bscore\b|quality\s+(drop|fell|score|below)|low[\s-]quality/i,
+    say: 'degraded (score below 7)',
+  },
 }
 
 const text = readFileSync(file, 'utf8').replace(/\r\n?/g, '\n')
@@ -80,11 +89,20 @@ if (!titleMatch) {
 }
 
 const required = ['summary', 'timeline', 'root cause', 'resolution', 'action items', 'lessons learned']
-const pretty = { summary: 'Summary', timeline: 'Timeline', 'root cause': 'Root Cause', resolution: 'Resolution', 'action items': 'Action Items', 'lessons learned': 'Lessons Learned' }
+const pretty = {
+  summary: 'Summary',
+  timeline: 'Timeline',
+  'root cause': 'Root Cause',
+  resolution: 'Resolution',
+  'action items': 'Action Items',
+  'lessons learned': 'Lessons Learned',
+}
 for (const name of required) {
   if (!sections.has(name)) {
     problems.push(`The "## ${pretty[name]}" section is missing.`)
-    hints.add('Keep every heading of the template: Summary, Timeline, Root Cause, Resolution, Action Items, Lessons Learned.')
+    hints.add(
+      'Keep every heading of the template: Summary, Timeline, Root Cause, Resolution, Action Items, Lessons Learned.',
+    )
   } else if (meaningful(sections.get(name)).length === 0) {
     problems.push(`The "## ${pretty[name]}" section is empty (or still the template's placeholder).`)
   }
@@ -94,19 +112,31 @@ for (const name of required) {
 const summary = meaningful(sections.get('summary') ?? [])
 if (sections.has('summary')) {
   const field = (name) => summary.find((l) => new RegExp(`\\b${name}\\b`, 'i').test(l))
-  const valueOf = (line) => line.replace(/^[-*\s]*/, '').replace(/^\**\s*\w+\s*\**\s*:?\s*\**/, '').trim()
+  const valueOf = (line) =>
+    line
+      .replace(/^[-*\s]*/, '')
+      .replace(/^\**\s*\w+\s*\**\s*:?\s*\**/, '')
+      .trim()
   const severity = field('severity')
-  const levels = severity ? severity.match(/\bP[1-3]\b/gi) ?? [] : []
+  const levels = severity ? (severity.match(/\bP[1-3]\b/gi) ?? []) : []
   if (!severity || new Set(levels.map((l) => l.toUpperCase())).size !== 1) {
     problems.push('Summary: give one Severity, P1, P2 or P3 (for example "- **Severity**: P2").')
-    hints.add('Severity follows the course\'s definitions: P2 when more than 10% of requests or a key feature is affected.')
+    hints.add(
+      "Severity follows the course's definitions: P2 when more than 10% of requests or a key feature is affected.",
+    )
   }
   const duration = field('duration')
   if (!duration || !/\d/.test(valueOf(duration)) || /start\s*-\s*end/i.test(duration)) {
-    problems.push('Summary: Duration needs the start and end (or the length) of the incident, e.g. "10:02 - 10:41 UTC (39 min)".')
+    problems.push(
+      'Summary: Duration needs the start and end (or the length) of the incident, e.g. "10:02 - 10:41 UTC (39 min)".',
+    )
   }
   const impact = field('impact')
-  if (!impact || valueOf(impact).split(/\s+/).filter(Boolean).length < 3 || /description of user impact/i.test(impact)) {
+  if (
+    !impact ||
+    valueOf(impact).split(/\s+/).filter(Boolean).length < 3 ||
+    /description of user impact/i.test(impact)
+  ) {
     problems.push('Summary: Impact must describe the effect on users in a few words.')
   }
 }
@@ -117,8 +147,12 @@ const timeline = meaningful(sections.get('timeline') ?? [])
 if (sections.has('timeline')) {
   const stamped = timeline.filter((l) => new RegExp(TIME.source).test(l))
   if (stamped.length < 2) {
-    problems.push(`Timeline: found ${stamped.length} timestamped entr${stamped.length === 1 ? 'y' : 'ies'}; at least 2 are needed (e.g. "| 10:02 | ProviderDegraded alert fired |").`)
-    hints.add('Timestamps come from the logs (jq on /var/log/helixagent/helixagent.log), last_verified in /v1/providers/verification, and your own notes.')
+    problems.push(
+      `Timeline: found ${stamped.length} timestamped entr${stamped.length === 1 ? 'y' : 'ies'}; at least 2 are needed (e.g. "| 10:02 | ProviderDegraded alert fired |").`,
+    )
+    hints.add(
+      'Timestamps come from the logs (jq on /var/log/helixagent/helixagent.log), last_verified in /v1/providers/verification, and your own notes.',
+    )
   }
 }
 
@@ -137,14 +171,18 @@ const utc = (epoch) => new Date(epoch * 1000).toISOString().slice(11, 16)
 if (sections.has('timeline')) {
   for (const fault of faults) {
     const rows = timeline.filter((l) => namesProvider(l, fault.provider))
-    const timed = rows.some((l) => [...l.matchAll(TIME)].some((m) => inWindow(m[1], m[2], fault.since, fault.until)))
+    const timed = rows.some((l) =>
+      [...l.matchAll(TIME)].some((m) => inWindow(m[1], m[2], fault.since, fault.until)),
+    )
     if (!timed) {
       problems.push(
         rows.length === 0
           ? `Timeline: no entry names ${fault.provider}, one of the providers this incident hit.`
           : `Timeline: the entries naming ${fault.provider} have no time (UTC) from this game day, which began at ${utc(fault.since)} UTC.`,
       )
-      hints.add('Each affected provider gets a timeline entry with the UTC time you saw or fixed its problem (your notes, the logs, last_verified).')
+      hints.add(
+        'Each affected provider gets a timeline entry with the UTC time you saw or fixed its problem (your notes, the logs, last_verified).',
+      )
     }
   }
 }
@@ -159,7 +197,9 @@ if (sections.has('root cause')) {
   const faultOf = new Map(faults.map((f) => [f.provider, f.kind]))
   const blamed = new Set()
   for (const fault of faults) {
-    const own = sentences.filter((x) => namesProvider(x, fault.provider) && allProviders.filter((p) => namesProvider(x, p)).length === 1)
+    const own = sentences.filter(
+      (x) => namesProvider(x, fault.provider) && allProviders.filter((p) => namesProvider(x, p)).length === 1,
+    )
     const stated = own.some((x) => modesIn(x).includes(fault.kind))
     const wrong = [...new Set(own.flatMap(modesIn))].filter((kind) => kind !== fault.kind)
     if (!stated && wrong.length === 0) {
@@ -169,16 +209,20 @@ if (sections.has('root cause')) {
           : `Root Cause: it does not name ${fault.provider}, one of the providers this incident hit.`,
       )
     }
-    for (const kind of wrong) problems.push(`Root Cause: ${fault.provider} was not ${MODES[kind].say} in this incident.`)
+    for (const kind of wrong)
+      problems.push(`Root Cause: ${fault.provider} was not ${MODES[kind].say} in this incident.`)
   }
   for (const sentence of sentences) {
     const modes = modesIn(sentence)
     if (modes.length === 0) continue
     for (const p of allProviders) if (!faultOf.has(p) && namesProvider(sentence, p)) blamed.add(p)
   }
-  for (const p of blamed) problems.push(`Root Cause: ${p} is blamed, but nothing was wrong with ${p} in this incident.`)
+  for (const p of blamed)
+    problems.push(`Root Cause: ${p} is blamed, but nothing was wrong with ${p} in this incident.`)
   if (problems.some((p) => p.startsWith('Root Cause'))) {
-    hints.add('The root cause names each affected provider and what happened to it, from the evidence of your investigation (verification results, logs, the fixes you made), and only those.')
+    hints.add(
+      'The root cause names each affected provider and what happened to it, from the evidence of your investigation (verification results, logs, the fixes you made), and only those.',
+    )
   }
 }
 
@@ -189,7 +233,9 @@ if (sections.has('action items')) {
     (l) => (/@[\w.-]+/.test(l) || /owner\s*:\s*\S+/i.test(l)) && !/improve monitoring|add runbook/i.test(l),
   )
   if (owned.length === 0) {
-    problems.push('Action Items: add at least one concrete item of your own with an owner (e.g. "| Alert when a provider\'s score stays below 7 for 5 min | @sre-oncall | 2026-12-15 | Open |").')
+    problems.push(
+      'Action Items: add at least one concrete item of your own with an owner (e.g. "| Alert when a provider\'s score stays below 7 for 5 min | @sre-oncall | 2026-12-15 | Open |").',
+    )
   }
 }
 
@@ -198,4 +244,6 @@ if (problems.length > 0) {
   for (const h of hints) console.log(`HINT: ${h}`)
   process.exit(1)
 }
-console.log('OK: the incident report follows the template and tells what happened to each affected provider, and when.')
+console.log(
+  'OK: the incident report follows the template and tells what happened to each affected provider, and when.',
+)

@@ -8,7 +8,8 @@ export function flagValue(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`)
   const raw = index >= 0 ? process.argv[index + 1] : undefined
   const value = raw === undefined ? fallback : Number(raw)
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number (got ${String(raw)})`)
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`--${name} must be a positive number (got ${String(raw)})`)
   return value
 }
 
@@ -18,20 +19,33 @@ export const hasFlag = (name: string) => process.argv.includes(`--${name}`)
  * Runs `body`, then `cleanup` exactly once — also when the body throws, when the time bound
  * is hit, or on SIGINT/SIGTERM — and sets the exit code.
  */
-export async function boundedRun(options: { name: string; limitMs: number; body: () => Promise<void>; cleanup: () => Promise<void> }): Promise<void> {
+export async function boundedRun(options: {
+  name: string
+  limitMs: number
+  body: () => Promise<void>
+  cleanup: () => Promise<void>
+}): Promise<void> {
   let cleaned: Promise<void> | undefined
-  const cleanupOnce = () => (cleaned ??= options.cleanup().catch((error: unknown) => console.error(`cleanup failed: ${String(error)}`)))
+  const cleanupOnce = () =>
+    (cleaned ??= options
+      .cleanup()
+      .catch((error: unknown) => console.error(`cleanup failed: ${String(error)}`)))
   const abort = (why: string) => {
     console.error(`\n${options.name}: ${why}; cleaning up`)
     void cleanupOnce().then(() => process.exit(1))
   }
-  const timer = setTimeout(() => abort(`took longer than ${Math.round(options.limitMs / 1000)} s`), options.limitMs)
+  const timer = setTimeout(
+    () => abort(`took longer than ${Math.round(options.limitMs / 1000)} s`),
+    options.limitMs,
+  )
   process.once('SIGINT', () => abort('interrupted'))
   process.once('SIGTERM', () => abort('terminated'))
   try {
     await options.body()
   } catch (error) {
-    console.error(`\n${options.name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+    console.error(
+      `\n${options.name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    )
     process.exitCode = 1
   } finally {
     clearTimeout(timer)

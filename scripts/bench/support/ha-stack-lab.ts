@@ -11,7 +11,12 @@ import { runScript } from '../../../lab-runner/src/exec/run-script'
 import { loadLab, type LabCatalog, type LoadedLab } from '../../../contracts/load-lab-definitions'
 import { runnerLabOptions } from '../../../lab-runner/src/labs/read-lab-topology'
 import { LABEL } from '../../../lab-runner/src/sandboxes/labels'
-import { SandboxRegistry, type Logger, type SandboxRef, type SandboxRegistryOptions } from '../../../lab-runner/src/sandboxes/sandbox-registry'
+import {
+  SandboxRegistry,
+  type Logger,
+  type SandboxRef,
+  type SandboxRegistryOptions,
+} from '../../../lab-runner/src/sandboxes/sandbox-registry'
 import { sandboxServiceStatus } from '../../../lab-runner/src/topology/docker-driver'
 
 const run = promisify(execFile)
@@ -26,7 +31,9 @@ export const quietLog: Logger = { info: () => {}, warn: () => {}, error: () => {
 export function haStackCatalog(): LabCatalog {
   const loaded = loadLab(labFile, repoRoot, runnerLabOptions)
   if (!loaded.ok) {
-    throw new Error(`the ha-stack fixture lab does not load: ${loaded.errors.map((e) => `${e.file}: ${e.field}: ${e.message}`).join('; ')}`)
+    throw new Error(
+      `the ha-stack fixture lab does not load: ${loaded.errors.map((e) => `${e.file}: ${e.field}: ${e.message}`).join('; ')}`,
+    )
   }
   return { labs: new Map([[HA_STACK_SLUG, loaded.lab]]), errors: [] }
 }
@@ -38,7 +45,10 @@ export function haStackLab(catalog: LabCatalog): LoadedLab {
 }
 
 /** A registry of our own (unique runner instance, `academy.test=1`), so cleanup touches nothing else. */
-export function newHaStackRegistry(options: Partial<SandboxRegistryOptions> & { docker: Docker }): { registry: SandboxRegistry; instance: string } {
+export function newHaStackRegistry(options: Partial<SandboxRegistryOptions> & { docker: Docker }): {
+  registry: SandboxRegistry
+  instance: string
+} {
   const instance = options.instance ?? `stack-test-${randomBytes(4).toString('hex')}`
   const registry = new SandboxRegistry({
     catalog: haStackCatalog(),
@@ -58,10 +68,28 @@ export function newHaStackRegistry(options: Partial<SandboxRegistryOptions> & { 
 export async function removeRunnerResources(docker: Docker, instance: string): Promise<void> {
   const filters = { label: [`${LABEL.runner}=${instance}`] }
   const containers = await docker.listContainers({ all: true, filters })
-  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)))
+  await Promise.all(
+    containers.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true, v: true })
+        .catch(() => undefined),
+    ),
+  )
   const volumes = (await docker.listVolumes({ filters })).Volumes ?? []
-  await Promise.all(volumes.map((v) => docker.getVolume(v.Name).remove().catch(() => undefined)))
-  for (const network of await docker.listNetworks({ filters })) await docker.getNetwork(network.Id).remove().catch(() => undefined)
+  await Promise.all(
+    volumes.map((v) =>
+      docker
+        .getVolume(v.Name)
+        .remove()
+        .catch(() => undefined),
+    ),
+  )
+  for (const network of await docker.listNetworks({ filters }))
+    await docker
+      .getNetwork(network.Id)
+      .remove()
+      .catch(() => undefined)
 }
 
 /**
@@ -89,25 +117,46 @@ export interface HealthWait {
  * Waits until every long-running service is running and healthy (services without a healthcheck:
  * running) and every one-shot (`restart: "no"`) exited 0.
  */
-export async function waitAllHealthy(docker: Docker, sandboxId: string, lab: LoadedLab, options: { startedAt: number; timeoutMs: number }): Promise<HealthWait> {
+export async function waitAllHealthy(
+  docker: Docker,
+  sandboxId: string,
+  lab: LoadedLab,
+  options: { startedAt: number; timeoutMs: number },
+): Promise<HealthWait> {
   const deadline = Date.now() + options.timeoutMs
   let pending: string[] = lab.services
   for (;;) {
     const statuses = await sandboxServiceStatus(docker, sandboxId, lab.services)
     pending = statuses
-      .filter((s) => !((s.state === 'exited' && s.exitCode === 0) || (s.state === 'running' && (s.health === 'healthy' || s.health === 'none'))))
+      .filter(
+        (s) =>
+          !(
+            (s.state === 'exited' && s.exitCode === 0) ||
+            (s.state === 'running' && (s.health === 'healthy' || s.health === 'none'))
+          ),
+      )
       .map((s) => `${s.host}(${s.state}/${s.health})`)
-    if (pending.length === 0) return { ok: true, seconds: (performance.now() - options.startedAt) / 1000, pending }
-    if (Date.now() > deadline) return { ok: false, seconds: (performance.now() - options.startedAt) / 1000, pending }
+    if (pending.length === 0)
+      return { ok: true, seconds: (performance.now() - options.startedAt) / 1000, pending }
+    if (Date.now() > deadline)
+      return { ok: false, seconds: (performance.now() - options.startedAt) / 1000, pending }
     await new Promise((resolve) => setTimeout(resolve, 250))
   }
 }
 
 /** Memory in use by each running container of a sandbox (docker stats: usage minus page cache), in bytes. */
-export async function sandboxMemory(sandboxId: string): Promise<{ totalBytes: number; byHost: Record<string, number> }> {
-  const ids = (await run('docker', ['ps', '-q', '--filter', `label=${LABEL.sandbox}=${sandboxId}`])).stdout.split('\n').filter(Boolean)
+export async function sandboxMemory(
+  sandboxId: string,
+): Promise<{ totalBytes: number; byHost: Record<string, number> }> {
+  const ids = (await run('docker', ['ps', '-q', '--filter', `label=${LABEL.sandbox}=${sandboxId}`])).stdout
+    .split('\n')
+    .filter(Boolean)
   if (ids.length === 0) return { totalBytes: 0, byHost: {} }
-  const { stdout } = await run('docker', ['stats', '--no-stream', '--format', '{{.Name}}\t{{.MemUsage}}', ...ids], { timeout: 60_000 })
+  const { stdout } = await run(
+    'docker',
+    ['stats', '--no-stream', '--format', '{{.Name}}\t{{.MemUsage}}', ...ids],
+    { timeout: 60_000 },
+  )
   const byHost: Record<string, number> = {}
   for (const line of stdout.split('\n').filter(Boolean)) {
     const [name = '', usage = ''] = line.split('\t')
@@ -121,7 +170,18 @@ export async function sandboxMemory(sandboxId: string): Promise<{ totalBytes: nu
 export function parseDockerSize(text: string): number {
   const match = /^([\d.]+)\s*([KMGT]?i?B)$/.exec(text)
   if (!match) return 0
-  const units: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4, kB: 1e3, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12 }
+  const units: Record<string, number> = {
+    B: 1,
+    KiB: 1024,
+    MiB: 1024 ** 2,
+    GiB: 1024 ** 3,
+    TiB: 1024 ** 4,
+    kB: 1e3,
+    KB: 1e3,
+    MB: 1e6,
+    GB: 1e9,
+    TB: 1e12,
+  }
   return Number(match[1]) * (units[match[2] ?? 'B'] ?? 1)
 }
 

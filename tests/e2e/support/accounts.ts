@@ -20,7 +20,12 @@ export function databaseUrl(dataDir = e2e.dataDir, port = e2e.pgPort): string {
 
 export function newAccountDetails(role: Role = 'learner'): TestAccount {
   const id = randomUUID().slice(0, 8)
-  return { name: `Test ${role} ${id}`, email: `${role}-${id}@example.test`, password: `pw-${randomUUID()}`, role }
+  return {
+    name: `Test ${role} ${id}`,
+    email: `${role}-${id}@example.test`,
+    password: `pw-${randomUUID()}`,
+    role,
+  }
 }
 
 export async function createTestAccount(role: Role): Promise<TestAccount> {

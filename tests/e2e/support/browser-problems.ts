@@ -29,7 +29,9 @@ export function watchBrowserProblems(page: Page, options: WatchOptions = {}): st
   })
   page.on('requestfailed', (request) => {
     if (HOST_NETWORK_CHANGED.test(request.failure()?.errorText ?? '')) {
-      console.log(`[browser] ${request.method()} ${request.url()} was dropped because the host's network changed; the page repeats it`)
+      console.log(
+        `[browser] ${request.method()} ${request.url()} was dropped because the host's network changed; the page repeats it`,
+      )
     }
   })
   return problems

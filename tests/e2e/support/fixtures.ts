@@ -5,7 +5,11 @@ import { watchBrowserProblems } from './browser-problems'
 /** Statuses the specs provoke on purpose: bad input, wrong password, another user's page, a missing one. */
 export const PROVOKED_STATUSES = [400, 401, 403, 404, 422]
 
-export async function signIn(page: Page, account: Pick<TestAccount, 'email' | 'password'>, path = '/sign-in') {
+export async function signIn(
+  page: Page,
+  account: Pick<TestAccount, 'email' | 'password'>,
+  path = '/sign-in',
+) {
   await page.goto(path)
   await page.getByLabel('Email').fill(account.email)
   await page.getByLabel('Password').fill(account.password)

@@ -48,7 +48,8 @@ export function labPlatform(options: LabPlatformOptions): LabPlatform {
 
   const dockerIds = (kind: 'container' | 'volume' | 'network'): string[] => {
     const filter = `label=academy.runner=${options.runnerInstance}`
-    const args = kind === 'container' ? ['ps', '-aq', '--filter', filter] : [kind, 'ls', '-q', '--filter', filter]
+    const args =
+      kind === 'container' ? ['ps', '-aq', '--filter', filter] : [kind, 'ls', '-q', '--filter', filter]
     return execFileSync('docker', args, { encoding: 'utf8' }).split('\n').filter(Boolean)
   }
 
@@ -83,16 +84,32 @@ export function labPlatform(options: LabPlatformOptions): LabPlatform {
       child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()))
       child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()))
       await expect
-        .poll(() => fetch(`${baseUrl}/api/health`).then((r) => r.ok, () => false), { timeout: 120_000, intervals: [500] })
+        .poll(
+          () =>
+            fetch(`${baseUrl}/api/health`).then(
+              (r) => r.ok,
+              () => false,
+            ),
+          { timeout: 120_000, intervals: [500] },
+        )
         .toBe(true)
     },
 
     async stop() {
       const platform = child
-      if (!platform || platform.exitCode !== null || platform.signalCode !== null || platform.pid === undefined) return
+      if (
+        !platform ||
+        platform.exitCode !== null ||
+        platform.signalCode !== null ||
+        platform.pid === undefined
+      )
+        return
       const exited = new Promise((resolve) => platform.once('exit', resolve))
       process.kill(-platform.pid, 'SIGTERM')
-      const stopped = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 20_000))])
+      const stopped = await Promise.race([
+        exited.then(() => true),
+        new Promise((r) => setTimeout(() => r(false), 20_000)),
+      ])
       if (!stopped) {
         try {
           process.kill(-platform.pid, 'SIGKILL')
@@ -109,7 +126,8 @@ export function labPlatform(options: LabPlatformOptions): LabPlatform {
 
     removeLeftoverSandboxes() {
       const containers = dockerIds('container')
-      if (containers.length > 0) execFileSync('docker', ['rm', '-f', '-v', ...containers], { stdio: 'ignore' })
+      if (containers.length > 0)
+        execFileSync('docker', ['rm', '-f', '-v', ...containers], { stdio: 'ignore' })
       const volumes = dockerIds('volume')
       if (volumes.length > 0) execFileSync('docker', ['volume', 'rm', '-f', ...volumes], { stdio: 'ignore' })
       const networks = dockerIds('network')
@@ -174,10 +192,13 @@ export async function runAndRead(page: Page, host: string, command: string, done
   await typeInTerminal(page, host, command)
   let text = ''
   await expect
-    .poll(async () => {
-      text = await terminalText(page, host)
-      return done.test(text)
-    }, { timeout: 20_000 })
+    .poll(
+      async () => {
+        text = await terminalText(page, host)
+        return done.test(text)
+      },
+      { timeout: 20_000 },
+    )
     .toBe(true)
   return text
 }

@@ -6,7 +6,13 @@ import { requireRole } from '@/server/session/current-user'
 import { orPageError } from '../../_lib/app-errors'
 import { CohortTabs } from './cohort-tabs'
 
-export default async function CohortLayout({ children, params }: { children: ReactNode; params: Promise<{ cohortId: string }> }) {
+export default async function CohortLayout({
+  children,
+  params,
+}: {
+  children: ReactNode
+  params: Promise<{ cohortId: string }>
+}) {
   const { cohortId } = await params
   const actor = await requireRole(`/instructor/cohorts/${cohortId}`, ['instructor', 'admin'])
   const cohort = await orPageError(requireCohortInstructor({ actor, cohortId }))

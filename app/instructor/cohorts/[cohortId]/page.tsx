@@ -98,8 +98,10 @@ export default async function CohortMatrixPage({ params, searchParams }: Props) 
       </form>
       <p className="muted" data-testid="matrix-count">
         {matrix.matchingLearners} of {matrix.totalLearners} learners
-        {matrix.cohortMedianCompletion !== null && ` · cohort median completion ${Math.round(matrix.cohortMedianCompletion)}%`}. Stuck: a
-        lab step tried 3+ times or a quiz failed twice without passing. Behind: 20+ points under the median, or idle for 7 days.
+        {matrix.cohortMedianCompletion !== null &&
+          ` · cohort median completion ${Math.round(matrix.cohortMedianCompletion)}%`}
+        . Stuck: a lab step tried 3+ times or a quiz failed twice without passing. Behind: 20+ points under
+        the median, or idle for 7 days.
       </p>
       <p className={styles.legend}>
         <span className={styles.done}>✓ or score: done</span>
@@ -110,13 +112,15 @@ export default async function CohortMatrixPage({ params, searchParams }: Props) 
       </p>
       {matrix.totalLearners === 0 ? (
         <p className="card">
-          No learners yet. <Link href={`/instructor/cohorts/${cohortId}/members`}>Create an invite</Link> and share its link or code.
+          No learners yet. <Link href={`/instructor/cohorts/${cohortId}/members`}>Create an invite</Link> and
+          share its link or code.
         </p>
       ) : (
         <div className={styles.scroller}>
           <table className={styles.matrix} data-testid="progress-matrix">
             <caption className="muted" style={{ captionSide: 'bottom', padding: '0.5rem' }}>
-              Rows: learners. Columns: {matrix.items.length} course items. Last row: share done and median score.
+              Rows: learners. Columns: {matrix.items.length} course items. Last row: share done and median
+              score.
             </caption>
             <thead>
               <tr>
@@ -147,11 +151,15 @@ export default async function CohortMatrixPage({ params, searchParams }: Props) 
                     // The legend above says what the marks mean; the headers name the item.
                     <td
                       key={i}
-                      className={cell.overridden ? `${styles[cell.status]} ${styles.overridden}` : styles[cell.status]}
+                      className={
+                        cell.overridden ? `${styles[cell.status]} ${styles.overridden}` : styles[cell.status]
+                      }
                       data-item={matrix.items[i]!.key}
                       data-status={cell.status}
                     >
-                      {cell.score === null || matrix.items[i]!.kind === 'lesson' ? STATUS_MARK[cell.status] : Math.round(cell.score)}
+                      {cell.score === null || matrix.items[i]!.kind === 'lesson'
+                        ? STATUS_MARK[cell.status]
+                        : Math.round(cell.score)}
                       {cell.overridden ? '*' : ''}
                     </td>
                   ))}
@@ -166,7 +174,11 @@ export default async function CohortMatrixPage({ params, searchParams }: Props) 
                 <td />
                 <td />
                 {matrix.summary.map((s, i) => (
-                  <td key={matrix.items[i]!.key} data-testid="summary-cell" title={`${s.completion}% done, median ${s.medianScore ?? '–'}`}>
+                  <td
+                    key={matrix.items[i]!.key}
+                    data-testid="summary-cell"
+                    title={`${s.completion}% done, median ${s.medianScore ?? '–'}`}
+                  >
                     {s.completion}%
                     <br />
                     <span className="muted">{s.medianScore ?? '–'}</span>
@@ -179,11 +191,15 @@ export default async function CohortMatrixPage({ params, searchParams }: Props) 
       )}
       {matrix.pages > 1 && (
         <nav className={styles.pager} aria-label="Pages">
-          {matrix.page > 1 && <Link href={matrixHref(cohortId, query, { page: matrix.page - 1 })}>← Previous</Link>}
+          {matrix.page > 1 && (
+            <Link href={matrixHref(cohortId, query, { page: matrix.page - 1 })}>← Previous</Link>
+          )}
           <span>
             Page {matrix.page} of {matrix.pages}
           </span>
-          {matrix.page < matrix.pages && <Link href={matrixHref(cohortId, query, { page: matrix.page + 1 })}>Next →</Link>}
+          {matrix.page < matrix.pages && (
+            <Link href={matrixHref(cohortId, query, { page: matrix.page + 1 })}>Next →</Link>
+          )}
         </nav>
       )}
     </section>

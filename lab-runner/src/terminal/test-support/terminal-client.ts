@@ -60,10 +60,12 @@ export function connectTerminal(
     }
     notify()
   })
-  const closed = new Promise<number>((resolve) => ws.on('close', (code) => {
-    notify()
-    resolve(code)
-  }))
+  const closed = new Promise<number>((resolve) =>
+    ws.on('close', (code) => {
+      notify()
+      resolve(code)
+    }),
+  )
   const waitUntil = (test: () => boolean, what: string, timeoutMs: number) =>
     new Promise<void>((resolve, reject) => {
       const check = () => {
@@ -75,7 +77,11 @@ export function connectTerminal(
       }
       const timer = setTimeout(() => {
         waiters.delete(check)
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last output: ${JSON.stringify(tail.slice(-400))}`))
+        reject(
+          new Error(
+            `timed out after ${timeoutMs} ms waiting for ${what}; last output: ${JSON.stringify(tail.slice(-400))}`,
+          ),
+        )
       }, timeoutMs)
       waiters.add(check)
       check()
@@ -92,11 +98,16 @@ export function connectTerminal(
       return fresh <= 0 ? '' : tail.slice(-fresh)
     },
     lastOutputAt: () => lastAt,
-    type: (input) => ws.send(typeof input === 'string' ? Buffer.from(input, 'utf8') : input, { binary: true }),
+    type: (input) =>
+      ws.send(typeof input === 'string' ? Buffer.from(input, 'utf8') : input, { binary: true }),
     control: (message) => ws.send(JSON.stringify(message)),
     ack: (bytes) => ws.send(JSON.stringify({ type: 'ack', bytes })),
     waitForText: (pattern, timeoutMs = 10_000) =>
-      waitUntil(() => (typeof pattern === 'string' ? tail.includes(pattern) : pattern.test(tail)), `output ${String(pattern)}`, timeoutMs),
+      waitUntil(
+        () => (typeof pattern === 'string' ? tail.includes(pattern) : pattern.test(tail)),
+        `output ${String(pattern)}`,
+        timeoutMs,
+      ),
     waitForMessage: async (type, timeoutMs = 10_000) => {
       await waitUntil(() => messages.some((m) => m.type === type), `a "${type}" message`, timeoutMs)
       const found = messages.find((m) => m.type === type)

@@ -20,7 +20,9 @@ LABEL academy.test=1
 
 /** Builds the test image once per machine (cached by tag); a lock keeps parallel workers from building twice. */
 export function ensureTestImage(): void {
-  execFileSync('bash', [path.join(REPO_ROOT, 'lab-runner/test-fixtures/ensure-base-image.sh')], { stdio: 'inherit' })
+  execFileSync('bash', [path.join(REPO_ROOT, 'lab-runner/test-fixtures/ensure-base-image.sh')], {
+    stdio: 'inherit',
+  })
   const script = `docker image inspect ${TEST_IMAGE} >/dev/null 2>&1 || docker build -q -t ${TEST_IMAGE} - >/dev/null`
   execFileSync('flock', ['/tmp/helix-academy-test-terminal-image.lock', 'sh', '-c', script], {
     input: DOCKERFILE,
@@ -44,7 +46,9 @@ export interface TestHostSpec {
   cmd?: string[]
 }
 
-export async function createTestSandbox(hostSpecs: ReadonlyArray<TestHostSpec | string>): Promise<TestSandbox> {
+export async function createTestSandbox(
+  hostSpecs: ReadonlyArray<TestHostSpec | string>,
+): Promise<TestSandbox> {
   const docker = new Docker()
   const id = `tt${randomBytes(5).toString('hex')}`
   const labels = { 'academy.test': '1', 'academy.sandbox': id }
@@ -102,7 +106,21 @@ export function dockerExec(containerId: string, command: string, user = 'root'):
 
 /** Writes a file in a test container (as root) with the given mode. */
 export function dockerWriteFile(containerId: string, filePath: string, content: string, mode = '644'): void {
-  execFileSync('docker', ['exec', '-i', containerId, 'sh', '-c', 'mkdir -p "$(dirname "$1")" && cat > "$1" && chmod "$2" "$1"', 'write', filePath, mode], {
-    input: content,
-  })
+  execFileSync(
+    'docker',
+    [
+      'exec',
+      '-i',
+      containerId,
+      'sh',
+      '-c',
+      'mkdir -p "$(dirname "$1")" && cat > "$1" && chmod "$2" "$1"',
+      'write',
+      filePath,
+      mode,
+    ],
+    {
+      input: content,
+    },
+  )
 }

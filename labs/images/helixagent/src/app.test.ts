@@ -16,15 +16,22 @@ afterEach(async () => {
 
 const get = (path: string, headers: Record<string, string> = {}) => fetch(`${svc.url}${path}`, { headers })
 const post = (path: string, body?: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${svc.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) })
+  fetch(`${svc.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
 const metricsText = async () => (await get('/metrics')).text()
-const chat = (model: string, content = 'How do we handle provider degradation?') => post('/v1/chat/completions', { model, messages: [{ role: 'user', content }] })
+const chat = (model: string, content = 'How do we handle provider degradation?') =>
+  post('/v1/chat/completions', { model, messages: [{ role: 'user', content }] })
 
 describe('proof of origin', () => {
   it('signs a grader nonce with the control token and its instance id', async () => {
     const res = await get('/v1/models', { 'x-academy-challenge': 'nonce-0123456789' })
     expect(res.headers.get('x-helixagent-instance')).toBe('test-1')
-    expect(res.headers.get('x-helixagent-proof')).toBe(originProof(CONTROL_TOKEN, 'nonce-0123456789', 'test-1'))
+    expect(res.headers.get('x-helixagent-proof')).toBe(
+      originProof(CONTROL_TOKEN, 'nonce-0123456789', 'test-1'),
+    )
     expect((await get('/v1/models')).headers.get('x-helixagent-proof')).toBeNull()
   })
 })
@@ -36,12 +43,24 @@ describe('metrics', () => {
     const text = await metricsText()
     expect(text).toContain('# TYPE helixagent_requests_total counter')
     expect(text).toContain('# HELP helixagent_requests_total Total number of requests')
-    expect(sample(text, 'helixagent_requests_total', { method: 'GET', endpoint: '/v1/debates/:id', status: '404' })).toBe(1)
-    expect(sample(text, 'helixagent_requests_total', { method: 'GET', endpoint: '/v1/providers', status: '200' })).toBe(1)
+    expect(
+      sample(text, 'helixagent_requests_total', {
+        method: 'GET',
+        endpoint: '/v1/debates/:id',
+        status: '404',
+      }),
+    ).toBe(1)
+    expect(
+      sample(text, 'helixagent_requests_total', { method: 'GET', endpoint: '/v1/providers', status: '200' }),
+    ).toBe(1)
     expect(text).not.toContain('3f1c6a52')
 
     expect(text).toContain('# TYPE helixagent_request_duration_seconds histogram')
-    const durationBuckets = [...text.matchAll(/^helixagent_request_duration_seconds_bucket\{le="([^"]+)",method="GET",endpoint="\/v1\/providers"\}/gm)].map((m) => m[1])
+    const durationBuckets = [
+      ...text.matchAll(
+        /^helixagent_request_duration_seconds_bucket\{le="([^"]+)",method="GET",endpoint="\/v1\/providers"\}/gm,
+      ),
+    ].map((m) => m[1])
     expect(durationBuckets).toEqual(['0.1', '0.25', '0.5', '1', '2.5', '5', '10', '+Inf'])
 
     expect(text).toContain('# TYPE helixagent_provider_score gauge')
@@ -50,7 +69,9 @@ describe('metrics', () => {
     expect(sample(text, 'helixagent_provider_errors_total', { provider: 'claude' })).toBe(0)
 
     expect(text).toContain('# TYPE helixagent_debate_confidence histogram')
-    const confidenceBuckets = [...text.matchAll(/^helixagent_debate_confidence_bucket\{le="([^"]+)"\}/gm)].map((m) => m[1])
+    const confidenceBuckets = [
+      ...text.matchAll(/^helixagent_debate_confidence_bucket\{le="([^"]+)"\}/gm),
+    ].map((m) => m[1])
     expect(confidenceBuckets).toEqual(['0.5', '0.6', '0.7', '0.8', '0.9', '0.95', '1', '+Inf'])
 
     // prom-client's process metrics, for the "usual" dashboards.
@@ -70,7 +91,13 @@ describe('metrics', () => {
     expect((await chat('helixagent-ensemble')).status).toBe(200)
     const text = await metricsText()
     expect(sample(text, 'helixagent_debate_confidence_count')).toBe(1)
-    expect(sample(text, 'helixagent_requests_total', { method: 'POST', endpoint: '/v1/chat/completions', status: '200' })).toBe(1)
+    expect(
+      sample(text, 'helixagent_requests_total', {
+        method: 'POST',
+        endpoint: '/v1/chat/completions',
+        status: '200',
+      }),
+    ).toBe(1)
   })
 
   it('reports GOMEMLIMIT/GOGC from the environment in metrics and /health', async () => {
@@ -78,8 +105,12 @@ describe('metrics', () => {
     try {
       const text = await (await fetch(`${tuned.url}/metrics`)).text()
       expect(sample(text, 'helixagent_memory_limit_bytes')).toBe(1800 * 1024 * 1024)
-      expect(text).toMatch(/helixagent_runtime_info\{gomemlimit="1800MiB",gogc="50",version="[^"]+",instance="test-1"\} 1/)
-      const health = (await (await fetch(`${tuned.url}/health`)).json()) as { runtime: Record<string, unknown> }
+      expect(text).toMatch(
+        /helixagent_runtime_info\{gomemlimit="1800MiB",gogc="50",version="[^"]+",instance="test-1"\} 1/,
+      )
+      const health = (await (await fetch(`${tuned.url}/health`)).json()) as {
+        runtime: Record<string, unknown>
+      }
       expect(health.runtime).toMatchObject({ gomemlimit: '1800MiB', gogc: '50' })
     } finally {
       await tuned.stop()
@@ -91,13 +122,21 @@ describe('health and readiness', () => {
   it('is healthy with every dependency up, degraded without redis or replica, unhealthy without the primary', async () => {
     let res = await get('/health')
     expect(res.status).toBe(200)
-    expect(await res.json()).toMatchObject({ status: 'healthy', database: { status: 'up' }, redis: { status: 'up', mode: 'cluster' } })
+    expect(await res.json()).toMatchObject({
+      status: 'healthy',
+      database: { status: 'up' },
+      redis: { status: 'up', mode: 'cluster' },
+    })
 
     svc.cache.up = false
     svc.store.replica = { status: 'down', error: 'connection refused' }
     res = await get('/health')
     expect(res.status).toBe(200)
-    expect(await res.json()).toMatchObject({ status: 'degraded', redis: { status: 'down' }, database_replica: { status: 'down' } })
+    expect(await res.json()).toMatchObject({
+      status: 'degraded',
+      redis: { status: 'down' },
+      database_replica: { status: 'down' },
+    })
     expect((await get('/ready')).status).toBe(200)
     let text = await metricsText()
     expect(sample(text, 'helixagent_dependency_up', { dependency: 'redis' })).toBe(0)
@@ -133,19 +172,33 @@ describe('configuration reload', () => {
     const body = (await res.json()) as { error: string }
     expect(body.error).toContain('providers.claude.rate_limit.requests_per_minute')
 
-    const providers = (await (await get('/v1/providers')).json()) as { providers: Array<{ id: string; rate_limit: { requests_per_minute: number } }> }
+    const providers = (await (await get('/v1/providers')).json()) as {
+      providers: Array<{ id: string; rate_limit: { requests_per_minute: number } }>
+    }
     expect(providers.providers.find((p) => p.id === 'claude')?.rate_limit.requests_per_minute).toBe(30)
     const text = await metricsText()
     expect(sample(text, 'helixagent_config_reloads_total', { result: 'error' })).toBe(1)
-    expect(svc.logs().some((l) => l.level === 'error' && String(l.error).includes('requests_per_minute'))).toBe(true)
+    expect(
+      svc.logs().some((l) => l.level === 'error' && String(l.error).includes('requests_per_minute')),
+    ).toBe(true)
   })
 })
 
 describe('API surface', () => {
   it('lists models and providers without secrets', async () => {
-    const models = (await (await get('/v1/models')).json()) as { object: string; data: Array<{ id: string; owned_by: string }> }
+    const models = (await (await get('/v1/models')).json()) as {
+      object: string
+      data: Array<{ id: string; owned_by: string }>
+    }
     expect(models.object).toBe('list')
-    expect(models.data.map((m) => m.id)).toEqual(['helixagent-ensemble', 'claude-3-5-sonnet', 'deepseek-chat', 'gemini-1.5-pro', 'qwen-max', 'mistral-large'])
+    expect(models.data.map((m) => m.id)).toEqual([
+      'helixagent-ensemble',
+      'claude-3-5-sonnet',
+      'deepseek-chat',
+      'gemini-1.5-pro',
+      'qwen-max',
+      'mistral-large',
+    ])
     const text = await (await get('/v1/providers')).text()
     expect(text).not.toContain('sk-')
     expect(JSON.parse(text)).toMatchObject({ count: 5 })
@@ -159,10 +212,15 @@ describe('API surface', () => {
     const debate = (await created.json()) as { id: string; participants: string[] }
     expect(debate.participants).toEqual(['claude', 'gemini', 'deepseek'])
     await svc.app.drain()
-    const status = (await (await get(`/v1/debates/${debate.id}/status`)).json()) as { status: string; confidence: number }
+    const status = (await (await get(`/v1/debates/${debate.id}/status`)).json()) as {
+      status: string
+      confidence: number
+    }
     expect(status.status).toBe('completed')
     expect(status.confidence).toBeGreaterThan(0.8)
-    const full = (await (await get(`/v1/debates/${debate.id}`)).json()) as { result: { rounds: Array<{ contributions: Array<{ role: string }> }> } }
+    const full = (await (await get(`/v1/debates/${debate.id}`)).json()) as {
+      result: { rounds: Array<{ contributions: Array<{ role: string }> }> }
+    }
     expect(full.result.rounds).toHaveLength(2)
     expect(full.result.rounds[0]?.contributions.map((c) => c.role)).toEqual(['analyst', 'proposer', 'critic'])
     // The finished debate is now cached in Redis.
@@ -172,10 +230,15 @@ describe('API surface', () => {
     expect((await fetch(`${svc.url}/v1/debates/${debate.id}`, { method: 'DELETE' })).status).toBe(204)
     expect((await get(`/v1/debates/${debate.id}`)).status).toBe(404)
 
-    const task = (await (await post('/v1/tasks', { type: 'debate', input: { topic: 'Failover drill' } })).json()) as { id: string; status: string }
+    const task = (await (
+      await post('/v1/tasks', { type: 'debate', input: { topic: 'Failover drill' } })
+    ).json()) as { id: string; status: string }
     expect(task.status).toBe('pending')
     await svc.app.drain()
-    const taskStatus = (await (await get(`/v1/tasks/${task.id}/status`)).json()) as { status: string; result: { debate_id: string } }
+    const taskStatus = (await (await get(`/v1/tasks/${task.id}/status`)).json()) as {
+      status: string
+      result: { debate_id: string }
+    }
     expect(taskStatus.status).toBe('completed')
     expect(svc.store.debates.get(taskStatus.result.debate_id)?.topic).toBe('Failover drill')
   })
@@ -193,7 +256,11 @@ describe('API surface', () => {
 
 describe('chat completions', () => {
   it('answers OpenAI-shaped JSON deterministically', async () => {
-    const a = (await (await chat('helixagent-ensemble')).json()) as { object: string; choices: Array<{ message: { role: string; content: string }; finish_reason: string }>; ensemble: { confidence: number; participants: unknown[] } }
+    const a = (await (await chat('helixagent-ensemble')).json()) as {
+      object: string
+      choices: Array<{ message: { role: string; content: string }; finish_reason: string }>
+      ensemble: { confidence: number; participants: unknown[] }
+    }
     const b = (await (await chat('helixagent-ensemble')).json()) as typeof a
     expect(a.object).toBe('chat.completion')
     expect(a.choices[0]?.message.role).toBe('assistant')
@@ -204,15 +271,27 @@ describe('chat completions', () => {
   })
 
   it('streams server-sent events that add up to the same answer, ending with [DONE]', async () => {
-    const plain = (await (await chat('helixagent-ensemble')).json()) as { choices: Array<{ message: { content: string } }> }
-    const res = await post('/v1/chat/completions', { model: 'helixagent-ensemble', stream: true, messages: [{ role: 'user', content: 'How do we handle provider degradation?' }] })
+    const plain = (await (await chat('helixagent-ensemble')).json()) as {
+      choices: Array<{ message: { content: string } }>
+    }
+    const res = await post('/v1/chat/completions', {
+      model: 'helixagent-ensemble',
+      stream: true,
+      messages: [{ role: 'user', content: 'How do we handle provider degradation?' }],
+    })
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toContain('text/event-stream')
     const raw = await res.text()
     const events = raw.split('\n\n').filter(Boolean)
     expect(events.every((event) => event.startsWith('data: '))).toBe(true)
     expect(events.at(-1)).toBe('data: [DONE]')
-    const chunks = events.slice(0, -1).map((event) => JSON.parse(event.slice(6)) as { object: string; choices: Array<{ delta: { content?: string; role?: string }; finish_reason: string | null }> })
+    const chunks = events.slice(0, -1).map(
+      (event) =>
+        JSON.parse(event.slice(6)) as {
+          object: string
+          choices: Array<{ delta: { content?: string; role?: string }; finish_reason: string | null }>
+        },
+    )
     expect(chunks.length).toBeGreaterThan(3)
     expect(chunks.every((c) => c.object === 'chat.completion.chunk')).toBe(true)
     expect(chunks[0]?.choices[0]?.delta.role).toBe('assistant')
@@ -220,13 +299,23 @@ describe('chat completions', () => {
     const content = chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')
     expect(content).toBe(plain.choices[0]?.message.content)
     const text = await metricsText()
-    expect(sample(text, 'helixagent_requests_total', { method: 'POST', endpoint: '/v1/chat/completions', status: '200' })).toBe(2)
+    expect(
+      sample(text, 'helixagent_requests_total', {
+        method: 'POST',
+        endpoint: '/v1/chat/completions',
+        status: '200',
+      }),
+    ).toBe(2)
   })
 })
 
 describe('tracing', () => {
   let collector: Server
-  let received: Array<{ resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ traceId: string; name: string; parentSpanId?: string }> }> }> }>
+  let received: Array<{
+    resourceSpans: Array<{
+      scopeSpans: Array<{ spans: Array<{ traceId: string; name: string; parentSpanId?: string }> }>
+    }>
+  }>
 
   beforeEach(async () => {
     received = []
@@ -234,7 +323,8 @@ describe('tracing', () => {
       const chunks: Buffer[] = []
       req.on('data', (c: Buffer) => chunks.push(c))
       req.on('end', () => {
-        if (req.url === '/v1/traces') received.push(JSON.parse(Buffer.concat(chunks).toString()) as (typeof received)[number])
+        if (req.url === '/v1/traces')
+          received.push(JSON.parse(Buffer.concat(chunks).toString()) as (typeof received)[number])
         res.writeHead(200).end('{}')
       })
     })
@@ -246,17 +336,29 @@ describe('tracing', () => {
 
   it('continues a W3C trace: same trace id in the response header, the logs and the exported OTLP spans', async () => {
     const port = (collector.address() as AddressInfo).port
-    svc.writeConfig(`${BASE_CONFIG_YAML}\ntracing:\n  otlp_endpoint: http://127.0.0.1:${port}\n  sampling_ratio: 0\n`)
+    svc.writeConfig(
+      `${BASE_CONFIG_YAML}\ntracing:\n  otlp_endpoint: http://127.0.0.1:${port}\n  sampling_ratio: 0\n`,
+    )
     expect((await post('/admin/reload')).status).toBe(200)
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736'
-    const res = await post('/v1/chat/completions', { messages: [{ role: 'user', content: 'hi' }] }, { traceparent: `00-${traceId}-00f067aa0ba902b7-01` })
+    const res = await post(
+      '/v1/chat/completions',
+      { messages: [{ role: 'user', content: 'hi' }] },
+      { traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+    )
     expect(res.status).toBe(200)
     expect(res.headers.get('traceparent')).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`))
     // An unsampled caller (flag 00) with ratio 0 exports nothing.
-    await post('/v1/chat/completions', { messages: [{ role: 'user', content: 'hi' }] }, { traceparent: '00-11111111111111111111111111111111-00f067aa0ba902b7-00' })
+    await post(
+      '/v1/chat/completions',
+      { messages: [{ role: 'user', content: 'hi' }] },
+      { traceparent: '00-11111111111111111111111111111111-00f067aa0ba902b7-00' },
+    )
     expect(svc.logs().some((l) => l.msg === 'request completed' && l.trace_id === traceId)).toBe(true)
     await svc.tracer.flush()
-    const spans = received.flatMap((batch) => batch.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans)))
+    const spans = received.flatMap((batch) =>
+      batch.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans)),
+    )
     expect(spans.map((s) => s.traceId).every((id) => id === traceId)).toBe(true)
     expect(spans.map((s) => s.name).sort()).toEqual(['POST /v1/chat/completions', 'ensemble'])
     expect(spans.find((s) => s.name === 'POST /v1/chat/completions')?.parentSpanId).toBe('00f067aa0ba902b7')

@@ -12,7 +12,14 @@ import type { Logger } from './logger'
 import type { Metrics } from './metrics'
 import { CHALLENGE_HEADER, PROOF_HEADER, proofFor } from './proof'
 import type { ProviderSimulator } from './providers'
-import { StoreUnavailableError, type Cache, type DebateRecord, type DependencyStatus, type Store, type TaskRecord } from './store'
+import {
+  StoreUnavailableError,
+  type Cache,
+  type DebateRecord,
+  type DependencyStatus,
+  type Store,
+  type TaskRecord,
+} from './store'
 import { parseTraceparent, type Span, type Tracer } from './tracing'
 import type { Verifier } from './verifier'
 
@@ -46,7 +53,9 @@ const QUIET_ENDPOINTS = new Set(['/health', '/ready', '/metrics'])
 const chatRequestSchema = z.object({
   model: z.string().min(1).default('helixagent-ensemble'),
   messages: z
-    .array(z.object({ role: z.string().min(1), content: z.union([z.string(), z.array(z.unknown()), z.null()]) }))
+    .array(
+      z.object({ role: z.string().min(1), content: z.union([z.string(), z.array(z.unknown()), z.null()]) }),
+    )
     .min(1, 'at least one message is required'),
   stream: z.boolean().default(false),
   user: z.string().min(1).optional(),
@@ -55,7 +64,9 @@ const chatRequestSchema = z.object({
 const debateRequestSchema = z.strictObject({
   topic: z.string().min(1).max(2000),
   rounds: z.number().int().min(1).max(10).optional(),
-  participants: z.union([z.number().int().min(1).max(10), z.array(z.string().min(1)).min(1).max(10)]).optional(),
+  participants: z
+    .union([z.number().int().min(1).max(10), z.array(z.string().min(1)).min(1).max(10)])
+    .optional(),
 })
 
 const taskRequestSchema = z.strictObject({
@@ -76,7 +87,9 @@ function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
 
 function promptText(messages: Array<{ content: unknown }>): string {
   return messages
-    .map((message) => (typeof message.content === 'string' ? message.content : JSON.stringify(message.content)))
+    .map((message) =>
+      typeof message.content === 'string' ? message.content : JSON.stringify(message.content),
+    )
     .join('\n')
 }
 
@@ -94,10 +107,21 @@ export function createApp(deps: AppDeps): HelixApp {
     void work.finally(() => background.delete(work))
   }
 
-  async function dependencyStatuses(): Promise<{ database: DependencyStatus; database_replica: DependencyStatus; redis: DependencyStatus }> {
-    const [database, databaseReplica, redis] = await Promise.all([store.checkPrimary(), store.checkReplica(), cache.check()])
+  async function dependencyStatuses(): Promise<{
+    database: DependencyStatus
+    database_replica: DependencyStatus
+    redis: DependencyStatus
+  }> {
+    const [database, databaseReplica, redis] = await Promise.all([
+      store.checkPrimary(),
+      store.checkReplica(),
+      cache.check(),
+    ])
     metrics.dependencyUp.set({ dependency: 'database' }, database.status === 'up' ? 1 : 0)
-    for (const [name, status] of [['database_replica', databaseReplica], ['redis', redis]] as const) {
+    for (const [name, status] of [
+      ['database_replica', databaseReplica],
+      ['redis', redis],
+    ] as const) {
       if (status.status === 'not_configured') metrics.dependencyUp.remove({ dependency: name })
       else metrics.dependencyUp.set({ dependency: name }, status.status === 'up' ? 1 : 0)
     }
@@ -114,7 +138,15 @@ export function createApp(deps: AppDeps): HelixApp {
     } catch {
       requests = 0
     }
-    await cache.set(key, JSON.stringify({ requests: requests + 1, last_seen: new Date().toISOString(), instance: deps.info.instanceId }), 3600)
+    await cache.set(
+      key,
+      JSON.stringify({
+        requests: requests + 1,
+        last_seen: new Date().toISOString(),
+        instance: deps.info.instanceId,
+      }),
+      3600,
+    )
   }
 
   function ensembleSummary(outcome: EnsembleOutcome) {
@@ -144,24 +176,41 @@ export function createApp(deps: AppDeps): HelixApp {
       prompt: debate.topic,
     })
     if (outcome.confidence === null) {
-      await store.updateDebate(debate.id, { status: 'failed', error: outcome.firstFailure?.reason ?? 'no participant answered', result: outcome })
+      await store.updateDebate(debate.id, {
+        status: 'failed',
+        error: outcome.firstFailure?.reason ?? 'no participant answered',
+        result: outcome,
+      })
       logger.error('debate failed', { debate_id: debate.id, error: outcome.firstFailure?.reason })
       return
     }
     metrics.debateConfidence.observe(outcome.confidence)
-    await store.updateDebate(debate.id, { status: 'completed', result: outcome, confidence: outcome.confidence })
-    logger.info('debate completed', { debate_id: debate.id, confidence: outcome.confidence, failed_calls: outcome.failed })
+    await store.updateDebate(debate.id, {
+      status: 'completed',
+      result: outcome,
+      confidence: outcome.confidence,
+    })
+    logger.info('debate completed', {
+      debate_id: debate.id,
+      confidence: outcome.confidence,
+      failed_calls: outcome.failed,
+    })
   }
 
-  async function createDebate(input: z.infer<typeof debateRequestSchema>, logger: Logger): Promise<DebateRecord> {
+  async function createDebate(
+    input: z.infer<typeof debateRequestSchema>,
+    logger: Logger,
+  ): Promise<DebateRecord> {
     const current = config.current
     const explicit = Array.isArray(input.participants) ? input.participants : undefined
     for (const id of explicit ?? []) {
-      if (!(id in current.providers)) throw new ApiError(400, 'unknown_provider', `participants: unknown provider "${id}"`)
+      if (!(id in current.providers))
+        throw new ApiError(400, 'unknown_provider', `participants: unknown provider "${id}"`)
     }
     const count = typeof input.participants === 'number' ? input.participants : current.debate.participants
     const participants = selectParticipants(current, verifier, count, explicit)
-    if (participants.length === 0) throw new ApiError(503, 'no_providers', 'no enabled provider can take part in a debate')
+    if (participants.length === 0)
+      throw new ApiError(503, 'no_providers', 'no enabled provider can take part in a debate')
     const now = new Date().toISOString()
     const debate: DebateRecord = {
       id: randomUUID(),
@@ -178,7 +227,10 @@ export function createApp(deps: AppDeps): HelixApp {
     await store.insertDebate(debate)
     track(
       runDebate(debate, logger).catch((cause: unknown) => {
-        logger.error('debate could not be stored', { debate_id: debate.id, error: cause instanceof Error ? cause.message : String(cause) })
+        logger.error('debate could not be stored', {
+          debate_id: debate.id,
+          error: cause instanceof Error ? cause.message : String(cause),
+        })
       }),
     )
     return debate
@@ -197,10 +249,16 @@ export function createApp(deps: AppDeps): HelixApp {
       await store.updateTask(task.id, { status: 'completed', result: { debate_id: debate.id } })
     } else if (task.type === 'verify') {
       const provider = typeof input.provider === 'string' ? input.provider : undefined
-      const results = provider === undefined ? await verifier.verifyAll(logger) : [await verifier.verifyOne(provider, logger)]
+      const results =
+        provider === undefined
+          ? await verifier.verifyAll(logger)
+          : [await verifier.verifyOne(provider, logger)]
       await store.updateTask(task.id, { status: 'completed', result: { providers: results } })
     } else {
-      await store.updateTask(task.id, { status: 'completed', result: { note: `task type "${task.type}" is simulated: nothing to do` } })
+      await store.updateTask(task.id, {
+        status: 'completed',
+        result: { note: `task type "${task.type}" is simulated: nothing to do` },
+      })
     }
     logger.info('task completed', { task_id: task.id, type: task.type })
   }
@@ -220,7 +278,11 @@ export function createApp(deps: AppDeps): HelixApp {
       ...deps_,
       redis: { ...deps_.redis, mode: cache.mode },
       providers: { verified: summary.verified, failed: summary.failed, pending: summary.pending },
-      runtime: { gomemlimit: deps.info.runtime.gomemlimit, gogc: deps.info.runtime.gogc, node: process.version },
+      runtime: {
+        gomemlimit: deps.info.runtime.gomemlimit,
+        gogc: deps.info.runtime.gogc,
+        node: process.version,
+      },
     })
   })
 
@@ -274,14 +336,21 @@ export function createApp(deps: AppDeps): HelixApp {
     if (ENSEMBLE_MODELS.has(body.model)) {
       participants = selectParticipants(current, verifier, current.debate.participants)
     } else {
-      const owner = Object.entries(current.providers).find(([id, p]) => id === body.model || p.models.includes(body.model))
+      const owner = Object.entries(current.providers).find(
+        ([id, p]) => id === body.model || p.models.includes(body.model),
+      )
       if (!owner || !owner[1].enabled) {
-        throw new ApiError(404, 'model_not_found', `The model "${body.model}" does not exist or its provider is disabled; see GET /v1/models`)
+        throw new ApiError(
+          404,
+          'model_not_found',
+          `The model "${body.model}" does not exist or its provider is disabled; see GET /v1/models`,
+        )
       }
       participants = [owner[0]]
       single = true
     }
-    if (participants.length === 0) throw new ApiError(503, 'no_providers', 'no enabled provider is configured')
+    if (participants.length === 0)
+      throw new ApiError(503, 'no_providers', 'no enabled provider is configured')
     const sessionId = (req.headers['x-session-id'] as string | undefined) ?? body.user
     await touchSession(sessionId)
 
@@ -294,9 +363,22 @@ export function createApp(deps: AppDeps): HelixApp {
       const failure = outcome.firstFailure
       if (single && failure) {
         const status = failure.status === 401 ? 502 : failure.status
-        throw new ApiError(status, failure.status === 429 ? 'rate_limited' : failure.status === 401 ? 'upstream_auth_failed' : 'provider_unavailable', `provider ${failure.provider}: ${failure.reason}`, failure.status === 429 ? { 'retry-after': '60' } : {})
+        throw new ApiError(
+          status,
+          failure.status === 429
+            ? 'rate_limited'
+            : failure.status === 401
+              ? 'upstream_auth_failed'
+              : 'provider_unavailable',
+          `provider ${failure.provider}: ${failure.reason}`,
+          failure.status === 429 ? { 'retry-after': '60' } : {},
+        )
       }
-      throw new ApiError(503, 'all_providers_failed', `every provider in the ensemble failed; first error: ${failure?.reason ?? 'unknown'}`)
+      throw new ApiError(
+        503,
+        'all_providers_failed',
+        `every provider in the ensemble failed; first error: ${failure?.reason ?? 'unknown'}`,
+      )
     }
     metrics.debateConfidence.observe(outcome.confidence)
     const content = outcome.consensus
@@ -313,13 +395,26 @@ export function createApp(deps: AppDeps): HelixApp {
         created,
         model: body.model,
         choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
-        usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+        usage: {
+          prompt_tokens: promptTokens,
+          completion_tokens: completionTokens,
+          total_tokens: promptTokens + completionTokens,
+        },
         ensemble,
       })
       return
     }
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' })
-    const chunk = (delta: Record<string, unknown>, finish: string | null, extra: Record<string, unknown> = {}) =>
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    })
+    const chunk = (
+      delta: Record<string, unknown>,
+      finish: string | null,
+      extra: Record<string, unknown> = {},
+    ) =>
       `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: body.model, choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`
     res.write(chunk({ role: 'assistant' }, null))
     for (const piece of content.match(/\S+\s*/g) ?? []) {
@@ -341,7 +436,15 @@ export function createApp(deps: AppDeps): HelixApp {
     const limit = Math.min(200, Math.max(1, Number(url.searchParams.get('limit') ?? 50) || 50))
     const debates = await store.listDebates(limit)
     sendJson(res, 200, {
-      debates: debates.map(({ id, topic, status, rounds, confidence, created_at, updated_at }) => ({ id, topic, status, rounds, confidence, created_at, updated_at })),
+      debates: debates.map(({ id, topic, status, rounds, confidence, created_at, updated_at }) => ({
+        id,
+        topic,
+        status,
+        rounds,
+        confidence,
+        created_at,
+        updated_at,
+      })),
       count: debates.length,
     })
   })
@@ -366,7 +469,14 @@ export function createApp(deps: AppDeps): HelixApp {
 
   router.add('GET', '/v1/debates/:id/status', async ({ res, params }) => {
     const { debate } = await loadDebate(params.id ?? '')
-    sendJson(res, 200, { id: debate.id, status: debate.status, rounds: debate.rounds, confidence: debate.confidence, error: debate.error, updated_at: debate.updated_at })
+    sendJson(res, 200, {
+      id: debate.id,
+      status: debate.status,
+      rounds: debate.rounds,
+      confidence: debate.confidence,
+      error: debate.error,
+      updated_at: debate.updated_at,
+    })
   })
 
   router.add('DELETE', '/v1/debates/:id', async ({ res, params, logger }) => {
@@ -407,7 +517,14 @@ export function createApp(deps: AppDeps): HelixApp {
       verified: summary.verified,
       failed: summary.failed,
       pending: summary.pending,
-      providers: summary.providers.map(({ id, verified, score, last_verified, status, error }) => ({ id, verified, score, last_verified, status, error })),
+      providers: summary.providers.map(({ id, verified, score, last_verified, status, error }) => ({
+        id,
+        verified,
+        score,
+        last_verified,
+        status,
+        error,
+      })),
     })
   })
 
@@ -419,9 +536,16 @@ export function createApp(deps: AppDeps): HelixApp {
       return
     }
     if (!(body.provider in config.current.providers)) {
-      throw new ApiError(404, 'provider_not_found', `unknown provider "${body.provider}" (configured: ${Object.keys(config.current.providers).join(', ')})`)
+      throw new ApiError(
+        404,
+        'provider_not_found',
+        `unknown provider "${body.provider}" (configured: ${Object.keys(config.current.providers).join(', ')})`,
+      )
     }
-    const result = body.test === 'auth' ? verifier.verifyAuth(body.provider) : await verifier.verifyOne(body.provider, logger)
+    const result =
+      body.test === 'auth'
+        ? verifier.verifyAuth(body.provider)
+        : await verifier.verifyOne(body.provider, logger)
     sendJson(res, 200, { ...result, provider: publicProvider(body.provider) })
   })
 
@@ -430,7 +554,12 @@ export function createApp(deps: AppDeps): HelixApp {
       .summary()
       .providers.filter((p) => p.verified)
       .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id))[0]
-    if (!best) throw new ApiError(503, 'no_verified_provider', 'no provider is currently verified; see GET /v1/providers/verification')
+    if (!best)
+      throw new ApiError(
+        503,
+        'no_verified_provider',
+        'no provider is currently verified; see GET /v1/providers/verification',
+      )
     sendJson(res, 200, { ...publicProvider(best.id), latency_ms: best.latency_ms })
   })
 
@@ -442,8 +571,15 @@ export function createApp(deps: AppDeps): HelixApp {
     const result = provider.enabled ? await verifier.verifyOne(id, logger) : verifier.get(id)
     const faults = deps.faults.forProvider(id)
     const fallback = provider.fallback
-    const failingOver = faults.down !== undefined && fallback !== null && config.current.providers[fallback]?.enabled === true
-    const status = !provider.enabled ? 'disabled' : result?.verified ? 'healthy' : result && result.score > 0 ? 'degraded' : 'unhealthy'
+    const failingOver =
+      faults.down !== undefined && fallback !== null && config.current.providers[fallback]?.enabled === true
+    const status = !provider.enabled
+      ? 'disabled'
+      : result?.verified
+        ? 'healthy'
+        : result && result.score > 0
+          ? 'degraded'
+          : 'unhealthy'
     sendJson(res, status === 'healthy' || status === 'disabled' ? 200 : 503, {
       id,
       name: provider.name,
@@ -464,7 +600,16 @@ export function createApp(deps: AppDeps): HelixApp {
   router.add('POST', '/v1/tasks', async ({ req, res, logger }) => {
     const input = parseBody(taskRequestSchema, await readJsonBody(req))
     const now = new Date().toISOString()
-    const task: TaskRecord = { id: randomUUID(), type: input.type, status: 'pending', input: input.input, result: null, error: null, created_at: now, updated_at: now }
+    const task: TaskRecord = {
+      id: randomUUID(),
+      type: input.type,
+      status: 'pending',
+      input: input.input,
+      result: null,
+      error: null,
+      created_at: now,
+      updated_at: now,
+    }
     await store.insertTask(task)
     track(
       runTask(task, logger).catch(async (cause: unknown) => {
@@ -490,7 +635,10 @@ export function createApp(deps: AppDeps): HelixApp {
     const method = req.method ?? 'GET'
     const matched = router.match(method, url.pathname)
     const endpoint = matched.route?.template ?? 'unmatched'
-    const span = deps.tracer.startServerSpan(`${method} ${endpoint}`, parseTraceparent(req.headers.traceparent as string | undefined))
+    const span = deps.tracer.startServerSpan(
+      `${method} ${endpoint}`,
+      parseTraceparent(req.headers.traceparent as string | undefined),
+    )
     const logger = deps.logger.withTrace(span.traceId)
     res.setHeader('traceparent', span.traceparent())
     res.setHeader('x-helixagent-instance', deps.info.instanceId)
@@ -502,9 +650,18 @@ export function createApp(deps: AppDeps): HelixApp {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9
       metrics.requestsTotal.inc({ method, endpoint, status })
       metrics.requestDuration.observe({ method, endpoint }, seconds)
-      span.setAttribute('http.request.method', method).setAttribute('http.route', endpoint).setAttribute('http.response.status_code', res.statusCode)
+      span
+        .setAttribute('http.request.method', method)
+        .setAttribute('http.route', endpoint)
+        .setAttribute('http.response.status_code', res.statusCode)
       span.end(res.statusCode >= 500)
-      const fields = { method, path: url.pathname, endpoint, status: res.statusCode, duration_ms: Math.round(seconds * 1000) }
+      const fields = {
+        method,
+        path: url.pathname,
+        endpoint,
+        status: res.statusCode,
+        duration_ms: Math.round(seconds * 1000),
+      }
       if (QUIET_ENDPOINTS.has(endpoint) && res.statusCode < 400) logger.debug('request completed', fields)
       else logger.info('request completed', fields)
     })
@@ -514,7 +671,13 @@ export function createApp(deps: AppDeps): HelixApp {
       const slowMs = deps.faults.instanceSlowMs()
       if (slowMs > 0 && endpoint !== '/metrics') await sleep(slowMs)
       if (!matched.route) {
-        if (matched.allowed.length > 0) throw new ApiError(405, 'method_not_allowed', `${method} is not allowed here; use ${matched.allowed.join(', ')}`, { allow: matched.allowed.join(', ') })
+        if (matched.allowed.length > 0)
+          throw new ApiError(
+            405,
+            'method_not_allowed',
+            `${method} is not allowed here; use ${matched.allowed.join(', ')}`,
+            { allow: matched.allowed.join(', ') },
+          )
         throw new ApiError(404, 'not_found', `no route for ${method} ${url.pathname}`)
       }
       await matched.route.handler({ req, res, url, params: matched.params, logger, span })
@@ -527,9 +690,15 @@ export function createApp(deps: AppDeps): HelixApp {
         sendJson(res, cause.status, errorBody(cause.status, cause.code, cause.message), cause.headers)
       } else if (cause instanceof StoreUnavailableError) {
         logger.error('database unavailable', { error: cause.message })
-        sendJson(res, 503, errorBody(503, 'database_unavailable', `the database is unavailable: ${cause.message}`))
+        sendJson(
+          res,
+          503,
+          errorBody(503, 'database_unavailable', `the database is unavailable: ${cause.message}`),
+        )
       } else {
-        logger.error('unhandled error', { error: cause instanceof Error ? (cause.stack ?? cause.message) : String(cause) })
+        logger.error('unhandled error', {
+          error: cause instanceof Error ? (cause.stack ?? cause.message) : String(cause),
+        })
         sendJson(res, 500, errorBody(500, 'internal_error', 'internal error; see the service logs'))
       }
     }

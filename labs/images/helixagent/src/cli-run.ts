@@ -91,13 +91,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       signal: AbortSignal.timeout(30_000),
     })
   } catch (cause) {
-    const reason = cause instanceof Error ? ((cause.cause as Error | undefined)?.message ?? cause.message) : String(cause)
-    io.err(`helixagent verify: cannot reach HelixAgent at ${baseUrl} (${reason}); is the service running? (--url or HELIXAGENT_URL)\n`)
+    const reason =
+      cause instanceof Error ? ((cause.cause as Error | undefined)?.message ?? cause.message) : String(cause)
+    io.err(
+      `helixagent verify: cannot reach HelixAgent at ${baseUrl} (${reason}); is the service running? (--url or HELIXAGENT_URL)\n`,
+    )
     return 2
   }
   const body: unknown = await response.json().catch(() => null)
   if (!response.ok) {
-    const message = (body as { error?: { message?: string } } | null)?.error?.message ?? `HTTP ${response.status}`
+    const message =
+      (body as { error?: { message?: string } } | null)?.error?.message ?? `HTTP ${response.status}`
     io.err(`helixagent verify: ${message}\n`)
     return 2
   }
@@ -123,7 +127,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       lines.push(`Fallback:   ${r.provider.fallback ?? 'none'}`)
     }
     lines.push('Checks:')
-    for (const check of r.checks) lines.push(`  [${check.passed ? 'PASS' : 'FAIL'}] ${check.name.padEnd(12)} ${check.detail}`)
+    for (const check of r.checks)
+      lines.push(`  [${check.passed ? 'PASS' : 'FAIL'}] ${check.name.padEnd(12)} ${check.detail}`)
   }
   lines.push(r.verified ? `Result:     PASS` : `Result:     FAIL`)
   io.out(`${lines.join('\n')}\n`)

@@ -41,7 +41,11 @@ afterAll(async () => {
 async function cli(args: string[], env: Record<string, string> = {}) {
   let out = ''
   let err = ''
-  const code = await runCli(args, { env, out: (text) => void (out += text), err: (text) => void (err += text) })
+  const code = await runCli(args, {
+    env,
+    out: (text) => void (out += text),
+    err: (text) => void (err += text),
+  })
   return { code, out, err }
 }
 
@@ -83,7 +87,9 @@ describe('helixagent CLI', () => {
 
   it('sets the process exit code when run as a real command', async () => {
     await svc.control('POST', '/faults', { kind: 'degrade', provider: 'mistral' })
-    const { exited } = runProcess('cli.ts', ['verify', '--provider', 'mistral', '--verbose'], { HELIXAGENT_URL: svc.url })
+    const { exited } = runProcess('cli.ts', ['verify', '--provider', 'mistral', '--verbose'], {
+      HELIXAGENT_URL: svc.url,
+    })
     const result = await exited
     expect(result.code).toBe(1)
     expect(result.stdout).toContain('Score:      5.8')
@@ -109,7 +115,9 @@ describe('helixagent serve as a process', () => {
     let started: { port: number; control_port: number } | undefined
     for (let i = 0; i < 100 && !started; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100))
-      const line = output().split('\n').find((l) => l.includes('"helixagent started"'))
+      const line = output()
+        .split('\n')
+        .find((l) => l.includes('"helixagent started"'))
       if (line) started = JSON.parse(line) as { port: number; control_port: number }
     }
     if (!started) child.kill('SIGKILL')
@@ -117,7 +125,11 @@ describe('helixagent serve as a process', () => {
     if (!started) return
     const health = await fetch(`http://127.0.0.1:${started.port}/health`)
     expect(health.status).toBe(503)
-    expect(await health.json()).toMatchObject({ status: 'unhealthy', instance: 'proc-1', database: { status: 'down' } })
+    expect(await health.json()).toMatchObject({
+      status: 'unhealthy',
+      instance: 'proc-1',
+      database: { status: 'down' },
+    })
     const crash = await fetch(`http://127.0.0.1:${started.control_port}/faults`, {
       method: 'POST',
       headers: { authorization: 'Bearer proc-token' },

@@ -47,7 +47,8 @@ export class ConfigHolder {
     const restartRequired: string[] = []
     if (previous.server.port !== loaded.value.server.port) restartRequired.push('server.port')
     if (previous.server.host !== loaded.value.server.host) restartRequired.push('server.host')
-    if (JSON.stringify(previous.database) !== JSON.stringify(loaded.value.database)) restartRequired.push('database')
+    if (JSON.stringify(previous.database) !== JSON.stringify(loaded.value.database))
+      restartRequired.push('database')
     if (JSON.stringify(previous.redis) !== JSON.stringify(loaded.value.redis)) restartRequired.push('redis')
     return ok({ config: this.config, restartRequired })
   }

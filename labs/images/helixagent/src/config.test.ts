@@ -23,9 +23,15 @@ describe('config file validation', () => {
   })
 
   it('rejects an unknown key and names its full path', () => {
-    const yaml = BASE_CONFIG_YAML.replace('      requests_per_minute: 60\n    enabled: true\n    fallback: gemini', '      requests_per_minute: 60\n      request_per_minute: 30\n    enabled: true\n    fallback: gemini')
+    const yaml = BASE_CONFIG_YAML.replace(
+      '      requests_per_minute: 60\n    enabled: true\n    fallback: gemini',
+      '      requests_per_minute: 60\n      request_per_minute: 30\n    enabled: true\n    fallback: gemini',
+    )
     const result = parseConfigText(yaml, 'config.yaml')
-    expect(result).toEqual({ ok: false, error: 'config.yaml: providers.claude.rate_limit.request_per_minute: unknown key' })
+    expect(result).toEqual({
+      ok: false,
+      error: 'config.yaml: providers.claude.rate_limit.request_per_minute: unknown key',
+    })
   })
 
   it('rejects an unknown top-level key', () => {
@@ -38,15 +44,22 @@ describe('config file validation', () => {
     const yaml = BASE_CONFIG_YAML.replace('requests_per_minute: 60', 'requests_per_minute: "thirty"')
     const result = parseConfigText(yaml, 'config.yaml')
     expect(result.ok).toBe(false)
-    if (!result.ok) expect(result.error).toMatch(/^config\.yaml: providers\.claude\.rate_limit\.requests_per_minute: .*number/)
+    if (!result.ok)
+      expect(result.error).toMatch(
+        /^config\.yaml: providers\.claude\.rate_limit\.requests_per_minute: .*number/,
+      )
   })
 
   it('rejects a sampling ratio outside [0, 1] and a fallback that is not a configured provider', () => {
     const badRatio = parseConfigText(`${BASE_CONFIG_YAML}\ntracing:\n  sampling_ratio: 2\n`, 'c.yaml')
     expect(badRatio.ok === false && badRatio.error.includes('tracing.sampling_ratio')).toBe(true)
-    const badFallback = parseConfigText(BASE_CONFIG_YAML.replace('fallback: gemini', 'fallback: openai'), 'c.yaml')
+    const badFallback = parseConfigText(
+      BASE_CONFIG_YAML.replace('fallback: gemini', 'fallback: openai'),
+      'c.yaml',
+    )
     expect(badFallback.ok).toBe(false)
-    if (!badFallback.ok) expect(badFallback.error).toContain('providers.claude.fallback: unknown provider "openai"')
+    if (!badFallback.ok)
+      expect(badFallback.error).toContain('providers.claude.fallback: unknown provider "openai"')
   })
 
   it('requires providers to be a map, not a list', () => {
@@ -102,7 +115,11 @@ describe('environment', () => {
     expect(env.ok).toBe(true)
     if (!env.ok) return
     expect(env.value.redis.nodes).toEqual(['redis-node-1:6379', 'redis-node-2:6379', 'redis-node-3:6379'])
-    expect(env.value.runtime).toEqual({ gomemlimit: '1800MiB', gogc: '50', gomemlimitBytes: 1800 * 1024 * 1024 })
+    expect(env.value.runtime).toEqual({
+      gomemlimit: '1800MiB',
+      gogc: '50',
+      gomemlimitBytes: 1800 * 1024 * 1024,
+    })
     expect(env.value.database.port).toBe(6432)
     expect(env.value.control).toEqual({ port: 9901, token: 'x' })
     expect(env.value.instanceId).toBe('helixagent-2')
@@ -110,10 +127,19 @@ describe('environment', () => {
   })
 
   it('names the bad variable', () => {
-    expect(readEnv({ GOMEMLIMIT: 'lots' })).toMatchObject({ ok: false, error: expect.stringContaining('GOMEMLIMIT') })
+    expect(readEnv({ GOMEMLIMIT: 'lots' })).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('GOMEMLIMIT'),
+    })
     expect(readEnv({ DB_PORT: 'x' })).toMatchObject({ ok: false, error: expect.stringContaining('DB_PORT') })
-    expect(readEnv({ REDIS_NODES: 'a,b' })).toMatchObject({ ok: false, error: expect.stringContaining('REDIS_NODES') })
-    expect(readEnv({ LOG_LEVEL: 'trace' })).toMatchObject({ ok: false, error: expect.stringContaining('LOG_LEVEL') })
+    expect(readEnv({ REDIS_NODES: 'a,b' })).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('REDIS_NODES'),
+    })
+    expect(readEnv({ LOG_LEVEL: 'trace' })).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('LOG_LEVEL'),
+    })
   })
 
   it('reads Go memory limits like Go does', () => {

@@ -80,7 +80,10 @@ export const configFileSchema = z
         // Only under /var/log/helixagent/, where the course's Fluentd tails `*.log`.
         file: z
           .string()
-          .regex(/^\/var\/log\/helixagent\/[^/]+\.log$/, 'must be a .log file directly under /var/log/helixagent/')
+          .regex(
+            /^\/var\/log\/helixagent\/[^/]+\.log$/,
+            'must be a .log file directly under /var/log/helixagent/',
+          )
           .optional(),
       })
       .default({ level: 'info' }),
@@ -89,7 +92,11 @@ export const configFileSchema = z
     for (const [id, provider] of Object.entries(config.providers)) {
       if (provider.fallback === null) continue
       if (provider.fallback === id) {
-        ctx.addIssue({ code: 'custom', path: ['providers', id, 'fallback'], message: 'a provider cannot fall back to itself' })
+        ctx.addIssue({
+          code: 'custom',
+          path: ['providers', id, 'fallback'],
+          message: 'a provider cannot fall back to itself',
+        })
       } else if (!(provider.fallback in config.providers)) {
         ctx.addIssue({
           code: 'custom',

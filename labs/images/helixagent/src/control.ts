@@ -59,7 +59,10 @@ export function createControlServer(deps: {
       if (!parsed.success) throw new ApiError(400, 'invalid_fault', formatZodError(parsed.error))
       const fault = parsed.data
       if (fault.kind === 'crash') {
-        deps.logger.error('crash fault injected: exiting', { exit_code: fault.exit_code, delay_ms: fault.delay_ms })
+        deps.logger.error('crash fault injected: exiting', {
+          exit_code: fault.exit_code,
+          delay_ms: fault.delay_ms,
+        })
         sendJson(res, 202, { status: 'crashing', exit_code: fault.exit_code, delay_ms: fault.delay_ms })
         setTimeout(() => deps.crash(fault.exit_code), fault.delay_ms)
         return
@@ -81,10 +84,20 @@ export function createControlServer(deps: {
       deps.faults.clearInstance()
       return sendJson(res, 200, deps.faults.list())
     }
-    if (method === 'DELETE' && parts[0] === 'faults' && parts[1] === 'providers' && parts[2] && parts.length <= 4) {
+    if (
+      method === 'DELETE' &&
+      parts[0] === 'faults' &&
+      parts[1] === 'providers' &&
+      parts[2] &&
+      parts.length <= 4
+    ) {
       const kind = parts[3]
       if (kind !== undefined && !PROVIDER_FAULT_KINDS.includes(kind as ProviderFaultKind)) {
-        throw new ApiError(400, 'invalid_fault', `unknown fault kind "${kind}" (one of ${PROVIDER_FAULT_KINDS.join(', ')})`)
+        throw new ApiError(
+          400,
+          'invalid_fault',
+          `unknown fault kind "${kind}" (one of ${PROVIDER_FAULT_KINDS.join(', ')})`,
+        )
       }
       deps.faults.clearProvider(parts[2], kind as ProviderFaultKind | undefined)
       if (parts[2] in deps.config.current.providers) await reverify(parts[2])
@@ -95,8 +108,14 @@ export function createControlServer(deps: {
 
   return createServer((req, res) => {
     handle(req, res).catch((cause: unknown) => {
-      if (cause instanceof ApiError) sendJson(res, cause.status, errorBody(cause.status, cause.code, cause.message))
-      else sendJson(res, 500, errorBody(500, 'internal_error', cause instanceof Error ? cause.message : String(cause)))
+      if (cause instanceof ApiError)
+        sendJson(res, cause.status, errorBody(cause.status, cause.code, cause.message))
+      else
+        sendJson(
+          res,
+          500,
+          errorBody(500, 'internal_error', cause instanceof Error ? cause.message : String(cause)),
+        )
     })
   })
 }

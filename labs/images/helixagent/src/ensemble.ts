@@ -50,12 +50,22 @@ function jitter(text: string): number {
 }
 
 /** Enabled providers, best verified first; an explicit list keeps the caller's order. */
-export function selectParticipants(config: HelixConfig, verifier: Verifier, count: number, explicit?: string[]): string[] {
+export function selectParticipants(
+  config: HelixConfig,
+  verifier: Verifier,
+  count: number,
+  explicit?: string[],
+): string[] {
   if (explicit && explicit.length > 0) return explicit
   return Object.entries(config.providers)
     .filter(([, provider]) => provider.enabled)
     .map(([id]) => ({ id, result: verifier.get(id) }))
-    .sort((a, b) => Number(b.result?.verified ?? false) - Number(a.result?.verified ?? false) || (b.result?.score ?? 0) - (a.result?.score ?? 0) || a.id.localeCompare(b.id))
+    .sort(
+      (a, b) =>
+        Number(b.result?.verified ?? false) - Number(a.result?.verified ?? false) ||
+        (b.result?.score ?? 0) - (a.result?.score ?? 0) ||
+        a.id.localeCompare(b.id),
+    )
     .slice(0, count)
     .map(({ id }) => id)
 }
@@ -75,10 +85,21 @@ export async function runEnsemble(options: {
   }))
   const recommendation = RECOMMENDATIONS[hashIndex(prompt, RECOMMENDATIONS.length)] ?? ''
 
-  const callWithFailover = async (id: string): Promise<{ outcome: CallOutcome; fallbackFrom: string | null }> => {
+  const callWithFailover = async (
+    id: string,
+  ): Promise<{ outcome: CallOutcome; fallbackFrom: string | null }> => {
     const provider = config.providers[id]
     if (!provider || !provider.enabled) {
-      return { outcome: { ok: false, provider: id, latencyMs: 0, status: 503, reason: `provider ${id} is not configured or disabled` }, fallbackFrom: null }
+      return {
+        outcome: {
+          ok: false,
+          provider: id,
+          latencyMs: 0,
+          status: 503,
+          reason: `provider ${id} is not configured or disabled`,
+        },
+        fallbackFrom: null,
+      }
     }
     const outcome = await simulator.call(id, provider, logger)
     // Only an outage fails over, as in the course's runbook ("Provider will auto-failover").
@@ -98,7 +119,17 @@ export async function runEnsemble(options: {
       participants.map(async ({ provider, role }): Promise<Contribution> => {
         const { outcome, fallbackFrom } = await callWithFailover(provider)
         if (!outcome.ok) {
-          return { provider: outcome.provider, role, status: 'error', score: null, latency_ms: outcome.latencyMs, content: null, error: outcome.reason, http_status: outcome.status, fallback_from: fallbackFrom }
+          return {
+            provider: outcome.provider,
+            role,
+            status: 'error',
+            score: null,
+            latency_ms: outcome.latencyMs,
+            content: null,
+            error: outcome.reason,
+            http_status: outcome.status,
+            fallback_from: fallbackFrom,
+          }
         }
         return {
           provider: outcome.provider,
@@ -127,12 +158,21 @@ export async function runEnsemble(options: {
       confidence: null,
       succeeded: 0,
       failed: all.length,
-      firstFailure: firstError ? { status: firstError.http_status ?? 503, reason: firstError.error ?? 'unknown error', provider: firstError.provider } : null,
+      firstFailure: firstError
+        ? {
+            status: firstError.http_status ?? 503,
+            reason: firstError.error ?? 'unknown error',
+            provider: firstError.provider,
+          }
+        : null,
     }
   }
   const meanQuality = good.reduce((sum, c) => sum + (c.score ?? 0), 0) / good.length
   const successRatio = good.length / all.length
-  const confidence = Math.min(1, Math.max(0, (meanQuality / 10) * (0.7 + 0.3 * successRatio) + jitter(prompt)))
+  const confidence = Math.min(
+    1,
+    Math.max(0, (meanQuality / 10) * (0.7 + 0.3 * successRatio) + jitter(prompt)),
+  )
   const voices = [...new Set(good.map((c) => c.provider))]
   return {
     rounds,
@@ -141,6 +181,12 @@ export async function runEnsemble(options: {
     confidence: Math.round(confidence * 1000) / 1000,
     succeeded: good.length,
     failed: all.length - good.length,
-    firstFailure: firstError ? { status: firstError.http_status ?? 503, reason: firstError.error ?? 'unknown error', provider: firstError.provider } : null,
+    firstFailure: firstError
+      ? {
+          status: firstError.http_status ?? 503,
+          reason: firstError.error ?? 'unknown error',
+          provider: firstError.provider,
+        }
+      : null,
   }
 }

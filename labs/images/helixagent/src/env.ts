@@ -57,7 +57,13 @@ export interface HelixEnv {
   portOverride?: number
 }
 
-const memoryUnits: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4 }
+const memoryUnits: Record<string, number> = {
+  B: 1,
+  KiB: 1024,
+  MiB: 1024 ** 2,
+  GiB: 1024 ** 3,
+  TiB: 1024 ** 4,
+}
 
 /** Go's GOMEMLIMIT syntax: a byte count with an optional B/KiB/MiB/GiB/TiB suffix. */
 export function parseGoMemLimit(value: string): number | null {
@@ -66,22 +72,33 @@ export function parseGoMemLimit(value: string): number | null {
   return Number(match[1]) * (memoryUnits[match[2] ?? 'B'] ?? 1)
 }
 
-export function readEnv(source: Record<string, string | undefined>, overrides: { configPath?: string } = {}): Result<HelixEnv> {
+export function readEnv(
+  source: Record<string, string | undefined>,
+  overrides: { configPath?: string } = {},
+): Result<HelixEnv> {
   // Empty variables (`DB_HOST=`) mean "unset", as Compose writes them.
-  const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''))
+  const cleaned = Object.fromEntries(
+    Object.entries(source).filter(([, value]) => value !== undefined && value !== ''),
+  )
   const parsed = envSchema.safeParse(cleaned)
   if (!parsed.success) return err(`environment: ${formatZodError(parsed.error)}`)
   const env = parsed.data
   const gomemlimitBytes = env.GOMEMLIMIT === undefined ? null : parseGoMemLimit(env.GOMEMLIMIT)
   if (env.GOMEMLIMIT !== undefined && gomemlimitBytes === null) {
-    return err(`environment: GOMEMLIMIT: expected bytes with an optional B/KiB/MiB/GiB/TiB suffix, e.g. 1800MiB (got "${env.GOMEMLIMIT}")`)
+    return err(
+      `environment: GOMEMLIMIT: expected bytes with an optional B/KiB/MiB/GiB/TiB suffix, e.g. 1800MiB (got "${env.GOMEMLIMIT}")`,
+    )
   }
   if (env.GOGC !== undefined && env.GOGC !== 'off' && !/^\d+$/.test(env.GOGC)) {
     return err(`environment: GOGC: expected a percentage or "off" (got "${env.GOGC}")`)
   }
-  const nodes = env.REDIS_NODES?.split(',').map((node) => node.trim()).filter(Boolean)
+  const nodes = env.REDIS_NODES?.split(',')
+    .map((node) => node.trim())
+    .filter(Boolean)
   if (nodes?.some((node) => !/^[^:\s]+:\d+$/.test(node))) {
-    return err(`environment: REDIS_NODES: expected a comma-separated list of host:port (got "${env.REDIS_NODES}")`)
+    return err(
+      `environment: REDIS_NODES: expected a comma-separated list of host:port (got "${env.REDIS_NODES}")`,
+    )
   }
   return ok({
     configPath: overrides.configPath ?? env.HELIXAGENT_CONFIG,

@@ -16,9 +16,15 @@ afterEach(async () => {
 
 const get = (path: string) => fetch(`${svc.url}${path}`)
 const post = (path: string, body?: unknown) =>
-  fetch(`${svc.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
-const chat = (model: string) => post('/v1/chat/completions', { model, messages: [{ role: 'user', content: 'status report' }] })
-const metric = async (name: string, labels: Record<string, string> = {}) => sample(await (await get('/metrics')).text(), name, labels)
+  fetch(`${svc.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+const chat = (model: string) =>
+  post('/v1/chat/completions', { model, messages: [{ role: 'user', content: 'status report' }] })
+const metric = async (name: string, labels: Record<string, string> = {}) =>
+  sample(await (await get('/metrics')).text(), name, labels)
 
 interface ProviderView {
   id: string
@@ -27,8 +33,14 @@ interface ProviderView {
   error: string | null
   status: string
 }
-async function verificationOf(id: string): Promise<ProviderView & { summary: { verified: number; failed: number } }> {
-  const body = (await (await get('/v1/providers/verification')).json()) as { verified: number; failed: number; providers: ProviderView[] }
+async function verificationOf(
+  id: string,
+): Promise<ProviderView & { summary: { verified: number; failed: number } }> {
+  const body = (await (await get('/v1/providers/verification')).json()) as {
+    verified: number
+    failed: number
+    providers: ProviderView[]
+  }
   const provider = body.providers.find((p) => p.id === id)
   if (!provider) throw new Error(`no ${id} in verification`)
   return { ...provider, summary: { verified: body.verified, failed: body.failed } }
@@ -41,7 +53,9 @@ async function inject(body: Record<string, unknown>): Promise<void> {
 describe('control listener', () => {
   it('refuses requests without the bearer token and lists, validates and clears faults', async () => {
     expect((await fetch(`${svc.controlUrl}/faults`)).status).toBe(401)
-    expect((await fetch(`${svc.controlUrl}/faults`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401)
+    expect(
+      (await fetch(`${svc.controlUrl}/faults`, { headers: { authorization: 'Bearer wrong' } })).status,
+    ).toBe(401)
     // The public port knows nothing about faults.
     expect((await get('/faults')).status).toBe(404)
 
@@ -53,12 +67,20 @@ describe('control listener', () => {
     await inject({ kind: 'latency', provider: 'qwen', ms: 10 })
     await inject({ kind: 'down', provider: 'qwen' })
     await inject({ kind: 'slow', ms: 5 })
-    expect(await (await svc.control('GET', '/faults')).json()).toEqual({ instance: { slow: { ms: 5 } }, providers: { qwen: { latency: { ms: 10 }, down: {} } } })
+    expect(await (await svc.control('GET', '/faults')).json()).toEqual({
+      instance: { slow: { ms: 5 } },
+      providers: { qwen: { latency: { ms: 10 }, down: {} } },
+    })
     await svc.control('DELETE', '/faults/providers/qwen/down')
-    expect(await (await svc.control('GET', '/faults')).json()).toEqual({ instance: { slow: { ms: 5 } }, providers: { qwen: { latency: { ms: 10 } } } })
+    expect(await (await svc.control('GET', '/faults')).json()).toEqual({
+      instance: { slow: { ms: 5 } },
+      providers: { qwen: { latency: { ms: 10 } } },
+    })
     await svc.control('DELETE', '/faults')
     expect(await (await svc.control('GET', '/faults')).json()).toEqual({ instance: {}, providers: {} })
-    const status = (await (await svc.control('GET', '/status')).json()) as { config: { providers: { claude: { api_key: string } } } }
+    const status = (await (await svc.control('GET', '/status')).json()) as {
+      config: { providers: { claude: { api_key: string } } }
+    }
     expect(status.config.providers.claude.api_key).toBe('[REDACTED]')
   })
 })
@@ -75,10 +97,22 @@ describe('degrade', () => {
     expect(health.status).toBe(503)
     expect(await health.json()).toMatchObject({ status: 'degraded', score: 5.8, healthy: false })
 
-    const answer = (await (await chat('claude-3-5-sonnet')).json()) as { ensemble: { confidence: number; participants: Array<{ provider: string; score: number }> } }
+    const answer = (await (await chat('claude-3-5-sonnet')).json()) as {
+      ensemble: { confidence: number; participants: Array<{ provider: string; score: number }> }
+    }
     expect(answer.ensemble.participants[0]).toMatchObject({ provider: 'claude', score: 5.8 })
     expect(answer.ensemble.confidence).toBeLessThan(0.7)
-    expect(svc.logs().some((l) => l.level === 'warn' && l.msg === 'provider verification failed' && l.provider === 'claude' && l.score === 5.8)).toBe(true)
+    expect(
+      svc
+        .logs()
+        .some(
+          (l) =>
+            l.level === 'warn' &&
+            l.msg === 'provider verification failed' &&
+            l.provider === 'claude' &&
+            l.score === 5.8,
+        ),
+    ).toBe(true)
 
     await svc.control('DELETE', '/faults/providers/claude')
     expect(await verificationOf('claude')).toMatchObject({ verified: true, score: 9.2 })
@@ -97,8 +131,20 @@ describe('latency', () => {
     expect((await chat('deepseek-chat')).status).toBe(200)
     expect(Date.now() - started).toBeGreaterThanOrEqual(1700)
     const text = await (await get('/metrics')).text()
-    expect(sample(text, 'helixagent_request_duration_seconds_bucket', { le: '1', method: 'POST', endpoint: '/v1/chat/completions' })).toBe(0)
-    expect(sample(text, 'helixagent_request_duration_seconds_bucket', { le: '2.5', method: 'POST', endpoint: '/v1/chat/completions' })).toBe(1)
+    expect(
+      sample(text, 'helixagent_request_duration_seconds_bucket', {
+        le: '1',
+        method: 'POST',
+        endpoint: '/v1/chat/completions',
+      }),
+    ).toBe(0)
+    expect(
+      sample(text, 'helixagent_request_duration_seconds_bucket', {
+        le: '2.5',
+        method: 'POST',
+        endpoint: '/v1/chat/completions',
+      }),
+    ).toBe(1)
   })
 })
 
@@ -118,8 +164,18 @@ describe('rate_limit', () => {
     expect(statuses.filter((s) => s === 429)).toHaveLength(5)
     expect(statuses.filter((s) => s === 200)).toHaveLength(5)
     expect(await metric('helixagent_provider_errors_total', { provider: 'claude' })).toBe(errorsBefore + 5)
-    expect(await metric('helixagent_requests_total', { method: 'POST', endpoint: '/v1/chat/completions', status: '429' })).toBe(5)
-    expect(svc.logs().filter((l) => l.msg === 'provider call failed' && l.provider === 'claude' && l.status === 429)).toHaveLength(5)
+    expect(
+      await metric('helixagent_requests_total', {
+        method: 'POST',
+        endpoint: '/v1/chat/completions',
+        status: '429',
+      }),
+    ).toBe(5)
+    expect(
+      svc
+        .logs()
+        .filter((l) => l.msg === 'provider call failed' && l.provider === 'claude' && l.status === 429),
+    ).toHaveLength(5)
 
     // The runbook's fix: lower requests_per_minute to the upstream's limit and reload.
     svc.writeConfig(BASE_CONFIG_YAML.replace('requests_per_minute: 60', 'requests_per_minute: 30'))
@@ -133,7 +189,9 @@ describe('auth', () => {
   it('fails with 401 until the rotated key is in the config and reloaded', async () => {
     await inject({ kind: 'auth', provider: 'claude', key: 'sk-rotated-42' })
     expect(await verificationOf('claude')).toMatchObject({ verified: false, score: 0 })
-    const authTest = (await (await post('/v1/providers/verify', { provider: 'claude', test: 'auth' })).json()) as { verified: boolean; error: string }
+    const authTest = (await (
+      await post('/v1/providers/verify', { provider: 'claude', test: 'auth' })
+    ).json()) as { verified: boolean; error: string }
     expect(authTest.verified).toBe(false)
     expect(authTest.error).toContain('401')
     const res = await chat('claude-3-5-sonnet')
@@ -166,12 +224,23 @@ describe('down', () => {
 
     const res = await chat('claude-3-5-sonnet')
     expect(res.status).toBe(200)
-    const answer = (await res.json()) as { ensemble: { participants: Array<{ provider: string; fallback_from: string | null }> } }
-    expect(answer.ensemble.participants).toEqual([expect.objectContaining({ provider: 'gemini', fallback_from: 'claude' })])
+    const answer = (await res.json()) as {
+      ensemble: { participants: Array<{ provider: string; fallback_from: string | null }> }
+    }
+    expect(answer.ensemble.participants).toEqual([
+      expect.objectContaining({ provider: 'gemini', fallback_from: 'claude' }),
+    ])
     // qwen has no fallback: its outage is the caller's outage.
     expect((await chat('qwen-max')).status).toBe(503)
     expect(await metric('helixagent_provider_errors_total', { provider: 'qwen' })).toBeGreaterThanOrEqual(2)
-    expect(svc.logs().some((l) => l.msg === 'provider down, failing over' && l.provider === 'claude' && l.fallback === 'gemini')).toBe(true)
+    expect(
+      svc
+        .logs()
+        .some(
+          (l) =>
+            l.msg === 'provider down, failing over' && l.provider === 'claude' && l.fallback === 'gemini',
+        ),
+    ).toBe(true)
   })
 })
 
@@ -195,6 +264,8 @@ describe('instance faults', () => {
     expect(res.status).toBe(202)
     await new Promise((resolve) => setTimeout(resolve, 50))
     expect(svc.crashes).toEqual([3])
-    expect(svc.logs().some((l) => l.level === 'error' && l.msg === 'crash fault injected: exiting')).toBe(true)
+    expect(svc.logs().some((l) => l.level === 'error' && l.msg === 'crash fault injected: exiting')).toBe(
+      true,
+    )
   })
 })

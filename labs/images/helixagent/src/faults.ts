@@ -5,9 +5,21 @@ import { z } from 'zod'
  * carry one fault of each kind at a time; the instance can be slowed or crashed.
  */
 export const faultRequestSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('degrade'), provider: z.string().min(1), score: z.number().min(0).max(6.9).default(5.8) }),
-  z.strictObject({ kind: z.literal('latency'), provider: z.string().min(1), ms: z.number().int().min(1).max(120_000) }),
-  z.strictObject({ kind: z.literal('rate_limit'), provider: z.string().min(1), limit: z.number().int().min(0) }),
+  z.strictObject({
+    kind: z.literal('degrade'),
+    provider: z.string().min(1),
+    score: z.number().min(0).max(6.9).default(5.8),
+  }),
+  z.strictObject({
+    kind: z.literal('latency'),
+    provider: z.string().min(1),
+    ms: z.number().int().min(1).max(120_000),
+  }),
+  z.strictObject({
+    kind: z.literal('rate_limit'),
+    provider: z.string().min(1),
+    limit: z.number().int().min(0),
+  }),
   z.strictObject({ kind: z.literal('auth'), provider: z.string().min(1), key: z.string().min(1) }),
   z.strictObject({ kind: z.literal('down'), provider: z.string().min(1) }),
   z.strictObject({ kind: z.literal('slow'), ms: z.number().int().min(1).max(120_000) }),
@@ -28,7 +40,13 @@ export interface ProviderFaults {
   down?: Record<string, never>
 }
 export type ProviderFaultKind = keyof ProviderFaults
-export const PROVIDER_FAULT_KINDS: readonly ProviderFaultKind[] = ['degrade', 'latency', 'rate_limit', 'auth', 'down']
+export const PROVIDER_FAULT_KINDS: readonly ProviderFaultKind[] = [
+  'degrade',
+  'latency',
+  'rate_limit',
+  'auth',
+  'down',
+]
 
 export class FaultState {
   private readonly providers = new Map<string, ProviderFaults>()

@@ -14,13 +14,29 @@ export class ApiError extends Error {
 }
 
 export function errorBody(status: number, code: string, message: string) {
-  const type = status === 429 ? 'rate_limit_error' : status === 401 ? 'authentication_error' : status >= 500 ? 'server_error' : 'invalid_request_error'
+  const type =
+    status === 429
+      ? 'rate_limit_error'
+      : status === 401
+        ? 'authentication_error'
+        : status >= 500
+          ? 'server_error'
+          : 'invalid_request_error'
   return { error: { message, type, code } }
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body)
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers })
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  })
   res.end(text)
 }
 
@@ -61,7 +77,10 @@ export class Router<Ctx> {
     return this
   }
 
-  match(method: string, pathname: string): { route: Route<Ctx>; params: Record<string, string> } | { route: null; allowed: string[] } {
+  match(
+    method: string,
+    pathname: string,
+  ): { route: Route<Ctx>; params: Record<string, string> } | { route: null; allowed: string[] } {
     const parts = pathname.split('/').filter(Boolean)
     const allowed: string[] = []
     for (const route of this.routes) {

@@ -34,7 +34,13 @@ export class Logger {
 
   static create(options: { instance: string; level: LogLevel; stdout?: LogSink }): Logger {
     return new Logger(
-      { level: options.level, instance: options.instance, stdout: options.stdout ?? stdoutSink, file: null, filePath: null },
+      {
+        level: options.level,
+        instance: options.instance,
+        stdout: options.stdout ?? stdoutSink,
+        file: null,
+        filePath: null,
+      },
       null,
     )
   }
@@ -57,7 +63,10 @@ export class Logger {
     try {
       mkdirSync(dirname(path), { recursive: true })
     } catch (cause) {
-      this.warn('cannot create the log directory; logging to stdout only', { file: path, error: String(cause) })
+      this.warn('cannot create the log directory; logging to stdout only', {
+        file: path,
+        error: String(cause),
+      })
       return
     }
     const stream = createWriteStream(path, { flags: 'a' })

@@ -10,12 +10,18 @@ function fatal(msg: string, error: string): never {
   process.exit(2)
 }
 
-const { values, positionals } = parseArgs({ options: { config: { type: 'string' } }, allowPositionals: true, strict: false })
+const { values, positionals } = parseArgs({
+  options: { config: { type: 'string' } },
+  allowPositionals: true,
+  strict: false,
+})
 if (positionals[0] === 'version') {
   process.stdout.write(`helixagent ${HELIXAGENT_VERSION}\n`)
   process.exit(0)
 }
-const env = readEnv(process.env, { configPath: typeof values.config === 'string' ? values.config : undefined })
+const env = readEnv(process.env, {
+  configPath: typeof values.config === 'string' ? values.config : undefined,
+})
 if (!env.ok) fatal('invalid environment', env.error)
 const config = ConfigHolder.fromFile(env.value.configPath)
 if (!config.ok) fatal('invalid configuration', config.error)

@@ -29,19 +29,39 @@ function freePort(): Promise<number> {
 
 async function startHelix(): Promise<RunningService & { url: string }> {
   const env = readEnv(
-    { DB_HOST: '127.0.0.1', DB_PORT: String(port), DB_USER: 'helixagent', DB_PASSWORD: PASSWORD, DB_NAME: 'helixagent_db', INSTANCE_ID: 'pg-test' },
+    {
+      DB_HOST: '127.0.0.1',
+      DB_PORT: String(port),
+      DB_USER: 'helixagent',
+      DB_PASSWORD: PASSWORD,
+      DB_NAME: 'helixagent_db',
+      INSTANCE_ID: 'pg-test',
+    },
     { configPath },
   )
   if (!env.ok) throw new Error(env.error)
   const config = ConfigHolder.fromFile(configPath)
   if (!config.ok) throw new Error(config.error)
-  const service = await startService({ config: config.value, env: env.value, stdout: { write: () => {} }, port: 0, host: '127.0.0.1', startVerifier: false })
+  const service = await startService({
+    config: config.value,
+    env: env.value,
+    stdout: { write: () => {} },
+    port: 0,
+    host: '127.0.0.1',
+    startVerifier: false,
+  })
   await service.verifier.verifyAll()
   return { ...service, url: `http://127.0.0.1:${service.port}` }
 }
 
 async function sql<T extends Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ host: '127.0.0.1', port, user: 'helixagent', password: PASSWORD, database: 'helixagent_db' })
+  const client = new pg.Client({
+    host: '127.0.0.1',
+    port,
+    user: 'helixagent',
+    password: PASSWORD,
+    database: 'helixagent_db',
+  })
   await client.connect()
   try {
     return (await client.query<T>(text, params)).rows
@@ -86,32 +106,59 @@ describe('PostgreSQL persistence', () => {
       for (const instance of [a, b]) {
         const health = await fetch(`${instance.url}/health`)
         expect(health.status).toBe(200)
-        expect(await health.json()).toMatchObject({ status: 'healthy', database: { status: 'up' }, redis: { status: 'not_configured' } })
+        expect(await health.json()).toMatchObject({
+          status: 'healthy',
+          database: { status: 'up' },
+          redis: { status: 'not_configured' },
+        })
       }
       const columns = await sql<{ table_name: string; column_name: string }>(
         `SELECT table_name, column_name FROM information_schema.columns WHERE table_name IN ('debates', 'tasks')`,
       )
-      const has = (table: string, column: string) => columns.some((c) => c.table_name === table && c.column_name === column)
+      const has = (table: string, column: string) =>
+        columns.some((c) => c.table_name === table && c.column_name === column)
       expect(has('debates', 'topic') && has('tasks', 'status') && has('tasks', 'created_at')).toBe(true)
       // The course's tuning index (video 7.2) applies to these tables as they are.
-      await sql(`CREATE INDEX IF NOT EXISTS idx_tasks_status_created ON tasks(status, created_at DESC) WHERE status NOT IN ('completed', 'failed')`)
+      await sql(
+        `CREATE INDEX IF NOT EXISTS idx_tasks_status_created ON tasks(status, created_at DESC) WHERE status NOT IN ('completed', 'failed')`,
+      )
 
-      const created = await fetch(`${a.url}/v1/debates`, { method: 'POST', body: JSON.stringify({ topic: 'Read replicas for reporting?', rounds: 2 }) })
+      const created = await fetch(`${a.url}/v1/debates`, {
+        method: 'POST',
+        body: JSON.stringify({ topic: 'Read replicas for reporting?', rounds: 2 }),
+      })
       expect(created.status).toBe(201)
       const debate = (await created.json()) as { id: string }
-      const task = (await (await fetch(`${a.url}/v1/tasks`, { method: 'POST', body: JSON.stringify({ type: 'verify', input: { provider: 'claude' } }) })).json()) as { id: string }
+      const task = (await (
+        await fetch(`${a.url}/v1/tasks`, {
+          method: 'POST',
+          body: JSON.stringify({ type: 'verify', input: { provider: 'claude' } }),
+        })
+      ).json()) as { id: string }
       await a.app.drain()
 
-      const debateRows = await sql<{ topic: string; status: string; confidence: number }>('SELECT topic, status, confidence FROM debates WHERE id = $1', [debate.id])
-      expect(debateRows).toEqual([{ topic: 'Read replicas for reporting?', status: 'completed', confidence: expect.any(Number) }])
-      const taskRows = await sql<{ type: string; status: string; created_at: Date }>('SELECT type, status, created_at FROM tasks WHERE id = $1', [task.id])
+      const debateRows = await sql<{ topic: string; status: string; confidence: number }>(
+        'SELECT topic, status, confidence FROM debates WHERE id = $1',
+        [debate.id],
+      )
+      expect(debateRows).toEqual([
+        { topic: 'Read replicas for reporting?', status: 'completed', confidence: expect.any(Number) },
+      ])
+      const taskRows = await sql<{ type: string; status: string; created_at: Date }>(
+        'SELECT type, status, created_at FROM tasks WHERE id = $1',
+        [task.id],
+      )
       expect(taskRows[0]).toMatchObject({ type: 'verify', status: 'completed' })
       expect(taskRows[0]?.created_at).toBeInstanceOf(Date)
 
       // Another instance sees the same rows: state lives in the database, not the process.
-      const viaB = (await (await fetch(`${b.url}/v1/debates/${debate.id}/status`)).json()) as { status: string }
+      const viaB = (await (await fetch(`${b.url}/v1/debates/${debate.id}/status`)).json()) as {
+        status: string
+      }
       expect(viaB.status).toBe('completed')
-      const taskViaB = (await (await fetch(`${b.url}/v1/tasks/${task.id}/status`)).json()) as { status: string }
+      const taskViaB = (await (await fetch(`${b.url}/v1/tasks/${task.id}/status`)).json()) as {
+        status: string
+      }
       expect(taskViaB.status).toBe('completed')
 
       expect((await fetch(`${b.url}/v1/debates/${debate.id}`, { method: 'DELETE' })).status).toBe(204)
@@ -129,7 +176,10 @@ describe('PostgreSQL persistence', () => {
       expect((await fetch(`${helix.url}/ready`)).status).toBe(503)
       const health = await fetch(`${helix.url}/health`)
       expect(health.status).toBe(503)
-      const create = await fetch(`${helix.url}/v1/debates`, { method: 'POST', body: JSON.stringify({ topic: 'during outage' }) })
+      const create = await fetch(`${helix.url}/v1/debates`, {
+        method: 'POST',
+        body: JSON.stringify({ topic: 'during outage' }),
+      })
       expect(create.status).toBe(503)
       expect(((await create.json()) as { error: { code: string } }).error.code).toBe('database_unavailable')
       // Providers keep answering without the database.
@@ -137,7 +187,10 @@ describe('PostgreSQL persistence', () => {
 
       await server.start()
       expect((await fetch(`${helix.url}/ready`)).status).toBe(200)
-      const after = await fetch(`${helix.url}/v1/debates`, { method: 'POST', body: JSON.stringify({ topic: 'after outage' }) })
+      const after = await fetch(`${helix.url}/v1/debates`, {
+        method: 'POST',
+        body: JSON.stringify({ topic: 'after outage' }),
+      })
       expect(after.status).toBe(201)
       await helix.app.drain()
     } finally {

@@ -1,6 +1,14 @@
 import pg from 'pg'
 import type { Logger } from './logger'
-import { StoreUnavailableError, type DebatePatch, type DebateRecord, type DependencyStatus, type Store, type TaskPatch, type TaskRecord } from './store'
+import {
+  StoreUnavailableError,
+  type DebatePatch,
+  type DebateRecord,
+  type DependencyStatus,
+  type Store,
+  type TaskPatch,
+  type TaskRecord,
+} from './store'
 
 export interface PgConnection {
   host: string
@@ -87,16 +95,27 @@ export class PgStore implements Store {
   private readonly replica: pg.Pool | null
   private schemaReady: Promise<void> | null = null
 
-  constructor(options: { primary: PgConnection; replica: PgConnection | null; poolSize: number; logger: Logger }) {
+  constructor(options: {
+    primary: PgConnection
+    replica: PgConnection | null
+    poolSize: number
+    logger: Logger
+  }) {
     const common = { connectionTimeoutMillis: 2000, query_timeout: 5000, idleTimeoutMillis: 30_000 }
     this.primary = new pg.Pool({ ...options.primary, ...common, max: options.poolSize })
     // The replica is optional: a lost replica must fail its probe fast, or /health (and with it the
     // load balancer's health checks) would wait on it and mark healthy instances down.
     const replicaTimeouts = { connectionTimeoutMillis: 500, query_timeout: 1000 }
-    this.replica = options.replica ? new pg.Pool({ ...options.replica, ...common, ...replicaTimeouts, max: 2 }) : null
+    this.replica = options.replica
+      ? new pg.Pool({ ...options.replica, ...common, ...replicaTimeouts, max: 2 })
+      : null
     // An idle client losing its server emits here; without a listener Node would crash.
-    this.primary.on('error', (cause) => options.logger.warn('database connection lost', { error: cause.message }))
-    this.replica?.on('error', (cause) => options.logger.warn('replica connection lost', { error: cause.message }))
+    this.primary.on('error', (cause) =>
+      options.logger.warn('database connection lost', { error: cause.message }),
+    )
+    this.replica?.on('error', (cause) =>
+      options.logger.warn('replica connection lost', { error: cause.message }),
+    )
   }
 
   private ensureSchema(): Promise<void> {
@@ -125,7 +144,8 @@ export class PgStore implements Store {
       await this.ensureSchema()
       return await this.primary.query<Record<string, unknown>>(sql, params)
     } catch (cause) {
-      if (isUnavailable(cause)) throw new StoreUnavailableError((cause as Error).message || String((cause as { code?: string }).code))
+      if (isUnavailable(cause))
+        throw new StoreUnavailableError((cause as Error).message || String((cause as { code?: string }).code))
       throw cause
     }
   }
@@ -134,7 +154,18 @@ export class PgStore implements Store {
     await this.query(
       `INSERT INTO debates (id, topic, status, rounds, participants, result, confidence, error, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [d.id, d.topic, d.status, d.rounds, JSON.stringify(d.participants), d.result === null ? null : JSON.stringify(d.result), d.confidence, d.error, d.created_at, d.updated_at],
+      [
+        d.id,
+        d.topic,
+        d.status,
+        d.rounds,
+        JSON.stringify(d.participants),
+        d.result === null ? null : JSON.stringify(d.result),
+        d.confidence,
+        d.error,
+        d.created_at,
+        d.updated_at,
+      ],
     )
   }
 
@@ -148,7 +179,14 @@ export class PgStore implements Store {
          participants = COALESCE($6::jsonb, participants),
          updated_at = now()
        WHERE id = $1`,
-      [id, patch.status ?? null, patch.result === undefined ? null : JSON.stringify(patch.result), patch.confidence ?? null, patch.error ?? null, patch.participants === undefined ? null : JSON.stringify(patch.participants)],
+      [
+        id,
+        patch.status ?? null,
+        patch.result === undefined ? null : JSON.stringify(patch.result),
+        patch.confidence ?? null,
+        patch.error ?? null,
+        patch.participants === undefined ? null : JSON.stringify(patch.participants),
+      ],
     )
   }
 
@@ -170,14 +208,28 @@ export class PgStore implements Store {
   async insertTask(t: TaskRecord): Promise<void> {
     await this.query(
       `INSERT INTO tasks (id, type, status, input, result, error, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [t.id, t.type, t.status, JSON.stringify(t.input), t.result === null ? null : JSON.stringify(t.result), t.error, t.created_at, t.updated_at],
+      [
+        t.id,
+        t.type,
+        t.status,
+        JSON.stringify(t.input),
+        t.result === null ? null : JSON.stringify(t.result),
+        t.error,
+        t.created_at,
+        t.updated_at,
+      ],
     )
   }
 
   async updateTask(id: string, patch: TaskPatch): Promise<void> {
     await this.query(
       `UPDATE tasks SET status = COALESCE($2, status), result = COALESCE($3::jsonb, result), error = COALESCE($4, error), updated_at = now() WHERE id = $1`,
-      [id, patch.status ?? null, patch.result === undefined ? null : JSON.stringify(patch.result), patch.error ?? null],
+      [
+        id,
+        patch.status ?? null,
+        patch.result === undefined ? null : JSON.stringify(patch.result),
+        patch.error ?? null,
+      ],
     )
   }
 
@@ -190,12 +242,23 @@ export class PgStore implements Store {
     const started = Date.now()
     try {
       await this.ensureSchema()
-      const { rows } = await this.primary.query<{ in_recovery: boolean }>('SELECT pg_is_in_recovery() AS in_recovery')
+      const { rows } = await this.primary.query<{ in_recovery: boolean }>(
+        'SELECT pg_is_in_recovery() AS in_recovery',
+      )
       // A primary that came back as a standby cannot take writes: not ready.
-      if (rows[0]?.in_recovery) return { status: 'down', error: 'connected server is a read-only standby', latency_ms: Date.now() - started }
+      if (rows[0]?.in_recovery)
+        return {
+          status: 'down',
+          error: 'connected server is a read-only standby',
+          latency_ms: Date.now() - started,
+        }
       return { status: 'up', latency_ms: Date.now() - started }
     } catch (cause) {
-      return { status: 'down', error: cause instanceof Error ? cause.message || String((cause as { code?: string }).code) : String(cause) }
+      return {
+        status: 'down',
+        error:
+          cause instanceof Error ? cause.message || String((cause as { code?: string }).code) : String(cause),
+      }
     }
   }
 
@@ -207,9 +270,18 @@ export class PgStore implements Store {
         `SELECT pg_is_in_recovery() AS in_recovery,
                 EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())::float8 AS lag`,
       )
-      return { status: 'up', latency_ms: Date.now() - started, in_recovery: rows[0]?.in_recovery ?? null, replay_lag_seconds: rows[0]?.lag ?? null }
+      return {
+        status: 'up',
+        latency_ms: Date.now() - started,
+        in_recovery: rows[0]?.in_recovery ?? null,
+        replay_lag_seconds: rows[0]?.lag ?? null,
+      }
     } catch (cause) {
-      return { status: 'down', error: cause instanceof Error ? cause.message || String((cause as { code?: string }).code) : String(cause) }
+      return {
+        status: 'down',
+        error:
+          cause instanceof Error ? cause.message || String((cause as { code?: string }).code) : String(cause),
+      }
     }
   }
 

@@ -9,7 +9,13 @@ import type { Metrics } from './metrics'
  * Simulated upstream LLM providers. Everything is a pure function of the provider id, the
  * sandbox seed and the active faults, so a grader can predict what a learner sees.
  */
-const CATALOGUE_SCORES: Record<string, number> = { claude: 9.2, deepseek: 8.7, gemini: 8.9, qwen: 8.3, mistral: 8.1 }
+const CATALOGUE_SCORES: Record<string, number> = {
+  claude: 9.2,
+  deepseek: 8.7,
+  gemini: 8.9,
+  qwen: 8.3,
+  mistral: 8.1,
+}
 
 function unitHash(text: string): number {
   // First 32 bits of a SHA-256, mapped to [0, 1).
@@ -49,9 +55,7 @@ export function rateLimitReason(configured: number, limit: number): string {
 export class ProviderSimulator {
   private readonly callCounters = new Map<string, number>()
 
-  constructor(
-    private readonly deps: { faults: FaultState; metrics: Metrics; seed: string },
-  ) {}
+  constructor(private readonly deps: { faults: FaultState; metrics: Metrics; seed: string }) {}
 
   baseScore(id: string): number {
     return baseScore(id, this.deps.seed)
@@ -64,7 +68,10 @@ export class ProviderSimulator {
     }
     const expected = this.deps.faults.forProvider(id).auth?.key
     if (expected !== undefined && provider.api_key !== expected) {
-      return { status: 401, reason: 'upstream returned 401 Unauthorized: invalid api_key (the key was rotated or revoked)' }
+      return {
+        status: 401,
+        reason: 'upstream returned 401 Unauthorized: invalid api_key (the key was rotated or revoked)',
+      }
     }
     return null
   }
@@ -90,7 +97,8 @@ export class ProviderSimulator {
       logger.error('provider call failed', { provider: id, status: failure.status, error: failure.reason })
       return { ok: false, provider: id, latencyMs, ...failure }
     }
-    if (faults.down) return fail({ status: 503, reason: 'upstream unavailable: connection refused (provider API is down)' })
+    if (faults.down)
+      return fail({ status: 503, reason: 'upstream unavailable: connection refused (provider API is down)' })
     const auth = this.authFailure(id, provider)
     if (auth) return fail(auth)
     if (faults.rate_limit) {

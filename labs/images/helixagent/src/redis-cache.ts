@@ -5,7 +5,15 @@ import type { Cache, DependencyStatus } from './store'
 const OP_TIMEOUT_MS = 1000
 
 function withTimeout<T>(work: Promise<T>): Promise<T> {
-  return Promise.race([work, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`redis did not answer within ${OP_TIMEOUT_MS} ms`)), OP_TIMEOUT_MS).unref())])
+  return Promise.race([
+    work,
+    new Promise<T>((_, reject) =>
+      setTimeout(
+        () => reject(new Error(`redis did not answer within ${OP_TIMEOUT_MS} ms`)),
+        OP_TIMEOUT_MS,
+      ).unref(),
+    ),
+  ])
 }
 
 /** No Redis configured: every read misses, every write is dropped. */
@@ -34,7 +42,12 @@ export class RedisCache implements Cache {
 
   constructor(options: { nodes: Array<{ host: string; port: number }>; password?: string; logger: Logger }) {
     const retry = (times: number) => Math.min(times * 200, 2000)
-    const common = { password: options.password, connectTimeout: 2000, maxRetriesPerRequest: 1, enableOfflineQueue: false }
+    const common = {
+      password: options.password,
+      connectTimeout: 2000,
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+    }
     const first = options.nodes[0]
     if (!first) throw new Error('RedisCache needs at least one node')
     if (options.nodes.length > 1) {
@@ -56,7 +69,11 @@ export class RedisCache implements Cache {
     })
     this.client.on('error', (cause: Error) => {
       // One line per outage, not one per reconnect attempt.
-      if (this.lastError === null) options.logger.warn('redis unavailable; serving without cache', { mode: this.mode, error: cause.message })
+      if (this.lastError === null)
+        options.logger.warn('redis unavailable; serving without cache', {
+          mode: this.mode,
+          error: cause.message,
+        })
       this.lastError = cause.message
     })
   }
@@ -66,7 +83,8 @@ export class RedisCache implements Cache {
   }
 
   async check(): Promise<DependencyStatus> {
-    if (!this.ready) return { status: 'down', mode: this.mode, error: this.lastError ?? `connection ${this.client.status}` }
+    if (!this.ready)
+      return { status: 'down', mode: this.mode, error: this.lastError ?? `connection ${this.client.status}` }
     const started = Date.now()
     try {
       await withTimeout(this.client.ping())
@@ -74,11 +92,21 @@ export class RedisCache implements Cache {
         // A cluster that lost a master without a replica answers PING but not every key.
         const info = String(await withTimeout(this.client.cluster('INFO')))
         const state = /cluster_state:(\w+)/.exec(info)?.[1] ?? 'unknown'
-        if (state !== 'ok') return { status: 'down', mode: this.mode, error: `cluster_state:${state}`, latency_ms: Date.now() - started }
+        if (state !== 'ok')
+          return {
+            status: 'down',
+            mode: this.mode,
+            error: `cluster_state:${state}`,
+            latency_ms: Date.now() - started,
+          }
       }
       return { status: 'up', mode: this.mode, latency_ms: Date.now() - started }
     } catch (cause) {
-      return { status: 'down', mode: this.mode, error: cause instanceof Error ? cause.message : String(cause) }
+      return {
+        status: 'down',
+        mode: this.mode,
+        error: cause instanceof Error ? cause.message : String(cause),
+      }
     }
   }
 

@@ -55,7 +55,10 @@ function defaultStore(config: ConfigHolder, env: HelixEnv, logger: Logger): Stor
     database: env.database.name ?? file.name ?? 'helixagent_db',
   }
   const replicaHost = env.database.replicaHost ?? file.replica_host
-  const replica = replicaHost === undefined ? null : { ...primary, host: replicaHost, port: env.database.replicaPort ?? file.replica_port ?? 5432 }
+  const replica =
+    replicaHost === undefined
+      ? null
+      : { ...primary, host: replicaHost, port: env.database.replicaPort ?? file.replica_port ?? 5432 }
   return new PgStore({ primary, replica, poolSize: file.pool_size, logger })
 }
 
@@ -89,15 +92,30 @@ export async function startService(options: {
   startVerifier?: boolean
 }): Promise<RunningService> {
   const { config, env } = options
-  const logger = Logger.create({ instance: env.instanceId, level: env.logLevel ?? config.current.logging.level, stdout: options.stdout })
+  const logger = Logger.create({
+    instance: env.instanceId,
+    level: env.logLevel ?? config.current.logging.level,
+    stdout: options.stdout,
+  })
   logger.setFile(config.current.logging.file)
   const metrics = createMetrics()
-  metrics.runtimeInfo.set({ gomemlimit: env.runtime.gomemlimit ?? '', gogc: env.runtime.gogc ?? '', version: HELIXAGENT_VERSION, instance: env.instanceId }, 1)
+  metrics.runtimeInfo.set(
+    {
+      gomemlimit: env.runtime.gomemlimit ?? '',
+      gogc: env.runtime.gogc ?? '',
+      version: HELIXAGENT_VERSION,
+      instance: env.instanceId,
+    },
+    1,
+  )
   metrics.memoryLimitBytes.set(env.runtime.gomemlimitBytes ?? 0)
   const faults = new FaultState()
   const simulator = new ProviderSimulator({ faults, metrics, seed: env.seed })
   const verifier = new Verifier({ config, faults, simulator, metrics, logger })
-  const tracer = new Tracer(() => config.current.tracing, logger, { instance: env.instanceId, version: HELIXAGENT_VERSION })
+  const tracer = new Tracer(() => config.current.tracing, logger, {
+    instance: env.instanceId,
+    version: HELIXAGENT_VERSION,
+  })
   const store = options.store ?? defaultStore(config, env, logger)
   const cache = options.cache ?? defaultCache(config, env, logger)
 
@@ -105,7 +123,8 @@ export async function startService(options: {
     if (env.logLevel === undefined) logger.setLevel(next.logging.level)
     logger.setFile(next.logging.file)
     verifier.syncProviders()
-    if (verifier.running && next.verification.interval_seconds !== previous.verification.interval_seconds) verifier.start()
+    if (verifier.running && next.verification.interval_seconds !== previous.verification.interval_seconds)
+      verifier.start()
   })
 
   const app = createApp({
@@ -118,7 +137,12 @@ export async function startService(options: {
     simulator,
     verifier,
     tracer,
-    info: { instanceId: env.instanceId, version: HELIXAGENT_VERSION, runtime: env.runtime, startedAt: Date.now() },
+    info: {
+      instanceId: env.instanceId,
+      version: HELIXAGENT_VERSION,
+      runtime: env.runtime,
+      startedAt: Date.now(),
+    },
     controlToken: env.control.token,
   })
   const host = options.host ?? config.current.server.host

@@ -29,7 +29,9 @@ export interface TaskRecord {
   updated_at: string
 }
 
-export type DebatePatch = Partial<Pick<DebateRecord, 'status' | 'result' | 'confidence' | 'error' | 'participants'>>
+export type DebatePatch = Partial<
+  Pick<DebateRecord, 'status' | 'result' | 'confidence' | 'error' | 'participants'>
+>
 export type TaskPatch = Partial<Pick<TaskRecord, 'status' | 'result' | 'error'>>
 
 export interface DependencyStatus {

@@ -9,7 +9,15 @@ import { ConfigHolder } from './config-holder'
 import { readEnv } from './env'
 import type { LogSink } from './logger'
 import { startService, type RunningService } from './service'
-import type { Cache, DebatePatch, DebateRecord, DependencyStatus, Store, TaskPatch, TaskRecord } from './store'
+import type {
+  Cache,
+  DebatePatch,
+  DebateRecord,
+  DependencyStatus,
+  Store,
+  TaskPatch,
+  TaskRecord,
+} from './store'
 import { StoreUnavailableError } from './store'
 
 export class MemoryStore implements Store {
@@ -28,7 +36,8 @@ export class MemoryStore implements Store {
   async updateDebate(id: string, patch: DebatePatch) {
     this.guard()
     const current = this.debates.get(id)
-    if (current) this.debates.set(id, { ...current, ...structuredClone(patch), updated_at: new Date().toISOString() })
+    if (current)
+      this.debates.set(id, { ...current, ...structuredClone(patch), updated_at: new Date().toISOString() })
   }
   async getDebate(id: string) {
     this.guard()
@@ -49,14 +58,17 @@ export class MemoryStore implements Store {
   async updateTask(id: string, patch: TaskPatch) {
     this.guard()
     const current = this.tasks.get(id)
-    if (current) this.tasks.set(id, { ...current, ...structuredClone(patch), updated_at: new Date().toISOString() })
+    if (current)
+      this.tasks.set(id, { ...current, ...structuredClone(patch), updated_at: new Date().toISOString() })
   }
   async getTask(id: string) {
     this.guard()
     return structuredClone(this.tasks.get(id) ?? null)
   }
   async checkPrimary(): Promise<DependencyStatus> {
-    return this.primaryUp ? { status: 'up', latency_ms: 0 } : { status: 'down', error: 'connect ECONNREFUSED (test)' }
+    return this.primaryUp
+      ? { status: 'up', latency_ms: 0 }
+      : { status: 'down', error: 'connect ECONNREFUSED (test)' }
   }
   async checkReplica(): Promise<DependencyStatus> {
     return this.replica
@@ -69,7 +81,9 @@ export class MemoryCache implements Cache {
   readonly entries = new Map<string, string>()
   up = true
   async check(): Promise<DependencyStatus> {
-    return this.up ? { status: 'up', mode: this.mode } : { status: 'down', mode: this.mode, error: 'CLUSTERDOWN (test)' }
+    return this.up
+      ? { status: 'up', mode: this.mode }
+      : { status: 'down', mode: this.mode, error: 'CLUSTERDOWN (test)' }
   }
   async get(key: string) {
     return this.up ? (this.entries.get(key) ?? null) : null
@@ -141,11 +155,16 @@ export interface TestService extends RunningService {
 
 export const CONTROL_TOKEN = 'test-control-token'
 
-export async function startTestService(options: { yaml?: string; env?: Record<string, string> } = {}): Promise<TestService> {
+export async function startTestService(
+  options: { yaml?: string; env?: Record<string, string> } = {},
+): Promise<TestService> {
   const dir = mkdtempSync(path.join(tmpdir(), 'helixagent-test-'))
   const configPath = path.join(dir, 'config.yaml')
   writeFileSync(configPath, options.yaml ?? BASE_CONFIG_YAML)
-  const env = readEnv({ HELIXAGENT_CONTROL_TOKEN: CONTROL_TOKEN, INSTANCE_ID: 'test-1', ...options.env }, { configPath })
+  const env = readEnv(
+    { HELIXAGENT_CONTROL_TOKEN: CONTROL_TOKEN, INSTANCE_ID: 'test-1', ...options.env },
+    { configPath },
+  )
   if (!env.ok) throw new Error(env.error)
   const config = ConfigHolder.fromFile(configPath)
   if (!config.ok) throw new Error(config.error)
@@ -201,7 +220,10 @@ export function sample(text: string, name: string, labels: Record<string, string
     const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (\S+)$/.exec(line)
     if (!match || match[1] !== name) continue
     const labelText = match[2] ?? ''
-    if (wanted.every((pair) => labelText.includes(pair)) && (labelText.match(/="/g) ?? []).length === wanted.length) {
+    if (
+      wanted.every((pair) => labelText.includes(pair)) &&
+      (labelText.match(/="/g) ?? []).length === wanted.length
+    ) {
       return Number(match[3])
     }
   }

@@ -114,7 +114,9 @@ export class Tracer {
     const config = this.getConfig()
     const traceId = parent?.traceId ?? randomBytes(16).toString('hex')
     // Parent-based: honour the caller's decision, else sample by ratio.
-    const sampled = config.otlp_endpoint !== null && (parent ? parent.sampled : ratioSampled(traceId, config.sampling_ratio))
+    const sampled =
+      config.otlp_endpoint !== null &&
+      (parent ? parent.sampled : ratioSampled(traceId, config.sampling_ratio))
     return new Span(this, traceId, parent?.parentSpanId ?? null, sampled, name, 2)
   }
 
@@ -189,7 +191,10 @@ export class Tracer {
     } catch (cause) {
       // One line per outage, not one per batch.
       if (!this.lastExportFailed) {
-        this.logger.warn('trace export failed; spans dropped', { endpoint, error: cause instanceof Error ? cause.message : String(cause) })
+        this.logger.warn('trace export failed; spans dropped', {
+          endpoint,
+          error: cause instanceof Error ? cause.message : String(cause),
+        })
       }
       this.lastExportFailed = true
     }

@@ -56,7 +56,10 @@ export class Verifier {
   start(): void {
     this.stop()
     void this.verifyAll()
-    this.timer = setInterval(() => void this.verifyAll(), this.deps.config.current.verification.interval_seconds * 1000)
+    this.timer = setInterval(
+      () => void this.verifyAll(),
+      this.deps.config.current.verification.interval_seconds * 1000,
+    )
     this.timer.unref()
   }
 
@@ -128,7 +131,13 @@ export class Verifier {
       latency_ms: this.deps.simulator.latencyMs(id),
       last_verified: new Date().toISOString(),
       error: failure?.reason ?? null,
-      checks: [{ name: 'auth', passed: failure === null, detail: failure?.reason ?? 'api_key accepted by the upstream' }],
+      checks: [
+        {
+          name: 'auth',
+          passed: failure === null,
+          detail: failure?.reason ?? 'api_key accepted by the upstream',
+        },
+      ],
     }
   }
 
@@ -147,7 +156,17 @@ export class Verifier {
   }
 
   private emptyResult(id: string, name: string): VerificationResult {
-    return { id, name, verified: false, status: 'pending', score: 0, latency_ms: null, last_verified: null, error: null, checks: [] }
+    return {
+      id,
+      name,
+      verified: false,
+      status: 'pending',
+      score: 0,
+      latency_ms: null,
+      last_verified: null,
+      error: null,
+      checks: [],
+    }
   }
 
   private async probe(id: string): Promise<VerificationResult> {
@@ -230,7 +249,12 @@ export class Verifier {
     this.results.set(result.id, result)
     this.deps.metrics.providerScore.set({ provider: result.id }, result.score)
     this.deps.metrics.providerVerified.set({ provider: result.id }, result.verified ? 1 : 0)
-    const fields = { provider: result.id, score: result.score, verified: result.verified, latency_ms: result.latency_ms }
+    const fields = {
+      provider: result.id,
+      score: result.score,
+      verified: result.verified,
+      latency_ms: result.latency_ms,
+    }
     if (!result.verified) logger.warn('provider verification failed', { ...fields, error: result.error })
     else if (previous?.status !== 'verified') logger.info('provider verified', fields)
     else logger.debug('provider verified', fields)

@@ -13,7 +13,10 @@ export default async function LabAnalyticsPage({ params }: { params: Promise<{ c
     <section aria-labelledby="analytics-heading">
       <h2 id="analytics-heading">Where the cohort gets stuck</h2>
       {steps.length === 0 ? (
-        <p className="card muted">No labs are installed yet. Once labs exist, each step shows its attempts, failure rate and most common FAIL: messages.</p>
+        <p className="card muted">
+          No labs are installed yet. Once labs exist, each step shows its attempts, failure rate and most
+          common FAIL: messages.
+        </p>
       ) : (
         <table className="data" data-testid="lab-analytics">
           <thead>

@@ -21,11 +21,17 @@ export default async function GradebookPage({ params }: { params: Promise<{ coho
       <section aria-labelledby="grades-heading">
         <h2 id="grades-heading">Final grades</h2>
         <p>
-          <a className="button" href={`/instructor/cohorts/${cohortId}/gradebook.csv`} download data-testid="csv-link">
+          <a
+            className="button"
+            href={`/instructor/cohorts/${cohortId}/gradebook.csv`}
+            download
+            data-testid="csv-link"
+          >
             Download CSV
           </a>{' '}
           <span className="muted">
-            Opens in Excel, LibreOffice and Google Sheets. Automated pipelines: <Link href="/instructor/tokens">JSON grading API</Link>.
+            Opens in Excel, LibreOffice and Google Sheets. Automated pipelines:{' '}
+            <Link href="/instructor/tokens">JSON grading API</Link>.
           </span>
         </p>
         <table className="data" data-testid="gradebook">
@@ -63,26 +69,49 @@ export default async function GradebookPage({ params }: { params: Promise<{ coho
       <section className={`card ${styles.section}`} aria-labelledby="policy-heading">
         <h2 id="policy-heading">Grading policy for this cohort</h2>
         <p className="muted">
-          Applies to this cohort only; only its instructors can change it. Weights add up to 100. With partial credit, a quiz counts its best score and a lab
-          counts the points of the steps passed; without it, a quiz counts only when passed and a lab only when every step passed. A
-          category with no items yet gives its weight to the others.
+          Applies to this cohort only; only its instructors can change it. Weights add up to 100. With partial
+          credit, a quiz counts its best score and a lab counts the points of the steps passed; without it, a
+          quiz counts only when passed and a lab only when every step passed. A category with no items yet
+          gives its weight to the others.
         </p>
         <ActionForm action={setPolicyAction} submitLabel="Save policy" className={styles.inlineForm}>
           <input type="hidden" name="cohortId" value={cohortId} />
           <label>
             Lessons %
-            <input name="lessonWeight" type="number" min={0} max={100} defaultValue={policy.lessonWeight} required />
+            <input
+              name="lessonWeight"
+              type="number"
+              min={0}
+              max={100}
+              defaultValue={policy.lessonWeight}
+              required
+            />
           </label>
           <label>
             Quizzes %
-            <input name="quizWeight" type="number" min={0} max={100} defaultValue={policy.quizWeight} required />
+            <input
+              name="quizWeight"
+              type="number"
+              min={0}
+              max={100}
+              defaultValue={policy.quizWeight}
+              required
+            />
           </label>
           <label>
             Labs %
-            <input name="labWeight" type="number" min={0} max={100} defaultValue={policy.labWeight} required />
+            <input
+              name="labWeight"
+              type="number"
+              min={0}
+              max={100}
+              defaultValue={policy.labWeight}
+              required
+            />
           </label>
           <label style={{ flexDirection: 'row', alignItems: 'center' }}>
-            <input name="partialCredit" type="checkbox" defaultChecked={policy.partialCredit} /> Partial credit
+            <input name="partialCredit" type="checkbox" defaultChecked={policy.partialCredit} /> Partial
+            credit
           </label>
         </ActionForm>
       </section>
@@ -90,7 +119,9 @@ export default async function GradebookPage({ params }: { params: Promise<{ coho
       {progress.learners.length > 0 && (
         <section className={`card ${styles.section}`} aria-labelledby="override-heading">
           <h2 id="override-heading">Override a grade</h2>
-          <p className="muted">Every override is kept with who, when and why, and appears in the audit log.</p>
+          <p className="muted">
+            Every override is kept with who, when and why, and appears in the audit log.
+          </p>
           <ActionForm action={overrideGradeAction} submitLabel="Save grade" className={styles.inlineForm}>
             <input type="hidden" name="courseSlug" value={cohort.courseSlug} />
             <label>

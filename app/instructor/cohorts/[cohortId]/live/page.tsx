@@ -24,8 +24,9 @@ export default async function LiveLabsPage({ params }: { params: Promise<{ cohor
     <section aria-labelledby="live-heading">
       <h2 id="live-heading">Running sandboxes</h2>
       <p className="muted">
-        As recorded by the platform when each lab started; reload for the latest. Watch shows the learner&apos;s terminal read-only (they
-        are told). Extend, reset and end act on the learner&apos;s sandbox. All are logged in the audit log.
+        As recorded by the platform when each lab started; reload for the latest. Watch shows the
+        learner&apos;s terminal read-only (they are told). Extend, reset and end act on the learner&apos;s
+        sandbox. All are logged in the audit log.
       </p>
       {sandboxes.length === 0 ? (
         <p className="card muted">No learner of this cohort has a lab running.</p>
@@ -54,7 +55,11 @@ export default async function LiveLabsPage({ params }: { params: Promise<{ cohor
                 <td>{s.status}</td>
                 <td>{timeLeft(s.expiresAt, now)}</td>
                 <td style={{ display: 'flex', gap: '0.4rem', flexWrap: 'wrap' }}>
-                  <Link className="button small" href={`/instructor/cohorts/${cohortId}/live/${s.sessionId}/watch`} aria-label={`Watch ${s.learnerName}'s terminal`}>
+                  <Link
+                    className="button small"
+                    href={`/instructor/cohorts/${cohortId}/live/${s.sessionId}/watch`}
+                    aria-label={`Watch ${s.learnerName}'s terminal`}
+                  >
                     Watch
                   </Link>
                   {(['extend', 'reset', 'end'] as const).map((action) => (
@@ -63,7 +68,11 @@ export default async function LiveLabsPage({ params }: { params: Promise<{ cohor
                       action={sandboxAction}
                       submitLabel={action === 'extend' ? 'Extend' : action === 'reset' ? 'Reset' : 'End'}
                       submitClassName="button small"
-                      confirm={action === 'extend' ? undefined : `${action === 'reset' ? 'Reset' : 'End'} ${s.learnerName}'s sandbox? Passed steps are kept.`}
+                      confirm={
+                        action === 'extend'
+                          ? undefined
+                          : `${action === 'reset' ? 'Reset' : 'End'} ${s.learnerName}'s sandbox? Passed steps are kept.`
+                      }
                     >
                       <input type="hidden" name="cohortId" value={cohortId} />
                       <input type="hidden" name="userId" value={s.userId} />

@@ -4,7 +4,12 @@ import { listInvites } from '@/server/cohorts/manage-invites'
 import { listCohortInstructors, listMembers } from '@/server/cohorts/manage-members'
 import { webConfig } from '@/server/config'
 import { requireRole } from '@/server/session/current-user'
-import { addInstructorAction, createInviteAction, removeMemberAction, revokeInviteAction } from '../../../actions'
+import {
+  addInstructorAction,
+  createInviteAction,
+  removeMemberAction,
+  revokeInviteAction,
+} from '../../../actions'
 import { ActionForm } from '../../../_components/action-form'
 import { orPageError } from '../../../_lib/app-errors'
 import styles from '../../../instructor.module.css'
@@ -15,7 +20,11 @@ export default async function MembersPage({ params }: { params: Promise<{ cohort
   const { cohortId } = await params
   const actor = await requireRole(`/instructor/cohorts/${cohortId}/members`, ['instructor', 'admin'])
   const [members, invites, instructors] = await orPageError(
-    Promise.all([listMembers({ actor, cohortId }), listInvites({ actor, cohortId }), listCohortInstructors({ actor, cohortId })]),
+    Promise.all([
+      listMembers({ actor, cohortId }),
+      listInvites({ actor, cohortId }),
+      listCohortInstructors({ actor, cohortId }),
+    ]),
   )
   const base = webConfig().PUBLIC_URL.replace(/\/$/, '')
   return (
@@ -23,7 +32,8 @@ export default async function MembersPage({ params }: { params: Promise<{ cohort
       <section className="card" aria-labelledby="invites-heading">
         <h2 id="invites-heading">Invites</h2>
         <p className="muted">
-          Share the link, or the code for learners to enter at <code>{base}/join</code>. A learner can be in several cohorts.
+          Share the link, or the code for learners to enter at <code>{base}/join</code>. A learner can be in
+          several cohorts.
         </p>
         <ActionForm action={createInviteAction} submitLabel="Create invite" className={styles.inlineForm}>
           <input type="hidden" name="cohortId" value={cohortId} />
@@ -69,7 +79,11 @@ export default async function MembersPage({ params }: { params: Promise<{ cohort
                   </td>
                   <td>
                     {invite.state === 'active' && (
-                      <ActionForm action={revokeInviteAction} submitLabel="Revoke" submitClassName="button small">
+                      <ActionForm
+                        action={revokeInviteAction}
+                        submitLabel="Revoke"
+                        submitClassName="button small"
+                      >
                         <input type="hidden" name="inviteId" value={invite.id} />
                         <input type="hidden" name="cohortId" value={cohortId} />
                       </ActionForm>

@@ -18,30 +18,33 @@ function EventItem({ event }: { event: ActivityEvent }) {
     case 'lesson':
       return (
         <li>
-          <strong>Lesson</strong> {event.title} — {event.completed ? 'completed' : 'opened'} <span className="muted">{when(event.at)}</span>
+          <strong>Lesson</strong> {event.title} — {event.completed ? 'completed' : 'opened'}{' '}
+          <span className="muted">{when(event.at)}</span>
         </li>
       )
     case 'quiz':
       return (
         <li className={event.passed ? styles.pass : styles.fail}>
-          <strong>Quiz</strong> {event.title} — {event.correct}/{event.total} {event.passed ? 'passed' : 'not passed'}{' '}
-          <span className="muted">{when(event.at)}</span>
+          <strong>Quiz</strong> {event.title} — {event.correct}/{event.total}{' '}
+          {event.passed ? 'passed' : 'not passed'} <span className="muted">{when(event.at)}</span>
         </li>
       )
     case 'lab-session':
       return (
         <li>
           <strong>Lab session</strong> {event.labSlug} — {event.status}
-          {event.endedAt ? `, ended ${when(event.endedAt)}` : ''} <span className="muted">started {when(event.at)}</span>
+          {event.endedAt ? `, ended ${when(event.endedAt)}` : ''}{' '}
+          <span className="muted">started {when(event.at)}</span>
         </li>
       )
     case 'check-run':
       return (
         <li className={event.passed ? styles.pass : styles.fail}>
           <strong>{event.runKind === 'solve' ? 'Solve' : 'Check'}</strong> {event.labSlug} / {event.stepId} —{' '}
-          {event.passed ? 'PASS' : event.timedOut ? 'timed out' : 'FAIL'} in {(event.durationMs / 1000).toFixed(1)} s
-          {event.exitCode !== null ? `, exit ${event.exitCode}` : ''}
-          {event.byInstructor ? ' (run by an instructor)' : ''} <span className="muted">{when(event.at)}</span>
+          {event.passed ? 'PASS' : event.timedOut ? 'timed out' : 'FAIL'} in{' '}
+          {(event.durationMs / 1000).toFixed(1)} s{event.exitCode !== null ? `, exit ${event.exitCode}` : ''}
+          {event.byInstructor ? ' (run by an instructor)' : ''}{' '}
+          <span className="muted">{when(event.at)}</span>
           {event.failMessages.length > 0 && (
             <ul>
               {event.failMessages.map((m, i) => (
@@ -60,9 +63,16 @@ function EventItem({ event }: { event: ActivityEvent }) {
   }
 }
 
-export default async function LearnerPage({ params }: { params: Promise<{ cohortId: string; userId: string }> }) {
+export default async function LearnerPage({
+  params,
+}: {
+  params: Promise<{ cohortId: string; userId: string }>
+}) {
   const { cohortId, userId } = await params
-  const actor = await requireRole(`/instructor/cohorts/${cohortId}/learners/${userId}`, ['instructor', 'admin'])
+  const actor = await requireRole(`/instructor/cohorts/${cohortId}/learners/${userId}`, [
+    'instructor',
+    'admin',
+  ])
   const cohort = await orPageError(requireCohortInstructor({ actor, cohortId }))
   const [activity, grade, quizzes] = await orPageError(
     Promise.all([
@@ -95,7 +105,9 @@ export default async function LearnerPage({ params }: { params: Promise<{ cohort
           <div className="muted">quizzes</div>
         </div>
         <div>
-          <div className={styles.stat}>{grade.categories.labs === null ? '–' : `${grade.categories.labs}%`}</div>
+          <div className={styles.stat}>
+            {grade.categories.labs === null ? '–' : `${grade.categories.labs}%`}
+          </div>
           <div className="muted">labs</div>
         </div>
       </div>
@@ -111,14 +123,18 @@ export default async function LearnerPage({ params }: { params: Promise<{ cohort
                 <strong>{r.title}</strong> <span className="muted">updated {when(r.updatedAt)}</span>
               </summary>
               <dl>
-                {Object.entries(typeof r.fields === 'object' && r.fields !== null ? r.fields : {}).map(([k, v]) => (
-                  <div key={k}>
-                    <dt>
-                      <strong>{k}</strong>
-                    </dt>
-                    <dd style={{ whiteSpace: 'pre-wrap' }}>{typeof v === 'string' ? v : JSON.stringify(v)}</dd>
-                  </div>
-                ))}
+                {Object.entries(typeof r.fields === 'object' && r.fields !== null ? r.fields : {}).map(
+                  ([k, v]) => (
+                    <div key={k}>
+                      <dt>
+                        <strong>{k}</strong>
+                      </dt>
+                      <dd style={{ whiteSpace: 'pre-wrap' }}>
+                        {typeof v === 'string' ? v : JSON.stringify(v)}
+                      </dd>
+                    </div>
+                  ),
+                )}
               </dl>
             </details>
           ))
@@ -135,10 +151,17 @@ export default async function LearnerPage({ params }: { params: Promise<{ cohort
             .map((q) => (
               <details key={q.quizKey} className="card" style={{ marginBottom: '0.5rem' }}>
                 <summary>
-                  <strong>{q.moduleTitle}</strong> — {q.standing.attemptsUsed} of {q.standing.policy.maxAttempts} attempts
+                  <strong>{q.moduleTitle}</strong> — {q.standing.attemptsUsed} of{' '}
+                  {q.standing.policy.maxAttempts} attempts
                   {q.standing.best ? `, best ${q.standing.best.correct}/${q.standing.best.total}` : ''}
-                  {q.standing.passed ? ' (passed)' : q.standing.attemptsLeft === 0 ? ' (out of attempts)' : ''}
-                  {q.standing.nextAttemptAt ? `, next attempt opens ${when(new Date(q.standing.nextAttemptAt))}` : ''}
+                  {q.standing.passed
+                    ? ' (passed)'
+                    : q.standing.attemptsLeft === 0
+                      ? ' (out of attempts)'
+                      : ''}
+                  {q.standing.nextAttemptAt
+                    ? `, next attempt opens ${when(new Date(q.standing.nextAttemptAt))}`
+                    : ''}
                 </summary>
                 <QuizReview attempts={q.attempts} />
               </details>

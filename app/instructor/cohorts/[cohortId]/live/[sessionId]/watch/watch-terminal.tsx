@@ -7,10 +7,24 @@ const LabTerminal = dynamic(() => import('@/app/_components/lab/lab-terminal'), 
   loading: () => <p className="muted">Loading the terminal…</p>,
 })
 
-export function WatchTerminal({ sessionId, labSlug, host }: { sessionId: string; labSlug: string; host: string }) {
+export function WatchTerminal({
+  sessionId,
+  labSlug,
+  host,
+}: {
+  sessionId: string
+  labSlug: string
+  host: string
+}) {
   return (
     <div style={{ height: '70vh', display: 'flex', flexDirection: 'column' }}>
-      <LabTerminal labSlug={labSlug} host={host} active readOnly ticketUrl={`/api/instructor/watch/${encodeURIComponent(sessionId)}/ticket`} />
+      <LabTerminal
+        labSlug={labSlug}
+        host={host}
+        active
+        readOnly
+        ticketUrl={`/api/instructor/watch/${encodeURIComponent(sessionId)}/ticket`}
+      />
     </div>
   )
 }
