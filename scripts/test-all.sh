@@ -23,6 +23,7 @@ fi
 
 echo "==> Typecheck" && npm run --silent typecheck
 echo "==> Lint" && npm run --silent lint
+echo "==> Formatting (Prettier)" && npm run --silent format:check
 echo "==> Lab definitions" && npm run --silent labs:validate
 echo "==> Docker engine and lab images" && bash scripts/ensure-docker.sh && npm run --silent images
 echo "==> Build" && npm run --silent build
