@@ -4,6 +4,7 @@
 // checks that the count itself is in the database, where another process reads it.)
 import { randomUUID } from 'node:crypto'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { CLIENT_ADDRESS_HEADER } from '@/config/client-address'
 
 afterEach(() => {
   vi.unstubAllEnvs()
@@ -20,7 +21,8 @@ async function freshInstance() {
 function wrongSignIn(ip: string) {
   return new Request('http://localhost:3000/api/auth/sign-in/email', {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
+    // The client address as our own web server stamps it (scripts/web-server.ts).
+    headers: { 'content-type': 'application/json', [CLIENT_ADDRESS_HEADER]: ip },
     body: JSON.stringify({
       email: `nobody-${randomUUID().slice(0, 6)}@example.test`,
       password: 'wrong-password-1',
