@@ -82,6 +82,12 @@ HBA
     # it cannot read other roles' query text in pg_stat_activity or run programs (COPY TO PROGRAM).
     "${psql[@]}" -c "CREATE ROLE $(sql_ident "$APP_USER") WITH LOGIN NOSUPERUSER NOCREATEROLE NOREPLICATION CREATEDB PASSWORD $(sql_literal "$APP_PASSWORD")" \
       -c "ALTER DATABASE $(sql_ident "$db") OWNER TO $(sql_ident "$APP_USER")"
+    # APP_MONITORING=1: a lab that teaches reading pg_stat_replication as this role grants it
+    # pg_monitor (replication and activity details). Labs whose grader puts secrets in SQL (the
+    # DR lab) leave it off, so the grader's query text stays hidden from the learner.
+    if [ "${APP_MONITORING:-0}" = 1 ]; then
+      "${psql[@]}" -c "GRANT pg_monitor TO $(sql_ident "$APP_USER")"
+    fi
   fi
   local f
   for f in /docker-entrypoint-initdb.d/*; do

@@ -3,8 +3,14 @@
 import pg from 'pg'
 import { databaseUrl } from './accounts'
 
-export async function backdateReadSession(email: string, lessonKey: string, seconds: number): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl() })
+export async function backdateReadSession(
+  email: string,
+  lessonKey: string,
+  seconds: number,
+  /** The platform's database; default: the main e2e platform's. */
+  connectionString = databaseUrl(),
+): Promise<void> {
+  const client = new pg.Client({ connectionString })
   await client.connect()
   try {
     const { rowCount } = await client.query(
