@@ -29,6 +29,18 @@ describe('toSandboxView', () => {
     expect(toSandboxView(status({}), 1800).disk).toBeNull()
   })
 
+  it('marks a failed sandbox the runner removed after a restart as interrupted', () => {
+    const view = toSandboxView(
+      status({ state: 'failed', errorCode: 'interrupted', error: 'restarted' }),
+      1800,
+    )
+    expect(view).toMatchObject({ state: 'failed', failure: 'interrupted', error: 'restarted' })
+    const plain = toSandboxView(status({ state: 'failed', error: 'image missing' }), 1800)
+    expect(plain.failure).toBeNull()
+    // A code on a sandbox that is not failed means nothing to the page.
+    expect(toSandboxView(status({ errorCode: 'interrupted' }), 1800).failure).toBeNull()
+  })
+
   it('keeps the clocks and the lab’s idle timeout', () => {
     expect(toSandboxView(status({}), 1800)).toMatchObject({
       idleSecondsLeft: 1800,

@@ -3,6 +3,7 @@
 import type {
   ProvisioningStatus,
   SandboxDiskStatus,
+  SandboxFailureCode,
   SandboxStatus,
   ServiceStatus,
 } from '@/contracts/runner-api'
@@ -10,6 +11,11 @@ import type {
 export interface SandboxView {
   state: 'provisioning' | 'ready' | 'failed'
   error: string | null
+  /**
+   * With state `failed`: `interrupted` when the runner restarted while the sandbox was being
+   * built (nothing was lost, start again); null for an ordinary failure or an older runner.
+   */
+  failure: SandboxFailureCode | null
   secondsLeft: number
   /** Until the sandbox is deleted as idle (terminal input, saves, checks restart it). */
   idleSecondsLeft: number
@@ -32,6 +38,7 @@ export function toSandboxView(sandbox: SandboxStatus, idleTimeoutS: number): San
   return {
     state: sandbox.state,
     error: sandbox.error ?? null,
+    failure: sandbox.state === 'failed' ? (sandbox.errorCode ?? null) : null,
     secondsLeft: sandbox.secondsLeft,
     idleSecondsLeft: sandbox.idleSecondsLeft,
     labSecondsLeft: sandbox.labSecondsLeft,
