@@ -6,7 +6,14 @@ set -u
 fail() { echo "FAIL: $1"; [ -n "${2:-}" ] && echo "HINT: $2"; exit 1; }
 providers=(claude gemini deepseek qwen mistral)
 degraded="${providers[$(( ${ACADEMY_SEED:-1} % 5 ))]}"
-rules="$(curl -s --max-time 3 http://prometheus:9090/api/v1/rules?type=alert)" || fail "Prometheus does not answer on prometheus:9090."
+# Right after a reload Prometheus lists the new rules before it has evaluated them (health
+# "unknown", no alerts yet). Give it one evaluation interval (15 s in this lab) rather than
+# failing a learner who pressed Check straight after the reload.
+for _ in $(seq 1 20); do
+  rules="$(curl -s --max-time 3 http://prometheus:9090/api/v1/rules?type=alert)" || fail "Prometheus does not answer on prometheus:9090."
+  [ "$(printf '%s' "$rules" | jq '[.data.groups[].rules[] | select(.type == "alerting" and .health == "unknown")] | length')" = 0 ] && break
+  sleep 1
+done
 alerting="$(printf '%s' "$rules" | jq -c '[.data.groups[].rules[] | select(.type == "alerting")]')"
 [ "$(printf '%s' "$alerting" | jq length)" -gt 0 ] || fail "Prometheus has no alerting rules loaded." \
   "Write them in /etc/prometheus/rules/helixagent.yml, run promtool check rules on it, then curl -X POST http://prometheus:9090/-/reload"
