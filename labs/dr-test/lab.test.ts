@@ -1,31 +1,22 @@
 // Lab 4 (dr-test) on a real sandbox: checks fail fresh and on partial answers; the backup check
 // triggers the disaster exactly once; the restore is verified against the seed; the RTO report is
 // compared with the grader's own measurement. Run: npx vitest run labs/dr-test/lab.test.ts
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { describeMissing, missingCommands } from '../test-support/command-check'
-import { describeResult, formatTimings, provisionLab, type LabSandbox } from '../test-support/lab-harness'
+import {
+  describeResult,
+  expectCheckFails,
+  expectCheckPasses,
+  provisionLabForSuite,
+  type LabSandbox,
+} from '../test-support/lab-harness'
 
 const SEED = '777'
-const testStarted = performance.now()
 let lab: LabSandbox
 let ledgerRows = 0
 
 async function asLearner(script: string): Promise<string> {
   const result = await lab.runScript('workstation', `set -euo pipefail\n${script}`, { timeoutS: 60 })
-  expect(result.passed, describeResult(result)).toBe(true)
-  return result.output
-}
-
-async function expectCheckFails(stepId: string, ...expected: RegExp[]): Promise<void> {
-  const result = await lab.check(stepId)
-  expect(result.passed, describeResult(result)).toBe(false)
-  expect(result.feedback.fail.length, describeResult(result)).toBeGreaterThan(0)
-  for (const pattern of expected)
-    expect(result.feedback.fail.join('\n'), describeResult(result)).toMatch(pattern)
-}
-
-async function expectCheckPasses(stepId: string): Promise<string> {
-  const result = await lab.check(stepId)
   expect(result.passed, describeResult(result)).toBe(true)
   return result.output
 }
@@ -39,18 +30,14 @@ async function primaryLedgerCount(): Promise<number | null> {
   return r.passed ? Number(r.output.trim()) : null
 }
 
-beforeAll(async () => {
-  lab = await provisionLab('dr-test', { seed: SEED })
-  const r = await lab.runScript('grader', 'source /academy/lib/dr.sh; echo "$LEDGER_ROWS"')
-  ledgerRows = Number(r.output.trim())
-}, 400_000)
-
-afterAll(async () => {
-  if (!lab) return
-  console.log(formatTimings(lab))
-  console.log(`dr-test: total test time ${((performance.now() - testStarted) / 1000).toFixed(1)} s`)
-  await lab.teardown()
-}, 120_000)
+provisionLabForSuite('dr-test', (ready) => (lab = ready), {
+  seed: SEED,
+  ready: async (lab) => {
+    const r = await lab.runScript('grader', 'source /academy/lib/dr.sh; echo "$LEDGER_ROWS"')
+    ledgerRows = Number(r.output.trim())
+  },
+  beforeAllTimeoutMs: 400_000,
+})
 
 describe('dr-test lab', () => {
   it('every runnable command of its steps and lessons exists on the host the text names', async () => {
@@ -70,9 +57,9 @@ touch /mnt/backup/probe && rm /mnt/backup/probe && echo backup-writable`)
   }, 60_000)
 
   it('fails every check on the fresh sandbox', async () => {
-    await expectCheckFails('backup', /no backup yet/)
-    await expectCheckFails('restore', /has not happened yet/)
-    await expectCheckFails('dr-report', /has not happened yet/)
+    await expectCheckFails(lab, 'backup', /no backup yet/)
+    await expectCheckFails(lab, 'restore', /has not happened yet/)
+    await expectCheckFails(lab, 'dr-report', /has not happened yet/)
   }, 60_000)
 
   it("cheat: the learner's database role cannot run programs, read the grader's queries or act as superuser", async () => {
@@ -111,22 +98,22 @@ touch /mnt/backup/probe && rm /mnt/backup/probe && echo backup-writable`)
     await asLearner(
       'pg_dump -h pg-primary -p 5432 -U helixagent -d helixagent_db -Fc -f /mnt/backup/helixagent_db.dump',
     )
-    await expectCheckFails('backup', /no encrypted archive/)
+    await expectCheckFails(lab, 'backup', /no encrypted archive/)
     await asLearner(`echo wrong > /tmp/wrong-pass
 tar -C /tmp -czf - wrong-pass | gpg --batch --pinentry-mode loopback --symmetric --passphrase-file /tmp/wrong-pass -o /tmp/a.tar.gz.gpg
 install -m 0644 /tmp/a.tar.gz.gpg /mnt/backup/manual.tar.gz.gpg`)
-    await expectCheckFails('backup', /cannot be decrypted with the backup passphrase/)
+    await expectCheckFails(lab, 'backup', /cannot be decrypted with the backup passphrase/)
     expect(await primaryLedgerCount()).toBe(ledgerRows)
 
     const solved = await lab.solve('backup')
     expect(solved.passed, describeResult(solved)).toBe(true)
-    const out = await expectCheckPasses('backup')
+    const out = await expectCheckPasses(lab, 'backup')
     expect(out).toContain('DISASTER')
     expect(await primaryLedgerCount()).toBeNull()
     const page = await asLearner('cat ~/ops/PAGE.txt')
     expect(page).toMatch(/epoch seconds\): \d+/)
     // Idempotent: a second pass reports the earlier disaster and destroys nothing new.
-    expect(await expectCheckPasses('backup')).toContain('already happened')
+    expect(await expectCheckPasses(lab, 'backup')).toContain('already happened')
   }, 180_000)
 
   it('cheat: junk rows plus a look-alike md5() on a learner-set search_path do not pass the restore', async () => {
@@ -147,7 +134,7 @@ SQL`)
     expect(learnerPath.trim()).toBe('evil, pg_catalog, public')
     const graderPath = await lab.runScript('grader', `psql -X -tAq -d helixagent_db -c 'show search_path'`)
     expect(graderPath.output.trim().replace(/\s/g, '')).toBe('pg_catalog,public')
-    await expectCheckFails('restore', /contents differ from the backup/)
+    await expectCheckFails(lab, 'restore', /contents differ from the backup/)
     await asLearner(`psql -X -h pg-primary -p 5432 -U helixagent -d helixagent_db -v ON_ERROR_STOP=1 -q <<'SQL'
 ALTER DATABASE helixagent_db RESET search_path;
 DROP SCHEMA evil CASCADE;
@@ -159,22 +146,22 @@ SQL`)
     await asLearner(`archive=$(ls -t /mnt/backup/helixagent-*.gpg | head -n1); rm -rf /tmp/r; mkdir /tmp/r
 gpg --batch --quiet --pinentry-mode loopback --passphrase-file ~/ops/backup-passphrase -d "$archive" | tar -C /tmp/r -xzf -
 pg_restore -h pg-primary -p 5432 -U helixagent -d helixagent_db --schema-only --no-owner /tmp/r/helixagent_db.dump`)
-    await expectCheckFails('restore', /audit_ledger has 0 rows/)
+    await expectCheckFails(lab, 'restore', /audit_ledger has 0 rows/)
     const solved = await lab.solve('restore')
     expect(solved.passed, describeResult(solved)).toBe(true)
-    await expectCheckPasses('restore')
+    await expectCheckPasses(lab, 'restore')
     expect(await primaryLedgerCount()).toBe(ledgerRows)
     // A tampered row is caught by the checksum, then put back.
     await lab.runScript(
       'grader',
       `psql -X -q -d helixagent_db -c "update audit_ledger set amount_cents = amount_cents + 1 where id = 7"`,
     )
-    await expectCheckFails('restore', /checksum mismatch/)
+    await expectCheckFails(lab, 'restore', /checksum mismatch/)
     await lab.runScript(
       'grader',
       `psql -X -q -d helixagent_db -c "update audit_ledger set amount_cents = amount_cents - 1 where id = 7"`,
     )
-    await expectCheckPasses('restore')
+    await expectCheckPasses(lab, 'restore')
   }, 180_000)
 
   it('step 3: a made-up RTO and a wrong row count fail; the measured report passes', async () => {
@@ -182,6 +169,7 @@ pg_restore -h pg-primary -p 5432 -U helixagent -d helixagent_db --schema-only --
       `printf -- '- RTO: 90 minutes\\n- RTO objective met: yes\\n- Rows restored: ${ledgerRows + 1}\\n' > ~/dr-report.md`,
     )
     await expectCheckFails(
+      lab,
       'dr-report',
       /reported RTO \(90 min\) is far from/,
       /Rows restored: \d+" is not the number/,
@@ -189,10 +177,10 @@ pg_restore -h pg-primary -p 5432 -U helixagent -d helixagent_db --schema-only --
     await asLearner(
       `printf -- '- RTO: 1 minutes\\n- RTO objective met: no\\n- Rows restored: ${ledgerRows}\\n' > ~/dr-report.md`,
     )
-    await expectCheckFails('dr-report', /objective met: no" does not match/)
+    await expectCheckFails(lab, 'dr-report', /objective met: no" does not match/)
     const solved = await lab.solve('dr-report')
     expect(solved.passed, describeResult(solved)).toBe(true)
-    await expectCheckPasses('dr-report')
+    await expectCheckPasses(lab, 'dr-report')
   }, 120_000)
 
   it("cheat: learner B submitting learner A's report (another seed's row count) fails", async () => {
@@ -208,12 +196,12 @@ pg_restore -h pg-primary -p 5432 -U helixagent -d helixagent_db --schema-only --
     expect(theirs, other.output).toBeDefined()
     await asLearner(`cp ~/dr-report.md ~/dr-report.solved.md
 sed -i 's/^- Rows restored: .*/- Rows restored: ${theirs}/' ~/dr-report.md`)
-    await expectCheckFails('dr-report', new RegExp(`"Rows restored: ${theirs}" is not the number`))
+    await expectCheckFails(lab, 'dr-report', new RegExp(`"Rows restored: ${theirs}" is not the number`))
     await asLearner('mv ~/dr-report.solved.md ~/dr-report.md')
-    await expectCheckPasses('dr-report')
+    await expectCheckPasses(lab, 'dr-report')
   }, 60_000)
 
   it('passes every check after the solves', async () => {
-    for (const id of lab.stepIds) await expectCheckPasses(id)
+    for (const id of lab.stepIds) await expectCheckPasses(lab, id)
   }, 60_000)
 })

@@ -1,6 +1,6 @@
 // Lab 1 (ha-setup) on the real engine: every check fails on a fresh sandbox and on a partial
 // or wrong answer, each solve makes its check pass, and at the end every check passes.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import path from 'node:path'
 import {
   calloutCommand,
@@ -8,36 +8,17 @@ import {
   execInLearnerShell,
   missingCommands,
 } from '../test-support/command-check'
-import { describeResult, formatTimings, provisionLab, type LabSandbox } from '../test-support/lab-harness'
+import {
+  describeResult,
+  expectCheckFails,
+  expectCheckPasses,
+  expectSolvePasses,
+  provisionLabForSuite,
+  type LabSandbox,
+} from '../test-support/lab-harness'
 
 let lab: LabSandbox
-const started = Date.now()
-
-beforeAll(async () => {
-  lab = await provisionLab('ha-setup', { seed: '4242' })
-}, 300_000)
-
-afterAll(async () => {
-  if (!lab) return
-  console.log(`${formatTimings(lab)}\ntotal test time ${((Date.now() - started) / 1000).toFixed(1)} s`)
-  await lab.teardown()
-}, 120_000)
-
-async function expectFail(stepId: string, failLine: RegExp): Promise<void> {
-  const result = await lab.check(stepId)
-  expect(result.passed, describeResult(result)).toBe(false)
-  expect(result.feedback.fail.join('\n'), describeResult(result)).toMatch(failLine)
-}
-
-async function expectPass(stepId: string): Promise<void> {
-  const result = await lab.check(stepId)
-  expect(result.passed, describeResult(result)).toBe(true)
-}
-
-async function solve(stepId: string): Promise<void> {
-  const result = await lab.solve(stepId)
-  expect(result.passed, describeResult(result)).toBe(true)
-}
+provisionLabForSuite('ha-setup', (ready) => (lab = ready), { seed: '4242' })
 
 describe('lab ha-setup', () => {
   it('every runnable command of its steps and lessons exists on the host the text names', async () => {
@@ -46,12 +27,12 @@ describe('lab ha-setup', () => {
   }, 60_000)
 
   it('fails every check on a fresh sandbox, with a concrete reason', async () => {
-    await expectFail('replica', /does not accept connections|no streaming connection/)
-    await expectFail('redis-cluster', /knows 1 cluster node/)
-    await expectFail('pooler', /pool_mode = session/)
-    await expectFail('load-balancer', /no server for helixagent-2/)
+    await expectCheckFails(lab, 'replica', /does not accept connections|no streaming connection/)
+    await expectCheckFails(lab, 'redis-cluster', /knows 1 cluster node/)
+    await expectCheckFails(lab, 'pooler', /pool_mode = session/)
+    await expectCheckFails(lab, 'load-balancer', /no server for helixagent-2/)
     // The survive-failure check needs a load balancer that reaches the other instances.
-    await expectFail('survive-failure', /failed|served none/)
+    await expectCheckFails(lab, 'survive-failure', /failed|served none/)
   }, 180_000)
 
   it('replica: a copy without -R is not a standby; the "Forgot -R?" callout, typed as written, starts over', async () => {
@@ -88,7 +69,7 @@ describe('lab ha-setup', () => {
       'redis-cli -h redis-1 cluster meet "$(getent hosts redis-2 | cut -d" " -f1)" 6379 && sleep 2',
     )
     expect(meet.output).toContain('OK')
-    await expectFail('redis-cluster', /knows 2 cluster node/)
+    await expectCheckFails(lab, 'redis-cluster', /knows 2 cluster node/)
     // Nodes that know each other refuse --cluster create: forget the half-made cluster first.
     const reset = await lab.exec(
       'workstation',
@@ -103,9 +84,9 @@ describe('lab ha-setup', () => {
       'redis-cli --cluster create redis-1:6379 redis-2:6379 redis-3:6379 --cluster-yes',
     )
     expect(create.output).toContain('All 16384 slots covered')
-    await expectPass('redis-cluster')
-    await solve('redis-cluster')
-    await expectPass('redis-cluster')
+    await expectCheckPasses(lab, 'redis-cluster')
+    await expectSolvePasses(lab, 'redis-cluster')
+    await expectCheckPasses(lab, 'redis-cluster')
   }, 120_000)
 
   it('pooler: an edited but not reloaded pgbouncer.ini does not count; the solve reloads', async () => {
@@ -114,9 +95,9 @@ describe('lab ha-setup', () => {
       "sed -i 's/^pool_mode = .*/pool_mode = transaction/' /etc/pgbouncer/pgbouncer.ini",
     )
     expect(edit.exitCode, edit.output).toBe(0)
-    await expectFail('pooler', /pool_mode = session/)
-    await solve('pooler')
-    await expectPass('pooler')
+    await expectCheckFails(lab, 'pooler', /pool_mode = session/)
+    await expectSolvePasses(lab, 'pooler')
+    await expectCheckPasses(lab, 'pooler')
   }, 120_000)
 
   it('load-balancer: three servers without health checks fail; the solve adds them', async () => {
@@ -126,15 +107,15 @@ describe('lab ha-setup', () => {
        haproxy -c -q -f /etc/haproxy/haproxy.cfg && kill -USR2 "$(cat /run/haproxy/haproxy.pid)" && sleep 2`,
     )
     expect(partial.exitCode, partial.output).toBe(0)
-    await expectFail('load-balancer', /not health-checked/)
-    await solve('load-balancer')
-    await expectPass('load-balancer')
+    await expectCheckFails(lab, 'load-balancer', /not health-checked/)
+    await expectSolvePasses(lab, 'load-balancer')
+    await expectCheckPasses(lab, 'load-balancer')
   }, 120_000)
 
   it('survive-failure: health checks alone lose requests when an instance crashes; redispatch keeps them', async () => {
-    await expectFail('survive-failure', /a request through lb:8080 failed/)
-    await solve('survive-failure')
-    await expectPass('survive-failure')
+    await expectCheckFails(lab, 'survive-failure', /a request through lb:8080 failed/)
+    await expectSolvePasses(lab, 'survive-failure')
+    await expectCheckPasses(lab, 'survive-failure')
   }, 120_000)
 
   it('cheat: answers made up on lb (http-request return with a fake instance header) fail both checks', async () => {
@@ -148,8 +129,8 @@ describe('lab ha-setup', () => {
     )
     expect(fake.exitCode, fake.output).toBe(0)
     expect(fake.output).toMatch(/x-helixagent-instance: helixagent-[123]/i)
-    await expectFail('load-balancer', /did not come from any helixagent instance/)
-    await expectFail('survive-failure', /did not come from any helixagent instance/)
+    await expectCheckFails(lab, 'load-balancer', /did not come from any helixagent instance/)
+    await expectCheckFails(lab, 'survive-failure', /did not come from any helixagent instance/)
     const restore = await lab.exec(
       'lb',
       'cat /tmp/haproxy.cfg.solved > /etc/haproxy/haproxy.cfg && kill -USR2 "$(cat /run/haproxy/haproxy.pid)" && sleep 3',
@@ -158,6 +139,6 @@ describe('lab ha-setup', () => {
   }, 120_000)
 
   it('passes every check once all solves have run', async () => {
-    for (const stepId of lab.stepIds) await expectPass(stepId)
+    for (const stepId of lab.stepIds) await expectCheckPasses(lab, stepId)
   }, 180_000)
 })

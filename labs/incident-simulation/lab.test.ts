@@ -3,13 +3,18 @@
 // (not cleared). Run: npx vitest run labs/incident-simulation/lab.test.ts
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { describeMissing, missingCommands } from '../test-support/command-check'
-import { describeResult, formatTimings, provisionLab, type LabSandbox } from '../test-support/lab-harness'
+import {
+  describeResult,
+  expectCheckFails,
+  expectCheckPasses,
+  provisionLabForSuite,
+  type LabSandbox,
+} from '../test-support/lab-harness'
 
 const SEED = '4242'
 const helpers = readFileSync(path.join(import.meta.dirname, 'lib/config-helpers.sh'), 'utf8')
-const testStarted = performance.now()
 let lab: LabSandbox
 
 interface Scenario {
@@ -27,19 +32,6 @@ async function asLearner(script: string): Promise<string> {
   })
   expect(result.passed, describeResult(result)).toBe(true)
   return result.output
-}
-
-async function expectCheckFails(stepId: string, ...expected: RegExp[]): Promise<void> {
-  const result = await lab.check(stepId)
-  expect(result.passed, describeResult(result)).toBe(false)
-  expect(result.feedback.fail.length, describeResult(result)).toBeGreaterThan(0)
-  const fails = result.feedback.fail.join('\n')
-  for (const pattern of expected) expect(fails, describeResult(result)).toMatch(pattern)
-}
-
-async function expectCheckPasses(stepId: string): Promise<void> {
-  const result = await lab.check(stepId)
-  expect(result.passed, describeResult(result)).toBe(true)
 }
 
 /** A report complete in form (every section and field) around the given timeline rows and root cause. */
@@ -73,24 +65,18 @@ function reportFor(parts: { rows: string[]; rootCause: string }): string {
   ].join('\n')
 }
 
-beforeAll(async () => {
-  lab = await provisionLab('incident-simulation', { seed: SEED })
-  const out = await lab.runScript(
-    'grader',
-    'source /academy/lib/scenario.sh; scenario_load; echo "$DEGRADED $RATE_LIMITED $AUTH_FAILED $UPSTREAM_LIMIT"',
-  )
-  const [degraded = '', rateLimited = '', authFailed = '', limit = ''] = out.output.trim().split(/\s+/)
-  scenario = { degraded, rateLimited, authFailed, limit: Number(limit) }
-}, 400_000)
-
-afterAll(async () => {
-  if (!lab) return
-  console.log(formatTimings(lab))
-  console.log(
-    `incident-simulation: total test time ${((performance.now() - testStarted) / 1000).toFixed(1)} s`,
-  )
-  await lab.teardown()
-}, 120_000)
+provisionLabForSuite('incident-simulation', (ready) => (lab = ready), {
+  seed: SEED,
+  ready: async (lab) => {
+    const out = await lab.runScript(
+      'grader',
+      'source /academy/lib/scenario.sh; scenario_load; echo "$DEGRADED $RATE_LIMITED $AUTH_FAILED $UPSTREAM_LIMIT"',
+    )
+    const [degraded = '', rateLimited = '', authFailed = '', limit = ''] = out.output.trim().split(/\s+/)
+    scenario = { degraded, rateLimited, authFailed, limit: Number(limit) }
+  },
+  beforeAllTimeoutMs: 400_000,
+})
 
 describe('incident-simulation lab', () => {
   it('every runnable command of its steps and lessons exists on the host the text names', async () => {
@@ -139,6 +125,7 @@ MD`)
       (p) => ![scenario.degraded, scenario.rateLimited, scenario.authFailed].includes(p),
     )
     await expectCheckFails(
+      lab,
       'incident-report',
       ...others.map((p) => new RegExp(`Root Cause: ${p} is blamed, but nothing was wrong`)),
       new RegExp(`Root Cause: ${scenario.degraded} was not rate limited`),
@@ -148,21 +135,21 @@ MD`)
   it('step 1: a limit reloaded on one instance only fails; the solve passes', async () => {
     await asLearner(`set_provider ${scenario.rateLimited} requests_per_minute ${scenario.limit}
 curl -fsS -X POST http://helixagent-1:8080/admin/reload >/dev/null`)
-    await expectCheckFails('rate-limit', /helixagent-2, helixagent-3: .*more requests per minute/)
+    await expectCheckFails(lab, 'rate-limit', /helixagent-2, helixagent-3: .*more requests per minute/)
     // A limit one above the upstream's is still too high.
     await asLearner(
       `set_provider ${scenario.rateLimited} requests_per_minute ${scenario.limit + 1}; reload_all`,
     )
-    await expectCheckFails('rate-limit', /helixagent-1, helixagent-2, helixagent-3/)
+    await expectCheckFails(lab, 'rate-limit', /helixagent-1, helixagent-2, helixagent-3/)
     expect((await lab.solve('rate-limit')).passed).toBe(true)
-    await expectCheckPasses('rate-limit')
+    await expectCheckPasses(lab, 'rate-limit')
   }, 120_000)
 
   it('step 2: a wrong key fails; the rotated key from the vault passes', async () => {
     await asLearner(
       `set_provider ${scenario.authFailed} api_key sk-sim-${scenario.authFailed}-guessed; reload_all`,
     )
-    await expectCheckFails('rotate-key', /rejects the provider's api_key/)
+    await expectCheckFails(lab, 'rotate-key', /rejects the provider's api_key/)
     // Learner A's rotated key for the same provider (another seed, another sandbox's token) fails here.
     const reused = await lab.runScript(
       'grader',
@@ -176,22 +163,23 @@ done`,
     const theirKey = reused.output.trim()
     expect(theirKey, reused.output).toMatch(new RegExp(`^sk-sim-${scenario.authFailed}-[0-9a-f]{24}$`))
     await asLearner(`set_provider ${scenario.authFailed} api_key ${theirKey}; reload_all`)
-    await expectCheckFails('rotate-key', /rejects the provider's api_key/)
+    await expectCheckFails(lab, 'rotate-key', /rejects the provider's api_key/)
     const solved = await lab.solve('rotate-key')
     expect(solved.passed, describeResult(solved)).toBe(true)
-    await expectCheckPasses('rotate-key')
+    await expectCheckPasses(lab, 'rotate-key')
   }, 120_000)
 
   it('step 3: a fallback reloaded on one instance only fails; a healthy fallback everywhere passes', async () => {
     await asLearner(`set_provider ${scenario.degraded} fallback ${scenario.rateLimited}
 curl -fsS -X POST http://helixagent-1:8080/admin/reload >/dev/null`)
     await expectCheckFails(
+      lab,
       'degraded-provider',
       /helixagent-2, helixagent-3: the degraded provider is still enabled with no fallback/,
     )
     const solved = await lab.solve('degraded-provider')
     expect(solved.passed, describeResult(solved)).toBe(true)
-    await expectCheckPasses('degraded-provider')
+    await expectCheckPasses(lab, 'degraded-provider')
   }, 120_000)
 
   it('step 4: an incomplete report that misses a provider fails; the full report passes', async () => {
@@ -220,6 +208,7 @@ Lowered the limit and rotated the key.
 | Improve monitoring | @engineer | YYYY-MM-DD | Open |
 MD`)
     await expectCheckFails(
+      lab,
       'incident-report',
       /"## Lessons Learned" section is missing/,
       /Timeline: found 1 timestamped entry/,
@@ -229,7 +218,7 @@ MD`)
     )
     const solved = await lab.solve('incident-report')
     expect(solved.passed, describeResult(solved)).toBe(true)
-    await expectCheckPasses('incident-report')
+    await expectCheckPasses(lab, 'incident-report')
   }, 120_000)
 
   it('cheat: the solved report with times from outside the game day fails', async () => {
@@ -237,13 +226,14 @@ MD`)
     await asLearner(`cp ~/incident-report.md ~/report.solved.md
 perl -pe 's/\\b([01]?\\d|2[0-3]):([0-5]\\d)\\b/sprintf("%02d:%s", ($1 + 6) % 24, $2)/ge' ~/report.solved.md > ~/incident-report.md`)
     await expectCheckFails(
+      lab,
       'incident-report',
       new RegExp(
         `Timeline: the entries naming ${scenario.authFailed} have no time \\(UTC\\) from this game day`,
       ),
     )
     await asLearner('mv ~/report.solved.md ~/incident-report.md')
-    await expectCheckPasses('incident-report')
+    await expectCheckPasses(lab, 'incident-report')
   }, 60_000)
 
   it("cheat: learner B submitting learner A's report (another seed's providers) fails", async () => {
@@ -275,11 +265,11 @@ perl -pe 'BEGIN { %s = (${Object.entries(swap)
     expect(result.passed, describeResult(result)).toBe(false)
     expect(result.feedback.fail.join('\n'), describeResult(result)).toMatch(/Root Cause:|Timeline:/)
     await asLearner('mv ~/report.solved.md ~/incident-report.md')
-    await expectCheckPasses('incident-report')
+    await expectCheckPasses(lab, 'incident-report')
   }, 60_000)
 
   it('passes every check after the solves, with the faults still injected (fixed, not cleared)', async () => {
-    for (const id of lab.stepIds) await expectCheckPasses(id)
+    for (const id of lab.stepIds) await expectCheckPasses(lab, id)
     const r = await lab.runScript(
       'grader',
       'source /academy/lib/scenario.sh; control GET helixagent-2 /faults',

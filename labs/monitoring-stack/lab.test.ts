@@ -1,37 +1,21 @@
 // Lab 2 (monitoring-stack) on the real engine: every check fails on a fresh sandbox and on a
 // partial or wrong answer, each solve makes its check pass, and at the end every check passes.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { describeMissing, missingCommands } from '../test-support/command-check'
-import { describeResult, formatTimings, provisionLab, type LabSandbox } from '../test-support/lab-harness'
+import {
+  expectCheckFails,
+  expectCheckPasses,
+  expectSolvePasses,
+  provisionLabForSuite,
+  type LabSandbox,
+} from '../test-support/lab-harness'
 
 let lab: LabSandbox
-const started = Date.now()
 
 const SEED = 4242
 
-beforeAll(async () => {
-  lab = await provisionLab('monitoring-stack', { seed: String(SEED) })
-}, 300_000)
+provisionLabForSuite('monitoring-stack', (ready) => (lab = ready), { seed: String(SEED) })
 
-afterAll(async () => {
-  if (!lab) return
-  console.log(`${formatTimings(lab)}\ntotal test time ${((Date.now() - started) / 1000).toFixed(1)} s`)
-  await lab.teardown()
-}, 120_000)
-
-async function expectFail(stepId: string, failLine: RegExp): Promise<void> {
-  const result = await lab.check(stepId)
-  expect(result.passed, describeResult(result)).toBe(false)
-  expect(result.feedback.fail.join('\n'), describeResult(result)).toMatch(failLine)
-}
-async function expectPass(stepId: string): Promise<void> {
-  const result = await lab.check(stepId)
-  expect(result.passed, describeResult(result)).toBe(true)
-}
-async function solve(stepId: string): Promise<void> {
-  const result = await lab.solve(stepId)
-  expect(result.passed, describeResult(result)).toBe(true)
-}
 const asLearner = (script: string) => lab.exec('workstation', script, { timeoutS: 60, user: 'learner' })
 
 describe('lab monitoring-stack', () => {
@@ -54,10 +38,10 @@ describe('lab monitoring-stack', () => {
   }, 60_000)
 
   it('fails every check on a fresh sandbox, with a concrete reason', async () => {
-    await expectFail('scrape', /does not scrape helixagent-1:8080/)
-    await expectFail('alert-rules', /no alerting rules/)
-    await expectFail('alert-routing', /no Alertmanager/)
-    await expectFail('dashboard', /no panels/)
+    await expectCheckFails(lab, 'scrape', /does not scrape helixagent-1:8080/)
+    await expectCheckFails(lab, 'alert-rules', /no alerting rules/)
+    await expectCheckFails(lab, 'alert-routing', /no Alertmanager/)
+    await expectCheckFails(lab, 'dashboard', /no panels/)
     // The in-app dashboard says the same about the starter file, and where to write the panels.
     expect(await lab.dashboard()).toEqual({
       status: 'file-problem',
@@ -74,9 +58,9 @@ describe('lab monitoring-stack', () => {
 Y
 curl -sf -X POST http://prometheus:9090/-/reload && sleep 2`)
     expect(partial.exitCode, partial.output).toBe(0)
-    await expectFail('scrape', /does not scrape postgres-exporter:9187/)
-    await solve('scrape')
-    await expectPass('scrape')
+    await expectCheckFails(lab, 'scrape', /does not scrape postgres-exporter:9187/)
+    await expectSolvePasses(lab, 'scrape')
+    await expectCheckPasses(lab, 'scrape')
   }, 120_000)
 
   it('alert-rules: a provider rule with the wrong comparison does not pass', async () => {
@@ -90,9 +74,9 @@ groups:
 Y
 promtool check rules /etc/prometheus/rules/helixagent.yml && curl -sf -X POST http://prometheus:9090/-/reload`)
     expect(wrong.exitCode, wrong.output).toBe(0)
-    await expectFail('alert-rules', /no loaded alerting rule compares the share of 5xx/)
-    await solve('alert-rules')
-    await expectPass('alert-rules')
+    await expectCheckFails(lab, 'alert-rules', /no loaded alerting rule compares the share of 5xx/)
+    await expectSolvePasses(lab, 'alert-rules')
+    await expectCheckPasses(lab, 'alert-rules')
   }, 120_000)
 
   it("cheat: learner A's rule, written for A's degraded provider, fails for learner B", async () => {
@@ -114,9 +98,13 @@ groups:
 Y
 promtool check rules /etc/prometheus/rules/helixagent.yml && curl -sf -X POST http://prometheus:9090/-/reload && sleep 2`)
     expect(copied.exitCode, copied.output).toBe(0)
-    await expectFail('alert-rules', new RegExp(`no alert is pending or firing for provider ${mine}`))
-    await solve('alert-rules')
-    await expectPass('alert-rules')
+    await expectCheckFails(
+      lab,
+      'alert-rules',
+      new RegExp(`no alert is pending or firing for provider ${mine}`),
+    )
+    await expectSolvePasses(lab, 'alert-rules')
+    await expectCheckPasses(lab, 'alert-rules')
   }, 120_000)
 
   it('alert-routing: alerts sent to the catch-all receiver do not pass', async () => {
@@ -125,9 +113,9 @@ promtool check rules /etc/prometheus/rules/helixagent.yml && curl -sf -X POST ht
 promtool check config /etc/prometheus/prometheus.yml && curl -sf -X POST http://prometheus:9090/-/reload
 for i in $(seq 1 60); do curl -s http://alertmanager:9093/api/v2/alerts | grep -q ProviderDegraded && break; sleep 1; done`)
     expect(partial.exitCode, partial.output).toBe(0)
-    await expectFail('alert-routing', /routed to receiver 'default'/)
-    await solve('alert-routing')
-    await expectPass('alert-routing')
+    await expectCheckFails(lab, 'alert-routing', /routed to receiver 'default'/)
+    await expectSolvePasses(lab, 'alert-routing')
+    await expectCheckPasses(lab, 'alert-routing')
   }, 180_000)
 
   it('dashboard: the in-app dashboard reports a query Prometheus rejects on that panel only', async () => {
@@ -157,12 +145,13 @@ panels:
     query: 'sum(rate(helixagent_requests_total{status=~"5.."}[5m])) / sum(rate(helixagent_requests_total[5m]))'
 Y`)
     expect(partial.exitCode, partial.output).toBe(0)
-    await expectFail(
+    await expectCheckFails(
+      lab,
       'dashboard',
       /request rate by endpoint[\s\S]*error rate as a percentage[\s\S]*as a ratio/,
     )
-    await solve('dashboard')
-    await expectPass('dashboard')
+    await expectSolvePasses(lab, 'dashboard')
+    await expectCheckPasses(lab, 'dashboard')
 
     // The in-app dashboard draws the solved panels from the sandbox's Prometheus.
     const result = await lab.dashboard(900)
@@ -192,6 +181,6 @@ Y`)
   }, 120_000)
 
   it('passes every check once all solves have run', async () => {
-    for (const stepId of lab.stepIds) await expectPass(stepId)
+    for (const stepId of lab.stepIds) await expectCheckPasses(lab, stepId)
   }, 120_000)
 })

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import Docker from 'dockerode'
+import { afterAll, beforeAll, expect } from 'vitest'
 import { ensureImages } from '../../scripts/images/build-images'
 import type { ScriptResult } from '../../contracts/runner-api'
 import { runScript } from '../../lab-runner/src/exec/run-script'
@@ -297,4 +298,64 @@ export function formatTimings(lab: LabSandbox): string {
   return [`${lab.lab.definition.slug}: provisioned in ${lab.provisionSeconds.toFixed(1)} s`, ...rows].join(
     '\n',
   )
+}
+
+export interface LabSuiteOptions {
+  /** Fixed `ACADEMY_SEED` of the sandbox. */
+  seed: string
+  /** Runs once the sandbox is ready, before the first test (e.g. reads the scenario). */
+  ready?: (lab: LabSandbox) => Promise<void>
+  /** Time for provisioning plus `ready` (default 300 s). */
+  beforeAllTimeoutMs?: number
+}
+
+/**
+ * What every `labs/<slug>/lab.test.ts` shares: provisions the lab before the file's tests and hands
+ * the sandbox to `onProvisioned`; after them prints the timings and total test time and tears the
+ * sandbox down. Call it at the top of the test file.
+ */
+export function provisionLabForSuite(
+  labSlug: string,
+  onProvisioned: (lab: LabSandbox) => void,
+  { seed, ready, beforeAllTimeoutMs = 300_000 }: LabSuiteOptions,
+): void {
+  const started = performance.now()
+  let lab: LabSandbox | undefined
+  beforeAll(async () => {
+    lab = await provisionLab(labSlug, { seed })
+    onProvisioned(lab)
+    await ready?.(lab)
+  }, beforeAllTimeoutMs)
+  afterAll(async () => {
+    if (!lab) return
+    console.log(formatTimings(lab))
+    console.log(`${labSlug}: total test time ${((performance.now() - started) / 1000).toFixed(1)} s`)
+    await lab.teardown()
+  }, 120_000)
+}
+
+/** Runs the step's check and expects it to fail with FAIL lines matching every pattern. */
+export async function expectCheckFails(
+  lab: LabSandbox,
+  stepId: string,
+  ...expected: RegExp[]
+): Promise<void> {
+  const result = await lab.check(stepId)
+  expect(result.passed, describeResult(result)).toBe(false)
+  expect(result.feedback.fail.length, describeResult(result)).toBeGreaterThan(0)
+  const fails = result.feedback.fail.join('\n')
+  for (const pattern of expected) expect(fails, describeResult(result)).toMatch(pattern)
+}
+
+/** Runs the step's check and expects it to pass; returns its output. */
+export async function expectCheckPasses(lab: LabSandbox, stepId: string): Promise<string> {
+  const result = await lab.check(stepId)
+  expect(result.passed, describeResult(result)).toBe(true)
+  return result.output
+}
+
+/** Runs the step's solve script and expects it to succeed. */
+export async function expectSolvePasses(lab: LabSandbox, stepId: string): Promise<void> {
+  const result = await lab.solve(stepId)
+  expect(result.passed, describeResult(result)).toBe(true)
 }

@@ -1,31 +1,14 @@
 import 'server-only'
 // Everything the lab page shows about one learner and one lab: the sandbox (live status from
 // the runner), whether the last one expired, and step progress.
-import type { ProvisioningStatus, ServiceStatus } from '@/contracts/runner-api'
 import { db } from '@/server/db'
 import { findActiveSession, markSessionExpired, requireLab } from './lab-session'
 import { runner } from './runner'
 import { ENGINE_UNAVAILABLE_MESSAGE } from './runner-failure'
+import { toSandboxView, type SandboxView } from './sandbox-view'
 import { getStepProgress, type StepProgress } from './step-progress'
 
-export interface SandboxView {
-  state: 'provisioning' | 'ready' | 'failed'
-  error: string | null
-  secondsLeft: number
-  /** Until the sandbox is deleted as idle (terminal input, saves, checks restart it). */
-  idleSecondsLeft: number
-  /** Until the lab's time limit runs out, however active the learner is. */
-  labSecondsLeft: number
-  /** Seconds of inactivity before deletion, for the idle clock's explanation. */
-  idleTimeoutS: number
-  expiresAt: string
-  extensionsLeft: number
-  services: ServiceStatus[]
-  /** While provisioning: the phase, seconds so far and this lab's typical start time. */
-  provisioning: ProvisioningStatus | null
-  /** Instructors watching the learner's terminal read-only right now (the page says so). */
-  viewers: number
-}
+export type { SandboxView }
 
 export interface LabState {
   engine: { available: true } | { available: false; message: string }
@@ -85,19 +68,7 @@ export async function getLabState(options: { user: { id: string }; labSlug: stri
   return {
     ...base,
     engine: { available: true },
-    sandbox: {
-      state: sandbox.state,
-      error: sandbox.error ?? null,
-      secondsLeft: sandbox.secondsLeft,
-      idleSecondsLeft: sandbox.idleSecondsLeft,
-      labSecondsLeft: sandbox.labSecondsLeft,
-      idleTimeoutS: lab.limits.idleTimeoutMinutes * 60,
-      expiresAt: sandbox.expiresAt,
-      extensionsLeft: sandbox.extensionsLeft,
-      services: sandbox.services,
-      provisioning: sandbox.provisioning ?? null,
-      viewers: sandbox.viewers,
-    },
+    sandbox: toSandboxView(sandbox, lab.limits.idleTimeoutMinutes * 60),
     expired: false,
   }
 }

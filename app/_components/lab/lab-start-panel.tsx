@@ -3,6 +3,7 @@
 // start progress, or the Start button.
 import type { LabState } from './lab-api'
 import { ProvisioningProgress } from './provisioning-progress'
+import { SandboxFailure } from './sandbox-failure'
 import styles from './lab.module.css'
 
 export function LabStartPanel({
@@ -35,11 +36,7 @@ export function LabStartPanel({
               Your sandbox expired. Your passed steps and points are kept — start a fresh sandbox to continue.
             </p>
           )}
-          {sandbox?.state === 'failed' && (
-            <p className="alert error" role="alert">
-              The sandbox could not start: {sandbox.error ?? 'unknown error'}. Start again to retry.
-            </p>
-          )}
+          {!provisioning && <SandboxFailure sandbox={sandbox} />}
           {queue ? (
             <p role="status" aria-live="polite">
               All lab machines are busy. You are number <strong>{queue.position}</strong> in the queue (about{' '}

@@ -13,6 +13,7 @@ import {
   type StartOutcome,
 } from './lab-api'
 import { CheckCooldown } from './check-cooldown'
+import { DiskWarning } from './disk-warning'
 import { IdleWarning } from './idle-warning'
 import { LabCheckResult } from './lab-check-result'
 import { LabStartPanel } from './lab-start-panel'
@@ -318,6 +319,7 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
               idleTimeoutS={sandbox.idleTimeoutS}
               onKept={refresh}
             />
+            <DiskWarning disk={sandbox.disk} />
             {sandbox.viewers > 0 && (
               <p className={styles.watchNotice} role="status" data-testid="watch-notice">
                 <span aria-hidden="true">👁</span> An instructor is watching your terminal

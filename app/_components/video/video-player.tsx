@@ -3,12 +3,17 @@
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react'
 import { watchedPercent, type WatchedRange } from '@/contracts/watched-ranges'
 import { PlayTracker } from './play-tracker'
+import { useCaptions } from './use-captions'
+import { useFullscreen } from './use-fullscreen'
+import { useProgressReporting } from './use-progress-reporting'
+import { SPEEDS, VideoControls } from './video-controls'
+import { VideoChapters } from './video-chapters'
+import { VideoFooter } from './video-footer'
+import { handleShortcut } from './video-shortcuts'
+import type { VideoChapter } from './video-time'
 import styles from './video-player.module.css'
 
-export interface VideoChapter {
-  start: number
-  title: string
-}
+export type { VideoChapter } from './video-time'
 
 export interface VideoPlayerProps {
   /** "<courseSlug>/<lessonSlug>", the key progress is stored under. */
@@ -22,53 +27,7 @@ export interface VideoPlayerProps {
   initialWatchedRanges: readonly WatchedRange[]
 }
 
-const SPEEDS = [0.75, 1, 1.25, 1.5, 1.75, 2] as const
-const SAVE_EVERY_MS = 10_000
 const SEEK_REPORT_DELAY_MS = 800
-const PROGRESS_URL = '/api/progress/video'
-
-function formatTime(seconds: number): string {
-  const s = Number.isFinite(seconds) ? Math.max(0, Math.floor(seconds)) : 0
-  const h = Math.floor(s / 3600)
-  const m = Math.floor((s % 3600) / 60)
-  const rest = String(s % 60).padStart(2, '0')
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${rest}` : `${m}:${rest}`
-}
-
-function currentChapterIndex(chapters: readonly VideoChapter[], time: number): number {
-  let index = -1
-  chapters.forEach((chapter, i) => {
-    if (chapter.start <= time) index = i
-  })
-  return index
-}
-
-/**
- * Loads the captions track without the browser drawing it: we draw the current cue ourselves,
- * so captions look the same everywhere and also show for audio-only recordings (WAV), where
- * Chromium draws nothing.
- */
-function loadTrackHidden(track: TextTrack): void {
-  track.mode = 'hidden'
-}
-
-/** The text of the cues showing now, without WebVTT markup (voice and style tags). */
-function activeCueText(track: TextTrack): string {
-  return Array.from(track.activeCues ?? [])
-    .map((cue) => (cue instanceof VTTCue ? cue.text : ''))
-    .join('\n')
-    .replace(/<[^>]*>/g, '')
-    .trim()
-}
-
-/** Keys whose native meaning on a focused control must win over our shortcuts. */
-function ownsKey(target: EventTarget, key: string): boolean {
-  if (!(target instanceof HTMLElement)) return false
-  const tag = target.tagName
-  if (tag === 'SELECT') return key.startsWith('Arrow') || key === ' '
-  if (tag === 'BUTTON') return key === ' ' || key === 'Enter'
-  return false
-}
 
 /**
  * The lesson recording: a native <video> driven by our own accessible controls, with
@@ -92,78 +51,11 @@ export function VideoPlayer({
   const [time, setTime] = useState(initialPosition)
   const [duration, setDuration] = useState<number | null>(null)
   const [rate, setRate] = useState(1)
-  const [captionsOn, setCaptionsOn] = useState(false)
-  const [captionText, setCaptionText] = useState('')
-  const [fullscreen, setFullscreen] = useState(false)
   const [loadError, setLoadError] = useState(false)
-  const [saveProblem, setSaveProblem] = useState<string | null>(null)
-  const lastSent = useRef<{ position: number; at: number } | null>(null)
   const resumed = useRef(false)
   const seekReportTimer = useRef<number | undefined>(undefined)
 
-  // ---- progress reporting ----
-
-  const report = useCallback(
-    (how: 'fetch' | 'keepalive' | 'beacon', video: HTMLVideoElement | null = videoRef.current) => {
-      if (!video || !Number.isFinite(video.duration) || video.duration <= 0) return
-      const videoDuration = video.duration
-      const ranges = tracker
-        .takePending()
-        .map(([start, end]): WatchedRange => [Math.max(0, start), Math.min(videoDuration, end)])
-        .filter(([start, end]) => end > start)
-      const position = Math.min(Math.max(0, video.currentTime), videoDuration)
-      // Nothing new to say: skip the request.
-      if (ranges.length === 0 && lastSent.current && Math.abs(lastSent.current.position - position) < 0.5)
-        return
-      lastSent.current = { position, at: Date.now() }
-      const body = JSON.stringify({ lessonKey, ranges, position, duration: videoDuration })
-
-      if (how === 'beacon') {
-        const queued = navigator.sendBeacon(PROGRESS_URL, new Blob([body], { type: 'application/json' }))
-        if (!queued) tracker.restorePending(ranges)
-        return
-      }
-      fetch(PROGRESS_URL, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body,
-        keepalive: how === 'keepalive',
-      })
-        .then(async (res) => {
-          if (res.ok) return setSaveProblem(null)
-          // A server hiccup: try these ranges again with the next report. A refusal (signed
-          // out, bad data) would be refused again, so it is shown instead.
-          if (res.status >= 500) tracker.restorePending(ranges)
-          const answer = (await res.json().catch(() => null)) as { error?: string } | null
-          setSaveProblem(answer?.error ?? `Progress not saved (HTTP ${res.status}).`)
-        })
-        .catch(() => {
-          tracker.restorePending(ranges)
-          setSaveProblem('Progress not saved: the server could not be reached. Retrying while you watch.')
-        })
-    },
-    [lessonKey, tracker],
-  )
-
-  // Every ~10 s while playing.
-  useEffect(() => {
-    if (!playing) return
-    const timer = window.setInterval(() => report('fetch'), SAVE_EVERY_MS)
-    return () => window.clearInterval(timer)
-  }, [playing, report])
-
-  // When the page goes away (tab closed, reload, full navigation) a beacon still gets out;
-  // when the player unmounts on client-side navigation, a keepalive request does.
-  useEffect(() => {
-    // React detaches refs before this cleanup runs on unmount: keep the element at hand.
-    const video = videoRef.current
-    const onPageHide = () => report('beacon', video)
-    window.addEventListener('pagehide', onPageHide)
-    return () => {
-      window.removeEventListener('pagehide', onPageHide)
-      report('keepalive', video)
-    }
-  }, [report])
+  const { report, saveProblem } = useProgressReporting({ lessonKey, tracker, videoRef, playing })
 
   // ---- media element events ----
 
@@ -229,6 +121,9 @@ export function VideoPlayer({
 
   useEffect(() => () => window.clearTimeout(seekReportTimer.current), [])
 
+  const { fullscreen, toggleFullscreen } = useFullscreen(rootRef)
+  const { captionsOn, captionText, toggleCaptions } = useCaptions(videoRef, captionsSrc)
+
   // ---- controls ----
 
   const togglePlay = useCallback(() => {
@@ -279,55 +174,10 @@ export function VideoPlayer({
     [rate, changeRate],
   )
 
-  const toggleFullscreen = useCallback(() => {
-    const root = rootRef.current
-    if (!root) return
-    if (document.fullscreenElement) void document.exitFullscreen()
-    else void root.requestFullscreen().catch(() => {})
-  }, [])
-
-  useEffect(() => {
-    const onChange = () => setFullscreen(document.fullscreenElement === rootRef.current)
-    document.addEventListener('fullscreenchange', onChange)
-    return () => document.removeEventListener('fullscreenchange', onChange)
-  }, [])
-
-  const toggleCaptions = useCallback(() => setCaptionsOn((on) => !on), [])
-
-  // Follow the captions track's current cue (drawn over the picture when captions are on).
-  useEffect(() => {
-    const track = videoRef.current?.textTracks[0]
-    if (!track) return
-    loadTrackHidden(track)
-    const onCueChange = () => setCaptionText(activeCueText(track))
-    track.addEventListener('cuechange', onCueChange)
-    return () => track.removeEventListener('cuechange', onCueChange)
-  }, [captionsSrc])
-
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    if (event.ctrlKey || event.metaKey || event.altKey) return
-    if (ownsKey(event.target, event.key)) return
-    const actions: Record<string, () => void> = {
-      ' ': togglePlay,
-      k: togglePlay,
-      j: () => seekBy(-10),
-      l: () => seekBy(10),
-      ArrowLeft: () => seekBy(-5),
-      ArrowRight: () => seekBy(5),
-      c: toggleCaptions,
-      '>': () => stepRate(1),
-      '<': () => stepRate(-1),
-      f: toggleFullscreen,
-    }
-    const action = actions[event.key.length === 1 ? event.key.toLowerCase() : event.key]
-    if (!action) return
-    event.preventDefault()
-    action()
-  }
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) =>
+    handleShortcut(event, { togglePlay, seekBy, toggleCaptions, stepRate, toggleFullscreen })
 
   const percent = watchedPercent(watchedRanges, duration)
-  const chapterIndex = currentChapterIndex(chapters, time)
-  const max = duration ?? 0
 
   return (
     <div
@@ -374,108 +224,25 @@ export function VideoPlayer({
         </p>
       )}
 
-      <div className={styles.controls}>
-        <button
-          type="button"
-          className={`button small ${styles.play}`}
-          onClick={togglePlay}
-          aria-label={playing ? 'Pause' : 'Play'}
-        >
-          {playing ? '❚❚ Pause' : '▶ Play'}
-        </button>
+      <VideoControls
+        playing={playing}
+        time={time}
+        duration={duration}
+        watchedRanges={watchedRanges}
+        hasCaptions={Boolean(captionsSrc)}
+        captionsOn={captionsOn}
+        rate={rate}
+        fullscreen={fullscreen}
+        onTogglePlay={togglePlay}
+        onSeek={seekTo}
+        onToggleCaptions={toggleCaptions}
+        onChangeRate={changeRate}
+        onToggleFullscreen={toggleFullscreen}
+      />
 
-        <div className={styles.seek}>
-          <input
-            type="range"
-            className={styles.seekInput}
-            aria-label="Seek"
-            min={0}
-            max={max}
-            step={1}
-            value={Math.min(time, max)}
-            aria-valuetext={`${formatTime(time)} of ${formatTime(max)}`}
-            disabled={duration === null}
-            onChange={(e) => seekTo(Number(e.target.value))}
-          />
-          <div className={styles.watchedBar} aria-hidden="true">
-            {duration !== null &&
-              watchedRanges.map(([start, end]) => (
-                <span
-                  key={start}
-                  style={{
-                    left: `${(start / duration) * 100}%`,
-                    width: `${((end - start) / duration) * 100}%`,
-                  }}
-                />
-              ))}
-          </div>
-        </div>
+      <VideoFooter percent={percent} saveProblem={saveProblem} />
 
-        <span className={styles.time} data-testid="video-time">
-          <span className={styles.srOnly}>Time: </span>
-          {formatTime(time)} / {duration === null ? '–:––' : formatTime(duration)}
-        </span>
-
-        {captionsSrc && (
-          <button type="button" className="button small" aria-pressed={captionsOn} onClick={toggleCaptions}>
-            Captions {captionsOn ? 'on' : 'off'}
-          </button>
-        )}
-
-        <label className={styles.speed}>
-          <span>Speed</span>
-          <select
-            value={rate}
-            onChange={(e) => changeRate(Number(e.target.value))}
-            aria-label="Playback speed"
-          >
-            {SPEEDS.map((s) => (
-              <option key={s} value={s}>
-                {s}×
-              </option>
-            ))}
-          </select>
-        </label>
-
-        <button type="button" className="button small" onClick={toggleFullscreen} aria-pressed={fullscreen}>
-          Fullscreen
-        </button>
-      </div>
-
-      <div className={styles.footer}>
-        <p className={styles.watched} data-testid="video-watched" aria-live="off">
-          Watched {percent}%
-        </p>
-        {saveProblem && (
-          <p className={styles.saveProblem} role="status">
-            {saveProblem}
-          </p>
-        )}
-        <p id="video-player-keys" className={`muted ${styles.keys}`}>
-          Keys: space or k play/pause · j/l −/+10 s · ←/→ −/+5 s · c captions · &lt;/&gt; speed · f fullscreen
-        </p>
-      </div>
-
-      {chapters.length > 0 && (
-        <nav className={styles.chapters} aria-label="Chapters">
-          <h2 className={styles.chaptersTitle}>Chapters</h2>
-          <ol>
-            {chapters.map((chapter, i) => (
-              <li key={`${chapter.start}-${chapter.title}`}>
-                <button
-                  type="button"
-                  className={styles.chapter}
-                  aria-current={i === chapterIndex ? 'true' : undefined}
-                  onClick={() => seekTo(chapter.start)}
-                >
-                  <span className={styles.chapterTime}>{formatTime(chapter.start)}</span>
-                  <span>{chapter.title}</span>
-                </button>
-              </li>
-            ))}
-          </ol>
-        </nav>
-      )}
+      {chapters.length > 0 && <VideoChapters chapters={chapters} time={time} onSeek={seekTo} />}
     </div>
   )
 }
