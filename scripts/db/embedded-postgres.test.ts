@@ -63,6 +63,16 @@ describe('embedded PostgreSQL as root, from a checkout under a 0700 directory', 
     const again = await resolveDatabase(env)
     expect({ fresh: again.fresh, location: again.location }).toEqual({ fresh: false, location: db.location })
     await again.stop()
+
+    // Deleting DATA_DIR is a fresh start (the e2e suites do it before every run): the cluster
+    // kept outside it goes too, instead of refusing the new password of the new data folder.
+    await rm(env.DATA_DIR, { recursive: true, force: true })
+    const afresh = await resolveDatabase(env)
+    expect({ fresh: afresh.fresh, location: afresh.location }).toEqual({ fresh: true, location: db.location })
+    const reconnect = new pg.Client({ connectionString: afresh.url })
+    await reconnect.connect()
+    await reconnect.end()
+    await afresh.stop()
   }, 60_000)
 
   it('binaries inside the checkout are copied once per version to a place the postgres user can run them', async () => {

@@ -158,6 +158,11 @@ function startServer(
   })
 }
 
+function isInside(child: string, parent: string): boolean {
+  const relative = path.relative(path.resolve(parent), path.resolve(child))
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative)
+}
+
 export async function startEmbeddedPostgres(opts: {
   dataDir: string
   port: number
@@ -165,7 +170,9 @@ export async function startEmbeddedPostgres(opts: {
   log?: (line: string) => void
 }): Promise<EmbeddedDatabase> {
   await mkdir(opts.dataDir, { recursive: true })
-  const password = await readOrCreatePassword(path.join(opts.dataDir, 'superuser-password'))
+  const passwordFile = path.join(opts.dataDir, 'superuser-password')
+  const freshDataDir = !existsSync(passwordFile)
+  const password = await readOrCreatePassword(passwordFile)
   const native = await nativeBinaries()
   const ids = process.getuid?.() === 0 ? ensurePostgresUser() : undefined
   // Everything that can stop the start happens before anything is started.
@@ -173,6 +180,12 @@ export async function startEmbeddedPostgres(opts: {
   const clusterDir = ids ? await reachableClusterDir(opts.dataDir, ids) : path.join(opts.dataDir, 'cluster')
   const env = { ...process.env, LC_MESSAGES: bestLocale() }
 
+  // A cluster kept outside DATA_DIR (as root, decision 011) outlives a deleted DATA_DIR. A data
+  // folder that is new again means a fresh start: that cluster belongs to the deleted folder (its
+  // password went with it), so it goes too.
+  if (freshDataDir && !isInside(clusterDir, opts.dataDir) && existsSync(clusterDir)) {
+    await rm(clusterDir, { recursive: true, force: true })
+  }
   const created = !existsSync(path.join(clusterDir, 'PG_VERSION'))
   if (created) {
     try {
