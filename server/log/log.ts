@@ -26,12 +26,17 @@ export function currentRequest(): RequestContext | undefined {
 
 const REDACTED_KEYS = /token|secret|password|ticket|authorization|cookie|variables/i
 
+/** The fields with anything named like a secret blanked (callers never pass one; in case one slips). */
+export function redact(fields: LogFields): LogFields {
+  return Object.fromEntries(
+    Object.entries(fields).map(([k, v]) => [k, REDACTED_KEYS.test(k) ? '[redacted]' : v]),
+  )
+}
+
 /** One log line: time, level, message, the request's id and user, then the fields (redacted). */
 export function formatLine(level: string, message: string, fields: LogFields = {}): string {
   const context = currentRequest()
-  const safe = Object.fromEntries(
-    Object.entries(fields).map(([k, v]) => [k, REDACTED_KEYS.test(k) ? '[redacted]' : v]),
-  )
+  const safe = redact(fields)
   return JSON.stringify({
     time: new Date().toISOString(),
     level,
