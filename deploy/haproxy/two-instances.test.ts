@@ -99,7 +99,10 @@ beforeAll(async () => {
   web1 = startWeb('web1', ports.web1)
   startWeb('web2', ports.web2)
   for (const port of [ports.web1, ports.web2]) {
-    await waitFor(`web app on ${port} ready`, async () => (await fetch(`http://127.0.0.1:${port}/api/ready`)).ok)
+    await waitFor(
+      `web app on ${port} ready`,
+      async () => (await fetch(`http://127.0.0.1:${port}/api/ready`)).ok,
+    )
   }
   const cfgFile = path.join(tmp, 'haproxy.cfg')
   await writeFile(cfgFile, await haproxyConfig())
@@ -163,7 +166,10 @@ describe('two web app instances behind HAProxy', () => {
       .finally(() => client.end())
     const watched = rows[0]!.ranges
     for (let s = 0; s < 30; s += 2) {
-      expect(watched.some(([a, b]) => a! <= s && b! >= s + 1), `second ${s} saved`).toBe(true)
+      expect(
+        watched.some(([a, b]) => a! <= s && b! >= s + 1),
+        `second ${s} saved`,
+      ).toBe(true)
     }
   }, 120_000)
 })
