@@ -4,8 +4,11 @@ import 'server-only'
 // `{ ok: false, code, message }` results, never as exceptions.
 import type { DashboardResult } from '@/contracts/dashboard'
 import type {
+  ConfigurePoolsRequest,
   CreateSandboxRequest,
   CreateSandboxResponse,
+  PoolPlan,
+  PoolsStatus,
   RunnerErrorBody,
   RunnerErrorCode,
   SandboxStatus,
@@ -172,6 +175,17 @@ export function createRunnerClient(options: RunnerClientOptions) {
         `${sandbox(id)}/dashboard?${new URLSearchParams({ range: String(rangeS) }).toString()}`,
         undefined,
         DASHBOARD_TIMEOUT_MS,
+      ),
+    /** Warm pools (issue 13): the whole desired state, and what the runner holds. */
+    configurePools: (request: ConfigurePoolsRequest) => call<PoolsStatus>('PUT', '/v1/pools', request),
+    getPools: () => call<PoolsStatus>('GET', '/v1/pools'),
+    planPool: async (labSlug: string, seats: number) =>
+      unwrap(
+        await call<{ plan: PoolPlan }>(
+          'GET',
+          `/v1/pools/plan?${new URLSearchParams({ labSlug, seats: String(seats) }).toString()}`,
+        ),
+        (v) => v.plan,
       ),
     health: async (): Promise<RunnerResult<{ engine: string }>> => {
       try {
