@@ -309,7 +309,9 @@ export class SandboxRegistry {
     const lab = this.lab(labSlug)
     if (!lab || !this.canRefill()) return undefined
     if (!(await this.engineReachable()) || (await this.isolationProblem())) return undefined
-    const record = this.provision(lab, { userId: POOL_OWNER, labSlug, seed: newSeed(true) }, poolKey)
+    // Variant labs: a random seed no learner has; others: the seed everyone shares.
+    const seed = newSeed(lab.definition.variantSeed)
+    const record = this.provision(lab, { userId: POOL_OWNER, labSlug, seed }, poolKey)
     return record.id
   }
 
@@ -349,11 +351,12 @@ export class SandboxRegistry {
     record.createdAt = started
     record.lastActivityAt = started
     record.expiresAt = started + lab.definition.limits.timeLimitMinutes * MINUTE
+    const poolSeed = record.variables['ACADEMY_SEED']
     record.variables = {
       ...record.variables,
       ACADEMY_SEED: request.seed ?? newSeed(lab.definition.variantSeed),
     }
-    record.settled = this.personalise(record, lab)
+    record.settled = this.personalise(record, lab, poolSeed !== record.variables['ACADEMY_SEED'])
     return record.settled.then(() => {
       const seconds = (this.now() - started) / 1000
       if (record.state !== 'failed')
@@ -371,13 +374,13 @@ export class SandboxRegistry {
    * again with the learner's, then the setup hook runs, then the provisioned marker records
    * the new owner (a restarted runner re-adopts it as theirs).
    */
-  private async personalise(record: SandboxRecord, lab: LoadedLab): Promise<void> {
+  private async personalise(record: SandboxRecord, lab: LoadedLab, seedChanged: boolean): Promise<void> {
     const { docker } = this.options
     const log = { sandboxId: record.id, labSlug: record.labSlug }
     try {
       const topology = this.parseFor(lab, record.variables)
       const labels = this.baseLabels(record)
-      const seedBound = this.seedBoundServices(lab)
+      const seedBound = seedChanged ? this.seedBoundServices(lab) : []
       if (seedBound.length > 0) {
         const hosts = await recreateServices({
           docker,

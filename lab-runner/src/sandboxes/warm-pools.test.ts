@@ -207,6 +207,29 @@ describe('warm pools', () => {
     await registry.whenSettled(outcome.sandbox.id)
   }, 180_000)
 
+  it("serves a session's learners from its pool first, and releases the unclaimed when it ends", async () => {
+    const { registry, pools } = await setup({ maxSandboxes: 4 })
+    pools.configure({ sessions: [{ id: 'session-y', labSlug: 'sample', seats: 2 }] })
+    await warmUntil(pools, registry, 2)
+    // Outside the session: no claim from its pool.
+    const stranger = started(await registry.create({ userId: 'stranger', labSlug: 'sample' }))
+    expect(stranger.start).toBe('cold')
+    const member = started(
+      await registry.create({ userId: 'member', labSlug: 'sample', poolSession: 'session-y' }),
+    )
+    expect(member.start).toBe('warm')
+    expect(pools.status().pools.find((p) => p.sessionId === 'session-y')).toMatchObject({
+      claimed: 1,
+      ready: 1,
+    })
+    // The session is over: the web app no longer lists it.
+    pools.configure({ sessions: [] })
+    await pools.tick()
+    expect(registry.pooled()).toHaveLength(0)
+    expect(registry.getSandbox(member.sandbox.id)?.ownerId).toBe('member')
+    await registry.whenSettled(stranger.sandbox.id)
+  }, 180_000)
+
   it('tells how many sandboxes a session can hold, and why not more', async () => {
     const { pools } = await setup({ maxSandboxes: 3 })
     const plan = pools.plan('sample', 5)
