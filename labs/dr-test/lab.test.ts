@@ -14,6 +14,33 @@ import {
 const SEED = '777'
 let lab: LabSandbox
 let ledgerRows = 0
+const pitrRows = { pre: 0, batch: 0 }
+
+/** On pg-pitr (as postgres): stop whatever runs, and unpack the newest base backup into $PGDATA. */
+const freshFromBaseBackup = `if pg_ctl -D "$PGDATA" status >/dev/null 2>&1; then pg_ctl -D "$PGDATA" -m fast -w stop; fi
+rm -rf "\${PGDATA:?}"/*
+tar -xzf "$(ls -d /mnt/base-backups/base-* | sort | tail -n1)/base.tar.gz" -C "$PGDATA"
+chmod 700 "$PGDATA"`
+const waitPromoted = `for _ in $(seq 1 60); do
+  [ "$(psql -X -tA -h /var/run/postgresql -U helixagent -d postgres -c 'select pg_is_in_recovery()')" = f ] && exit 0
+  sleep 0.5
+done
+exit 1`
+
+async function onPitr(script: string): Promise<string> {
+  const result = await lab.runScript('pg-pitr', `set -euo pipefail\n${script}`, { timeoutS: 90 })
+  expect(result.passed, describeResult(result)).toBe(true)
+  return result.output
+}
+
+/** billing_db.invoices' row count on pg-primary, or null when the table is gone. */
+async function billingInvoices(): Promise<number | null> {
+  const r = await lab.runScript(
+    'grader',
+    `psql -X -tAq -d billing_db -c 'select count(*) from public.invoices'`,
+  )
+  return r.passed ? Number(r.output.trim()) : null
+}
 
 async function asLearner(script: string): Promise<string> {
   const result = await lab.runScript('workstation', `set -euo pipefail\n${script}`, { timeoutS: 60 })
@@ -33,8 +60,15 @@ async function primaryLedgerCount(): Promise<number | null> {
 provisionLabForSuite('dr-test', (ready) => (lab = ready), {
   seed: SEED,
   ready: async (lab) => {
-    const r = await lab.runScript('grader', 'source /academy/lib/dr.sh; echo "$LEDGER_ROWS"')
-    ledgerRows = Number(r.output.trim())
+    const r = await lab.runScript(
+      'grader',
+      'source /academy/lib/dr.sh; source /academy/lib/pitr.sh; echo "$LEDGER_ROWS $PITR_PRE_ROWS $PITR_BATCH_ROWS"',
+    )
+    ;[ledgerRows, pitrRows.pre, pitrRows.batch] = r.output.trim().split(' ').map(Number) as [
+      number,
+      number,
+      number,
+    ]
   },
   beforeAllTimeoutMs: 400_000,
 })
@@ -60,6 +94,8 @@ touch /mnt/backup/probe && rm /mnt/backup/probe && echo backup-writable`)
     await expectCheckFails(lab, 'backup', /no backup yet/)
     await expectCheckFails(lab, 'restore', /has not happened yet/)
     await expectCheckFails(lab, 'dr-report', /has not happened yet/)
+    await expectCheckFails(lab, 'wal-archive', /archive_library is empty/)
+    await expectCheckFails(lab, 'pitr', /destruction has not happened yet/)
   }, 60_000)
 
   it("cheat: the learner's database role cannot run programs, read the grader's queries or act as superuser", async () => {
@@ -164,18 +200,28 @@ pg_restore -h pg-primary -p 5432 -U helixagent -d helixagent_db --schema-only --
     await expectCheckPasses(lab, 'restore')
   }, 180_000)
 
-  it('step 3: a made-up RTO and a wrong row count fail; the measured report passes', async () => {
+  it('step 3: the RTO reported as the result, a made-up recovery time and a wrong row count fail; the measured report passes', async () => {
+    // The objective's name for the measured result: refused, with the difference explained.
     await asLearner(
-      `printf -- '- RTO: 90 minutes\\n- RTO objective met: yes\\n- Rows restored: ${ledgerRows + 1}\\n' > ~/dr-report.md`,
+      `printf -- '- RTO: 3 minutes\\n- RTO objective met: yes\\n- Rows restored: ${ledgerRows}\\n' > ~/dr-report.md`,
+    )
+    const objective = await lab.check('dr-report')
+    expect(objective.passed, describeResult(objective)).toBe(false)
+    expect(objective.feedback.fail.join('\n')).toMatch(/no line "Measured recovery time: MINUTES"/)
+    expect(objective.feedback.hint.join('\n')).toMatch(
+      /"RTO:" is the plan's objective \(4 hours\), not what you measured/,
+    )
+    await asLearner(
+      `printf -- '- Measured recovery time: 90 minutes\\n- RTO objective met: yes\\n- Rows restored: ${ledgerRows + 1}\\n' > ~/dr-report.md`,
     )
     await expectCheckFails(
       lab,
       'dr-report',
-      /reported RTO \(90 min\) is far from/,
+      /recovery time you reported \(90 min\) is far from/,
       /Rows restored: \d+" is not the number/,
     )
     await asLearner(
-      `printf -- '- RTO: 1 minutes\\n- RTO objective met: no\\n- Rows restored: ${ledgerRows}\\n' > ~/dr-report.md`,
+      `printf -- '- Measured recovery time: 1 minutes\\n- RTO objective met: no\\n- Rows restored: ${ledgerRows}\\n' > ~/dr-report.md`,
     )
     await expectCheckFails(lab, 'dr-report', /objective met: no" does not match/)
     const solved = await lab.solve('dr-report')
@@ -200,6 +246,99 @@ sed -i 's/^- Rows restored: .*/- Rows restored: ${theirs}/' ~/dr-report.md`)
     await asLearner('mv ~/dr-report.solved.md ~/dr-report.md')
     await expectCheckPasses(lab, 'dr-report')
   }, 60_000)
+
+  it("cheat: the learner's role can set no archive_command (a shell on pg-primary) and cannot open billing_db", async () => {
+    const learnerPsql = 'psql -X -h pg-primary -p 5432 -U helixagent -v ON_ERROR_STOP=1 -tA'
+    const command = await lab.runScript(
+      'workstation',
+      `${learnerPsql} -d postgres -c "ALTER SYSTEM SET archive_command = 'id > /tmp/pwned'"`,
+      { user: 'learner' },
+    )
+    expect(command.passed, describeResult(command)).toBe(false)
+    expect(command.output).toMatch(/permission denied to set parameter "archive_command"/)
+    const billing = await lab.runScript('workstation', `${learnerPsql} -d billing_db -c 'select 1'`, {
+      user: 'learner',
+    })
+    expect(billing.passed, describeResult(billing)).toBe(false)
+    expect(billing.output).toMatch(/permission denied for database "billing_db"/)
+  }, 60_000)
+
+  it('step wal-archive: no directory, a wrong one, then no base backup fail; the solve passes and drops the table once', async () => {
+    const learnerPsql = 'psql -X -h pg-primary -p 5432 -U helixagent -d postgres -v ON_ERROR_STOP=1 -tA'
+    // The module alone: it does not know where to copy.
+    await asLearner(
+      `${learnerPsql} -c "ALTER SYSTEM SET archive_library = 'basic_archive'" -c 'SELECT pg_reload_conf()'`,
+    )
+    await expectCheckFails(lab, 'wal-archive', /copies WAL to '\(not set\)', not to the backup host/)
+    // pg-pitr's mount point is not where the archive is mounted on pg-primary (the archiver fails).
+    await asLearner(
+      `${learnerPsql} -c "ALTER SYSTEM SET basic_archive.archive_directory = '/mnt/wal-archive'" -c 'SELECT pg_reload_conf()'`,
+    )
+    await expectCheckFails(lab, 'wal-archive', /copies WAL to '\/mnt\/wal-archive', not to the backup host/)
+    await asLearner(`${learnerPsql} -c "ALTER SYSTEM SET basic_archive.archive_directory = '/wal-archive'" -c 'SELECT pg_reload_conf()'
+for _ in $(seq 1 40); do
+  [ "$(${learnerPsql} -c 'select archived_count > 0 from pg_stat_archiver')" = t ] && exit 0
+  sleep 0.5
+done
+exit 1`)
+    await expectCheckFails(lab, 'wal-archive', /no base backup to replay it onto/)
+    expect(await billingInvoices()).toBe(pitrRows.pre)
+
+    const solved = await lab.solve('wal-archive')
+    expect(solved.passed, describeResult(solved)).toBe(true)
+    expect(await expectCheckPasses(lab, 'wal-archive')).toContain('DISASTER')
+    expect(await billingInvoices()).toBeNull()
+    const log = await asLearner('cat ~/ops/PAGE-billing.txt ~/ops/billing.log')
+    expect(log.match(/committed batch \d/g)).toHaveLength(4)
+    expect(log).toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}\+00 cleanup-job\[412\]: BEGIN; DROP TABLE/)
+    expect(await expectCheckPasses(lab, 'wal-archive')).toContain('the table was dropped at')
+  }, 180_000)
+
+  it('step pitr: the base backup alone, rows typed in by hand and recovering past the DROP fail; the solve passes and reports the RPO', async () => {
+    await expectCheckFails(lab, 'pitr', /pg-pitr does not accept connections/)
+    // The base backup alone: no recovery.signal, no restore_command.
+    await onPitr(`${freshFromBaseBackup}
+pg_ctl -D "$PGDATA" -l ~/pitr.log -w -t 60 start`)
+    await expectCheckFails(lab, 'pitr', /only the base backup was restored, no archived WAL was replayed/)
+
+    // A cheater who somehow has the right values (here: from the grader's own formula) and types
+    // them in as superuser of their copy: the rows are right, their transaction ids are not.
+    const rows = await lab.runScript(
+      'grader',
+      'source /academy/lib/dr.sh; source /academy/lib/pitr.sh; for b in 1 2 3 4; do echo "INSERT INTO public.invoices $(pitr_rows_sql $b);"; done',
+    )
+    expect(rows.passed, describeResult(rows)).toBe(true)
+    await onPitr(`psql -X -v ON_ERROR_STOP=1 -q -h /var/run/postgresql -U academy_grader -d billing_db <<'SQL'
+${rows.output.trim()}
+SQL`)
+    await expectCheckFails(
+      lab,
+      'pitr',
+      /batch 1 on pg-pitr were not written by the transaction that wrote them/,
+    )
+
+    // Every archived segment replayed, no target: the DROP comes back with it.
+    await onPitr(`${freshFromBaseBackup}
+echo "restore_command = 'cp /mnt/wal-archive/%f %p'" >> "$PGDATA/postgresql.auto.conf"
+touch "$PGDATA/recovery.signal"
+pg_ctl -D "$PGDATA" -l ~/pitr.log -w -t 60 start
+${waitPromoted}`)
+    await expectCheckFails(
+      lab,
+      'pitr',
+      /the DROP TABLE was replayed, so the recovery went past the destruction/,
+    )
+
+    const solved = await lab.solve('pitr')
+    expect(solved.passed, describeResult(solved)).toBe(true)
+    const out = await expectCheckPasses(lab, 'pitr')
+    expect(out).toContain(`all ${pitrRows.pre + 4 * pitrRows.batch} invoices`)
+    const rpo = Number(/RPO achieved: ([\d.]+) s/.exec(out)?.[1])
+    // The quiet second and a half between the last batch and the drop, give or take.
+    expect(rpo, out).toBeGreaterThan(0.5)
+    expect(rpo, out).toBeLessThan(10)
+    expect(out).toMatch(/objective 1 hour: met/)
+  }, 240_000)
 
   it('passes every check after the solves', async () => {
     for (const id of lab.stepIds) await expectCheckPasses(lab, id)
