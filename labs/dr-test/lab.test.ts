@@ -281,7 +281,7 @@ for _ in $(seq 1 40); do
   sleep 0.5
 done
 exit 1`)
-    await expectCheckFails(lab, 'wal-archive', /no base backup to replay it onto/)
+    await expectCheckFails(lab, 'wal-archive', /no base backup of yours to replay it onto/)
     expect(await billingInvoices()).toBe(pitrRows.pre)
 
     const solved = await lab.solve('wal-archive')

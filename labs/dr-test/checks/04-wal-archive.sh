@@ -26,11 +26,18 @@ fi
 
 files=$(psql_q -d postgres -c "SELECT f FROM pg_ls_dir('$WAL_ARCHIVE_DIR') AS f ORDER BY f") || fail "The grader cannot list $WAL_ARCHIVE_DIR on pg-primary."
 grep -qE '^[0-9A-F]{24}$' <<<"$files" || fail "The archive on the backup host holds no WAL segment yet." "Wait a moment after pg_reload_conf() and check pg_stat_archiver again."
-if ! grep -qE '^[0-9A-F]{24}\.[0-9A-F]{8}\.backup$' <<<"$files"; then
-  fail "WAL is being archived ($archived segments, last $last_wal), but there is no base backup to replay it onto: the archive holds no backup history file (*.backup)." \
+# A backup history file records where its base backup started; pg-replica's clone, taken when the
+# sandbox was built, is older than the setup's WAL position.
+since=$(cat "$STATE_DIR/setup_lsn" 2>/dev/null); since=${since:-0/0}
+backup='' older=''
+for f in $(grep -E '^[0-9A-F]{24}\.[0-9A-F]{8}\.backup$' <<<"$files"); do
+  start=$(psql_q -d postgres -c "SELECT pg_read_file('$WAL_ARCHIVE_DIR/$f')" | sed -nE 's/^START WAL LOCATION: ([0-9A-F]+\/[0-9A-F]+).*/\1/p')
+  if [ -n "$start" ] && [ "$(psql_q -d postgres -c "SELECT '$start'::pg_lsn >= '$since'::pg_lsn")" = t ]; then backup=$f; else older=$f; fi
+done
+if [ -z "$backup" ]; then
+  fail "WAL is being archived ($archived segments, last $last_wal), but there is no base backup of yours to replay it onto: the archive holds no backup history file (*.backup) of a base backup taken in this lab${older:+ ($older is from the clone of pg-replica, before you started)}." \
     "On pg-pitr: pg_basebackup -h pg-primary -U replicator -D /mnt/base-backups/base-\$(date -u +%Y%m%dT%H%M%SZ) -Ft -z -X fetch -c fast -P"
 fi
-backup=$(grep -E '\.backup$' <<<"$files" | tail -n1)
 
 if [ -z "$(pitr_destroyed_at)" ]; then
   pitr_trigger

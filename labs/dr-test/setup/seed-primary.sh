@@ -49,3 +49,5 @@ GRANT EXECUTE ON FUNCTION pg_control_system() TO pitr_auditor;
 INSERT INTO public.invoices (id, batch, token) $(pitr_rows_sql 0);
 SQL
 echo "seeded $PITR_DB.invoices with $PITR_PRE_ROWS rows"
+# Base backups that started before this point (pg-replica's clone) are not the learner's.
+psql_q -d postgres -c 'SELECT pg_current_wal_lsn()' > "$STATE_DIR/setup_lsn"
