@@ -302,19 +302,20 @@ pg_ctl -D "$PGDATA" -l ~/pitr.log -w -t 60 start`)
     await expectCheckFails(lab, 'pitr', /only the base backup was restored, no archived WAL was replayed/)
 
     // A cheater who somehow has the right values (here: from the grader's own formula) and types
-    // them in as superuser of their copy: the rows are right, their transaction ids are not.
+    // them in as superuser of their copy, in one transaction: the rows are right, their transaction
+    // ids are not.
     const rows = await lab.runScript(
       'grader',
       'source /academy/lib/dr.sh; source /academy/lib/pitr.sh; for b in 1 2 3 4; do echo "INSERT INTO public.invoices $(pitr_rows_sql $b);"; done',
     )
     expect(rows.passed, describeResult(rows)).toBe(true)
-    await onPitr(`psql -X -v ON_ERROR_STOP=1 -q -h /var/run/postgresql -U academy_grader -d billing_db <<'SQL'
+    await onPitr(`psql -X -1 -v ON_ERROR_STOP=1 -q -h /var/run/postgresql -U academy_grader -d billing_db <<'SQL'
 ${rows.output.trim()}
 SQL`)
     await expectCheckFails(
       lab,
       'pitr',
-      /batch 1 on pg-pitr were not written by the transaction that wrote them/,
+      /batch \d on pg-pitr were not written by the transaction that wrote them/,
     )
 
     // Every archived segment replayed, no target: the DROP comes back with it.
@@ -334,8 +335,9 @@ ${waitPromoted}`)
     const out = await expectCheckPasses(lab, 'pitr')
     expect(out).toContain(`all ${pitrRows.pre + 4 * pitrRows.batch} invoices`)
     const rpo = Number(/RPO achieved: ([\d.]+) s/.exec(out)?.[1])
-    // The quiet second and a half between the last batch and the drop, give or take.
-    expect(rpo, out).toBeGreaterThan(0.5)
+    // At most the quiet second and a half between the last batch and the drop (less if something
+    // else committed in between, an autoanalyze say).
+    expect(rpo, out).toBeGreaterThan(0)
     expect(rpo, out).toBeLessThan(10)
     expect(out).toMatch(/objective 1 hour: met/)
   }, 240_000)
