@@ -44,5 +44,6 @@ if [ -z "$(pitr_destroyed_at)" ]; then
   echo "OK: WAL is archived to the backup host ($archived segments) and $backup records your base backup."
   echo "DISASTER: a cleanup job just dropped billing_db's invoices table on pg-primary. Read ~/ops/PAGE-billing.txt."
 else
+  pitr_ensure_archived
   echo "OK: WAL is archived to the backup host and $backup records a base backup (the table was dropped at $(date -u -d "@$(pitr_destroyed_at)" +%H:%M:%S) UTC)."
 fi

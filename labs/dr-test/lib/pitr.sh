@@ -58,7 +58,10 @@ pitr_trigger() {
   mkdir -p "$STATE_DIR"
   [ -s "$STATE_DIR/pitr_destroyed_at" ] && return 0
   local b out xid at
+  # A check stopped half-way (its time limit) left some batches: start them again.
+  psql_q -d "$PITR_DB" -c 'DELETE FROM public.invoices WHERE batch > 0'
   : > "$STATE_DIR/pitr_batches"
+  : > "$BILLING_LOG"
   for b in $(seq 1 "$PITR_BATCHES"); do
     out=$(psql_q -d "$PITR_DB" -c "INSERT INTO public.invoices (id, batch, token) $(pitr_rows_sql "$b"); SELECT txid_current() % 4294967296 || ' ' || $ts_sql")
     xid=${out%% *}; at=${out#* }
@@ -72,20 +75,30 @@ pitr_trigger() {
     -c "SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00 ' || extract(epoch FROM now())" \
     -c 'DROP TABLE public.invoices' -c 'COMMIT')
   at=${out% *}
+  psql_q -d postgres -c 'SELECT pg_current_wal_lsn()' > "$STATE_DIR/pitr_drop_lsn"
+  echo "${out##* }" > "$STATE_DIR/pitr_destroyed_at"
   echo "$at cleanup-job[412]: BEGIN; DROP TABLE public.invoices; -- wrong database in the job's config" >> "$BILLING_LOG"
   echo "$at cleanup-job[412]: COMMIT" >> "$BILLING_LOG"
-  echo "${out##* }" > "$STATE_DIR/pitr_destroyed_at"
   cat > "$OPS_DIR/PAGE-billing.txt" <<TXT
 [P1] ${at%.*} UTC  billing_db: table invoices dropped on pg-primary
 A cleanup job ran against billing_db instead of its scratch database and dropped public.invoices.
 Both jobs log to ~/ops/billing.log. Recover billing_db on pg-pitr to the moment just before the
 DROP, from your base backup and the WAL archive on the backup host.
 TXT
-  # Close the segment that holds the drop and wait (up to 20 s) until the archiver has copied it.
-  local seg
-  seg=$(psql_q -d postgres -c 'SELECT pg_walfile_name(pg_switch_wal())')
-  for _ in $(seq 1 40); do
-    [ "$(psql_q -d postgres -c "SELECT coalesce(last_archived_wal, '') >= '$seg' FROM pg_stat_archiver")" = t ] && break
+  pitr_ensure_archived
+}
+
+# Closes the WAL segment that holds the drop, if the archive does not have it yet, and waits (up
+# to 15 s) until the archiver has copied it. Also run by later checks, should one have been
+# stopped by its time limit right after the drop.
+pitr_ensure_archived() {
+  local lsn seg
+  lsn=$(cat "$STATE_DIR/pitr_drop_lsn" 2>/dev/null) || return 0
+  seg=$(psql_q -d postgres -c "SELECT pg_walfile_name('$lsn')")
+  [ "$(psql_q -d postgres -c "SELECT coalesce(last_archived_wal, '') >= '$seg' FROM pg_stat_archiver")" = t ] && return 0
+  psql_q -d postgres -c 'SELECT pg_switch_wal()' >/dev/null
+  for _ in $(seq 1 30); do
+    [ "$(psql_q -d postgres -c "SELECT coalesce(last_archived_wal, '') >= '$seg' FROM pg_stat_archiver")" = t ] && return 0
     sleep 0.5
   done
 }
