@@ -14,6 +14,7 @@ import {
 const SEED = '777'
 let lab: LabSandbox
 let ledgerRows = 0
+let sessionKeys = 0
 const pitrRows = { pre: 0, batch: 0 }
 
 /** On pg-pitr (as postgres): stop whatever runs, and unpack the newest base backup into $PGDATA. */
@@ -42,6 +43,39 @@ async function billingInvoices(): Promise<number | null> {
   return r.passed ? Number(r.output.trim()) : null
 }
 
+/** On redis-restore (as redis, the learner's shell there). */
+async function onRedisRestore(script: string): Promise<string> {
+  const result = await lab.runScript('redis-restore', `set -euo pipefail\n${script}`, { timeoutS: 90 })
+  expect(result.passed, describeResult(result)).toBe(true)
+  return result.output
+}
+
+/** On redis-restore: the newest backup archive decrypted into /tmp/rr (its RDBs, one per master). */
+const decryptBackup = `rm -rf /tmp/rr && mkdir -p /tmp/rr
+gpg --batch --quiet --pinentry-mode loopback --passphrase-file ~/ops/backup-passphrase \\
+  --decrypt "$(ls -t /mnt/backup/helixagent-*.tar.gz.gpg | head -n1)" | tar -C /tmp/rr -xzf -`
+
+/** On redis-restore: loads one RDB into a scratch server on port 7000 and imports it into the cluster. */
+function importRdb(file: string): string {
+  return `redis-cli -p 7000 shutdown nosave >/dev/null 2>&1 || true
+redis-server --port 7000 --bind 127.0.0.1 --dir "$(dirname ${file})" --dbfilename "$(basename ${file})" \\
+  --appendonly no --save '' --requirepass "$REDISCLI_AUTH" --daemonize yes --logfile /tmp/scratch.log
+for _ in $(seq 1 50); do redis-cli -p 7000 ping 2>/dev/null | grep -q PONG && break; sleep 0.2; done
+redis-cli --cluster import redis-1:6379 --cluster-from 127.0.0.1:7000 --cluster-from-pass "$REDISCLI_AUTH" --cluster-copy --cluster-replace >/dev/null
+redis-cli -p 7000 shutdown nosave`
+}
+
+/** The seeded session keys in the Redis cluster now (every master scanned). */
+async function sessionKeysInCluster(): Promise<number> {
+  const r = await lab.runScript(
+    'grader',
+    `source /academy/lib/dr.sh; source /academy/lib/redis.sh
+for n in $(redis_masters); do redis-cli --no-auth-warning -h "\${n%:*}" -p "\${n##*:}" --scan --pattern 'session:dr:*'; done | wc -l`,
+  )
+  expect(r.passed, describeResult(r)).toBe(true)
+  return Number(r.output.trim())
+}
+
 async function asLearner(script: string): Promise<string> {
   const result = await lab.runScript('workstation', `set -euo pipefail\n${script}`, { timeoutS: 60 })
   expect(result.passed, describeResult(result)).toBe(true)
@@ -62,9 +96,10 @@ provisionLabForSuite('dr-test', (ready) => (lab = ready), {
   ready: async (lab) => {
     const r = await lab.runScript(
       'grader',
-      'source /academy/lib/dr.sh; source /academy/lib/pitr.sh; echo "$LEDGER_ROWS $PITR_PRE_ROWS $PITR_BATCH_ROWS"',
+      'source /academy/lib/dr.sh; source /academy/lib/pitr.sh; source /academy/lib/redis.sh; echo "$LEDGER_ROWS $PITR_PRE_ROWS $PITR_BATCH_ROWS $REDIS_SESSION_KEYS"',
     )
-    ;[ledgerRows, pitrRows.pre, pitrRows.batch] = r.output.trim().split(' ').map(Number) as [
+    ;[ledgerRows, pitrRows.pre, pitrRows.batch, sessionKeys] = r.output.trim().split(' ').map(Number) as [
+      number,
       number,
       number,
       number,
@@ -88,6 +123,8 @@ touch /mnt/backup/probe && rm /mnt/backup/probe && echo backup-writable`)
     expect(ws).toContain('has-passphrase')
     expect(ws).toContain('ops-read-only')
     expect(ws).toContain('backup-writable')
+    expect(sessionKeys).toBeGreaterThanOrEqual(60)
+    expect(await sessionKeysInCluster()).toBe(sessionKeys)
   }, 60_000)
 
   it('fails every check on the fresh sandbox', async () => {
@@ -96,6 +133,7 @@ touch /mnt/backup/probe && rm /mnt/backup/probe && echo backup-writable`)
     await expectCheckFails(lab, 'dr-report', /has not happened yet/)
     await expectCheckFails(lab, 'wal-archive', /archive_library is empty/)
     await expectCheckFails(lab, 'pitr', /destruction has not happened yet/)
+    await expectCheckFails(lab, 'redis-restore', /disaster has not happened yet/)
   }, 60_000)
 
   it("cheat: the learner's database role cannot run programs, read the grader's queries or act as superuser", async () => {
@@ -139,15 +177,27 @@ touch /mnt/backup/probe && rm /mnt/backup/probe && echo backup-writable`)
 tar -C /tmp -czf - wrong-pass | gpg --batch --pinentry-mode loopback --symmetric --passphrase-file /tmp/wrong-pass -o /tmp/a.tar.gz.gpg
 install -m 0644 /tmp/a.tar.gz.gpg /mnt/backup/manual.tar.gz.gpg`)
     await expectCheckFails(lab, 'backup', /cannot be decrypted with the backup passphrase/)
+    // The right passphrase, the dump and the configs, but one master's snapshot: the sessions on
+    // the other masters could not be restored after the flush.
+    await asLearner(`rm -rf /tmp/one && mkdir /tmp/one && cd /tmp/one
+pg_dump -h pg-primary -p 5432 -U helixagent -d helixagent_db -Fc -f helixagent_db.dump
+redis-cli -h redis-1 --rdb redis-1.rdb >/dev/null
+tar -czf configs.tar.gz /etc/helixagent/ 2>/dev/null
+tar -czf - . | gpg --batch --pinentry-mode loopback --symmetric --passphrase-file ~/ops/backup-passphrase -o /tmp/one.tar.gz.gpg
+rm -f /mnt/backup/manual.tar.gz.gpg && install -m 0644 /tmp/one.tar.gz.gpg /mnt/backup/one-master.tar.gz.gpg`)
+    await expectCheckFails(lab, 'backup', /has 1 Redis RDB snapshot\(s\), but the cluster has 3 masters/)
     expect(await primaryLedgerCount()).toBe(ledgerRows)
+    expect(await sessionKeysInCluster()).toBe(sessionKeys)
 
     const solved = await lab.solve('backup')
     expect(solved.passed, describeResult(solved)).toBe(true)
     const out = await expectCheckPasses(lab, 'backup')
     expect(out).toContain('DISASTER')
     expect(await primaryLedgerCount()).toBeNull()
+    expect(await sessionKeysInCluster()).toBe(0)
     const page = await asLearner('cat ~/ops/PAGE.txt')
     expect(page).toMatch(/epoch seconds\): \d+/)
+    expect(page).toContain('FLUSHALL on every Redis master')
     // Idempotent: a second pass reports the earlier disaster and destroys nothing new.
     expect(await expectCheckPasses(lab, 'backup')).toContain('already happened')
   }, 180_000)
@@ -341,6 +391,36 @@ ${waitPromoted}`)
     expect(rpo, out).toBeLessThan(10)
     expect(out).toMatch(/objective 1 hour: met/)
   }, 240_000)
+
+  it("step redis-restore: a snapshot taken after the flush and one master's snapshot fail; a lost TTL fails; the solve passes", async () => {
+    await expectCheckFails(lab, 'redis-restore', /none of the \d+ session keys .* is in the cluster/)
+    // The plausible slip: snapshot the cluster now (after the FLUSHALL) and restore that.
+    await onRedisRestore(`rm -rf /tmp/now && mkdir /tmp/now
+redis-cli -h redis-1 --rdb /tmp/now/redis-1.rdb >/dev/null
+${importRdb('/tmp/now/redis-1.rdb')}`)
+    await expectCheckFails(lab, 'redis-restore', /none of the \d+ session keys .* is in the cluster/)
+    // The right archive, but one master's snapshot only: its slots' keys come back, no others.
+    await onRedisRestore(`${decryptBackup}
+${importRdb('"$(ls /tmp/rr/*.rdb | head -n1)"')}`)
+    const partial = await sessionKeysInCluster()
+    expect(partial).toBeGreaterThan(0)
+    expect(partial).toBeLessThan(sessionKeys)
+    await expectCheckFails(
+      lab,
+      'redis-restore',
+      new RegExp(`${sessionKeys - partial} of the ${sessionKeys} session keys .* are missing`),
+    )
+
+    const solved = await lab.solve('redis-restore')
+    expect(solved.passed, describeResult(solved)).toBe(true)
+    expect(await expectCheckPasses(lab, 'redis-restore')).toContain(`all ${sessionKeys} session keys`)
+    expect(await sessionKeysInCluster()).toBe(sessionKeys)
+    // A key that lost its expiry (a GET-then-SET copy) is caught, then put back.
+    await lab.runScript('grader', `redis-cli --no-auth-warning -c -h redis-1 persist session:dr:1`)
+    await expectCheckFails(lab, 'redis-restore', /1 session key\(s\) lost their expiry/)
+    await lab.runScript('grader', `redis-cli --no-auth-warning -c -h redis-1 expire session:dr:1 86400`)
+    await expectCheckPasses(lab, 'redis-restore')
+  }, 180_000)
 
   // Every check once more, in turn: up to the sum of their time limits (lab.yaml), which the
   // PITR checks come near on a loaded machine.

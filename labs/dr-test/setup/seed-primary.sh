@@ -21,6 +21,11 @@ ALTER TABLE public.audit_ledger OWNER TO helixagent;
 SQL
 echo "seeded audit_ledger with $LEDGER_ROWS rows"
 
+# The sessions in the Redis cluster (step redis-restore, lib/redis.sh): the disaster flushes them.
+source /academy/lib/redis.sh
+redis_seed_sessions
+echo "seeded $REDIS_SESSION_KEYS session keys in the Redis cluster"
+
 # Point-in-time recovery (steps wal-archive and pitr, lib/pitr.sh): the grader's billing_db with
 # the rows from before any base backup, the auditor role the pitr check logs into pg-pitr with,
 # and the learner's rights to turn on archiving: ALTER SYSTEM on the archive-module settings only
