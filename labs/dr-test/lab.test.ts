@@ -1,8 +1,10 @@
 // Lab 4 (dr-test) on a real sandbox: checks fail fresh and on partial answers; the backup check
 // triggers the disaster exactly once; the restore is verified against the seed; the RTO report is
 // compared with the grader's own measurement. Run: npx vitest run labs/dr-test/lab.test.ts
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { describeMissing, missingCommands } from '../test-support/command-check'
+import { describeMissing, execInLearnerShell, missingCommands } from '../test-support/command-check'
 import {
   describeResult,
   expectCheckFails,
@@ -392,8 +394,14 @@ ${waitPromoted}`)
     expect(out).toMatch(/objective 1 hour: met/)
   }, 240_000)
 
-  it("step redis-restore: a snapshot taken after the flush and one master's snapshot fail; a lost TTL fails; the solve passes", async () => {
+  it("step redis-restore: a snapshot taken after the flush and one master's snapshot fail; the page's commands as written and the solve pass; a lost TTL fails", async () => {
     await expectCheckFails(lab, 'redis-restore', /none of the \d+ session keys .* is in the cluster/)
+    const page = readFileSync(path.join(lab.lab.dir, 'steps/06-redis-restore.mdx'), 'utf8')
+    const blocks = [...page.matchAll(/^```bash run\n([\s\S]*?)\n```$/gm)].map((m) => m[1] ?? '')
+    expect(blocks).toHaveLength(4)
+    const damage = await execInLearnerShell(lab, 'workstation', blocks[0] ?? '', 30)
+    expect(damage.exitCode, damage.output).toBe(0)
+    expect(damage.output).toMatch(/FLUSHALL on every Redis master[\s\S]*redis-3: \d+ keys/)
     // The plausible slip: snapshot the cluster now (after the FLUSHALL) and restore that.
     await onRedisRestore(`rm -rf /tmp/now && mkdir /tmp/now
 redis-cli -h redis-1 --rdb /tmp/now/redis-1.rdb >/dev/null
@@ -411,6 +419,19 @@ ${importRdb('"$(ls /tmp/rr/*.rdb | head -n1)"')}`)
       new RegExp(`${sessionKeys - partial} of the ${sessionKeys} session keys .* are missing`),
     )
 
+    // The step page's commands on redis-restore, as written (its blocks after the workstation's
+    // first one, in one learner shell so RESTORE and BACKUP carry over), restore every session.
+    const asWritten = await execInLearnerShell(lab, 'redis-restore', blocks.slice(1).join('\n'), 90)
+    expect(asWritten.exitCode, asWritten.output).toBe(0)
+    expect(asWritten.output).toMatch(/helixagent-[^ ]*\.tar\.gz\.gpg -> /)
+    expect(await expectCheckPasses(lab, 'redis-restore')).toContain(`all ${sessionKeys} session keys`)
+    expect(await sessionKeysInCluster()).toBe(sessionKeys)
+    // And the solve, on a flushed cluster again.
+    await lab.runScript(
+      'grader',
+      'source /academy/lib/dr.sh; source /academy/lib/redis.sh; redis_flush_all_masters',
+    )
+    await expectCheckFails(lab, 'redis-restore', /none of the \d+ session keys/)
     const solved = await lab.solve('redis-restore')
     expect(solved.passed, describeResult(solved)).toBe(true)
     expect(await expectCheckPasses(lab, 'redis-restore')).toContain(`all ${sessionKeys} session keys`)
