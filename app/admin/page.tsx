@@ -15,7 +15,7 @@ export default async function AdminPage() {
       <p className="muted">Grant the instructor role to staff who run cohorts. Admins manage accounts.</p>
       <p>
         <Link href="/instructor">All cohorts</Link> (assign instructors on a cohort&apos;s Learners page) ·{' '}
-        <Link href="/instructor/audit">Audit log</Link>
+        <Link href="/instructor/audit">Audit log</Link> · <Link href="/admin/status">Platform status</Link>
       </p>
       <table className="data">
         <thead>

@@ -1,6 +1,8 @@
 // Entry point: `tsx lab-runner/src/main.ts`. Reads config, loads labs, re-adopts sandboxes,
 // serves REST + terminals. On SIGTERM/SIGINT it stops accepting and closes sockets; the
 // sandboxes stay up so the next runner re-adopts them.
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import Docker from 'dockerode'
 import { loadConfig } from './config'
 import { createRunnerServer } from './http/runner-server'
@@ -11,6 +13,16 @@ import { adoptWithRetry } from './sandboxes/adopt-with-retry'
 import { createHookRunner } from './sandboxes/lab-hooks'
 import { SandboxRegistry } from './sandboxes/sandbox-registry'
 import { createTicketStore } from './terminal/tickets'
+
+/** The release: the repository's package.json version (the runner ships with the web app). */
+function readVersion(): string {
+  try {
+    const file = path.resolve(import.meta.dirname, '../../package.json')
+    return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version
+  } catch {
+    return 'unknown'
+  }
+}
 
 async function main(): Promise<void> {
   const log = createJsonLogger()
@@ -58,6 +70,8 @@ async function main(): Promise<void> {
     publicOrigins: config.publicOrigins,
     log,
     labErrors: catalog.errors.length,
+    recentErrors: () => log.recentErrors(),
+    version: readVersion(),
   })
   provisionSeconds = (s) => runner.metrics.provisionSeconds.observe(s)
 

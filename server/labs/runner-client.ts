@@ -12,6 +12,7 @@ import type {
   SandboxSummary,
   StepScriptResponse,
 } from '@/contracts/runner-api'
+import { currentRequest, REQUEST_ID_HEADER } from '@/server/log/log'
 
 export interface RunnerFileEntry {
   host: string
@@ -45,6 +46,15 @@ const CHECK_TIMEOUT_MS = 620_000
 /** A dashboard runs up to 12 queries of at most 5 s each, 4 at a time, after reading its file. */
 const DASHBOARD_TIMEOUT_MS = 30_000
 
+export interface RunnerStatus {
+  version: string
+  pid: number
+  uptimeSeconds: number
+  engine: 'reachable' | 'unreachable'
+  capacity: { live: number; starting: number; queued: number; max: number }
+  recentErrors: { time: string; message: string; requestId?: string; fields: Record<string, unknown> }[]
+}
+
 export type RunnerClient = ReturnType<typeof createRunnerClient>
 
 export function createRunnerClient(options: RunnerClientOptions) {
@@ -70,6 +80,7 @@ export function createRunnerClient(options: RunnerClientOptions) {
         method,
         headers: {
           authorization: `Bearer ${options.token}`,
+          ...requestIdHeader(),
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
@@ -173,6 +184,8 @@ export function createRunnerClient(options: RunnerClientOptions) {
         undefined,
         DASHBOARD_TIMEOUT_MS,
       ),
+    /** Version, capacity, engine and recent errors, for the admin status page (GET /v1/status). */
+    status: () => call<RunnerStatus>('GET', '/v1/status', undefined, 5_000),
     health: async (): Promise<RunnerResult<{ engine: string }>> => {
       try {
         const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(3_000), cache: 'no-store' })
@@ -193,6 +206,12 @@ export function createRunnerClient(options: RunnerClientOptions) {
       }
     },
   }
+}
+
+/** The web request's id travels with every call, so the runner's log lines name it too. */
+function requestIdHeader(): Record<string, string> {
+  const context = currentRequest()
+  return context ? { [REQUEST_ID_HEADER]: context.requestId } : {}
 }
 
 function unwrap<T, U>(result: RunnerResult<T>, pick: (value: T) => U): RunnerResult<U> {

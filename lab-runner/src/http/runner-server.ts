@@ -8,6 +8,8 @@ import type { SandboxRegistry, Logger } from '../sandboxes/sandbox-registry'
 import type { TerminalLimits } from '../terminal/terminal-protocol'
 import { attachTerminalServer, type TerminalServer } from '../terminal/terminal-server'
 import { createTicketStore, type TicketStore } from '../terminal/tickets'
+import { chooseRequestId, REQUEST_ID_HEADER } from '../../../contracts/request-id'
+import { withRequestId, type RecentError } from '../log'
 import { addDashboardRoutes } from './dashboard-routes'
 import { addProxyRoutes } from './proxy-routes'
 import { HttpError, sendError, sendJson } from './http-error'
@@ -26,6 +28,10 @@ export interface RunnerServerOptions {
   log: Logger
   /** Lab definitions that failed to load (reported by /healthz). */
   labErrors: number
+  /** The runner's latest error log lines (GET /v1/status). */
+  recentErrors?: () => RecentError[]
+  /** The release, reported by GET /v1/status. */
+  version?: string
   /** Overrides for the terminal server (tests shorten the activity throttle). */
   terminalLimits?: Partial<TerminalLimits>
 }
@@ -81,6 +87,18 @@ export function createRunnerServer(options: RunnerServerOptions): RunnerServer {
       },
     }
   })
+  // For the web app's admin status page: who we are, capacity, engine and recent errors.
+  api.add('GET', '/v1/status', async () => ({
+    status: 200,
+    body: {
+      version: options.version ?? 'unknown',
+      pid: process.pid,
+      uptimeSeconds: Math.round(process.uptime()),
+      engine: (await enginePing(docker)) ? 'reachable' : 'unreachable',
+      capacity: registry.capacity(),
+      recentErrors: options.recentErrors?.() ?? [],
+    },
+  }))
   const serveMetrics = async (res: ServerResponse): Promise<void> => {
     const text = await metrics.registry.metrics()
     res.writeHead(200, { 'content-type': metrics.registry.contentType })
@@ -97,7 +115,14 @@ export function createRunnerServer(options: RunnerServerOptions): RunnerServer {
     })
 
   const server = createServer((req, res) => {
-    void (async () => {
+    // The web app's id when it proves itself with the service token; otherwise one of our own.
+    const requestId = chooseRequestId(
+      req.headers[REQUEST_ID_HEADER],
+      hasServiceToken(req, options.serviceToken),
+    )
+    req.headers[REQUEST_ID_HEADER] = requestId
+    res.setHeader(REQUEST_ID_HEADER, requestId)
+    void withRequestId(requestId, async () => {
       const pathname = new URL(req.url ?? '/', 'http://runner.invalid').pathname
       if (pathname.startsWith('/v1/') || pathname === '/metrics') {
         if (!hasServiceToken(req, options.serviceToken)) {
@@ -126,7 +151,7 @@ export function createRunnerServer(options: RunnerServerOptions): RunnerServer {
         if (await api.handle(req, res, onUnexpected)) return
       } else if (await open.handle(req, res, onUnexpected)) return
       sendJson(res, 404, { error: { code: 'not-found', message: `no route ${req.method} ${pathname}` } })
-    })()
+    })
   })
   // Keep the request log free of tokens: log method, path and status only.
   server.on('request', (req, res) => {
@@ -135,6 +160,7 @@ export function createRunnerServer(options: RunnerServerOptions): RunnerServer {
       const pathname = new URL(req.url ?? '/', 'http://runner.invalid').pathname
       if (pathname !== '/healthz' && pathname !== '/metrics') {
         log.info('request', {
+          requestId: req.headers[REQUEST_ID_HEADER],
           method: req.method,
           path: pathname,
           status: res.statusCode,

@@ -196,6 +196,17 @@ export class SandboxRegistry {
     return { active: this.liveCount(), queued: this.queue.length }
   }
 
+  /** Live (ready), starting (provisioning), queued and the limit: the admin status page's capacity. */
+  capacity(): { live: number; starting: number; queued: number; max: number } {
+    const records = [...this.records.values()]
+    return {
+      live: records.filter((r) => r.state === 'ready').length,
+      starting: records.filter((r) => r.state === 'provisioning').length,
+      queued: this.queue.length,
+      max: this.options.maxSandboxes,
+    }
+  }
+
   /**
    * True while start() has failed and not yet succeeded. Then an unknown sandbox id may well be
    * live (the engine is down, not the sandbox gone), so callers answer engine-unavailable rather
