@@ -4,8 +4,11 @@ import 'server-only'
 // `{ ok: false, code, message }` results, never as exceptions.
 import type { DashboardResult } from '@/contracts/dashboard'
 import type {
+  ConfigurePoolsRequest,
   CreateSandboxRequest,
   CreateSandboxResponse,
+  PoolPlan,
+  PoolsStatus,
   RunnerErrorBody,
   RunnerErrorCode,
   SandboxStatus,
@@ -186,6 +189,17 @@ export function createRunnerClient(options: RunnerClientOptions) {
       ),
     /** Version, capacity, engine and recent errors, for the admin status page (GET /v1/status). */
     status: () => call<RunnerStatus>('GET', '/v1/status', undefined, 5_000),
+    /** Warm pools (issue 13): the whole desired state, and what the runner holds. */
+    configurePools: (request: ConfigurePoolsRequest) => call<PoolsStatus>('PUT', '/v1/pools', request),
+    getPools: () => call<PoolsStatus>('GET', '/v1/pools'),
+    planPool: async (labSlug: string, seats: number) =>
+      unwrap(
+        await call<{ plan: PoolPlan }>(
+          'GET',
+          `/v1/pools/plan?${new URLSearchParams({ labSlug, seats: String(seats) }).toString()}`,
+        ),
+        (v) => v.plan,
+      ),
     health: async (): Promise<RunnerResult<{ engine: string }>> => {
       try {
         const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(3_000), cache: 'no-store' })

@@ -16,7 +16,9 @@ import { HttpError, sendError, sendJson } from './http-error'
 import { addLabRoutes } from './lab-routes'
 import { createRunnerMetrics, type RunnerMetrics } from './metrics'
 import { Router } from './router'
+import { addPoolRoutes } from './pool-routes'
 import { addSandboxRoutes } from './sandbox-routes'
+import type { WarmPools } from '../sandboxes/warm-pools'
 import { hasServiceToken } from './service-auth'
 
 export interface RunnerServerOptions {
@@ -32,6 +34,8 @@ export interface RunnerServerOptions {
   recentErrors?: () => RecentError[]
   /** The release, reported by GET /v1/status. */
   version?: string
+  /** Warm pools (issue 13); without them /v1/pools answers 404. */
+  pools?: WarmPools
   /** Overrides for the terminal server (tests shorten the activity throttle). */
   terminalLimits?: Partial<TerminalLimits>
 }
@@ -54,12 +58,14 @@ export function createRunnerServer(options: RunnerServerOptions): RunnerServer {
   const metrics = createRunnerMetrics({
     counts: () => registry.counts(),
     terminalSessions: () => terminal?.stats().active ?? 0,
+    ...(options.pools ? { pools: () => (options.pools as WarmPools).status() } : {}),
   })
 
   const api = new Router()
   addSandboxRoutes(api, registry, (id) => terminal?.viewers(id) ?? 0)
   addLabRoutes(api, { docker, registry, tickets: options.tickets, checkSeconds: metrics.checkSeconds })
   addDashboardRoutes(api, { docker, registry })
+  if (options.pools) addPoolRoutes(api, options.pools)
 
   const open = new Router()
   // A separate store: a proxy ticket must never open a terminal.
