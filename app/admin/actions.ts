@@ -5,7 +5,10 @@ import { z } from 'zod'
 import { requireRole } from '@/server/session/current-user'
 import { setUserRole } from '@/server/users/set-user-role'
 
-const input = z.object({ userId: z.string().min(1), role: z.enum(['learner', 'instructor', 'admin']) })
+const input = z.object({
+  userId: z.string().min(1),
+  role: z.enum(['learner', 'instructor', 'admin', 'author']),
+})
 
 export async function changeRoleAction(form: FormData) {
   const actor = await requireRole('/admin', ['admin'])
