@@ -17,7 +17,7 @@ export async function signIn(
 }
 
 /** A browser page that fails the test on any console error or uncaught page error. */
-export const test = base.extend<{ learner: TestAccount; instructor: TestAccount }>({
+export const test = base.extend<{ learner: TestAccount; instructor: TestAccount; author: TestAccount }>({
   page: async ({ page }, provide) => {
     // A 4xx answer the test provoked on purpose (wrong password, 403) logs a resource error.
     const problems = watchBrowserProblems(page, { provokedStatuses: PROVOKED_STATUSES })
@@ -26,6 +26,7 @@ export const test = base.extend<{ learner: TestAccount; instructor: TestAccount 
   },
   learner: async ({}, provide) => provide(await createTestAccount('learner')),
   instructor: async ({}, provide) => provide(await createTestAccount('instructor')),
+  author: async ({}, provide) => provide(await createTestAccount('author')),
 })
 
 export { expect }
