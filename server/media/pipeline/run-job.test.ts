@@ -40,7 +40,7 @@ async function uploaded(lessonSlug: string, content: string | { copyOf: string }
   await pool.query(
     `INSERT INTO lesson_recordings (id, "courseSlug", "lessonSlug", "uploadId", "fileName", "sizeBytes", state,
      renditions, "uploadedById", "updatedAt", "readyAt")
-     VALUES ($1, 'production-operations', $2, $3, 'take.mp4', 1, $4, '{}', $5, now(), CASE WHEN $4 = 'ready' THEN now() END)`,
+     VALUES ($1, 'production-operations', $2, $3, 'take.mp4', 1, $4::"RecordingState", '{}', $5, now(), CASE WHEN $4::text = 'ready' THEN now() END)`,
     [id, lessonSlug, uploadId, state, userId],
   )
   return { id, uploadId }
