@@ -1,6 +1,7 @@
 // What an uploaded file is, as ffprobe reads it; anything that is not a playable video is
 // refused here with a reason the author can act on.
 import { execFile } from 'node:child_process'
+import { open } from 'node:fs/promises'
 import { promisify } from 'node:util'
 
 const run = promisify(execFile)
@@ -39,6 +40,22 @@ function firstErrorLine(stderr: string): string {
   return (line ?? 'no details').replace(/^.*?: /, '')
 }
 
+const PLAIN_TEXT = 'Not a video: the file is plain text. Upload the recording itself (MP4, MOV, MKV or WebM).'
+
+/** Text (notes, subtitles, a playlist) rather than media: the first 4 KiB hold no control bytes but line ends and tabs. */
+async function looksLikeText(file: string): Promise<boolean> {
+  const handle = await open(file, 'r').catch(() => null)
+  if (!handle) return false
+  try {
+    const head = Buffer.alloc(4096)
+    const { bytesRead } = await handle.read(head, 0, head.length, 0)
+    if (bytesRead === 0) return false
+    return head.subarray(0, bytesRead).every((b) => b === 9 || b === 10 || b === 13 || b >= 32)
+  } finally {
+    await handle.close()
+  }
+}
+
 export async function probeVideo(file: string): Promise<ProbeResult> {
   let output: FfprobeOutput
   try {
@@ -53,6 +70,7 @@ export async function probeVideo(file: string): Promise<ProbeResult> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       return { ok: false, reason: 'ffprobe is not installed on the server (apt-get install ffmpeg).' }
     }
+    if (await looksLikeText(file)) return { ok: false, reason: PLAIN_TEXT }
     return {
       ok: false,
       reason: `Not a video file ffmpeg can read (${firstErrorLine(stderr)}). Upload a video such as MP4, MOV, MKV or WebM; if it is one, it is damaged or incomplete.`,
