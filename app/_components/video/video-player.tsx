@@ -5,6 +5,7 @@ import { watchedPercent, type WatchedRange } from '@/contracts/watched-ranges'
 import { PlayTracker } from './play-tracker'
 import { useCaptions } from './use-captions'
 import { useFullscreen } from './use-fullscreen'
+import { useHls } from './use-hls'
 import { useProgressReporting } from './use-progress-reporting'
 import { SPEEDS, VideoControls } from './video-controls'
 import { VideoChapters } from './video-chapters'
@@ -21,6 +22,13 @@ export interface VideoPlayerProps {
   src: string
   type: string
   captionsSrc?: string
+  /** HLS master playlist; `src` is then the progressive fallback. */
+  hlsSrc?: string
+  posterSrc?: string
+  /** Offered as "Download" under the player. */
+  downloadSrc?: string
+  /** Shown above the player, e.g. that the video is generated from the notes. */
+  label?: string
   chapters: readonly VideoChapter[]
   /** Where the learner left off, in seconds. */
   initialPosition: number
@@ -39,6 +47,10 @@ export function VideoPlayer({
   src,
   type,
   captionsSrc,
+  hlsSrc,
+  posterSrc,
+  downloadSrc,
+  label,
   chapters,
   initialPosition,
   initialWatchedRanges,
@@ -56,6 +68,7 @@ export function VideoPlayer({
   const seekReportTimer = useRef<number | undefined>(undefined)
 
   const { report, saveProblem } = useProgressReporting({ lessonKey, tracker, videoRef, playing })
+  const streamMode = useHls(videoRef, hlsSrc, src)
 
   // ---- media element events ----
 
@@ -189,12 +202,19 @@ export function VideoPlayer({
       tabIndex={0}
       onKeyDown={onKeyDown}
       data-testid="video-player"
+      data-stream={hlsSrc ? streamMode : 'progressive'}
     >
+      {label && (
+        <p className={`muted ${styles.label}`} data-testid="video-label">
+          {label}
+        </p>
+      )}
       <div className={styles.screen}>
         <video
           ref={videoRef}
           className={styles.video}
           preload="metadata"
+          poster={posterSrc}
           playsInline
           onClick={togglePlay}
           onLoadedMetadata={onLoadedMetadata}
@@ -207,7 +227,8 @@ export function VideoPlayer({
           onRateChange={() => setRate(videoRef.current?.playbackRate ?? 1)}
           onError={() => setLoadError(true)}
         >
-          <source src={src} type={type} />
+          {/* With HLS the stream is attached by useHls; a <source> would start the MP4 download first. */}
+          {!hlsSrc && <source src={src} type={type} />}
           {captionsSrc && <track kind="captions" src={captionsSrc} srcLang="en" label="English" />}
         </video>
         {captionsOn && captionText && (
@@ -240,7 +261,7 @@ export function VideoPlayer({
         onToggleFullscreen={toggleFullscreen}
       />
 
-      <VideoFooter percent={percent} saveProblem={saveProblem} />
+      <VideoFooter percent={percent} saveProblem={saveProblem} downloadSrc={downloadSrc} />
 
       {chapters.length > 0 && <VideoChapters chapters={chapters} time={time} onSeek={seekTo} />}
     </div>
