@@ -15,7 +15,7 @@ export interface VideoJobOptions {
 
 const PREFIX = 'Narrated videos:'
 
-export function startVideoJob(options: VideoJobOptions): Supervised {
+export function startVideoJob(options: VideoJobOptions): Supervised & { pid: number | undefined } {
   const log = options.log ?? ((line: string) => console.log(line))
   let state: ServiceState = 'starting'
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/videos.ts'], {
@@ -62,6 +62,7 @@ export function startVideoJob(options: VideoJobOptions): Supervised {
     }
   }
   return {
+    pid: child.pid,
     name: 'the narrated video generator',
     state: () => state,
     restarts: () => 0,

@@ -151,11 +151,7 @@ describe('npm run videos', () => {
     expect(manifest.contentHash).not.toBe(old.contentHash)
     expect(manifest.durationS).toBeLessThan(old.durationS)
     const chapters = JSON.parse(await readFile(path.join(dir, 'chapters.json'), 'utf8')) as Chapter[]
-    expect(chapters.map((c) => c.title)).toEqual([
-      'Introduction',
-      /^## (.+)$/m.exec(sections[1]!)![1],
-      'Recap',
-    ])
+    expect(chapters.map((c) => c.title)).toEqual(['Introduction', ...headings, 'Recap'])
   }, 900_000)
 
   it('names the lessons when asked for one that does not exist', async () => {
