@@ -61,6 +61,14 @@ export function startVideoJob(options: VideoJobOptions): Supervised & { pid: num
       // Already gone.
     }
   }
+  const groupAlive = () => {
+    try {
+      if (child.pid) process.kill(-child.pid, 0)
+      return !!child.pid
+    } catch {
+      return false
+    }
+  }
   return {
     pid: child.pid,
     name: 'the narrated video generator',
@@ -69,12 +77,15 @@ export function startVideoJob(options: VideoJobOptions): Supervised & { pid: num
     // A one-off job: there is never a restart to hold back.
     hold() {},
     async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return
+      if (state === 'stopped' && !groupAlive()) return
       state = 'stopped'
       killGroup('SIGTERM')
       const timer = setTimeout(() => killGroup('SIGKILL'), 5000)
       await exited
       clearTimeout(timer)
+      // Its own children (Festival, ffmpeg, esbuild's service) may outlive it by a moment.
+      for (let i = 0; i < 30 && groupAlive(); i++) await new Promise((r) => setTimeout(r, 100))
+      killGroup('SIGKILL')
     },
   }
 }
