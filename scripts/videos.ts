@@ -13,13 +13,19 @@ async function main() {
   const mediaDir = path.resolve(projectRoot, env.MEDIA_DIR ?? path.join(env.DATA_DIR, 'media'))
   const slugs = process.argv.slice(2).filter((a) => a !== '--')
   const started = performance.now()
-  console.log(`Narrated lesson videos → ${path.relative(projectRoot, mediaDir) || mediaDir}/generated`)
+  console.log(
+    `Writing narrated lesson videos to ${path.relative(projectRoot, mediaDir) || mediaDir}/generated`,
+  )
   const outcomes = await generateVideos({ mediaDir, chromiumPath: env.CHROMIUM_PATH, slugs })
   const generated = outcomes.filter((o) => o.status === 'generated')
   const failed = outcomes.filter((o) => o.status === 'failed')
   const total = Math.round((performance.now() - started) / 1000)
   if (generated.length === 0 && failed.length === 0) {
-    console.log(`All ${outcomes.length} narrated videos are up to date; nothing to do.`)
+    console.log(
+      outcomes.length === 1
+        ? 'The narrated video is up to date; nothing to do.'
+        : `All ${outcomes.length} narrated videos are up to date; nothing to do.`,
+    )
   } else {
     const minutes = formatDuration(generated.reduce((s, o) => s + (o.durationS ?? 0), 0))
     console.log(

@@ -37,7 +37,7 @@ it('logs prefixed progress and stops with its whole process group', async () => 
   expect(job.pid).toBeGreaterThan(0)
   await rendering
   expect(job.state()).toBe('running')
-  expect(lines).toContain('Narrated videos: [1/19] high-availability-design: rendering…')
+  expect(lines).toContain('Videos: [1/19] high-availability-design: rendering…')
   await job.stop()
   expect(job.state()).toBe('stopped')
   expect(groupAlive(job.pid!)).toBe(false)

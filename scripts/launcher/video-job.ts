@@ -13,7 +13,7 @@ export interface VideoJobOptions {
   log?: (line: string) => void
 }
 
-const PREFIX = 'Narrated videos:'
+const PREFIX = 'Videos:'
 
 export function startVideoJob(options: VideoJobOptions): Supervised & { pid: number | undefined } {
   const log = options.log ?? ((line: string) => console.log(line))
