@@ -1,13 +1,14 @@
 // Draws a lesson's <Diagram> exactly as the lesson page does: the page's own component
 // (app/_components/mdx/diagram.tsx) bundled with esbuild and rendered to static SVG markup.
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { build } from 'esbuild'
 
 const projectRoot = path.resolve(import.meta.dirname, '../..')
-// Inside node_modules, so the bundle's `react` imports resolve to the project's copy.
-const outDir = path.join(projectRoot, 'node_modules/.cache/helix-videos/diagram')
+// Inside node_modules, so the bundle's `react` imports resolve to the project's copy; one folder
+// per process, so two generators (the launcher's and a test's) never overwrite each other's bundle.
+const outDir = path.join(projectRoot, `node_modules/.cache/helix-videos/diagram-${process.pid}`)
 
 export interface DrawnDiagram {
   /** `<svg>` markup of the diagram. */
@@ -44,12 +45,17 @@ async function loadRenderer() {
     outExtension: { '.js': '.mjs' },
     logLevel: 'silent',
   })
-  const css = await readFile(path.join(outDir, 'entry.css'), 'utf8').catch(() => '')
-  // A fresh URL per load: a rebuilt bundle must not come from Node's module cache.
-  const mod = (await import(`${pathToFileURL(path.join(outDir, 'entry.mjs')).href}?t=${Date.now()}`)) as {
-    render(name: string): string
+  try {
+    const css = await readFile(path.join(outDir, 'entry.css'), 'utf8').catch(() => '')
+    // A fresh URL per load: a rebuilt bundle must not come from Node's module cache.
+    const mod = (await import(`${pathToFileURL(path.join(outDir, 'entry.mjs')).href}?t=${Date.now()}`)) as {
+      render(name: string): string
+    }
+    return { render: mod.render, css }
+  } finally {
+    // Loaded into memory: the files are not needed any more.
+    await rm(outDir, { recursive: true, force: true })
   }
-  return { render: mod.render, css }
 }
 
 /** The diagram's SVG, or null when the page component has no diagram of that name. */
