@@ -94,6 +94,8 @@ export const platformEnvSchema = z.object({
     .optional(),
   /** Lesson recordings, for the web app and the media worker; default `<DATA_DIR>/media`. */
   MEDIA_DIR: z.string().min(1).optional(),
+  /** `yes`: the launcher renders missing narrated lesson videos in the background (docs/decisions/036). */
+  GENERATE_VIDEOS: z.enum(['yes', 'no'], 'must be yes or no').default('yes'),
 })
 export type PlatformEnv = z.infer<typeof platformEnvSchema>
 
@@ -104,6 +106,16 @@ export const mediaWorkerEnvSchema = z.object({
   MEDIA_DIR: z.string().min(1),
 })
 export type MediaWorkerEnv = z.infer<typeof mediaWorkerEnvSchema>
+
+/** Variables of `npm run videos` (docs/decisions/036-generated-lesson-videos.md). */
+export const videosEnvSchema = z.object({
+  DATA_DIR: z.string().min(1).default('.data'),
+  /** Generated videos go to <MEDIA_DIR>/generated/<lesson>/; default `<DATA_DIR>/media`, as for the web app. */
+  MEDIA_DIR: z.string().min(1).optional(),
+  /** The Chromium that draws the slides. */
+  CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
+})
+export type VideosEnv = z.infer<typeof videosEnvSchema>
 
 /** Variables of `npm run backup` / `npm run restore` (docs/decisions/026-postgresql-15-and-custom-format-backups.md). */
 export const backupEnvSchema = platformEnvSchema.extend({

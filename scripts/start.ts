@@ -11,6 +11,7 @@ import { applyMigrations, projectRoot } from './db/migrations'
 import { resolveDatabase } from './db/resolve-database'
 import { embeddedDatabaseService } from './launcher/database-service'
 import { spawnRunning, supervise, SupervisorGroup, type ServiceState } from './launcher/supervise'
+import { startVideoJob } from './launcher/video-job'
 
 const dev = process.argv.includes('--dev')
 
@@ -274,6 +275,9 @@ async function main() {
     for (const d of demo) console.log(`  ${d.role.padEnd(10)} ${d.email.padEnd(26)} ${d.password}`)
     console.log('')
   }
+  // Lessons without a current narrated video get one in the background; the platform is
+  // already serving (docs/decisions/036-generated-lesson-videos.md).
+  if (env.GENERATE_VIDEOS === 'yes') group.add(startVideoJob({ cwd: projectRoot, env: process.env }))
 }
 
 main().catch((error: unknown) => {
