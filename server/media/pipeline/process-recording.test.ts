@@ -68,7 +68,9 @@ describe('processing a recording', () => {
     expect(download.ok && Math.abs(download.video.durationS - outcome.durationS)).toBeLessThan(0.5)
     const thumbs = (await storage.readText(`${prefix}/thumbs.vtt`)) ?? ''
     expect(thumbs).toMatch(/^WEBVTT\n\n00:00:00.000 --> 00:00:01.000\nthumbs.jpg#xywh=0,0,160,90\n/)
-    expect(thumbs).toMatch(/thumbs.jpg#xywh=800,0,160,90/)
+    // One preview a second: the 4-second source has four, the last one fourth in the first row.
+    expect(thumbs.match(/thumbs\.jpg#xywh=/g)).toHaveLength(4)
+    expect(thumbs).toMatch(/00:00:03.000 --> 00:00:04.000\nthumbs.jpg#xywh=480,0,160,90\n/)
 
     // Progress only goes forward and ends at 100.
     const percents = seen.map((p) => p.percent)
