@@ -35,6 +35,8 @@ test('a learner claims a warm sandbox and types into a connected terminal', asyn
   const hitsBefore = (await pools()).labs.find((l) => l.labSlug === 'sample')?.hits ?? 0
 
   await signIn(page, learner)
+  // Signed in once the dashboard shows: navigating earlier would cancel the sign-in.
+  await expect(page).toHaveURL(/\/dashboard$/)
   await page.goto('/labs/sample')
   await expect(page.getByRole('heading', { level: 1, name: 'Sample lab' })).toBeVisible()
   await page.getByRole('button', { name: 'Start lab' }).click()
