@@ -7,6 +7,7 @@ import { useCaptions } from './use-captions'
 import { useFullscreen } from './use-fullscreen'
 import { useHls } from './use-hls'
 import { useProgressReporting } from './use-progress-reporting'
+import { useThumbnails } from './use-thumbnails'
 import { SPEEDS, VideoControls } from './video-controls'
 import { VideoChapters } from './video-chapters'
 import { VideoFooter } from './video-footer'
@@ -25,6 +26,8 @@ export interface VideoPlayerProps {
   /** HLS master playlist; `src` is then the progressive fallback. */
   hlsSrc?: string
   posterSrc?: string
+  /** WebVTT track of thumbnail-sprite regions: previews above the seek bar. */
+  thumbnailsSrc?: string
   /** Offered as "Download" under the player. */
   downloadSrc?: string
   /** Shown above the player, e.g. that the video is generated from the notes. */
@@ -49,6 +52,7 @@ export function VideoPlayer({
   captionsSrc,
   hlsSrc,
   posterSrc,
+  thumbnailsSrc,
   downloadSrc,
   label,
   chapters,
@@ -69,6 +73,7 @@ export function VideoPlayer({
 
   const { report, saveProblem } = useProgressReporting({ lessonKey, tracker, videoRef, playing })
   const streamMode = useHls(videoRef, hlsSrc, src)
+  const thumbnails = useThumbnails(thumbnailsSrc)
 
   // ---- media element events ----
 
@@ -95,7 +100,9 @@ export function VideoPlayer({
     const video = videoRef.current
     if (!video) return
     setTime(video.currentTime)
-    const playingNow = !video.paused && !video.seeking
+    // The last tick of a recording comes after the element has paused itself at the end: it
+    // still closes a stretch that was played.
+    const playingNow = (!video.paused || video.ended) && !video.seeking
     if (tracker.tick(video.currentTime, { playing: playingNow, rate: video.playbackRate })) {
       setWatchedRanges(tracker.watchedRanges())
     }
@@ -250,6 +257,7 @@ export function VideoPlayer({
         time={time}
         duration={duration}
         watchedRanges={watchedRanges}
+        thumbnails={thumbnails}
         hasCaptions={Boolean(captionsSrc)}
         captionsOn={captionsOn}
         rate={rate}

@@ -93,6 +93,7 @@ export default async function LessonPage({ params }: Params) {
               captionsSrc={recording.captionsSrc}
               hlsSrc={recording.hlsSrc}
               posterSrc={recording.posterSrc}
+              thumbnailsSrc={recording.thumbnailsSrc}
               downloadSrc={recording.downloadSrc}
               label={recording.source === 'generated' ? GENERATED_LABEL : undefined}
               chapters={recording.chapters}
