@@ -92,8 +92,30 @@ export const platformEnvSchema = z.object({
     .string()
     .regex(/^[a-zA-Z0-9_.-]+$/, 'must be letters, digits, ".", "_" or "-"')
     .optional(),
+  /** Lesson recordings, for the web app and the media worker; default `<DATA_DIR>/media`. */
+  MEDIA_DIR: z.string().min(1).optional(),
+  /** `yes`: the launcher renders missing narrated lesson videos in the background (docs/decisions/036). */
+  GENERATE_VIDEOS: z.enum(['yes', 'no'], 'must be yes or no').default('yes'),
 })
 export type PlatformEnv = z.infer<typeof platformEnvSchema>
+
+/** Variables of the media worker (scripts/media-worker.ts); the launcher sets both. */
+export const mediaWorkerEnvSchema = z.object({
+  DATABASE_URL: postgresUrl,
+  /** Absolute media folder, the same one the web app serves. */
+  MEDIA_DIR: z.string().min(1),
+})
+export type MediaWorkerEnv = z.infer<typeof mediaWorkerEnvSchema>
+
+/** Variables of `npm run videos` (docs/decisions/036-generated-lesson-videos.md). */
+export const videosEnvSchema = z.object({
+  DATA_DIR: z.string().min(1).default('.data'),
+  /** Generated videos go to <MEDIA_DIR>/generated/<lesson>/; default `<DATA_DIR>/media`, as for the web app. */
+  MEDIA_DIR: z.string().min(1).optional(),
+  /** The Chromium that draws the slides. */
+  CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
+})
+export type VideosEnv = z.infer<typeof videosEnvSchema>
 
 /** Variables of `npm run backup` / `npm run restore` (docs/decisions/026-postgresql-15-and-custom-format-backups.md). */
 export const backupEnvSchema = platformEnvSchema.extend({
@@ -140,6 +162,18 @@ const webEnvObject = z.object({
     .default('everyone'),
   /** Bearer token Prometheus sends to /api/metrics; unset: the endpoint answers 404. */
   METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters (run `openssl rand -hex 32`)').optional(),
+  /** Largest recording an author may upload (docs/decisions/034); default 8 GiB. */
+  MEDIA_UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int('must be a whole number of bytes')
+    .min(1024 * 1024, 'must be at least 1048576 (1 MiB)')
+    .default(8 * 1024 ** 3),
+  /** Size of each resumable upload request; a dropped connection loses at most one. Default 8 MiB. */
+  MEDIA_UPLOAD_CHUNK_BYTES: z.coerce
+    .number()
+    .int('must be a whole number of bytes')
+    .min(64 * 1024, 'must be at least 65536 (64 KiB)')
+    .default(8 * 1024 ** 2),
 })
 
 /** Variables of the web app process (the launcher always sets the required ones). */

@@ -16,9 +16,9 @@ const { values } = parseArgs({
   },
 })
 const role = values.role as Role
-if (!values.email || !['admin', 'instructor', 'learner'].includes(role)) {
+if (!values.email || !['admin', 'instructor', 'learner', 'author'].includes(role)) {
   console.error(
-    'Usage: npm run admin:create -- --email you@example.com [--name "Your Name"] [--role admin|instructor|learner]',
+    'Usage: npm run admin:create -- --email you@example.com [--name "Your Name"] [--role admin|instructor|author|learner]',
   )
   console.error('The password is read from ADMIN_PASSWORD, or asked for.')
   process.exit(2)

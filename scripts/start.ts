@@ -11,6 +11,7 @@ import { applyMigrations, projectRoot } from './db/migrations'
 import { resolveDatabase } from './db/resolve-database'
 import { embeddedDatabaseService } from './launcher/database-service'
 import { spawnRunning, supervise, SupervisorGroup, type ServiceState } from './launcher/supervise'
+import { startVideoJob } from './launcher/video-job'
 
 const dev = process.argv.includes('--dev')
 
@@ -167,6 +168,9 @@ async function main() {
 
   const publicUrl = env.PUBLIC_URL ?? `http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${env.PORT}`
   const runner = await runnerSettings(env, dataDir, publicUrl)
+  // One media folder for the web app (uploads in, recordings out) and the media worker.
+  const mediaDir = path.resolve(projectRoot, env.MEDIA_DIR ?? path.join(dataDir, 'media'))
+  await mkdir(mediaDir, { recursive: true })
   const nextBin = path.join(projectRoot, 'node_modules/next/dist/bin/next')
   const webEnv: NodeJS.ProcessEnv = {
     ...process.env,
@@ -178,6 +182,7 @@ async function main() {
     RUNNER_SERVICE_TOKEN: runner.token,
     RUNNER_PUBLIC_URL: runner.publicUrl,
     LABS_DIR: env.LABS_DIR,
+    MEDIA_DIR: mediaDir,
   }
 
   // Every process is supervised the same way (docs/decisions/024-supervised-launcher.md):
@@ -215,6 +220,26 @@ async function main() {
     ),
   )
   await waitForRunner(runner.url, runnerService.state, 30_000)
+  // The worker needs the database and the media folder, never the session secret.
+  const workerEnv = { ...process.env }
+  delete workerEnv.BETTER_AUTH_SECRET
+  // Uploaded recordings wait in the queue (PostgreSQL) while the worker is down; nothing is lost.
+  group.add(
+    supervise(
+      {
+        name: 'the media worker',
+        essential: false,
+        giveUpHint: 'Uploaded recordings stay "processing" until it runs again; everything else works.',
+        start: () =>
+          spawnRunning(process.execPath, ['--import', 'tsx', 'scripts/media-worker.ts'], {
+            cwd: projectRoot,
+            stdio: ['ignore', 'inherit', 'inherit'],
+            env: { ...workerEnv, DATABASE_URL: db.url, MEDIA_DIR: mediaDir },
+          }),
+      },
+      { onGiveUp: onGiveUp(false) },
+    ),
+  )
   const listen = ['--port', String(env.PORT), '--hostname', env.HOST]
   // Production runs our own server around Next.js, which stamps each request with the client's
   // socket address (scripts/web-server.ts); the dev server keys rate limits on loopback.
@@ -250,6 +275,9 @@ async function main() {
     for (const d of demo) console.log(`  ${d.role.padEnd(10)} ${d.email.padEnd(26)} ${d.password}`)
     console.log('')
   }
+  // Lessons without a current narrated video get one in the background; the platform is
+  // already serving (docs/decisions/036-generated-lesson-videos.md).
+  if (env.GENERATE_VIDEOS === 'yes') group.add(startVideoJob({ cwd: projectRoot, env: process.env }))
 }
 
 main().catch((error: unknown) => {

@@ -15,6 +15,10 @@ command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 # two-instance test runs the web app behind the README's HAProxy configuration.
 command -v pg_dump >/dev/null 2>&1 || missing+=(postgresql-client)
 command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
+command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
+# The generated-video test (scripts/videos) runs ffmpeg and a text-to-speech voice.
+command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
+[ -d /usr/share/festival/voices/us/cmu_us_slt_arctic_hts ] || missing+=(festival festvox-us-slt-hts)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "==> Installing ${missing[*]} for the tests"

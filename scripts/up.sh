@@ -19,6 +19,24 @@ fi
 echo "==> Docker engine"
 bash scripts/ensure-docker.sh
 
+# Narrated lesson videos (npm run videos, started in the background by the launcher) need
+# Chromium, ffmpeg and a voice: install what is missing where we can.
+if [ "${GENERATE_VIDEOS:-yes}" != no ]; then
+  tools=()
+  [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || tools+=(chromium)
+  command -v ffmpeg >/dev/null 2>&1 || tools+=(ffmpeg)
+  command -v espeak-ng >/dev/null 2>&1 || tools+=(espeak-ng)
+  [ -d /usr/share/festival/voices/us/cmu_us_slt_arctic_hts ] || tools+=(festival festvox-us-slt-hts)
+  if [ ${#tools[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      echo "==> Installing ${tools[*]} (narrated lesson videos)"
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${tools[@]}" >/dev/null
+    else
+      echo "Note: narrated lesson videos need ${tools[*]} (apt-get install ${tools[*]}); lessons show \"No recording yet\" until then."
+    fi
+  fi
+fi
+
 echo "==> Lab images"
 npm run --silent images
 

@@ -6,7 +6,10 @@ import { requireRole } from '@/server/session/current-user'
 import { setUserRole } from '@/server/users/set-user-role'
 import { MAX_POOL_SIZE, setLabPoolSize } from '@/server/pools/pool-settings'
 
-const input = z.object({ userId: z.string().min(1), role: z.enum(['learner', 'instructor', 'admin']) })
+const input = z.object({
+  userId: z.string().min(1),
+  role: z.enum(['learner', 'instructor', 'admin', 'author']),
+})
 
 export async function changeRoleAction(form: FormData) {
   const actor = await requireRole('/admin', ['admin'])

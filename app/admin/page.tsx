@@ -15,7 +15,10 @@ export default async function AdminPage() {
   return (
     <>
       <h1>Accounts</h1>
-      <p className="muted">Grant the instructor role to staff who run cohorts. Admins manage accounts.</p>
+      <p className="muted">
+        Grant the instructor role to staff who run cohorts, the author role to those who upload lesson
+        recordings. Admins manage accounts.
+      </p>
       <p>
         <Link href="/instructor">All cohorts</Link> (assign instructors on a cohort&apos;s Learners page) ·{' '}
         <Link href="/instructor/audit">Audit log</Link> · <Link href="/admin/status">Platform status</Link>

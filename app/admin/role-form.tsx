@@ -8,6 +8,7 @@ export function RoleForm({ userId, role, self }: { userId: string; role: string;
         <option value="learner">learner</option>
         <option value="instructor">instructor</option>
         <option value="admin">admin</option>
+        <option value="author">author</option>
       </select>
       {!self && (
         <button className="button small" type="submit">

@@ -5,7 +5,7 @@ import { hashPassword } from 'better-auth/crypto'
 import pg from 'pg'
 import { accountLimits } from '../../config/account-limits'
 
-export type Role = 'learner' | 'instructor' | 'admin'
+export type Role = 'learner' | 'instructor' | 'admin' | 'author'
 
 export type CreateAccountResult =
   | { status: 'created'; id: string }

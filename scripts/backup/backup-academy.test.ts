@@ -145,6 +145,9 @@ beforeAll(async () => {
     path.join(install.mediaDir, 'production-operations/ha-design.mp4'),
     Buffer.from([0, 1, 2, 255]),
   )
+  // A generated narrated video: rebuilt from the lesson on start, so neither backed up nor "live".
+  await mkdir(path.join(install.mediaDir, 'generated/ha-design'), { recursive: true })
+  await writeFile(path.join(install.mediaDir, 'generated/ha-design/video.mp4'), 'generated')
 })
 
 afterAll(async () => {

@@ -106,7 +106,7 @@ export async function createBackup(install: Install, out: string): Promise<Backu
       const file = path.join(install.dataDir, name)
       if (existsSync(file)) files.push(await copyInto(file, work, path.join('secrets', name)))
     }
-    for (const relative of await listFiles(install.mediaDir)) {
+    for (const relative of await mediaToBackUp(install.mediaDir)) {
       files.push(await copyInto(path.join(install.mediaDir, relative), work, path.join('media', relative)))
     }
     const manifest: BackupManifest = {
@@ -157,6 +157,15 @@ export async function verifyBackup(dir: string): Promise<BackupManifest> {
   return manifest
 }
 
+/**
+ * Media files worth keeping: everything but `generated/`. The narrated lesson videos there are
+ * rebuilt from the lessons by the launcher (about 5 MB a lesson), and a fresh install makes them
+ * on its first start, which must not make it look "live" to a restore.
+ */
+async function mediaToBackUp(mediaDir: string): Promise<string[]> {
+  return (await listFiles(mediaDir)).filter((relative) => relative.split(path.sep)[0] !== 'generated')
+}
+
 /** What makes an install "live": reasons a restore without --force refuses. */
 export async function liveInstallReasons(install: Install, manifest: BackupManifest): Promise<string[]> {
   const reasons: string[] = []
@@ -168,7 +177,7 @@ export async function liveInstallReasons(install: Install, manifest: BackupManif
       reasons.push(`${target} holds a different secret`)
     }
   }
-  const media = await listFiles(install.mediaDir)
+  const media = await mediaToBackUp(install.mediaDir)
   if (media.length > 0) reasons.push(`${install.mediaDir} holds ${media.length} files`)
   return reasons
 }

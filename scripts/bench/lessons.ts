@@ -52,6 +52,8 @@ async function main() {
       PORT: String(port),
       EMBEDDED_PG_PORT: '54391',
       SEED_DEMO_ACCOUNTS: 'no',
+      // Page timings must not include 19 videos rendering beside them.
+      GENERATE_VIDEOS: 'no',
     },
   })
   try {

@@ -6,6 +6,12 @@ import { db } from '@/server/db'
 import { AppError } from '@/server/errors'
 import { mergeRanges, totalWatchedSeconds, type WatchedRange } from '@/contracts/watched-ranges'
 import { recordingDuration } from '@/server/media/recording-duration'
+import { resolveLessonVideo } from '@/server/media/recordings'
+
+/** The length of what the lesson plays: the processed or generated video, else the dropped-in file. */
+async function lessonVideoSeconds(lessonSlug: string): Promise<number | null> {
+  return (await resolveLessonVideo(lessonSlug))?.durationS ?? recordingDuration(lessonSlug)
+}
 
 /** "<courseSlug>/<lessonSlug>". */
 export const LESSON_KEY = /^[a-z0-9-]+\/[a-z0-9-]+$/
@@ -86,7 +92,7 @@ function describeIssues(error: z.ZodError): string {
 export async function recordVideoProgress({
   userId,
   isKnownLesson,
-  recordingSeconds = (key) => recordingDuration(key.split('/')[1] ?? ''),
+  recordingSeconds = (key) => lessonVideoSeconds(key.split('/')[1] ?? ''),
   ...input
 }: {
   userId: string

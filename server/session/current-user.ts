@@ -7,7 +7,7 @@ import { safeReturnPath } from '@/config/safe-return-path'
 import { webConfig } from '@/server/config'
 import { currentRequest } from '@/server/log/log'
 
-export type Role = 'learner' | 'instructor' | 'admin'
+export type Role = 'learner' | 'instructor' | 'admin' | 'author'
 
 export interface CurrentUser {
   id: string
@@ -17,7 +17,7 @@ export interface CurrentUser {
 }
 
 function toRole(value: unknown): Role {
-  return value === 'admin' || value === 'instructor' ? value : 'learner'
+  return value === 'admin' || value === 'instructor' || value === 'author' ? value : 'learner'
 }
 
 /** The signed-in user of this request, or null. Cached per request. */

@@ -25,6 +25,7 @@ function startPlatform(): ChildProcess {
       RUNNER_PORT: '4101',
       SEED_DEMO_ACCOUNTS: 'no',
       PUBLIC_URL: baseUrl,
+      GENERATE_VIDEOS: 'no',
     },
   })
 }

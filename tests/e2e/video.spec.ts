@@ -76,15 +76,31 @@ async function waitForMetadata(page: Page) {
 
 /** Plays until the media clock reaches `until` seconds, then pauses and waits for the save. */
 async function playUntil(page: Page, until: number) {
-  await page.getByRole('button', { name: 'Play', exact: true }).click()
-  await expect.poll(() => currentTime(page), { timeout: 20_000 }).toBeGreaterThanOrEqual(until)
   // The report sent on pause is the one at (or past) `until`; earlier ones may still be landing.
   const saved = page.waitForResponse(
     (r) =>
       r.url().endsWith('/api/progress/video') &&
       (r.request().postDataJSON() as { position: number }).position >= until,
+    { timeout: 30_000 },
   )
-  await page.getByRole('button', { name: 'Pause', exact: true }).click()
+  // Pause on the first tick at `until`, clicked from inside the page: a click from the test
+  // runner lands whenever a busy machine lets it, seconds of playback later.
+  const paused = video(page).evaluate(
+    (v: HTMLVideoElement, at: number) =>
+      new Promise<void>((resolve) => {
+        const onTime = () => {
+          if (v.currentTime < at) return
+          v.removeEventListener('timeupdate', onTime)
+          const pause = v.closest('[data-testid=video-player]')?.querySelector('button[aria-label=Pause]')
+          if (pause instanceof HTMLButtonElement) pause.click()
+          resolve()
+        }
+        v.addEventListener('timeupdate', onTime)
+      }),
+    until,
+  )
+  await page.getByRole('button', { name: 'Play', exact: true }).click()
+  await paused
   expect((await saved).status()).toBe(200)
 }
 

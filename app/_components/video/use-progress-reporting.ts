@@ -51,7 +51,13 @@ export function useProgressReporting({
         keepalive: how === 'keepalive',
       })
         .then(async (res) => {
-          if (res.ok) return setSaveProblem(null)
+          if (res.ok) {
+            // Read the answer even though nothing here needs it: Chromium leaves an unread body
+            // on the connection, so the request never finishes (in its network log too) and the
+            // connection cannot be reused, one of only six per host that HLS segments need.
+            await res.arrayBuffer().catch(() => undefined)
+            return setSaveProblem(null)
+          }
           // A server hiccup: try these ranges again with the next report. A refusal (signed
           // out, bad data) would be refused again, so it is shown instead.
           if (res.status >= 500) tracker.restorePending(ranges)

@@ -1,7 +1,10 @@
 'use client'
 // The control bar under the picture: play, seek with the watched stretches, time, captions,
 // speed and fullscreen.
+import { useEffect, useRef, useState, type PointerEvent } from 'react'
 import type { WatchedRange } from '@/contracts/watched-ranges'
+import { SeekPreview } from './seek-preview'
+import type { ThumbnailCue } from './thumbnail-track'
 import { formatTime } from './video-time'
 import styles from './video-player.module.css'
 
@@ -12,6 +15,7 @@ export function VideoControls({
   time,
   duration,
   watchedRanges,
+  thumbnails,
   hasCaptions,
   captionsOn,
   rate,
@@ -27,6 +31,8 @@ export function VideoControls({
   /** Null until the recording's metadata has loaded. */
   duration: number | null
   watchedRanges: readonly WatchedRange[]
+  /** Scrubbing previews; none means the bar shows no picture. */
+  thumbnails: readonly ThumbnailCue[]
   hasCaptions: boolean
   captionsOn: boolean
   rate: number
@@ -38,6 +44,36 @@ export function VideoControls({
   onToggleFullscreen: () => void
 }) {
   const max = duration ?? 0
+  const seekRef = useRef<HTMLDivElement>(null)
+  // Where the pointer is along the bar (0..1) while it hovers or drags; null when it is away.
+  const [pointerAt, setPointerAt] = useState<number | null>(null)
+  const [dragging, setDragging] = useState(false)
+
+  const followPointer = (clientX: number) => {
+    const rect = seekRef.current?.getBoundingClientRect()
+    if (!rect || rect.width === 0) return
+    setPointerAt(Math.min(1, Math.max(0, (clientX - rect.left) / rect.width)))
+  }
+
+  // A drag may leave the bar while the button is held: follow it on the window until release.
+  useEffect(() => {
+    if (!dragging) return
+    const onMove = (e: globalThis.PointerEvent) => followPointer(e.clientX)
+    const onUp = () => {
+      setDragging(false)
+      setPointerAt(null)
+    }
+    window.addEventListener('pointermove', onMove)
+    window.addEventListener('pointerup', onUp)
+    window.addEventListener('pointercancel', onUp)
+    return () => {
+      window.removeEventListener('pointermove', onMove)
+      window.removeEventListener('pointerup', onUp)
+      window.removeEventListener('pointercancel', onUp)
+    }
+  }, [dragging])
+
+  const showPreview = duration !== null && pointerAt !== null && thumbnails.length > 0
   return (
     <div className={styles.controls}>
       <button
@@ -49,7 +85,19 @@ export function VideoControls({
         {playing ? '❚❚ Pause' : '▶ Play'}
       </button>
 
-      <div className={styles.seek}>
+      <div
+        ref={seekRef}
+        className={styles.seek}
+        onPointerMove={(e: PointerEvent) => followPointer(e.clientX)}
+        onPointerDown={(e: PointerEvent) => {
+          followPointer(e.clientX)
+          setDragging(true)
+        }}
+        onPointerLeave={() => {
+          if (!dragging) setPointerAt(null)
+        }}
+      >
+        {showPreview && <SeekPreview cues={thumbnails} fraction={pointerAt} duration={duration} />}
         <input
           type="range"
           className={styles.seekInput}

@@ -5,7 +5,9 @@ import { watchedPercent, type WatchedRange } from '@/contracts/watched-ranges'
 import { PlayTracker } from './play-tracker'
 import { useCaptions } from './use-captions'
 import { useFullscreen } from './use-fullscreen'
+import { useHls } from './use-hls'
 import { useProgressReporting } from './use-progress-reporting'
+import { useThumbnails } from './use-thumbnails'
 import { SPEEDS, VideoControls } from './video-controls'
 import { VideoChapters } from './video-chapters'
 import { VideoFooter } from './video-footer'
@@ -21,6 +23,15 @@ export interface VideoPlayerProps {
   src: string
   type: string
   captionsSrc?: string
+  /** HLS master playlist; `src` is then the progressive fallback. */
+  hlsSrc?: string
+  posterSrc?: string
+  /** WebVTT track of thumbnail-sprite regions: previews above the seek bar. */
+  thumbnailsSrc?: string
+  /** Offered as "Download" under the player. */
+  downloadSrc?: string
+  /** Shown above the player, e.g. that the video is generated from the notes. */
+  label?: string
   chapters: readonly VideoChapter[]
   /** Where the learner left off, in seconds. */
   initialPosition: number
@@ -39,6 +50,11 @@ export function VideoPlayer({
   src,
   type,
   captionsSrc,
+  hlsSrc,
+  posterSrc,
+  thumbnailsSrc,
+  downloadSrc,
+  label,
   chapters,
   initialPosition,
   initialWatchedRanges,
@@ -56,6 +72,8 @@ export function VideoPlayer({
   const seekReportTimer = useRef<number | undefined>(undefined)
 
   const { report, saveProblem } = useProgressReporting({ lessonKey, tracker, videoRef, playing })
+  const streamMode = useHls(videoRef, hlsSrc, src)
+  const thumbnails = useThumbnails(thumbnailsSrc)
 
   // ---- media element events ----
 
@@ -82,7 +100,9 @@ export function VideoPlayer({
     const video = videoRef.current
     if (!video) return
     setTime(video.currentTime)
-    const playingNow = !video.paused && !video.seeking
+    // The last tick of a recording comes after the element has paused itself at the end: it
+    // still closes a stretch that was played.
+    const playingNow = (!video.paused || video.ended) && !video.seeking
     if (tracker.tick(video.currentTime, { playing: playingNow, rate: video.playbackRate })) {
       setWatchedRanges(tracker.watchedRanges())
     }
@@ -189,12 +209,19 @@ export function VideoPlayer({
       tabIndex={0}
       onKeyDown={onKeyDown}
       data-testid="video-player"
+      data-stream={hlsSrc ? streamMode : 'progressive'}
     >
+      {label && (
+        <p className={`muted ${styles.label}`} data-testid="video-label">
+          {label}
+        </p>
+      )}
       <div className={styles.screen}>
         <video
           ref={videoRef}
           className={styles.video}
           preload="metadata"
+          poster={posterSrc}
           playsInline
           onClick={togglePlay}
           onLoadedMetadata={onLoadedMetadata}
@@ -207,7 +234,8 @@ export function VideoPlayer({
           onRateChange={() => setRate(videoRef.current?.playbackRate ?? 1)}
           onError={() => setLoadError(true)}
         >
-          <source src={src} type={type} />
+          {/* With HLS the stream is attached by useHls; a <source> would start the MP4 download first. */}
+          {!hlsSrc && <source src={src} type={type} />}
           {captionsSrc && <track kind="captions" src={captionsSrc} srcLang="en" label="English" />}
         </video>
         {captionsOn && captionText && (
@@ -229,6 +257,7 @@ export function VideoPlayer({
         time={time}
         duration={duration}
         watchedRanges={watchedRanges}
+        thumbnails={thumbnails}
         hasCaptions={Boolean(captionsSrc)}
         captionsOn={captionsOn}
         rate={rate}
@@ -240,7 +269,7 @@ export function VideoPlayer({
         onToggleFullscreen={toggleFullscreen}
       />
 
-      <VideoFooter percent={percent} saveProblem={saveProblem} />
+      <VideoFooter percent={percent} saveProblem={saveProblem} downloadSrc={downloadSrc} />
 
       {chapters.length > 0 && <VideoChapters chapters={chapters} time={time} onSeek={seekTo} />}
     </div>

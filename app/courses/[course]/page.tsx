@@ -34,6 +34,11 @@ export default async function CoursePage({ params }: Params) {
         <span className="pill">{course.level}</span>
         <span className="pill">{Math.round(course.durationMinutes / 60)} hours</span>
         <span className="pill">Prerequisites: {course.prerequisites.join(', ')}</span>
+        {(user?.role === 'author' || user?.role === 'admin') && (
+          <Link className="pill" href={`/courses/${course.slug}/media`}>
+            Manage media
+          </Link>
+        )}
       </div>
       {progress ? (
         <section className="card" aria-label="Your progress" style={{ marginBottom: '1.5rem' }}>

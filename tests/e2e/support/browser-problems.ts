@@ -11,6 +11,8 @@ const HOST_NETWORK_CHANGED = /net::ERR_NETWORK_CHANGED/
 export interface WatchOptions {
   /** HTTP statuses the test provokes on purpose (a wrong password, a 403); their resource errors are expected. */
   provokedStatuses?: number[]
+  /** Network errors the test provokes on purpose (a connection it drops), matched against the console text. */
+  provokedNetworkErrors?: RegExp
 }
 
 /** Collects console errors and uncaught page errors, for an `expect(problems).toEqual([])` at the end. */
@@ -25,6 +27,7 @@ export function watchBrowserProblems(page: Page, options: WatchOptions = {}): st
     if (HOST_NETWORK_CHANGED.test(text)) return
     const status = /status of (\d{3})/.exec(text)?.[1]
     if (status && provoked.includes(Number(status))) return
+    if (options.provokedNetworkErrors?.test(text)) return
     problems.push(`console.error: ${text}`)
   })
   page.on('requestfailed', (request) => {

@@ -26,5 +26,9 @@ export const e2e = {
     LABS_DIR: 'lab-runner/test-fixtures/labs',
     // The suite signs in dozens of times from one address within seconds.
     AUTH_RATE_LIMIT: 'off',
+    // Small upload chunks, so the media spec can drop a connection between two of them.
+    MEDIA_UPLOAD_CHUNK_BYTES: '65536',
+    // Rendering 19 narrated videos would compete with the timed browser tests for the CPU.
+    GENERATE_VIDEOS: 'no',
   },
 }

@@ -17,15 +17,26 @@ export async function signIn(
 }
 
 /** A browser page that fails the test on any console error or uncaught page error. */
-export const test = base.extend<{ learner: TestAccount; instructor: TestAccount }>({
-  page: async ({ page }, provide) => {
+export const test = base.extend<{
+  learner: TestAccount
+  instructor: TestAccount
+  author: TestAccount
+  /** Network errors a spec provokes on purpose (a connection it drops); `test.use` to set. */
+  provokedNetworkErrors: RegExp | undefined
+}>({
+  provokedNetworkErrors: [undefined, { option: true }],
+  page: async ({ page, provokedNetworkErrors }, provide) => {
     // A 4xx answer the test provoked on purpose (wrong password, 403) logs a resource error.
-    const problems = watchBrowserProblems(page, { provokedStatuses: PROVOKED_STATUSES })
+    const problems = watchBrowserProblems(page, {
+      provokedStatuses: PROVOKED_STATUSES,
+      provokedNetworkErrors,
+    })
     await provide(page)
     expect(problems, 'unexpected browser errors').toEqual([])
   },
   learner: async ({}, provide) => provide(await createTestAccount('learner')),
   instructor: async ({}, provide) => provide(await createTestAccount('instructor')),
+  author: async ({}, provide) => provide(await createTestAccount('author')),
 })
 
 export { expect }

@@ -12,12 +12,25 @@ import { TableOfContents } from '@/app/courses/_components/table-of-contents'
 import { getLessonContext } from '@/server/content/catalog'
 import { compileMdx } from '@/server/content/compile-mdx'
 import { findRecording } from '@/server/media/find-recording'
+import { resolveLessonVideo, type LessonVideo } from '@/server/media/recordings'
 import { getCourseProgress } from '@/server/progress/course-progress'
 import { countWords, minReadSeconds, recordLessonVisit } from '@/server/progress/lesson-progress'
 import { getVideoProgress } from '@/server/progress/record-video-progress'
 import { getCurrentUser } from '@/server/session/current-user'
 
 type Params = { params: Promise<{ course: string; lesson: string }> }
+
+const GENERATED_LABEL = 'Narrated summary — generated from the notes'
+
+/**
+ * What the lesson plays: an uploaded recording, else the generated narrated video, else a
+ * file an operator dropped into the media folder by hand (docs/decisions/008, 034).
+ */
+async function lessonRecording(
+  lessonSlug: string,
+): Promise<(Partial<LessonVideo> & Pick<LessonVideo, 'src' | 'type' | 'chapters'>) | null> {
+  return (await resolveLessonVideo(lessonSlug)) ?? (await findRecording(lessonSlug))
+}
 
 const LAB_TITLES: Record<string, string> = {
   'ha-setup': 'Lab 1: HA Setup',
@@ -42,7 +55,7 @@ export default async function LessonPage({ params }: Params) {
   const [compiled, progress, recording, video] = await Promise.all([
     compileMdx(lesson.source, lesson.file),
     user ? getCourseProgress({ userId: user.id, course }) : null,
-    findRecording(lesson.slug),
+    lessonRecording(lesson.slug),
     user ? getVideoProgress({ userId: user.id, lessonKey: lesson.key }) : null,
   ])
   const status = progress?.lessons[lesson.key]
@@ -78,6 +91,11 @@ export default async function LessonPage({ params }: Params) {
               src={recording.src}
               type={recording.type}
               captionsSrc={recording.captionsSrc}
+              hlsSrc={recording.hlsSrc}
+              posterSrc={recording.posterSrc}
+              thumbnailsSrc={recording.thumbnailsSrc}
+              downloadSrc={recording.downloadSrc}
+              label={recording.source === 'generated' ? GENERATED_LABEL : undefined}
               chapters={recording.chapters}
               initialPosition={video?.position ?? 0}
               initialWatchedRanges={video?.ranges ?? []}
