@@ -4,7 +4,7 @@
 # not replayed), stays quiet at a lag of a few MB and fires above 16 MiB. The check makes the lag
 # happen: it pauses replay on pg-replica (grader superuser) and writes WAL on pg-primary, and
 # waits until Prometheus has scraped each lag before evaluating the rule's expression. Replay is
-# resumed and the scratch table dropped on exit.
+# resumed and the scratch table dropped on exit (and at the start, after a run stopped by its timeout).
 set -u
 fail() { echo "FAIL: $1"; [ -n "${2:-}" ] && echo "HINT: $2"; exit 1; }
 prom=http://prometheus:9090
@@ -48,9 +48,12 @@ lag_at_least() {
 psql -qAtX -c "insert into public.$table select g, md5(g::text) from generate_series(1, 40000) g" >/dev/null
 lag_at_least 2000000 || fail "the replica fell behind, but Prometheus did not see pg_stat_replication_pg_wal_lsn_diff grow within 40 s (is postgres-exporter scraped every few seconds?)."
 [ "$(query "$expr" | jq '.data.result | length')" = 0 ] || fail "PostgresReplicationLagHigh fires at a lag of about 4 MB: the threshold is 16 MiB."
-# About 40 MB more: well above it.
-psql -qAtX -c "insert into public.$table select g, md5(g::text) from generate_series(1, 400000) g" >/dev/null
-lag_at_least 33554432 || fail "the replica fell 32 MB behind, but Prometheus did not see it within 40 s."
+# Three WAL segment switches move the primary's position to the next 16 MiB boundary each time
+# (a row first, so no switch is a no-op): 40 MB or more, well above the threshold, in a moment.
+for _ in 1 2 3; do
+  psql -qAtX -c "insert into public.$table values (0, 'switch')" -c 'select pg_switch_wal()' >/dev/null
+done
+lag_at_least 33554432 || fail "the replica fell more than 32 MB behind, but Prometheus did not see it within 40 s."
 [ "$(query "$expr" | jq '.data.result | length')" -ge 1 ] || fail "the replica is more than 32 MB behind and PostgresReplicationLagHigh's expression is still false."
 [ "$(printf '%s' "$rule" | jq -r '.labels.severity // empty')" != "" ] || fail "PostgresReplicationLagHigh has no severity label."
 echo "PostgresReplicationLagHigh stays quiet at a few MB of replication lag and fires above 16 MiB ($expr)."
