@@ -12,14 +12,15 @@ if [ -z "$(infra_since primary_lost)" ]; then
   exit 1
 fi
 bad=0
-recovery=$(psql -h pg-replica -XtAq -c 'SELECT pg_is_in_recovery()' 2>/dev/null)
+recovery=$(timeout 10 psql -h pg-replica -XtAq -c 'SELECT pg_is_in_recovery()' 2>/dev/null)
 if [ "$recovery" != f ]; then
   echo "FAIL: pg-replica is still a read-only standby: nothing can write until it is promoted."
   echo "HINT: SELECT pg_promote(); on pg-replica (psql -h pg-replica -d helixagent_db as helixagent), then check SELECT pg_is_in_recovery(); says f."
   bad=1
 fi
+# PgBouncer may hold a client while it keeps trying a server that is gone: give it 10 s.
 write=$(PGHOST=pgbouncer PGPORT=6432 PGUSER=helixagent PGPASSWORD=$APP_PGPASSWORD PGDATABASE=helixagent \
-  psql -XtAq -c 'SELECT txid_current() > 0' 2>&1)
+  timeout 10 psql -XtAq -c 'SELECT txid_current() > 0' 2>&1) || write=${write:-no answer within 10 s}
 if [ "$write" != t ]; then
   echo "FAIL: A write through PgBouncer (database helixagent, as the app connects) fails: $(head -n 1 <<<"$write")"
   echo "HINT: PgBouncer still sends the helixagent database to the lost primary: change host= in /etc/pgbouncer/pgbouncer.ini, then RELOAD on PgBouncer's admin console (psql -h pgbouncer -p 6432 -U helixagent pgbouncer)."
