@@ -358,7 +358,7 @@ grep -q '"ten"' /srv/deploy/${scenario.crash}.yaml`)
       `psql -h pg-replica -p 5432 -U helixagent -d helixagent_db -XtAq -c 'SELECT pg_promote()'`,
     )
     await expectCheckFails(lab, 'primary-lost', /A write through PgBouncer .* fails/)
-    await expectAlerts(['PostgresDown'])
+    await expectAlerts(['PostgresPrimaryDown'])
     await expectSolvePasses(lab, 'primary-lost')
     await expectCheckPasses(lab, 'primary-lost')
   }, 240_000)

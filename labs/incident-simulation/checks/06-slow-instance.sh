@@ -29,4 +29,4 @@ if [ $bad -ne 0 ]; then
 fi
 lose_primary
 echo "OK: the slow instance is out of rotation and the others still serve."
-echo "OK: ...and the pager goes off once more: PostgresDown. Go on to step 7."
+echo "OK: ...and the pager goes off once more: PostgresPrimaryDown. Go on to step 7."

@@ -67,7 +67,7 @@ const INFRA_MODES = {
       /\blost\b|\bdown\b|died|\bdead\b|stopped|unreachable|went\s+away|shut\s*down|crash(ed)?\b|fail[\s-]?over|promot/i,
     say: 'lost',
     on: /^pg-primary$/,
-    alert: 'PostgresDown',
+    alert: 'PostgresPrimaryDown',
   },
 }
 const MODES = infra ? INFRA_MODES : PROVIDER_MODES

@@ -24,7 +24,7 @@ cat > /home/learner/infra-incident-report.md <<MD
 | $t0 | HelixAgentInstanceDown fired for $crash; incident declared |
 | $t_crash | $crash crash loop traced to the canary release in /srv/deploy; release rolled back, instance up |
 | $t_slow | HelixAgentSlowInstance fired for $slow; drained in HAProxy |
-| $t_pg | PostgresDown fired: pg-primary lost |
+| $t_pg | PostgresPrimaryDown fired: pg-primary lost |
 | $t_fo | pg-replica promoted, PgBouncer repointed, instances ready again |
 
 ## Status Updates
