@@ -367,7 +367,7 @@ grep -q '"ten"' /srv/deploy/${scenario.crash}.yaml`)
     await expectSolvePasses(lab, 'infra-report')
     await asLearner(`cp ~/infra-incident-report.md ~/infra.solved.md
 awk '/^## Roles/ { skip = 1; next } /^## Status Updates/ { skip = 1; next } /^## / { skip = 0 } !skip' ~/infra.solved.md \
-  | sed 's/Severity\*\*: P1/Severity**: P2/' > ~/infra-incident-report.md`)
+  | sed 's/Severity..: P1/Severity**: P2/' > ~/infra-incident-report.md`)
     await expectCheckFails(
       lab,
       'infra-report',
