@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { describeMissing, missingCommands } from '../test-support/command-check'
+import { describeMissing, execInLearnerShell, missingCommands } from '../test-support/command-check'
 import {
   describeResult,
   expectCheckFails,
@@ -37,6 +37,18 @@ async function asLearner(script: string): Promise<string> {
   })
   expect(result.passed, describeResult(result)).toBe(true)
   return result.output
+}
+
+/** The `bash run` blocks under a step page's `### heading`, exactly as the learner reads them. */
+function runBlocks(step: string, heading: string): string[] {
+  const text = readFileSync(path.join(import.meta.dirname, 'steps', step), 'utf8')
+  const start = text.indexOf(`### ${heading}\n`)
+  if (start < 0) throw new Error(`${step} has no section "${heading}"`)
+  const rest = text.slice(start + heading.length + 4)
+  const section = rest.slice(0, rest.search(/^(### |<\/Steps>)/m))
+  const blocks = [...section.matchAll(/```bash run\n([\s\S]*?)\n```/g)].map((m) => m[1] ?? '')
+  if (blocks.length === 0) throw new Error(`${step}: section "${heading}" has no run block`)
+  return blocks
 }
 
 /** Waits until `amtool alert query` on the workstation lists every "alertname [instance]" given. */
@@ -311,6 +323,19 @@ perl -pe 'BEGIN { %s = (${Object.entries(swap)
 
   it('step 5: a release edited but still invalid keeps the crash loop; rolling it back passes', async () => {
     await expectCheckFails(lab, 'crash-loop', /still not answering: it exits and restarts/)
+    // The step's own commands, as written, in the learner's terminal: the alert and the log's reason.
+    const [query = '', extended = ''] = runBlocks('05-crash-loop.mdx', 'See what is firing')
+    for (const command of [query, extended]) {
+      const firing = await execInLearnerShell(lab, 'workstation', command)
+      expect(firing.exitCode, firing.output).toBe(0)
+      expect(firing.output).toContain('HelixAgentInstanceDown')
+    }
+    const [why = ''] = runBlocks('05-crash-loop.mdx', 'Find out why the instance is down')
+    const exits = await execInLearnerShell(lab, 'workstation', why)
+    expect(exits.exitCode, exits.output).toBe(0)
+    expect(exits.output).toMatch(
+      new RegExp(`${scenario.crash} +restarts=\\d+ +config=/srv/deploy/.*pool_size`),
+    )
     // The learner "fixes" the value the log complains about with another one the schema rejects.
     await asLearner(`sed -i 's/"10 connections"/"ten"/' /srv/deploy/${scenario.crash}.yaml
 grep -q '"ten"' /srv/deploy/${scenario.crash}.yaml`)
@@ -361,6 +386,16 @@ grep -q '"ten"' /srv/deploy/${scenario.crash}.yaml`)
     await expectAlerts(['PostgresPrimaryDown'])
     await expectSolvePasses(lab, 'primary-lost')
     await expectCheckPasses(lab, 'primary-lost')
+    // The step's confirm and recover commands, as written, tell the same story after the failover.
+    const [confirm = ''] = runBlocks('07-primary-lost.mdx', 'Confirm the primary is lost')
+    const confirmed = await execInLearnerShell(lab, 'workstation', confirm)
+    expect(confirmed.output).toMatch(/^pg-primary:5432 - no /m)
+    expect(confirmed.output).toMatch(/^pg-replica:5432 - accepting connections$/m)
+    expect(confirmed.output.trim().split('\n').at(-1)).toBe('200')
+    const [recover = ''] = runBlocks('07-primary-lost.mdx', 'Watch the service recover')
+    const recovered = await execInLearnerShell(lab, 'workstation', recover)
+    expect(recovered.exitCode, recovered.output).toBe(0)
+    expect(JSON.parse(recovered.output)).toMatchObject({ ready: true })
   }, 240_000)
 
   it('step 8: a report without roles and status updates fails; the solved report passes', async () => {
