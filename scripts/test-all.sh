@@ -12,7 +12,7 @@ missing=()
 [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 # pg_dump/pg_restore: backups are PostgreSQL's custom format (decision 026); haproxy: the
-# deploy test checks the README's HAProxy configuration with `haproxy -c`.
+# two-instance test runs the web app behind the README's HAProxy configuration.
 command -v pg_dump >/dev/null 2>&1 || missing+=(postgresql-client)
 command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
 if [ ${#missing[@]} -gt 0 ]; then

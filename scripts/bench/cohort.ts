@@ -3,7 +3,7 @@
 //  - docker-compose 1.29 on the same topology file (top-level `name:` removed) against the
 //    runner's cold start, both to every service healthy: ratio (target ≤ 0.5×);
 //  - warm claim → terminal connected (POST /v1/sandboxes, ticket, WebSocket prompt), p50/p95,
-//    for a lab shared by everyone and for a per-learner seed (services that read it restart);
+//    for a lab shared by everyone and for a per-learner seed (handed to the running services);
 //  - N learners pressing Start within 5 s, without and with a pool sized for them: p50/p95/max
 //    time to a connected terminal;
 //  - idle cost of a warm pool of --idle sandboxes: memory and CPU.
@@ -261,7 +261,7 @@ await boundedRun({
       pools.configure({ labs: { [HA_STACK_SLUG]: 0 } })
       await removeAll(ids)
       rows.push([
-        `warm claim → terminal, ${variant ? 'per-learner seed (3 services restart)' : 'shared seed'} (${claims} claims)`,
+        `warm claim → terminal, ${variant ? 'per-learner seed (handed over live)' : 'shared seed'} (${claims} claims)`,
         `p50 ${fmt(median(samples), 2)} s · p95 ${fmt(percentile(samples, 95), 2)} s`,
         variant ? '' : 'target p95 < 1 s',
       ])

@@ -34,6 +34,7 @@ import {
 import { CapacityQueue } from './capacity-queue'
 import { diskStatus, measureDiskUsage } from './disk-usage'
 import { ProvisioningSlots } from './provisioning-slots'
+import { reseedServices } from './reseed-services'
 import type {
   ProvisioningPhase,
   SandboxDiskStatus,
@@ -381,8 +382,8 @@ export class SandboxRegistry {
   }
 
   /**
-   * The claim-time half of provisioning: the services whose definition uses the seed start
-   * again with the learner's, then the setup hook runs, then the provisioned marker records
+   * The claim-time half of provisioning: the services whose definition uses the seed take the
+   * learner's (handed over live where the topology says how, else started again), then the setup hook runs, then the provisioned marker records
    * the new owner (a restarted runner re-adopts it as theirs).
    */
   private async personalise(record: SandboxRecord, lab: LoadedLab, seedChanged: boolean): Promise<void> {
@@ -392,12 +393,19 @@ export class SandboxRegistry {
       const topology = this.parseFor(lab, record.variables)
       const labels = this.baseLabels(record)
       const seedBound = seedChanged ? this.seedBoundServices(lab) : []
-      if (seedBound.length > 0) {
+      const recreate = await reseedServices({
+        docker,
+        services: topology.services.filter((s) => seedBound.includes(s.name)),
+        containerIds: Object.fromEntries(Object.entries(record.hosts).map(([h, a]) => [h, a.containerId])),
+        seed: record.variables['ACADEMY_SEED'] ?? '',
+        warn: (message, fields) => this.options.log.warn(message, { ...log, ...fields }),
+      })
+      if (recreate.length > 0) {
         const hosts = await recreateServices({
           docker,
           sandboxId: record.id,
           topology,
-          services: seedBound,
+          services: recreate,
           network: networkName(record.id),
           labels,
           deadline: this.now() + (this.options.provisionTimeoutMs ?? 180_000),

@@ -114,6 +114,7 @@ describe('warm pools', () => {
     if (!warm) throw new Error('no warm sandbox')
     // Before the claim: no learner's setup ran, and the seed job wrote a seed tied to nobody.
     const poolWorkstation = workstationOf(registry, warm.id)
+    const poolDb = registry.getSandbox(warm.id)?.hosts['db']?.containerId
     expect(exec(poolWorkstation, 'cat /etc/motd')).not.toContain('prepared for seed')
     expect(exec(poolWorkstation, 'cat /data/seed.txt')).not.toContain('seed=1234567\n')
     // Nobody can see it: it is in no learner's list.
@@ -139,6 +140,11 @@ describe('warm pools', () => {
     expect(exec(workstation, 'cat /data/seed.txt').trim()).toBe(`seed=${seed}`)
     expect(exec(workstation, 'cat /etc/motd').trim()).toBe(`prepared for seed ${seed}`)
     expect(registry.scriptEnv(warm.id)?.['ACADEMY_SEED']).toBe(seed)
+    // The seed-bound service that declares a reseed command took the seed live, not recreated;
+    // the finished seed job, which cannot, ran again.
+    const db = registry.getSandbox(warm.id)?.hosts['db']?.containerId ?? ''
+    expect(db).toBe(poolDb)
+    expect(exec(db, 'cat /tmp/seed').trim()).toBe(seed)
     // Nothing from pool time: no shell history, no other learner's files.
     expect(exec(workstation, 'ls -a /root; cat /root/.bash_history 2>/dev/null | wc -l')).not.toContain(
       '.bash_history',

@@ -90,6 +90,11 @@ const tmpfsEntry = z
 
 const serviceXAcademy = z.strictObject({
   capAdd: z.array(z.enum([...ALLOWED_CAPABILITIES, ...JUSTIFIED_CAPABILITIES])).default([]),
+  /**
+   * A command that hands a claimed warm-pool sandbox's seed (ACADEMY_SEED, set on the exec) to
+   * the running service, so the claim does not recreate it (decision 028).
+   */
+  reseed: z.array(z.string().min(1)).min(1).optional(),
 })
 
 // Listed once so the refinement above can tell supported keys from unknown ones.

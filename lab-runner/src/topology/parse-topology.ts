@@ -47,6 +47,8 @@ export interface ServiceSpec {
   capAdd: string[]
   /** In-memory scratch mounts, each with a size (bounded by the service's memory limit too). */
   tmpfs: Array<{ target: string; sizeBytes: number }>
+  /** Run in the container to hand it a claimed warm sandbox's seed instead of recreating it. */
+  reseed?: string[]
 }
 
 export interface Topology {
@@ -199,6 +201,7 @@ function normaliseService(
       at('x-academy', 'capAdd'),
       issues,
     ),
+    reseed: service['x-academy']?.reseed,
   }
 }
 

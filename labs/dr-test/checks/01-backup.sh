@@ -1,6 +1,6 @@
 #!/bin/bash
 # Step 1: an encrypted backup on the backup host holds a custom-format dump with the seeded data,
-# a Redis RDB snapshot and the config tarball. When it does, the disaster strikes (once).
+# a Redis RDB snapshot per master and the config tarball. When it does, the disaster strikes (once).
 source /academy/lib/dr.sh
 
 fail() { echo "FAIL: $1"; shift; for h in "$@"; do echo "HINT: $h"; done; exit 1; }
@@ -33,9 +33,15 @@ if [ -z "$dump" ]; then echo "FAIL: The archive has no PostgreSQL dump (*.dump).
 elif ! listing=$(pg_restore --list "$dump" 2>/dev/null); then echo "FAIL: ${dump##*/} is not a custom-format dump (pg_restore --list cannot read it)."; echo "HINT: pg_dump --format=custom"; bad=1
 elif ! grep -q 'TABLE DATA public audit_ledger' <<<"$listing"; then echo "FAIL: ${dump##*/} does not contain the data of helixagent_db's audit_ledger table."; echo "HINT: Dump the database helixagent_db from pg-primary."; bad=1
 fi
-rdb_ok=0
-while IFS= read -r f; do [ "$(head -c 5 "$f")" = REDIS ] && rdb_ok=1; done < <(find "$work/x" -type f -name '*.rdb')
-[ $rdb_ok = 1 ] || { echo "FAIL: The archive has no Redis RDB snapshot (*.rdb starting with REDIS)."; echo "HINT: redis-cli -h HOST --rdb FILE for each master (redis-cli -h redis-1 cluster nodes lists them)."; bad=1; }
+rdbs=0
+while IFS= read -r f; do [ "$(head -c 5 "$f")" = REDIS ] && rdbs=$((rdbs + 1)); done < <(find "$work/x" -type f -name '*.rdb')
+# Each master holds only its own slots: fewer snapshots than masters cannot restore the sessions
+# the disaster flushes (lib/redis.sh), and after it there is nothing left to snapshot.
+source /academy/lib/redis.sh
+masters=$(redis_masters | wc -l)
+if [ $rdbs = 0 ]; then echo "FAIL: The archive has no Redis RDB snapshot (*.rdb starting with REDIS)."; echo "HINT: redis-cli -h HOST --rdb FILE for each master (redis-cli -h redis-1 cluster nodes lists them)."; bad=1
+elif [ "$rdbs" -lt "$masters" ]; then echo "FAIL: The archive has $rdbs Redis RDB snapshot(s), but the cluster has $masters masters, each holding only the keys of its own slots."; echo "HINT: Take one snapshot per master: redis-cli -h redis-1 cluster nodes lists them (flag master)."; bad=1
+fi
 conf_ok=0
 while IFS= read -r f; do tar -tzf "$f" 2>/dev/null | grep -q 'etc/helixagent/config.yaml$' && conf_ok=1; done < <(find "$work/x" -type f -name '*.tar.gz')
 [ $conf_ok = 1 ] || { echo "FAIL: The archive has no configuration tarball (*.tar.gz containing etc/helixagent/config.yaml)."; echo "HINT: tar -czf WORKDIR/configs.tar.gz /etc/helixagent/"; bad=1; }

@@ -72,17 +72,21 @@ mark_restored() {
 }
 
 # The disaster: the database on the primary is destroyed (the DROP replicates, so the replica
-# loses it too: replicas are not backups) and an empty one is provisioned for the restore.
+# loses it too: replicas are not backups) and an empty one is provisioned for the restore; every
+# Redis master is flushed (lib/redis.sh), so the sessions are gone too.
 trigger_disaster() {
   mkdir -p "$STATE_DIR"
   [ -s "$STATE_DIR/disaster_at" ] && return 0
   local now; now=$(date +%s)
   psql_q -d postgres -c 'DROP DATABASE IF EXISTS helixagent_db WITH (FORCE)' -c 'CREATE DATABASE helixagent_db OWNER helixagent'
+  source /academy/lib/redis.sh
+  redis_flush_all_masters
   echo "$now" > "$STATE_DIR/disaster_at"
   cat > "$OPS_DIR/PAGE.txt" <<TXT
-[P1] $(date -u -d "@$now" '+%Y-%m-%d %H:%M:%S') UTC  pg-primary: database helixagent_db destroyed
+[P1] $(date -u -d "@$now" '+%Y-%m-%d %H:%M:%S') UTC  pg-primary: database helixagent_db destroyed; Redis cluster flushed
 The primary's data is gone and the replica replayed the loss. An empty helixagent_db has been
 provisioned on pg-primary. Restore from the backup host following the Disaster Recovery Plan.
+The same runaway job ran FLUSHALL on every Redis master: all sessions (session:*) are gone.
 Disaster time (epoch seconds): $now
 TXT
   # Watches for the restore every 2 s so the achieved RTO is measured when it happens, not

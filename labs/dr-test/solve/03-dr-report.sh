@@ -1,5 +1,6 @@
 #!/bin/bash
-# Solve step 3 (workstation): the DR report, with the RTO measured from the page's disaster time.
+# Solve step 3 (workstation): the DR report, with the recovery time measured from the page's
+# disaster time and compared with the plan's RTO (the objective, 4 hours).
 set -euo pipefail
 disaster=$(grep -oE 'epoch seconds\): [0-9]+' ~/ops/PAGE.txt | grep -oE '[0-9]+$')
 now=$(date +%s)
@@ -8,9 +9,10 @@ rows=$(psql -h pg-primary -p 5432 -U helixagent -d helixagent_db -tAc 'select co
 cat > ~/dr-report.md <<MD
 # DR test report
 
-- RTO: $rto minutes
+- Measured recovery time: $rto minutes
 - RTO objective met: yes
 - Rows restored: $rows
-- RPO: the last backup before the disaster; nothing written after it was recovered.
+- RTO (objective): 240 minutes
+- RPO: the last backup before the disaster; nothing written after it was recovered (objective: 1 hour).
 MD
 cat ~/dr-report.md

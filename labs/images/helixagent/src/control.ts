@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { z } from 'zod'
 import type { ConfigHolder } from './config-holder'
 import { formatZodError } from './config'
 import { faultRequestSchema, PROVIDER_FAULT_KINDS, type FaultState, type ProviderFaultKind } from './faults'
@@ -7,6 +8,8 @@ import { ApiError, errorBody, readJsonBody, sendJson } from './http-kit'
 import type { Logger } from './logger'
 import { redact } from './redact'
 import type { Verifier } from './verifier'
+
+const seedRequestSchema = z.strictObject({ seed: z.string().min(1).max(128) })
 
 /**
  * The fault/control listener, on its own port and behind a bearer token that only the
@@ -18,6 +21,7 @@ import type { Verifier } from './verifier'
  *   DELETE /faults/instance                 clear `slow`
  *   DELETE /faults/providers/:id[/:kind]    clear one provider's faults
  *   GET    /status                          faults + the running config (secrets redacted)
+ *   PUT    /seed                            {seed}: the learner's seed, on a warm-pool claim
  */
 export function createControlServer(deps: {
   token: string
@@ -26,6 +30,7 @@ export function createControlServer(deps: {
   config: ConfigHolder
   logger: Logger
   crash: (exitCode: number) => void
+  reseed: (seed: string) => Promise<void>
 }): Server {
   const expected = Buffer.from(`Bearer ${deps.token}`)
   const authorised = (req: IncomingMessage) => {
@@ -53,6 +58,12 @@ export function createControlServer(deps: {
         config: redact(deps.config.current),
         verification: deps.verifier.summary(),
       })
+    }
+    if (method === 'PUT' && url.pathname === '/seed') {
+      const parsed = seedRequestSchema.safeParse(await readJsonBody(req))
+      if (!parsed.success) throw new ApiError(400, 'invalid_seed', formatZodError(parsed.error))
+      await deps.reseed(parsed.data.seed)
+      return sendJson(res, 200, { status: 'reseeded' })
     }
     if (method === 'POST' && url.pathname === '/faults') {
       const parsed = faultRequestSchema.safeParse(await readJsonBody(req))

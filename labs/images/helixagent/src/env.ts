@@ -32,6 +32,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).optional(),
   INSTANCE_ID: optionalText,
   HELIXAGENT_SEED: z.string().default(''),
+  // Where a seed set through the control port is kept, so a restarted process keeps it.
+  HELIXAGENT_SEED_FILE: optionalText,
   HELIXAGENT_CONTROL_PORT: listenPort.default(9901),
   HELIXAGENT_CONTROL_TOKEN: optionalText,
   HELIXAGENT_PORT: listenPort.optional(),
@@ -53,6 +55,7 @@ export interface HelixEnv {
   logLevel?: 'debug' | 'info' | 'warn' | 'error'
   instanceId: string
   seed: string
+  seedFile: string | null
   control: { port: number; token: string | null }
   portOverride?: number
 }
@@ -116,6 +119,7 @@ export function readEnv(
     logLevel: env.LOG_LEVEL,
     instanceId: env.INSTANCE_ID ?? hostname(),
     seed: env.HELIXAGENT_SEED,
+    seedFile: env.HELIXAGENT_SEED_FILE ?? null,
     control: { port: env.HELIXAGENT_CONTROL_PORT, token: env.HELIXAGENT_CONTROL_TOKEN ?? null },
     portOverride: env.HELIXAGENT_PORT,
   })

@@ -55,10 +55,19 @@ export function rateLimitReason(configured: number, limit: number): string {
 export class ProviderSimulator {
   private readonly callCounters = new Map<string, number>()
 
-  constructor(private readonly deps: { faults: FaultState; metrics: Metrics; seed: string }) {}
+  private seed: string
+
+  constructor(private readonly deps: { faults: FaultState; metrics: Metrics; seed: string }) {
+    this.seed = deps.seed
+  }
+
+  /** A warm-pool sandbox takes its learner's seed when claimed (`PUT /seed` on the control port). */
+  setSeed(seed: string): void {
+    this.seed = seed
+  }
 
   baseScore(id: string): number {
-    return baseScore(id, this.deps.seed)
+    return baseScore(id, this.seed)
   }
 
   /** The auth check alone: does the upstream accept the configured key? */
@@ -82,7 +91,7 @@ export class ProviderSimulator {
   }
 
   latencyMs(id: string): number {
-    return baseLatencyMs(id, this.deps.seed) + (this.deps.faults.forProvider(id).latency?.ms ?? 0)
+    return baseLatencyMs(id, this.seed) + (this.deps.faults.forProvider(id).latency?.ms ?? 0)
   }
 
   /**

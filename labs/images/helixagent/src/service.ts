@@ -9,6 +9,7 @@ import { Logger, type LogSink } from './logger'
 import { createMetrics, type Metrics } from './metrics'
 import { PgStore } from './pg-store'
 import { ProviderSimulator } from './providers'
+import { initialSeed, keepSeed } from './seed-store'
 import { NoCache, RedisCache } from './redis-cache'
 import type { Cache, Store } from './store'
 import { Tracer } from './tracing'
@@ -110,7 +111,7 @@ export async function startService(options: {
   )
   metrics.memoryLimitBytes.set(env.runtime.gomemlimitBytes ?? 0)
   const faults = new FaultState()
-  const simulator = new ProviderSimulator({ faults, metrics, seed: env.seed })
+  const simulator = new ProviderSimulator({ faults, metrics, seed: initialSeed(env.seed, env.seedFile) })
   const verifier = new Verifier({ config, faults, simulator, metrics, logger })
   const tracer = new Tracer(() => config.current.tracing, logger, {
     instance: env.instanceId,
@@ -158,6 +159,13 @@ export async function startService(options: {
       config,
       logger,
       crash: options.crash ?? ((code) => process.exit(code)),
+      reseed: async (seed) => {
+        keepSeed(env.seedFile, seed)
+        simulator.setSeed(seed)
+        // Scores and latencies show the new seed at once, not after the next verification tick.
+        await verifier.verifyAll()
+        logger.info('seed replaced')
+      },
     })
     controlPort = await listen(control, options.controlPort ?? env.control.port, host)
   }
