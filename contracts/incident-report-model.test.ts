@@ -165,6 +165,35 @@ describe('parseIncidentMarkdown', () => {
     expect(parseIncidentMarkdown(renderIncidentMarkdown(report))).toEqual(report)
   })
 
+  it('renders and reads back the optional Roles and Status Updates sections', () => {
+    const report: IncidentReportFields = {
+      ...filledReport(),
+      roles: { commander: '@ana', communications: '@comms-oncall' },
+      statusUpdates: [
+        { time: '14:06', event: 'Investigating: chat completions fail for some users' },
+        { time: '14:47', event: 'Resolved' },
+      ],
+    }
+    const markdown = renderIncidentMarkdown(report)
+    expect(markdown).toContain(
+      '## Roles\n- **Incident Commander**: @ana\n- **Communications Lead**: @comms-oncall\n',
+    )
+    expect(markdown.indexOf('## Status Updates')).toBeGreaterThan(markdown.indexOf('## Timeline'))
+    expect(markdown.indexOf('## Status Updates')).toBeLessThan(markdown.indexOf('## Root Cause'))
+    expect(parseIncidentMarkdown(markdown)).toEqual(report)
+  })
+
+  it('leaves the optional sections out when they are empty, as before they existed', () => {
+    const report: IncidentReportFields = {
+      ...filledReport(),
+      roles: { commander: ' ', communications: '' },
+      statusUpdates: [{ time: '', event: '' }],
+    }
+    const markdown = renderIncidentMarkdown(report)
+    expect(markdown).toBe(renderIncidentMarkdown(filledReport()))
+    expect(markdown).not.toMatch(/## Roles|## Status Updates/)
+  })
+
   it('reads an empty rendered draft back as empty', () => {
     const parsed = parseIncidentMarkdown(renderIncidentMarkdown(emptyIncidentReport()))
     expect(parsed).toEqual({ ...emptyIncidentReport(), timeline: [], actionItems: [] })

@@ -22,6 +22,12 @@ export interface ActionItem {
   status: ActionStatus
 }
 
+/** Who held the incident's roles (an incident with several responders); names or @handles. */
+export interface IncidentRoles {
+  commander: string
+  communications: string
+}
+
 export interface IncidentReportFields {
   /** e.g. "INCIDENT-0042" */
   incidentId: string
@@ -35,6 +41,14 @@ export interface IncidentReportFields {
   resolution: string
   actionItems: ActionItem[]
   lessonsLearned: string
+  /**
+   * Optional sections beyond the course template (Lab 3's infrastructure incident asks for
+   * them): rendered as "## Roles" and "## Status Updates" only when filled, so reports and
+   * drafts without them are exactly what they were.
+   */
+  roles?: IncidentRoles
+  /** Status updates sent while the incident ran: "HH:MM" (UTC) and the update's text. */
+  statusUpdates?: TimelineEntry[]
 }
 
 export function emptyTimelineEntry(): TimelineEntry {
@@ -74,7 +88,7 @@ export const MISSING = {
   resolution: 'Resolution',
   actionItems: 'Action items: at least 1 with an action and an owner',
   lessonsLearned: 'Lessons learned',
-} as const satisfies Record<keyof IncidentReportFields, string>
+} as const satisfies Record<Exclude<keyof IncidentReportFields, 'roles' | 'statusUpdates'>, string>
 
 const filled = (value: string) => value.trim().length > 0
 const hasClockTime = (value: string) => /\b\d{1,2}:\d{2}\b/.test(value)
@@ -169,6 +183,9 @@ export function incidentFileName(incidentId: string): string {
  */
 export function renderIncidentMarkdown(fields: IncidentReportFields): string {
   const timeline = fields.timeline.filter((e) => filled(e.time) || filled(e.event))
+  const updates = (fields.statusUpdates ?? []).filter((e) => filled(e.time) || filled(e.event))
+  const roles = fields.roles
+  const hasRoles = roles !== undefined && (filled(roles.commander) || filled(roles.communications))
   const actions = fields.actionItems.filter((a) => filled(a.action) || filled(a.owner) || filled(a.dueDate))
   const lines = [
     `# Incident Report: [${normalizeIncidentId(fields.incidentId)}]`,
@@ -179,11 +196,28 @@ export function renderIncidentMarkdown(fields: IncidentReportFields): string {
     `- **Duration**: ${inline(fields.duration, SUMMARY_PLACEHOLDERS.duration)}`,
     `- **Impact**: ${inline(fields.impact, SUMMARY_PLACEHOLDERS.impact)}`,
     '',
+    ...(hasRoles
+      ? [
+          '## Roles',
+          `- **Incident Commander**: ${inline(roles.commander, '')}`.trimEnd(),
+          `- **Communications Lead**: ${inline(roles.communications, '')}`.trimEnd(),
+          '',
+        ]
+      : []),
     '## Timeline',
     '| Time (UTC) | Event |',
     '|------------|-------|',
     ...timeline.map((e) => `| ${cell(e.time)} | ${cell(e.event)} |`),
     '',
+    ...(updates.length > 0
+      ? [
+          '## Status Updates',
+          '| Time (UTC) | Update |',
+          '|------------|--------|',
+          ...updates.map((e) => `| ${cell(e.time)} | ${cell(e.event)} |`),
+          '',
+        ]
+      : []),
     '## Root Cause',
     block(fields.rootCause),
     '',
@@ -266,5 +300,21 @@ export function parseIncidentMarkdown(markdown: string): IncidentReportFields {
       }),
     ),
     lessonsLearned: placeholderText(sections.get('lessons learned') ?? ''),
+    ...(sections.has('roles')
+      ? {
+          roles: {
+            commander: summaryValue(sections.get('roles') ?? '', 'Incident Commander'),
+            communications: summaryValue(sections.get('roles') ?? '', 'Communications Lead'),
+          },
+        }
+      : {}),
+    ...(sections.has('status updates')
+      ? {
+          statusUpdates: tableRows(sections.get('status updates') ?? '').map(([time = '', event = '']) => ({
+            time,
+            event,
+          })),
+        }
+      : {}),
   }
 }

@@ -4,11 +4,12 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { describeMissing, missingCommands } from '../test-support/command-check'
+import { describeMissing, execInLearnerShell, missingCommands } from '../test-support/command-check'
 import {
   describeResult,
   expectCheckFails,
   expectCheckPasses,
+  expectSolvePasses,
   provisionLabForSuite,
   type LabSandbox,
 } from '../test-support/lab-harness'
@@ -22,8 +23,12 @@ interface Scenario {
   rateLimited: string
   authFailed: string
   limit: number
+  /** The infrastructure scenario's instances (lib/infra.sh). */
+  crash: string
+  slow: string
 }
 let scenario: Scenario
+const INSTANCES = ['helixagent-1', 'helixagent-2', 'helixagent-3']
 
 /** Runs bash on the workstation as the learner, with the config helpers loaded. */
 async function asLearner(script: string): Promise<string> {
@@ -32,6 +37,35 @@ async function asLearner(script: string): Promise<string> {
   })
   expect(result.passed, describeResult(result)).toBe(true)
   return result.output
+}
+
+/** The `bash run` blocks under a step page's `### heading`, exactly as the learner reads them. */
+function runBlocks(step: string, heading: string): string[] {
+  const text = readFileSync(path.join(import.meta.dirname, 'steps', step), 'utf8')
+  const start = text.indexOf(`### ${heading}\n`)
+  if (start < 0) throw new Error(`${step} has no section "${heading}"`)
+  const rest = text.slice(start + heading.length + 4)
+  const section = rest.slice(0, rest.search(/^(### |<\/Steps>)/m))
+  const blocks = [...section.matchAll(/```bash run\n([\s\S]*?)\n```/g)].map((m) => m[1] ?? '')
+  if (blocks.length === 0) throw new Error(`${step}: section "${heading}" has no run block`)
+  return blocks
+}
+
+/** Waits until `amtool alert query` on the workstation lists every "alertname [instance]" given. */
+async function expectAlerts(wanted: string[]): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        const r = await lab.runScript(
+          'workstation',
+          `amtool alert query -o json | jq -r '.[] | "\\(.labels.alertname) \\(.labels.instance // "")"'`,
+          { timeoutS: 20, user: 'learner' },
+        )
+        return wanted.filter((w) => !r.output.split('\n').some((line) => line.trim().startsWith(w)))
+      },
+      { timeout: 200_000, interval: 10_000 },
+    )
+    .toEqual([])
 }
 
 /** A report complete in form (every section and field) around the given timeline rows and root cause. */
@@ -70,10 +104,13 @@ provisionLabForSuite('incident-simulation', (ready) => (lab = ready), {
   ready: async (lab) => {
     const out = await lab.runScript(
       'grader',
-      'source /academy/lib/scenario.sh; scenario_load; echo "$DEGRADED $RATE_LIMITED $AUTH_FAILED $UPSTREAM_LIMIT"',
+      `source /academy/lib/scenario.sh; source /academy/lib/infra.sh; scenario_load; infra_load
+echo "$DEGRADED $RATE_LIMITED $AUTH_FAILED $UPSTREAM_LIMIT $CRASH_INSTANCE $SLOW_INSTANCE"`,
     )
-    const [degraded = '', rateLimited = '', authFailed = '', limit = ''] = out.output.trim().split(/\s+/)
-    scenario = { degraded, rateLimited, authFailed, limit: Number(limit) }
+    const [degraded = '', rateLimited = '', authFailed = '', limit = '', crash = '', slow = ''] = out.output
+      .trim()
+      .split(/\s+/)
+    scenario = { degraded, rateLimited, authFailed, limit: Number(limit), crash, slow }
   },
   beforeAllTimeoutMs: 400_000,
 })
@@ -266,6 +303,144 @@ perl -pe 'BEGIN { %s = (${Object.entries(swap)
     expect(result.feedback.fail.join('\n'), describeResult(result)).toMatch(/Root Cause:|Timeline:/)
     await asLearner('mv ~/report.solved.md ~/incident-report.md')
     await expectCheckPasses(lab, 'incident-report')
+  }, 60_000)
+
+  // ------------------------------------------------------------ infrastructure scenario
+
+  it('infrastructure: starts when the provider report passes; amtool on the workstation finds the alerts', async () => {
+    expect(scenario.crash).not.toBe(scenario.slow)
+    expect(INSTANCES).toContain(scenario.crash)
+    expect(INSTANCES).toContain(scenario.slow)
+    const windows = await lab.runScript('grader', 'source /academy/lib/infra.sh; cat "$INFRA_WINDOWS"')
+    expect(windows.output).toMatch(new RegExp(`^crash_loop ${scenario.crash} \\d+$`, 'm'))
+    expect(windows.output).toMatch(new RegExp(`^slow ${scenario.slow} \\d+$`, 'm'))
+    expect(windows.output).not.toMatch(/primary_lost/)
+    await expectAlerts([
+      `HelixAgentInstanceDown ${scenario.crash}:8080`,
+      `HelixAgentSlowInstance ${scenario.slow}:8080`,
+    ])
+  }, 240_000)
+
+  it('step 5: a release edited but still invalid keeps the crash loop; rolling it back passes', async () => {
+    await expectCheckFails(lab, 'crash-loop', /still not answering: it exits and restarts/)
+    // The step's own commands, as written, in the learner's terminal: the alert and the log's reason.
+    const [query = '', extended = ''] = runBlocks('05-crash-loop.mdx', 'See what is firing')
+    for (const command of [query, extended]) {
+      const firing = await execInLearnerShell(lab, 'workstation', command)
+      expect(firing.exitCode, firing.output).toBe(0)
+      expect(firing.output).toContain('HelixAgentInstanceDown')
+    }
+    const [why = ''] = runBlocks('05-crash-loop.mdx', 'Find out why the instance is down')
+    const exits = await execInLearnerShell(lab, 'workstation', why)
+    expect(exits.exitCode, exits.output).toBe(0)
+    expect(exits.output).toMatch(
+      new RegExp(`${scenario.crash} +restarts=\\d+ +config=/srv/deploy/.*pool_size`),
+    )
+    // The learner "fixes" the value the log complains about with another one the schema rejects.
+    await asLearner(`sed -i 's/"10 connections"/"ten"/' /srv/deploy/${scenario.crash}.yaml
+grep -q '"ten"' /srv/deploy/${scenario.crash}.yaml`)
+    await new Promise((resolve) => setTimeout(resolve, 8_000))
+    await expectCheckFails(lab, 'crash-loop', /still not answering/)
+    const log = await asLearner(
+      `jq -rR 'fromjson? | select(.msg | test("^helixagent exited")) | "\\(.instance) \\(.error)"' /var/log/helixagent/helixagent.log | tail -n 1`,
+    )
+    expect(log).toContain(scenario.crash)
+    expect(log).toMatch(/pool_size/)
+    await expectSolvePasses(lab, 'crash-loop')
+    await expectCheckPasses(lab, 'crash-loop')
+  }, 180_000)
+
+  it('step 6: draining a fast instance instead fails; draining the slow one passes and the primary is lost', async () => {
+    await expectCheckFails(lab, 'slow-instance', /slow instance is still in rotation/)
+    const fast = INSTANCES.find((h) => h !== scenario.slow) ?? ''
+    await asLearner(`echo "set server helixagent/${fast} state drain" | nc lb 9999`)
+    await expectCheckFails(
+      lab,
+      'slow-instance',
+      /slow instance is still in rotation/,
+      new RegExp(`${fast} is out of rotation`),
+    )
+    await asLearner(`echo "set server helixagent/${fast} state ready" | nc lb 9999`)
+    const primary = await lab.runScript('grader', 'pg_isready -q -h pg-primary && echo primary-up')
+    expect(primary.output).toContain('primary-up')
+    await expectSolvePasses(lab, 'slow-instance')
+    await expectCheckPasses(lab, 'slow-instance')
+    // The pass set off the next fault: the primary is gone for good (its container exited).
+    await expect
+      .poll(
+        async () => (await lab.runScript('grader', 'pg_isready -q -h pg-primary -t 2; echo rc=$?')).output,
+        {
+          timeout: 30_000,
+          interval: 2_000,
+        },
+      )
+      .not.toContain('rc=0')
+  }, 180_000)
+
+  it('step 7: promoting the replica alone fails (PgBouncer still on the lost primary); the failover passes', async () => {
+    await expectCheckFails(lab, 'primary-lost', /pg-replica is still a read-only standby/)
+    await asLearner(
+      `psql -h pg-replica -p 5432 -U helixagent -d helixagent_db -XtAq -c 'SELECT pg_promote()'`,
+    )
+    await expectCheckFails(lab, 'primary-lost', /A write through PgBouncer .* fails/)
+    await expectAlerts(['PostgresPrimaryDown'])
+    await expectSolvePasses(lab, 'primary-lost')
+    await expectCheckPasses(lab, 'primary-lost')
+    // The step's confirm and recover commands, as written, tell the same story after the failover.
+    const [confirm = ''] = runBlocks('07-primary-lost.mdx', 'Confirm the primary is lost')
+    const confirmed = await execInLearnerShell(lab, 'workstation', confirm)
+    expect(confirmed.output).toMatch(/^pg-primary:5432 - no /m)
+    expect(confirmed.output).toMatch(/^pg-replica:5432 - accepting connections$/m)
+    expect(confirmed.output.trim().split('\n').at(-1)).toBe('200')
+    const [recover = ''] = runBlocks('07-primary-lost.mdx', 'Watch the service recover')
+    const recovered = await execInLearnerShell(lab, 'workstation', recover)
+    expect(recovered.exitCode, recovered.output).toBe(0)
+    expect(JSON.parse(recovered.output)).toMatchObject({ ready: true })
+  }, 240_000)
+
+  it('step 8: a report without roles and status updates fails; the solved report passes', async () => {
+    await expectSolvePasses(lab, 'infra-report')
+    await asLearner(`cp ~/infra-incident-report.md ~/infra.solved.md
+awk '/^## Roles/ { skip = 1; next } /^## Status Updates/ { skip = 1; next } /^## / { skip = 0 } !skip' ~/infra.solved.md \
+  | sed 's/Severity..: P1/Severity**: P2/' > ~/infra-incident-report.md`)
+    await expectCheckFails(
+      lab,
+      'infra-report',
+      /"## Roles" section is missing/,
+      /"## Status Updates" section is missing/,
+      /complete outage is P1/,
+    )
+    await asLearner('cp ~/infra.solved.md ~/infra-incident-report.md')
+    await expectCheckPasses(lab, 'infra-report')
+  }, 60_000)
+
+  it('cheat: an infrastructure report written before the faults fired, or with swapped hosts, fails', async () => {
+    // Written before: the file's time precedes the incident (whatever it says).
+    await asLearner(`touch -d '3 hours ago' ~/infra-incident-report.md`)
+    await expectCheckFails(lab, 'infra-report', /last changed before this incident began/)
+    // Times from before the incident: every HH:MM moved 3 hours back.
+    await asLearner(
+      `perl -pe 's/\\b([01]?\\d|2[0-3]):([0-5]\\d)\\b/sprintf("%02d:%s", ($1 + 21) % 24, $2)/ge' ~/infra.solved.md > ~/infra-incident-report.md`,
+    )
+    await expectCheckFails(
+      lab,
+      'infra-report',
+      new RegExp(`Timeline: the entries naming ${scenario.crash} have no time \\(UTC\\) from this game day`),
+      /Status Updates: found 0 updates/,
+    )
+    // Learner A's report: the crash-looping and the slow instance are other hosts in A's sandbox.
+    const swap = { [scenario.crash]: scenario.slow, [scenario.slow]: scenario.crash }
+    await asLearner(
+      `perl -pe 's/\\b(${scenario.crash}|${scenario.slow})\\b/$1 eq "${scenario.crash}" ? "${swap[scenario.crash]}" : "${swap[scenario.slow]}"/ge' ~/infra.solved.md > ~/infra-incident-report.md`,
+    )
+    await expectCheckFails(
+      lab,
+      'infra-report',
+      new RegExp(`Root Cause: ${scenario.crash} was not slow`),
+      new RegExp(`Root Cause: ${scenario.slow} was not crash looping`),
+    )
+    await asLearner('mv ~/infra.solved.md ~/infra-incident-report.md')
+    await expectCheckPasses(lab, 'infra-report')
   }, 60_000)
 
   it('passes every check after the solves, with the faults still injected (fixed, not cleared)', async () => {

@@ -92,7 +92,12 @@ describe('orderImages', () => {
   it('puts dependencies first and pulls them in when only a dependent is asked for', () => {
     const ordered = orderImages(imageCatalog, ['workstation'])
     if (!ordered.ok) throw new Error(ordered.message)
-    expect(ordered.specs.map((spec) => spec.name)).toEqual(['prometheus', 'helixagent', 'workstation'])
+    expect(ordered.specs.map((spec) => spec.name)).toEqual([
+      'prometheus',
+      'alertmanager',
+      'helixagent',
+      'workstation',
+    ])
   })
 
   it('rejects cycles and unknown names with the names in the message', () => {

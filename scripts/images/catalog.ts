@@ -53,10 +53,11 @@ export const imageCatalog: readonly ImageSpec[] = [
   image('alertmanager'),
   image('exporters'),
   // The learner shell and the grader copy promtool from our prometheus image and the
-  // HelixAgent CLI bundle from helixagent's dist/ (so they also wait for helixagent's bundle).
+  // HelixAgent CLI bundle from helixagent's dist/ (so they also wait for helixagent's bundle);
+  // the learner shell also copies amtool from our alertmanager image.
   image('workstation', {
-    after: ['prometheus', 'helixagent'],
-    imageArgs: { PROMETHEUS_IMAGE: 'prometheus' },
+    after: ['prometheus', 'alertmanager', 'helixagent'],
+    imageArgs: { PROMETHEUS_IMAGE: 'prometheus', ALERTMANAGER_IMAGE: 'alertmanager' },
     extras: [helixagentCli],
   }),
   image('grader', {

@@ -33,6 +33,12 @@ export const incidentReportFieldsSchema = z.strictObject({
     )
     .max(50, 'at most 50 action items'),
   lessonsLearned: text(20_000),
+  // Optional sections (Lab 3's infrastructure incident); drafts saved before them still parse.
+  roles: z.strictObject({ commander: text(100), communications: text(100) }).optional(),
+  statusUpdates: z
+    .array(z.strictObject({ time: text(40), event: text(1_000) }))
+    .max(50, 'at most 50 status updates')
+    .optional(),
 }) satisfies z.ZodType<IncidentReportFields>
 
 /** Stored fields, read leniently: a report saved by an older form still opens. */

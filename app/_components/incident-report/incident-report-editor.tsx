@@ -57,6 +57,10 @@ export function IncidentReportEditor({ initial, signedIn }: IncidentReportState)
       update({ ...fields, [key]: event.currentTarget.value })
 
   const setTimeline = (timeline: TimelineEntry[]) => update({ ...fields, timeline })
+  const setStatusUpdates = (statusUpdates: TimelineEntry[]) => update({ ...fields, statusUpdates })
+  const roles = fields.roles ?? { commander: '', communications: '' }
+  const role = (key: 'commander' | 'communications') => (event: ChangeEvent<HTMLInputElement>) =>
+    update({ ...fields, roles: { ...roles, [key]: event.currentTarget.value } })
   const setActions = (actionItems: ActionItem[]) => update({ ...fields, actionItems })
 
   return (
@@ -99,7 +103,43 @@ export function IncidentReportEditor({ initial, signedIn }: IncidentReportState)
 
       <IncidentSummarySection formId={formId} fields={fields} onChange={update} />
 
+      <fieldset className={styles.section}>
+        <legend>Roles</legend>
+        <p className="field-hint">
+          Optional: who coordinated and who kept users and stakeholders informed (names or @handles).
+        </p>
+        <div className={styles.row2}>
+          <label>
+            Incident Commander
+            <input
+              value={roles.commander}
+              onChange={role('commander')}
+              placeholder="@you"
+              autoComplete="off"
+            />
+          </label>
+          <label>
+            Communications Lead
+            <input
+              value={roles.communications}
+              onChange={role('communications')}
+              placeholder="@comms-oncall"
+              autoComplete="off"
+            />
+          </label>
+        </div>
+      </fieldset>
+
       <IncidentTimelineSection timeline={fields.timeline} onChange={setTimeline} />
+
+      <IncidentTimelineSection
+        legend="Status Updates"
+        hint="Optional: what you told users and stakeholders while it ran, with UTC times."
+        eventLabel="Update"
+        noun="status update"
+        timeline={fields.statusUpdates ?? []}
+        onChange={setStatusUpdates}
+      />
 
       <IncidentProseSection
         legend="Root Cause"

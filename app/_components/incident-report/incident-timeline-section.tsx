@@ -1,19 +1,28 @@
 'use client'
-// The Timeline fieldset: one row per entry, added and removed by the learner.
+// The Timeline fieldset: one row per entry, added and removed by the learner. Also used for
+// Status Updates (same rows: a UTC time and a text), with its own labels.
 import { emptyTimelineEntry, type TimelineEntry } from '@/contracts/incident-report-model'
 import styles from './incident-report.module.css'
 
 export function IncidentTimelineSection({
   timeline,
   onChange,
+  legend = 'Timeline',
+  hint = 'Facts with UTC times, from the first signal to resolution.',
+  eventLabel = 'Event',
+  noun = 'timeline entry',
 }: {
   timeline: TimelineEntry[]
   onChange: (timeline: TimelineEntry[]) => void
+  legend?: string
+  hint?: string
+  eventLabel?: string
+  noun?: string
 }) {
   return (
     <fieldset className={styles.section}>
-      <legend>Timeline</legend>
-      <p className="field-hint">Facts with UTC times, from the first signal to resolution.</p>
+      <legend>{legend}</legend>
+      <p className="field-hint">{hint}</p>
       <ol className={styles.rows}>
         {timeline.map((entry, index) => (
           <li key={index} className={styles.timelineRow}>
@@ -31,7 +40,7 @@ export function IncidentTimelineSection({
               />
             </label>
             <label>
-              Event
+              {eventLabel}
               <input
                 value={entry.event}
                 autoComplete="off"
@@ -45,7 +54,7 @@ export function IncidentTimelineSection({
             <button
               type="button"
               className="button small"
-              aria-label={`Remove timeline entry ${index + 1}`}
+              aria-label={`Remove ${noun} ${index + 1}`}
               onClick={() => onChange(timeline.filter((_, i) => i !== index))}
             >
               Remove
@@ -58,7 +67,7 @@ export function IncidentTimelineSection({
         className="button small"
         onClick={() => onChange([...timeline, emptyTimelineEntry()])}
       >
-        Add timeline entry
+        Add {noun}
       </button>
     </fieldset>
   )

@@ -20,4 +20,7 @@ for host in "${INSTANCES[@]}"; do
 done
 # Exits non-zero (and fails provisioning) if any instance did not take its faults.
 ensure_faults
+# For the infrastructure scenario's failover: the app role may promote the replica (PostgreSQL 15
+# lets a superuser grant pg_promote; the grant replicates to the standby before it is needed).
+psql -v ON_ERROR_STOP=1 -q -c 'GRANT EXECUTE ON FUNCTION pg_catalog.pg_promote(boolean, integer) TO helixagent'
 echo "game day started: faults injected on ${#INSTANCES[@]} instances"

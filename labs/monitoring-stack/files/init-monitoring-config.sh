@@ -5,9 +5,9 @@
 set -euo pipefail
 if [ -e /etc/prometheus/.lab-initialised ]; then exit 0; fi
 rm -rf /etc/prometheus/* /etc/alertmanager/*
-mkdir -p /etc/prometheus/rules
+mkdir -p /etc/prometheus/rules /etc/prometheus/tests
 cp /lab/starter/prometheus.yml /etc/prometheus/prometheus.yml
-cp /lab/starter/rules/helixagent.yml /etc/prometheus/rules/helixagent.yml
+cp /lab/starter/rules/*.yml /etc/prometheus/rules/
 cp /lab/starter/alertmanager.yml /etc/alertmanager/alertmanager.yml
 cp /lab/starter/dashboard.yaml /dashboards/helixagent.yaml
 chown -R 1000:1000 /etc/prometheus /etc/alertmanager /dashboards
