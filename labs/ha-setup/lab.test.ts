@@ -29,6 +29,7 @@ describe('lab ha-setup', () => {
   it('fails every check on a fresh sandbox, with a concrete reason', async () => {
     await expectCheckFails(lab, 'replica', /does not accept connections|no streaming connection/)
     await expectCheckFails(lab, 'redis-cluster', /knows 1 cluster node/)
+    await expectCheckFails(lab, 'redis-failover', /knows 1 cluster node/)
     await expectCheckFails(lab, 'pooler', /pool_mode = session/)
     await expectCheckFails(lab, 'load-balancer', /no server for helixagent-2/)
     // The survive-failure check needs a load balancer that reaches the other instances.
@@ -63,7 +64,7 @@ describe('lab ha-setup', () => {
     expect(result.passed, describeResult(result)).toBe(true)
   }, 180_000)
 
-  it('redis-cluster: two nodes that met are not a cluster; a check right after --cluster create passes', async () => {
+  it('redis-cluster: two nodes that met are not a cluster; three masters without replicas are not HA; the callout adds them', async () => {
     const meet = await lab.exec(
       'workstation',
       'redis-cli -h redis-1 cluster meet "$(getent hosts redis-2 | cut -d" " -f1)" 6379 && sleep 2',
@@ -76,18 +77,51 @@ describe('lab ha-setup', () => {
       'redis-cli -h redis-1 cluster reset hard && redis-cli -h redis-2 cluster reset hard',
     )
     expect(reset.exitCode, reset.output).toBe(0)
-    // The step's command (answering yes to the slot layout), then Check at once: the check gives
-    // a forming cluster the seconds it needs.
+    // What the step used to teach: three masters, no replicas. A working cluster, and no HA.
     const create = await execInLearnerShell(
       lab,
       'workstation',
-      'redis-cli --cluster create redis-1:6379 redis-2:6379 redis-3:6379 --cluster-yes',
+      'redis-cli --cluster create redis-1:6379 redis-2:6379 redis-3:6379 --cluster-yes && sleep 3',
     )
     expect(create.output).toContain('All 16384 slots covered')
+    await expectCheckFails(lab, 'redis-cluster', /knows 3 cluster node/)
+    await expectCheckFails(lab, 'redis-failover', /knows 3 cluster node/)
+    // The "Created three masters only?" callout, typed as written; then Check at once.
+    const callout = calloutCommand(
+      path.join(lab.lab.dir, 'steps/02-redis-cluster.mdx'),
+      'Created three masters only?',
+    )
+    const add = await execInLearnerShell(lab, 'workstation', callout, 90)
+    expect(add.exitCode, add.output).toBe(0)
     await expectCheckPasses(lab, 'redis-cluster')
     await expectSolvePasses(lab, 'redis-cluster')
     await expectCheckPasses(lab, 'redis-cluster')
-  }, 120_000)
+  }, 240_000)
+
+  it('redis-failover: a master whose replica follows another master is not failed over; the drill passes', async () => {
+    // Move one replica to another master (a plausible slip with CLUSTER REPLICATE): one master
+    // is left without a replica, and the check refuses to stop anything.
+    const move = await lab.exec(
+      'workstation',
+      `nodes="$(redis-cli -h redis-1 cluster nodes)"
+       a="$(printf '%s\n' "$nodes" | awk '$3 ~ /master/ && $9 != "" { print $1 }' | sed -n 1p)"
+       b="$(printf '%s\n' "$nodes" | awk '$3 ~ /master/ && $9 != "" { print $1 }' | sed -n 2p)"
+       r="$(printf '%s\n' "$nodes" | awk -v a="$a" '$4 == a { split($2, x, ":"); print x[1]; exit }')"
+       redis-cli -h "$r" cluster replicate "$b" >&2 && sleep 3 && echo "moved $r $a"`,
+    )
+    const moved = /moved (\S+) (\S+)/.exec(move.output)
+    expect(moved, move.output).not.toBeNull()
+    await expectCheckFails(lab, 'redis-failover', /has no connected replica/)
+    await expectCheckFails(lab, 'redis-cluster', /has no connected replica/)
+    const back = await lab.exec(
+      'workstation',
+      `redis-cli -h ${moved![1]} cluster replicate ${moved![2]} && sleep 3`,
+    )
+    expect(back.output, back.output).toContain('OK')
+    await expectCheckPasses(lab, 'redis-failover')
+    await expectSolvePasses(lab, 'redis-failover')
+    await expectCheckPasses(lab, 'redis-failover')
+  }, 240_000)
 
   it('pooler: an edited but not reloaded pgbouncer.ini does not count; the solve reloads', async () => {
     const edit = await lab.exec(
@@ -112,13 +146,22 @@ describe('lab ha-setup', () => {
     await expectCheckPasses(lab, 'load-balancer')
   }, 120_000)
 
-  it('survive-failure: health checks alone lose requests when an instance crashes; redispatch keeps them', async () => {
+  it('survive-failure: health checks alone lose requests; retries without disable-l7-retry replay a POST', async () => {
     await expectCheckFails(lab, 'survive-failure', /a request through lb:8080 failed/)
+    // The retries the step used to teach: every request survives, but a POST that reached the
+    // crashed instance runs a second time on another one.
+    const retries = await lab.exec(
+      'lb',
+      `sed -i '/^defaults$/a\    option redispatch\n    retries 3\n    retry-on conn-failure empty-response response-timeout' /etc/haproxy/haproxy.cfg
+       haproxy -c -q -f /etc/haproxy/haproxy.cfg && kill -USR2 "$(cat /run/haproxy/haproxy.pid)" && sleep 2`,
+    )
+    expect(retries.exitCode, retries.output).toBe(0)
+    await expectCheckFails(lab, 'survive-failure', /HAProxy replayed [1-9]/)
     await expectSolvePasses(lab, 'survive-failure')
     await expectCheckPasses(lab, 'survive-failure')
   }, 120_000)
 
-  it('cheat: answers made up on lb (http-request return with a fake instance header) fail both checks', async () => {
+  it('cheat: answers made up on lb (http-request return) fail both checks; so do POSTs never forwarded', async () => {
     // Stats stay real (the backend is intact); only the answers on :8080 are faked by HAProxy itself.
     const fake = await lab.exec(
       'lb',
@@ -131,12 +174,21 @@ describe('lab ha-setup', () => {
     expect(fake.output).toMatch(/x-helixagent-instance: helixagent-[123]/i)
     await expectCheckFails(lab, 'load-balancer', /did not come from any helixagent instance/)
     await expectCheckFails(lab, 'survive-failure', /did not come from any helixagent instance/)
+    // Never forwarding a POST means none can be replayed: the grader's POSTs must reach an instance.
+    const noPosts = await lab.exec(
+      'lb',
+      `cat /tmp/haproxy.cfg.solved > /etc/haproxy/haproxy.cfg
+       sed -i '/^    default_backend helixagent$/i\    http-request return status 502 if METH_POST' /etc/haproxy/haproxy.cfg
+       haproxy -c -q -f /etc/haproxy/haproxy.cfg && kill -USR2 "$(cat /run/haproxy/haproxy.pid)" && sleep 3`,
+    )
+    expect(noPosts.exitCode, noPosts.output).toBe(0)
+    await expectCheckFails(lab, 'survive-failure', /never reached any helixagent instance/)
     const restore = await lab.exec(
       'lb',
       'cat /tmp/haproxy.cfg.solved > /etc/haproxy/haproxy.cfg && kill -USR2 "$(cat /run/haproxy/haproxy.pid)" && sleep 3',
     )
     expect(restore.exitCode, restore.output).toBe(0)
-  }, 120_000)
+  }, 180_000)
 
   it('passes every check once all solves have run', async () => {
     for (const stepId of lab.stepIds) await expectCheckPasses(lab, stepId)

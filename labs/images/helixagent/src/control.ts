@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { ConfigHolder } from './config-holder'
 import { formatZodError } from './config'
+import type { ExecutionLog } from './executions'
 import { faultRequestSchema, PROVIDER_FAULT_KINDS, type FaultState, type ProviderFaultKind } from './faults'
 import { ApiError, errorBody, readJsonBody, sendJson } from './http-kit'
 import type { Logger } from './logger'
@@ -18,6 +19,7 @@ import type { Verifier } from './verifier'
  *   DELETE /faults/instance                 clear `slow`
  *   DELETE /faults/providers/:id[/:kind]    clear one provider's faults
  *   GET    /status                          faults + the running config (secrets redacted)
+ *   GET    /executions/:id                  {id, count}: arrivals of x-academy-execution: id
  */
 export function createControlServer(deps: {
   token: string
@@ -26,6 +28,7 @@ export function createControlServer(deps: {
   config: ConfigHolder
   logger: Logger
   crash: (exitCode: number) => void
+  executions?: ExecutionLog | null
 }): Server {
   const expected = Buffer.from(`Bearer ${deps.token}`)
   const authorised = (req: IncomingMessage) => {
@@ -53,6 +56,9 @@ export function createControlServer(deps: {
         config: redact(deps.config.current),
         verification: deps.verifier.summary(),
       })
+    }
+    if (method === 'GET' && parts[0] === 'executions' && parts[1] && parts.length === 2) {
+      return sendJson(res, 200, { id: parts[1], count: deps.executions?.count(parts[1]) ?? 0 })
     }
     if (method === 'POST' && url.pathname === '/faults') {
       const parsed = faultRequestSchema.safeParse(await readJsonBody(req))
