@@ -15,8 +15,9 @@ elif [ "$(known)" -lt 6 ]; then
   done
 fi
 for _ in $(seq 1 30); do
-  redis-cli -h redis-1 cluster info | tr -d '\r' | grep -qx 'cluster_state:ok' && [ "$(known)" -ge 6 ] && exit 0
+  replicas="$(redis-cli -h redis-1 cluster nodes | awk '$3 ~ /slave/ && $8 == "connected"' | wc -l)"
+  redis-cli -h redis-1 cluster info | tr -d '\r' | grep -qx 'cluster_state:ok' && [ "$(known)" -ge 6 ] && [ "$replicas" -ge 3 ] && exit 0
   sleep 1
 done
-echo "cluster_state did not become ok with six nodes" >&2
+echo "cluster_state did not become ok with six nodes and three replicas" >&2
 exit 1
