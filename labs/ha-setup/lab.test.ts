@@ -67,6 +67,72 @@ describe('lab ha-setup', () => {
     expect(result.passed, describeResult(result)).toBe(true)
   }, 180_000)
 
+  it('pooler: an edited but not reloaded pgbouncer.ini does not count; the solve reloads', async () => {
+    const edit = await lab.exec(
+      'pgbouncer',
+      "sed -i 's/^pool_mode = .*/pool_mode = transaction/' /etc/pgbouncer/pgbouncer.ini",
+    )
+    expect(edit.exitCode, edit.output).toBe(0)
+    await expectCheckFails(lab, 'pooler', /pool_mode = session/)
+    await expectSolvePasses(lab, 'pooler')
+    await expectCheckPasses(lab, 'pooler')
+  }, 120_000)
+
+  it('pg-promote: a lost primary without a promotion fails; pg_promote() on the replica passes', async () => {
+    const lose = await execInLearnerShell(lab, 'pg-primary', 'pg_ctl -D "$PGDATA" stop -m immediate')
+    expect(lose.exitCode, lose.output).toBe(0)
+    await expectCheckFails(lab, 'pg-promote', /nobody promoted it/)
+    await expectCheckFails(lab, 'pg-repoint', /pg-replica is not a primary/)
+    const promote = await execInLearnerShell(
+      lab,
+      'workstation',
+      'psql -h pg-replica -p 5432 -U helixagent -d helixagent_db -c "select pg_promote()" && sleep 2',
+    )
+    expect(promote.exitCode, promote.output).toBe(0)
+    await expectCheckPasses(lab, 'pg-promote')
+    await expectSolvePasses(lab, 'pg-promote')
+  }, 120_000)
+
+  it('pg-repoint: an edited but not reloaded pgbouncer.ini still leads to the lost primary; the solve reloads', async () => {
+    const edit = await lab.exec(
+      'pgbouncer',
+      "sed -i -E 's/^helixagent = host=[^ ]+/helixagent = host=pg-replica/' /etc/pgbouncer/pgbouncer.ini",
+    )
+    expect(edit.exitCode, edit.output).toBe(0)
+    await expectCheckFails(lab, 'pg-repoint', /leads to 'pg-primary\|helixagent_db'/)
+    await expectSolvePasses(lab, 'pg-repoint')
+    await expectCheckPasses(lab, 'pg-repoint')
+  }, 240_000)
+
+  it('pg-rewind: the old primary started as it was is a second primary; rewound with -R it streams', async () => {
+    const restart = await execInLearnerShell(
+      lab,
+      'pg-primary',
+      'pg_ctl -D "$PGDATA" -l /var/lib/postgresql/postgres.log start && sleep 2',
+    )
+    expect(restart.exitCode, restart.output).toBe(0)
+    await expectCheckFails(lab, 'pg-rewind', /two primaries/)
+    await expectCheckFails(lab, 'pg-promote', /two primaries/)
+    const callout = calloutCommand(
+      path.join(lab.lab.dir, 'steps/09-pg-rewind.mdx'),
+      'Started the old primary without rewinding it?',
+    )
+    const stop = await execInLearnerShell(lab, 'pg-primary', callout, 30)
+    expect(stop.exitCode, stop.output).toBe(0)
+    // The step's commands, as written.
+    const rewind = await execInLearnerShell(
+      lab,
+      'pg-primary',
+      `pg_rewind --target-pgdata="$PGDATA" --source-server="host=pg-replica user=replicator dbname=helixagent_db" -R -P &&
+       pg_ctl -D "$PGDATA" -l /var/lib/postgresql/postgres.log start && sleep 3`,
+      90,
+    )
+    expect(rewind.exitCode, rewind.output).toBe(0)
+    await expectCheckPasses(lab, 'pg-rewind')
+    await expectSolvePasses(lab, 'pg-rewind')
+    await expectCheckPasses(lab, 'pg-rewind')
+  }, 240_000)
+
   it('redis-cluster: two nodes that met are not a cluster; three masters without replicas are not HA; the callout adds them', async () => {
     const meet = await lab.exec(
       'workstation',
@@ -126,17 +192,6 @@ describe('lab ha-setup', () => {
     await expectCheckPasses(lab, 'redis-failover')
   }, 300_000)
 
-  it('pooler: an edited but not reloaded pgbouncer.ini does not count; the solve reloads', async () => {
-    const edit = await lab.exec(
-      'pgbouncer',
-      "sed -i 's/^pool_mode = .*/pool_mode = transaction/' /etc/pgbouncer/pgbouncer.ini",
-    )
-    expect(edit.exitCode, edit.output).toBe(0)
-    await expectCheckFails(lab, 'pooler', /pool_mode = session/)
-    await expectSolvePasses(lab, 'pooler')
-    await expectCheckPasses(lab, 'pooler')
-  }, 120_000)
-
   it('load-balancer: three servers without health checks fail; the solve adds them', async () => {
     const partial = await lab.exec(
       'lb',
@@ -192,61 +247,6 @@ describe('lab ha-setup', () => {
     )
     expect(restore.exitCode, restore.output).toBe(0)
   }, 180_000)
-
-  it('pg-promote: a lost primary without a promotion fails; pg_promote() on the replica passes', async () => {
-    const lose = await execInLearnerShell(lab, 'pg-primary', 'pg_ctl -D "$PGDATA" stop -m immediate')
-    expect(lose.exitCode, lose.output).toBe(0)
-    await expectCheckFails(lab, 'pg-promote', /nobody promoted it/)
-    await expectCheckFails(lab, 'pg-repoint', /pg-replica is not a primary/)
-    const promote = await execInLearnerShell(
-      lab,
-      'workstation',
-      'psql -h pg-replica -p 5432 -U helixagent -d helixagent_db -c "select pg_promote()" && sleep 2',
-    )
-    expect(promote.exitCode, promote.output).toBe(0)
-    await expectCheckPasses(lab, 'pg-promote')
-    await expectSolvePasses(lab, 'pg-promote')
-  }, 120_000)
-
-  it('pg-repoint: an edited but not reloaded pgbouncer.ini still leads to the lost primary; the solve reloads', async () => {
-    const edit = await lab.exec(
-      'pgbouncer',
-      "sed -i -E 's/^helixagent = host=[^ ]+/helixagent = host=pg-replica/' /etc/pgbouncer/pgbouncer.ini",
-    )
-    expect(edit.exitCode, edit.output).toBe(0)
-    await expectCheckFails(lab, 'pg-repoint', /leads to 'pg-primary\|helixagent_db'/)
-    await expectSolvePasses(lab, 'pg-repoint')
-    await expectCheckPasses(lab, 'pg-repoint')
-  }, 240_000)
-
-  it('pg-rewind: the old primary started as it was is a second primary; rewound with -R it streams', async () => {
-    const restart = await execInLearnerShell(
-      lab,
-      'pg-primary',
-      'pg_ctl -D "$PGDATA" -l /var/lib/postgresql/postgres.log start && sleep 2',
-    )
-    expect(restart.exitCode, restart.output).toBe(0)
-    await expectCheckFails(lab, 'pg-rewind', /two primaries/)
-    await expectCheckFails(lab, 'pg-promote', /two primaries/)
-    const callout = calloutCommand(
-      path.join(lab.lab.dir, 'steps/09-pg-rewind.mdx'),
-      'Started the old primary without rewinding it?',
-    )
-    const stop = await execInLearnerShell(lab, 'pg-primary', callout, 30)
-    expect(stop.exitCode, stop.output).toBe(0)
-    // The step's commands, as written.
-    const rewind = await execInLearnerShell(
-      lab,
-      'pg-primary',
-      `pg_rewind --target-pgdata="$PGDATA" --source-server="host=pg-replica user=replicator dbname=helixagent_db" -R -P &&
-       pg_ctl -D "$PGDATA" -l /var/lib/postgresql/postgres.log start && sleep 3`,
-      90,
-    )
-    expect(rewind.exitCode, rewind.output).toBe(0)
-    await expectCheckPasses(lab, 'pg-rewind')
-    await expectSolvePasses(lab, 'pg-rewind')
-    await expectCheckPasses(lab, 'pg-rewind')
-  }, 240_000)
 
   it('passes every check once all solves have run', async () => {
     for (const stepId of lab.stepIds) await expectCheckPasses(lab, stepId)
