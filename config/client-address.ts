@@ -36,7 +36,7 @@ function plainAddress(address: string): string {
   return mapped?.[1] ?? address
 }
 
-function isTrusted(list: BlockList, address: string): boolean {
+export function isTrusted(list: BlockList, address: string): boolean {
   const family = isIP(address)
   return family !== 0 && list.check(address, family === 6 ? 'ipv6' : 'ipv4')
 }

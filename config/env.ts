@@ -95,7 +95,7 @@ export const platformEnvSchema = z.object({
 })
 export type PlatformEnv = z.infer<typeof platformEnvSchema>
 
-/** Variables of `npm run backup` / `npm run restore` (docs/decisions/025-backup-and-restore.md). */
+/** Variables of `npm run backup` / `npm run restore` (docs/decisions/026-postgresql-15-and-custom-format-backups.md). */
 export const backupEnvSchema = platformEnvSchema.extend({
   /** Lesson recordings; default `<DATA_DIR>/media`, as for the web app. */
   MEDIA_DIR: z.string().min(1).optional(),

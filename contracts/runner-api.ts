@@ -13,8 +13,73 @@ export const createSandboxRequestSchema = z.strictObject({
     .string()
     .regex(/^[0-9]{1,10}$/, 'must be a number')
     .optional(),
+  /** The learner's scheduled lab session (issue 13): its warm pool is tried before the lab's. */
+  poolSession: id.optional(),
 })
 export type CreateSandboxRequest = z.infer<typeof createSandboxRequestSchema>
+
+/** A scheduled lab session in its window (from ten minutes before its start to its end). */
+export const poolSessionSchema = z.strictObject({
+  id,
+  labSlug: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a lab slug'),
+  seats: z.number().int().min(0).max(500),
+})
+export type PoolSession = z.infer<typeof poolSessionSchema>
+
+/**
+ * The web app's whole desired warm-pool state: pool size per lab (admin settings; labs left out
+ * keep the runner's RUNNER_POOL_SIZES) and the sessions to warm now (all of them: a session
+ * missing from the list is over and its unclaimed sandboxes are released).
+ */
+export const configurePoolsRequestSchema = z.strictObject({
+  labs: z.record(z.string(), z.number().int().min(0).max(100)).optional(),
+  sessions: z.array(poolSessionSchema).max(200).optional(),
+})
+export type ConfigurePoolsRequest = z.infer<typeof configurePoolsRequestSchema>
+
+export const poolPlanQuerySchema = z.strictObject({
+  labSlug: z.string().min(1),
+  seats: z.coerce.number().int().min(1).max(500),
+})
+
+/** One pool (`lab:<slug>` or `session:<id>`). */
+export interface PoolStatus {
+  key: string
+  labSlug: string
+  sessionId?: string
+  /** Asked for (admin setting or session seats). */
+  wanted: number
+  /** What the memory budget and the sandbox limit allow now (sessions: minus learners who started). */
+  target: number
+  ready: number
+  starting: number
+  /** Sessions: starts served from this pool, and session learners who started cold. */
+  claimed: number
+  coldStarts: number
+}
+
+export interface PoolsStatus {
+  pools: PoolStatus[]
+  /** Since the runner started: starts from a pool (hits) and cold (misses); claim-to-ready times. */
+  labs: Array<{
+    labSlug: string
+    hits: number
+    misses: number
+    claimP50S: number | null
+    claimP95S: number | null
+  }>
+  memoryBudgetBytes: number
+  memoryUsedBytes: number
+}
+
+/** How many warm sandboxes of a lab the engine can hold for a session, and why not more. */
+export interface PoolPlan {
+  labSlug: string
+  seats: number
+  holdable: number
+  sandboxMemoryBytes: number
+  reasons: string[]
+}
 
 export const listSandboxesQuerySchema = z.strictObject({ userId: id.optional() })
 
@@ -79,7 +144,15 @@ export interface ServiceStatus {
  * A sandbox may first wait for one of the runner's provisioning slots (other sandboxes are
  * starting); then its services start in dependency order; then the lab's setup hook runs.
  */
-export type ProvisioningPhase = 'waiting-for-slot' | 'starting-services' | 'running-setup'
+export type ProvisioningPhase =
+  | 'waiting-for-slot'
+  | 'starting-services'
+  | 'running-setup'
+  /** A warm pool sandbox taking its learner's seed and setup (seconds at most). */
+  | 'personalising'
+
+/** How a start was served: a warm pool sandbox, a cold start, or the learner's running one. */
+export type StartKind = 'warm' | 'cold' | 'existing'
 
 /** `typicalS`: how long this lab has been taking to start on this runner. */
 export interface ProvisioningStatus {
@@ -126,8 +199,8 @@ export interface SandboxStatus extends SandboxRuntimeStatus {
 }
 
 export type CreateSandboxResponse =
-  | { status: 'ready' | 'provisioning'; sandbox: SandboxSummary }
-  | { status: 'queued'; position: number; estimatedWaitS: number }
+  | { status: 'ready' | 'provisioning'; sandbox: SandboxSummary; start?: StartKind }
+  | { status: 'queued'; position: number; estimatedWaitS: number; start?: 'cold' }
 
 /**
  * Every error code a runner endpoint answers with (the runner's HttpError accepts only these,

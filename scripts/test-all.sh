@@ -11,6 +11,10 @@ rm -rf "$reports" && mkdir -p "$reports"
 missing=()
 [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+# pg_dump/pg_restore: backups are PostgreSQL's custom format (decision 026); haproxy: the
+# deploy test checks the README's HAProxy configuration with `haproxy -c`.
+command -v pg_dump >/dev/null 2>&1 || missing+=(postgresql-client)
+command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "==> Installing ${missing[*]} for the tests"

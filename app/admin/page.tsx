@@ -3,19 +3,22 @@ import Link from 'next/link'
 import { RoleForm } from './role-form'
 import { requireRole } from '@/server/session/current-user'
 import { listUsers } from '@/server/users/list-users'
+import { getPoolOverview } from '@/server/pools/pool-settings'
+import { WarmPools } from './warm-pools'
 
 export const metadata: Metadata = { title: 'Admin' }
 
 export default async function AdminPage() {
   const actor = await requireRole('/admin', ['admin'])
   const users = await listUsers({ actor })
+  const pools = await getPoolOverview(actor)
   return (
     <>
       <h1>Accounts</h1>
       <p className="muted">Grant the instructor role to staff who run cohorts. Admins manage accounts.</p>
       <p>
         <Link href="/instructor">All cohorts</Link> (assign instructors on a cohort&apos;s Learners page) ·{' '}
-        <Link href="/instructor/audit">Audit log</Link>
+        <Link href="/instructor/audit">Audit log</Link> · <Link href="/admin/status">Platform status</Link>
       </p>
       <table className="data">
         <thead>
@@ -39,6 +42,7 @@ export default async function AdminPage() {
           ))}
         </tbody>
       </table>
+      <WarmPools overview={pools} />
     </>
   )
 }

@@ -9,6 +9,7 @@ import { addCohortInstructor, removeMember } from '@/server/cohorts/manage-membe
 import { setGradeOverride } from '@/server/grading/set-grade-override'
 import { setGradingPolicy } from '@/server/grading/grading-policy'
 import { actOnSandbox } from '@/server/instructor/live-labs'
+import { cancelScheduledSession, scheduleLabSession } from '@/server/pools/scheduled-sessions'
 import { requireRole } from '@/server/session/current-user'
 import { asActionState, type ActionState } from './_lib/app-errors'
 
@@ -144,5 +145,46 @@ export async function sandboxAction(_state: ActionState, form: FormData): Promis
     })
     revalidatePath(cohortPath(cohortId, '/live'))
     return { message: action === 'extend' ? 'Extended.' : action === 'reset' ? 'Resetting…' : 'Ended.' }
+  })
+}
+
+export async function scheduleLabSessionAction(_state: ActionState, form: FormData): Promise<ActionState> {
+  const actor = await requireRole('/instructor', staff)
+  const cohortId = text(form, 'cohortId')
+  return asActionState(async () => {
+    const seats = Number(text(form, 'seats'))
+    // The form's datetime-local value has no zone; the form says it is UTC.
+    const startsAt = new Date(`${text(form, 'startsAt')}:00Z`)
+    const { plan } = await scheduleLabSession({
+      actor,
+      cohortId,
+      labSlug: text(form, 'labSlug'),
+      startsAt,
+      durationMinutes: Number(text(form, 'durationMinutes') || '90'),
+      seats,
+      now: new Date(),
+    })
+    revalidatePath(cohortPath(cohortId, '/live'))
+    if (!plan)
+      return {
+        message:
+          'Scheduled. The lab engine did not answer, so how many sandboxes it can keep warm is not known yet; this page shows it once the engine is back.',
+      }
+    return {
+      message:
+        plan.holdable >= seats
+          ? `Scheduled. The engine can keep all ${seats} sandboxes warm from ten minutes before the start.`
+          : `Scheduled. The engine can keep ${plan.holdable} of ${seats} sandboxes warm now: ${plan.reasons.join('; ')}. The other learners start cold (their wait is shown to them).`,
+    }
+  })
+}
+
+export async function cancelLabSessionAction(_state: ActionState, form: FormData): Promise<ActionState> {
+  const actor = await requireRole('/instructor', staff)
+  const cohortId = text(form, 'cohortId')
+  return asActionState(async () => {
+    await cancelScheduledSession({ actor, cohortId, sessionId: text(form, 'sessionId'), now: new Date() })
+    revalidatePath(cohortPath(cohortId, '/live'))
+    return { message: 'Session cancelled; its warm sandboxes are released.' }
   })
 }

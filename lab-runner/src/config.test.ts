@@ -20,6 +20,29 @@ describe('loadConfig', () => {
     })
   })
 
+  it('reads warm pool sizes, budget and age, and explains a malformed size list', () => {
+    const result = loadConfig({
+      RUNNER_SERVICE_TOKEN: token,
+      RUNNER_POOL_SIZES: 'ha-setup=2, dr-test=1',
+      RUNNER_POOL_MEMORY_MB: '1024',
+      RUNNER_POOL_MAX_AGE_MINUTES: '30',
+    })
+    expect(result).toMatchObject({
+      ok: true,
+      config: {
+        pools: {
+          sizes: { 'ha-setup': 2, 'dr-test': 1 },
+          memoryBudgetBytes: 1024 * 1024 * 1024,
+          maxAgeMs: 30 * 60_000,
+        },
+      },
+    })
+    const bad = loadConfig({ RUNNER_SERVICE_TOKEN: token, RUNNER_POOL_SIZES: 'ha-setup:2' })
+    expect(bad.ok).toBe(false)
+    if (!bad.ok)
+      expect(bad.problems.join('\n')).toContain('RUNNER_POOL_SIZES: must be a comma-separated list')
+  })
+
   it('lists every bad variable, and never echoes the token', () => {
     const result = loadConfig({
       RUNNER_SERVICE_TOKEN: 'short-secret',

@@ -42,6 +42,29 @@ const envSchema = z.object({
   RUNNER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   /** Disk budget per sandbox (writable layers, volumes, logs) in MiB: warned at 80 %, stopped at 100 %. */
   RUNNER_SANDBOX_DISK_MB: z.coerce.number().int().min(16).default(2048),
+  /** Warm pool size per lab, `slug=n,slug=n` (admins change them in the web app). */
+  RUNNER_POOL_SIZES: z
+    .string()
+    .default('')
+    .refine((v) => v.trim() === '' || /^\s*[a-z0-9-]+=\d{1,3}\s*(,\s*[a-z0-9-]+=\d{1,3}\s*)*$/.test(v), {
+      message: 'must be a comma-separated list of lab-slug=size, e.g. "ha-setup=2,dr-test=1"',
+    })
+    .transform((v) =>
+      Object.fromEntries(
+        v
+          .split(',')
+          .map((pair) => pair.trim())
+          .filter(Boolean)
+          .map((pair) => {
+            const [slug, size] = pair.split('=')
+            return [slug?.trim() ?? '', Number(size)]
+          }),
+      ),
+    ),
+  /** Memory (sum of the services' limits) all unclaimed warm sandboxes together may hold, in MiB. */
+  RUNNER_POOL_MEMORY_MB: z.coerce.number().int().min(0).default(4096),
+  /** An unclaimed warm sandbox older than this is replaced by a fresh one. */
+  RUNNER_POOL_MAX_AGE_MINUTES: z.coerce.number().int().positive().default(120),
   /**
    * Development only: start sandboxes even when the host firewall cannot be installed (no
    * root, no iptables). Sandboxes can then reach services listening on the host.
@@ -66,6 +89,7 @@ export interface RunnerConfig {
   metrics?: { host: string; port: number }
   sandboxDiskBytes: number
   unsafeNoFirewall: boolean
+  pools: { sizes: Record<string, number>; memoryBudgetBytes: number; maxAgeMs: number }
 }
 
 export type ConfigResult = { ok: true; config: RunnerConfig } | { ok: false; problems: string[] }
@@ -96,6 +120,11 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
         : { metrics: { host: e.RUNNER_METRICS_HOST, port: e.RUNNER_METRICS_PORT } }),
       sandboxDiskBytes: e.RUNNER_SANDBOX_DISK_MB * 1024 * 1024,
       unsafeNoFirewall: e.RUNNER_UNSAFE_NO_FIREWALL,
+      pools: {
+        sizes: e.RUNNER_POOL_SIZES,
+        memoryBudgetBytes: e.RUNNER_POOL_MEMORY_MB * 1024 * 1024,
+        maxAgeMs: e.RUNNER_POOL_MAX_AGE_MINUTES * 60_000,
+      },
     },
   }
 }

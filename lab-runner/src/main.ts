@@ -1,6 +1,8 @@
 // Entry point: `tsx lab-runner/src/main.ts`. Reads config, loads labs, re-adopts sandboxes,
 // serves REST + terminals. On SIGTERM/SIGINT it stops accepting and closes sockets; the
 // sandboxes stay up so the next runner re-adopts them.
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import Docker from 'dockerode'
 import { loadConfig } from './config'
 import { createRunnerServer } from './http/runner-server'
@@ -9,8 +11,19 @@ import { runnerLabOptions } from './labs/read-lab-topology'
 import { createJsonLogger } from './log'
 import { adoptWithRetry } from './sandboxes/adopt-with-retry'
 import { createHookRunner } from './sandboxes/lab-hooks'
-import { SandboxRegistry } from './sandboxes/sandbox-registry'
+import { SandboxRegistry, type SandboxRegistryOptions } from './sandboxes/sandbox-registry'
+import { WarmPools } from './sandboxes/warm-pools'
 import { createTicketStore } from './terminal/tickets'
+
+/** The release: the repository's package.json version (the runner ships with the web app). */
+function readVersion(): string {
+  try {
+    const file = path.resolve(import.meta.dirname, '../../package.json')
+    return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version
+  } catch {
+    return 'unknown'
+  }
+}
 
 async function main(): Promise<void> {
   const log = createJsonLogger()
@@ -33,6 +46,7 @@ async function main(): Promise<void> {
 
   const docker = new Docker({ socketPath: config.dockerSocket })
   let provisionSeconds: ((s: number) => void) | undefined
+  let onStart: SandboxRegistryOptions['onStart']
   const registry: SandboxRegistry = new SandboxRegistry({
     docker,
     catalog,
@@ -43,6 +57,7 @@ async function main(): Promise<void> {
     log,
     runHook: createHookRunner(docker, (id) => registry.scriptEnv(id)),
     onProvisioned: (s) => provisionSeconds?.(s),
+    onStart: (event) => onStart?.(event),
     allowNoFirewall: config.unsafeNoFirewall,
     diskBudgetBytes: config.sandboxDiskBytes,
   })
@@ -50,6 +65,16 @@ async function main(): Promise<void> {
     log.warn(
       'RUNNER_UNSAFE_NO_FIREWALL is set: sandboxes may start without the host firewall (development only)',
     )
+  const pools = new WarmPools({
+    registry,
+    catalog,
+    labsDir: config.labsDir,
+    defaultSizes: config.pools.sizes,
+    memoryBudgetBytes: config.pools.memoryBudgetBytes,
+    maxSandboxes: config.maxSandboxes,
+    maxAgeMs: config.pools.maxAgeMs,
+    log,
+  })
   const runner = createRunnerServer({
     docker,
     registry,
@@ -58,8 +83,17 @@ async function main(): Promise<void> {
     publicOrigins: config.publicOrigins,
     log,
     labErrors: catalog.errors.length,
+    recentErrors: () => log.recentErrors(),
+    version: readVersion(),
+    pools,
   })
   provisionSeconds = (s) => runner.metrics.provisionSeconds.observe(s)
+  onStart = (event) => {
+    pools.recordStart(event)
+    if (event.kind === 'existing') return
+    runner.metrics.poolStarts.inc({ lab: event.labSlug, result: event.kind === 'warm' ? 'hit' : 'miss' })
+    if (event.seconds !== undefined) runner.metrics.claimSeconds.observe(event.seconds)
+  }
 
   // A dead engine must not stop the runner: /healthz says 503, sandbox calls say
   // engine-unavailable, and adoption retries with back-off.
@@ -72,6 +106,7 @@ async function main(): Promise<void> {
     }),
   )
 
+  pools.start()
   runner.server.listen(config.port, config.host, () =>
     log.info('lab-runner listening', { host: config.host, port: config.port }),
   )
@@ -88,6 +123,7 @@ async function main(): Promise<void> {
     stopping = true
     log.info('shutting down; sandboxes stay up for the next runner', { signal })
     adoption.cancel()
+    pools.stop()
     await runner.close()
     await registry.stop()
     process.exit(0)

@@ -7,7 +7,16 @@ import path from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { applyMigrations } from '../db/migrations'
-import { createBackup, pruneBackups, restoreBackup, verifyBackup, type Install } from './backup-academy'
+import {
+  createBackup,
+  MANIFEST,
+  pruneBackups,
+  restoreBackup,
+  verifyBackup,
+  type Install,
+} from './backup-academy'
+import { findClientTool } from './dump-database'
+import { dumpRows } from './snapshot-database'
 
 const adminUrl = process.env.DATABASE_URL!
 const dbName = `academy_backup_${process.pid}`
@@ -152,7 +161,11 @@ describe('backup and restore', () => {
 
     const out = path.join(root, 'backups/one')
     const manifest = await createBackup(install, out)
+    if (manifest.formatVersion !== 2) throw new Error(`wrote format ${manifest.formatVersion}`)
     expect(manifest.database.tables.find((t) => t.name === 'check_runs')?.rows).toBe(1200)
+    // PostgreSQL's custom format, written by the host's pg_dump of the server's major version.
+    expect((await readFile(path.join(out, 'database.dump'))).subarray(0, 5).toString()).toBe('PGDMP')
+    expect(manifest.database.pgDumpVersion.split('.')[0]).toBe(manifest.database.serverVersion.split('.')[0])
     expect(manifest.database.migrations.length).toBeGreaterThan(0)
     expect(manifest.files.map((f) => f.path).sort()).toEqual([
       'media/production-operations/ha-design.mp4',
@@ -201,11 +214,40 @@ describe('backup and restore', () => {
   it('rejects a damaged or incomplete backup before touching the install', async () => {
     const out = path.join(root, 'backups/three')
     await createBackup(install, out)
-    await appendFile(path.join(out, 'database/users.jsonl'), '{"id": "intruder"}\n')
-    await expect(verifyBackup(out)).rejects.toThrow('database/users.jsonl in')
+    await appendFile(path.join(out, 'database.dump'), 'intruder')
+    await expect(verifyBackup(out)).rejects.toThrow('database.dump in')
     await expect(restoreBackup(install, out, { force: true })).rejects.toThrow(/missing or damaged/)
     await expect(verifyBackup(path.join(root, 'nowhere'))).rejects.toThrow(/has no manifest\.json/)
     await expect(createBackup(install, out)).rejects.toThrow(/already exists/)
+  })
+
+  it('restores a format-1 backup (JSON rows, releases before decision 026) the same way', async () => {
+    const out = path.join(root, 'backups/format-1')
+    await mkdir(out, { recursive: true })
+    const before = await everything(install.databaseUrl)
+    const database = await dumpRows(install.databaseUrl, out)
+    const manifest = {
+      format: 'helix-academy-backup',
+      formatVersion: 1,
+      createdAt: new Date().toISOString(),
+      academyVersion: '0.1.0',
+      nodeVersion: process.version,
+      database,
+      files: [],
+    }
+    await writeFile(path.join(out, MANIFEST), JSON.stringify(manifest))
+
+    await recreate(dbName)
+    await rm(install.mediaDir, { recursive: true, force: true })
+    await restoreBackup(install, out)
+    expect(await everything(install.databaseUrl)).toEqual(before)
+  })
+
+  it('names the client package when pg_dump is older than the server', () => {
+    expect(() => findClientTool('pg_dump', 99)).toThrow(
+      /pg_dump is PostgreSQL 15\.\d+, older than the 99 this needs\. .*apt-get install postgresql-client-99/,
+    )
+    expect(findClientTool('pg_restore', 15).major).toBe(15)
   })
 
   it('keeps only the newest backups when pruning', async () => {

@@ -1,17 +1,19 @@
-// `npm run backup` / `npm run restore`: the academy's database snapshot, generated secrets and
-// uploaded media in one folder with a manifest (versions, checksums, time).
-// See docs/decisions/025-backup-and-restore.md.
+// `npm run backup` / `npm run restore`: the academy's database (`pg_dump -Fc`), generated secrets
+// and uploaded media in one folder with a manifest (versions, checksums, time).
+// See docs/decisions/026-postgresql-15-and-custom-format-backups.md (025 for format 1).
 import { createHash } from 'node:crypto'
 import { createReadStream, existsSync } from 'node:fs'
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { BackupEnv } from '../../config/env'
 import { applyMigrations, migrationNames, projectRoot } from '../db/migrations'
-import { countRows, dropSchema, dumpDatabase, loadDatabase, type DatabaseSnapshot } from './snapshot-database'
+import { dumpDatabase, restoreDump, type DatabaseDump } from './dump-database'
+import { countRows, dropSchema, loadDatabase, type DatabaseSnapshot } from './snapshot-database'
 
 export const MANIFEST = 'manifest.json'
 const FORMAT = 'helix-academy-backup'
-const FORMAT_VERSION = 1
+/** 2: the database as `database.dump` (decision 026). 1: JSON rows per table (decision 025), still restored. */
+const FORMAT_VERSION = 2
 /** Generated into DATA_DIR on first start (scripts/start.ts); sessions and runner auth depend on them. */
 const SECRET_FILES = ['auth-secret', 'runner-token']
 
@@ -22,15 +24,17 @@ export interface BackupFile {
   sha256: string
 }
 
-export interface BackupManifest {
+interface ManifestCommon {
   format: typeof FORMAT
-  formatVersion: number
   createdAt: string
   academyVersion: string
   nodeVersion: string
-  database: DatabaseSnapshot
   files: BackupFile[]
 }
+
+export type BackupManifest =
+  | (ManifestCommon & { formatVersion: 2; database: DatabaseDump })
+  | (ManifestCommon & { formatVersion: 1; database: DatabaseSnapshot })
 
 export class BackupError extends Error {
   constructor(message: string) {
@@ -92,9 +96,11 @@ export async function createBackup(install: Install, out: string): Promise<Backu
   if (existsSync(out)) throw new BackupError(`${out} already exists; choose a new folder for the backup.`)
   const work = `${out}.partial`
   await rm(work, { recursive: true, force: true })
-  await mkdir(path.join(work, 'database'), { recursive: true })
+  await mkdir(work, { recursive: true })
   try {
-    const database = await dumpDatabase(install.databaseUrl, work)
+    const dumped = await dumpDatabase(install.databaseUrl, work)
+    const dumpFile = path.join(work, dumped.file)
+    const database = { ...dumped, bytes: (await stat(dumpFile)).size, sha256: await sha256File(dumpFile) }
     const files: BackupFile[] = []
     for (const name of SECRET_FILES) {
       const file = path.join(install.dataDir, name)
@@ -130,15 +136,16 @@ export async function verifyBackup(dir: string): Promise<BackupManifest> {
     )
   }
   const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as BackupManifest
-  if (manifest.format !== FORMAT || manifest.formatVersion !== FORMAT_VERSION) {
+  if (manifest.format !== FORMAT || ![1, FORMAT_VERSION].includes(manifest.formatVersion)) {
     throw new BackupError(
-      `${manifestFile} is not a Helix Academy backup of format version ${FORMAT_VERSION}.`,
+      `${manifestFile} is not a Helix Academy backup of format version 1 to ${FORMAT_VERSION}.`,
     )
   }
-  const checks = [
-    ...manifest.database.tables.map((t) => ({ path: t.file, sha256: t.sha256 })),
-    ...manifest.files.map((f) => ({ path: f.path, sha256: f.sha256 })),
-  ]
+  const database =
+    manifest.formatVersion === 2
+      ? [{ path: manifest.database.file, sha256: manifest.database.sha256 }]
+      : manifest.database.tables.map((t) => ({ path: t.file, sha256: t.sha256 }))
+  const checks = [...database, ...manifest.files.map((f) => ({ path: f.path, sha256: f.sha256 }))]
   for (const check of checks) {
     const file = path.join(dir, check.path)
     if (!existsSync(file) || (await sha256File(file)) !== check.sha256) {
@@ -167,7 +174,7 @@ export async function liveInstallReasons(install: Install, manifest: BackupManif
 }
 
 /**
- * Restores a verified backup into `install`: schema at the backup's migration, its rows, then
+ * Restores a verified backup into `install`: the schema and rows at the backup's migration, then
  * the rest of this release's migrations; secrets and media files. Refuses a live install
  * unless `force`, which replaces its database, secrets and media.
  */
@@ -193,9 +200,13 @@ export async function restoreBackup(
     )
   }
   await dropSchema(install.databaseUrl)
-  const last = manifest.database.migrations.at(-1)
-  if (last) await applyMigrations(install.databaseUrl, { upTo: last })
-  await loadDatabase(install.databaseUrl, dir, manifest.database)
+  if (manifest.formatVersion === 2) {
+    await restoreDump(install.databaseUrl, dir, manifest.database)
+  } else {
+    const last = manifest.database.migrations.at(-1)
+    if (last) await applyMigrations(install.databaseUrl, { upTo: last })
+    await loadDatabase(install.databaseUrl, dir, manifest.database)
+  }
   await applyMigrations(install.databaseUrl)
 
   await mkdir(install.dataDir, { recursive: true })

@@ -1,9 +1,11 @@
-// The academy's database as one file of JSON rows per table, read in a single REPEATABLE READ
-// snapshot (consistent across tables), and loaded back into the schema it was taken from.
-// Why not pg_dump: docs/decisions/025-backup-and-restore.md.
+// Backup format 1 (docs/decisions/025-backup-and-restore.md): the database as one file of JSON
+// rows per table, read in a single REPEATABLE READ snapshot, loaded back into the schema it was
+// taken from. Backups are now `pg_dump -Fc` (decision 026); format 1 is still restored, so a
+// PostgreSQL 18 install of an earlier release moves to PostgreSQL 15 by backup and restore.
 import { createHash } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
 import { once } from 'node:events'
+import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
 import pg from 'pg'
@@ -47,8 +49,8 @@ export async function appliedMigrations(client: pg.Client): Promise<string[]> {
   return rows.map((r) => r.name)
 }
 
-/** Writes `<dir>/database/<table>.jsonl` for every table; all read in one snapshot. */
-export async function dumpDatabase(url: string, dir: string): Promise<DatabaseSnapshot> {
+/** Writes `<dir>/database/<table>.jsonl` for every table; all read in one snapshot (format 1). */
+export async function dumpRows(url: string, dir: string): Promise<DatabaseSnapshot> {
   const client = new pg.Client({ connectionString: url })
   await client.connect()
   try {
@@ -56,6 +58,7 @@ export async function dumpDatabase(url: string, dir: string): Promise<DatabaseSn
     const serverVersion = (await client.query<{ v: string }>('show server_version')).rows[0]!.v
     const migrations = await appliedMigrations(client)
     const tables: TableSnapshot[] = []
+    await mkdir(path.join(dir, 'database'), { recursive: true })
     for (const name of await userTables(client)) {
       const file = path.join('database', `${name}.jsonl`)
       const out = createWriteStream(path.join(dir, file))

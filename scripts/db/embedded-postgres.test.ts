@@ -3,7 +3,7 @@
 // and, when needed, a copy of the binaries live under /var/lib/helix-academy (decision 011).
 import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdtempSync, statSync } from 'node:fs'
-import { cp, mkdir, rm } from 'node:fs/promises'
+import { cp, mkdir, rm, writeFile } from 'node:fs/promises'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
@@ -73,6 +73,14 @@ describe('embedded PostgreSQL as root, from a checkout under a 0700 directory', 
     await reconnect.connect()
     await reconnect.end()
     await afresh.stop()
+
+    // A data folder from a release that ran PostgreSQL 18 is refused with the way out, not a crash.
+    const pgVersion = path.join(afresh.location!, 'PG_VERSION')
+    await writeFile(pgVersion, '18\n')
+    await expect(resolveDatabase(env)).rejects.toThrow(
+      /was created by PostgreSQL 18, but this release runs PostgreSQL 15\b.*npm run backup.*npm run restore/,
+    )
+    await writeFile(pgVersion, '15\n')
   }, 60_000)
 
   it('binaries inside the checkout are copied once per version to a place the postgres user can run them', async () => {

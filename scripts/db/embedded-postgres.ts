@@ -57,6 +57,23 @@ async function nativeBinaries(): Promise<{ dir: string; version: string }> {
   return { dir, version: pkg.version }
 }
 
+/**
+ * A cluster only starts under the major version that created it. Releases before decision 026
+ * ran PostgreSQL 18; their data folders need a backup and restore, not a crash at start.
+ */
+async function checkClusterVersion(clusterDir: string, binariesVersion: string): Promise<void> {
+  const clusterMajor = (await readFile(path.join(clusterDir, 'PG_VERSION'), 'utf8')).trim()
+  const major = binariesVersion.split('.')[0]!
+  if (clusterMajor === major) return
+  throw new Error(
+    `The embedded database in ${clusterDir} was created by PostgreSQL ${clusterMajor}, but this release ` +
+      `runs PostgreSQL ${major} (docs/decisions/026-postgresql-15-and-custom-format-backups.md). ` +
+      'Move it to the new version: with the release that created it, run `npm run backup`; then move ' +
+      `${clusterDir} aside and, with this release, run \`npm run restore -- <backup folder> --force\` ` +
+      'and `npm run up`.',
+  )
+}
+
 function bestLocale(): string {
   try {
     const locales = new Set(
@@ -187,6 +204,7 @@ export async function startEmbeddedPostgres(opts: {
     await rm(clusterDir, { recursive: true, force: true })
   }
   const created = !existsSync(path.join(clusterDir, 'PG_VERSION'))
+  if (!created) await checkClusterVersion(clusterDir, native.version)
   if (created) {
     try {
       await initialise(bin, clusterDir, password, ids, env)

@@ -32,6 +32,9 @@ export type AuditAction =
   | 'quiz-policy.update'
   | 'quiz.attempt.submit'
   | 'quiz.attempt.refused'
+  | 'lab-session.schedule'
+  | 'lab-session.cancel'
+  | 'lab-pool.update'
 
 export interface AuditEventInput {
   actorId: string | null

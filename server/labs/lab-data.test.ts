@@ -1,18 +1,10 @@
 // The lab data functions against the real test database and a REAL lab-runner (in-process
 // HTTP server on a free port, real Docker engine, the sample fixture lab).
-import { randomBytes, randomUUID } from 'node:crypto'
-import type { AddressInfo } from 'node:net'
-import path from 'node:path'
-import Docker from 'dockerode'
+import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createRunnerServer, type RunnerServer } from '@/lab-runner/src/http/runner-server'
-import { loadLabDefinitions } from '@/contracts/load-lab-definitions'
-import { runnerLabOptions } from '@/lab-runner/src/labs/read-lab-topology'
-import { createHookRunner } from '@/lab-runner/src/sandboxes/lab-hooks'
-import { SandboxRegistry, type Logger } from '@/lab-runner/src/sandboxes/sandbox-registry'
-import { createTicketStore } from '@/lab-runner/src/terminal/tickets'
+import type { SandboxRegistry } from '@/lab-runner/src/sandboxes/sandbox-registry'
+import { startInProcessRunner, type InProcessRunner } from '@/tests/support/in-process-runner'
 import { connectTerminal } from '@/lab-runner/src/terminal/test-support/terminal-client'
-import { ensureTestShellImage } from '@/lab-runner/test-fixtures/test-images'
 import type { db } from '@/server/db'
 import type { getLabState } from './get-lab-state'
 import type { listLabFiles, readLabFile, saveLabFile } from './lab-files'
@@ -22,13 +14,7 @@ import type { runCheck } from './run-check'
 import type { endLab, extendLab, keepLab } from './sandbox-actions'
 import type { startLab } from './start-lab'
 
-const labsDir = path.resolve(import.meta.dirname, '../../lab-runner/test-fixtures/labs')
-const token = randomBytes(32).toString('hex')
-const instance = `test-web-labs-${randomBytes(4).toString('hex')}`
-const quiet: Logger = { info: () => {}, warn: () => {}, error: () => {} }
-const docker = new Docker()
-
-let runnerServer: RunnerServer
+let runner: InProcessRunner
 let registry: SandboxRegistry
 let runnerBase: string
 
@@ -68,33 +54,9 @@ async function startReady(user: { id: string; role: 'learner' }): Promise<string
 }
 
 beforeAll(async () => {
-  ensureTestShellImage()
-  registry = new SandboxRegistry({
-    docker,
-    catalog: loadLabDefinitions(labsDir, runnerLabOptions),
-    labsDir,
-    maxSandboxes: 4,
-    instance,
-    extraLabels: { 'academy.test': '1' },
-    log: quiet,
-    runHook: createHookRunner(docker, (id) => registry.scriptEnv(id)),
-  })
-  runnerServer = createRunnerServer({
-    docker,
-    registry,
-    tickets: createTicketStore(),
-    serviceToken: token,
-    publicOrigins: ['http://localhost:3000'],
-    log: quiet,
-    labErrors: 0,
-  })
-  await new Promise<void>((resolve) => runnerServer.server.listen(0, '127.0.0.1', resolve))
-  const { port } = runnerServer.server.address() as AddressInfo
-  runnerBase = `http://127.0.0.1:${port}`
-  process.env.RUNNER_URL = runnerBase
-  process.env.RUNNER_SERVICE_TOKEN = token
-  process.env.RUNNER_PUBLIC_URL = `ws://127.0.0.1:${port}`
-  process.env.LABS_DIR = labsDir
+  runner = await startInProcessRunner({ name: 'web-labs' })
+  registry = runner.registry
+  runnerBase = runner.baseUrl
   m = {
     db: (await import('@/server/db')).db,
     startLab: (await import('./start-lab')).startLab,
@@ -112,9 +74,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  for (const sandbox of registry?.list() ?? []) await registry.delete(sandbox.id)
-  await registry?.stop()
-  await runnerServer?.close()
+  await runner?.stop()
 })
 
 describe('lab data with the real runner', () => {
@@ -150,7 +110,7 @@ describe('lab data with the real runner', () => {
 
     await fetch(`${runnerBase}/v1/sandboxes/${sandboxId}/steps/hello/solve`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}` },
+      headers: { authorization: `Bearer ${runner.token}` },
     })
     const pass = await m.runCheck({ user, labSlug: 'sample', stepId: 'hello' })
     expect(pass).toMatchObject({

@@ -4,14 +4,18 @@ import 'server-only'
 // `{ ok: false, code, message }` results, never as exceptions.
 import type { DashboardResult } from '@/contracts/dashboard'
 import type {
+  ConfigurePoolsRequest,
   CreateSandboxRequest,
   CreateSandboxResponse,
+  PoolPlan,
+  PoolsStatus,
   RunnerErrorBody,
   RunnerErrorCode,
   SandboxStatus,
   SandboxSummary,
   StepScriptResponse,
 } from '@/contracts/runner-api'
+import { currentRequest, REQUEST_ID_HEADER } from '@/server/log/log'
 
 export interface RunnerFileEntry {
   host: string
@@ -45,6 +49,15 @@ const CHECK_TIMEOUT_MS = 620_000
 /** A dashboard runs up to 12 queries of at most 5 s each, 4 at a time, after reading its file. */
 const DASHBOARD_TIMEOUT_MS = 30_000
 
+export interface RunnerStatus {
+  version: string
+  pid: number
+  uptimeSeconds: number
+  engine: 'reachable' | 'unreachable'
+  capacity: { live: number; starting: number; queued: number; max: number }
+  recentErrors: { time: string; message: string; requestId?: string; fields: Record<string, unknown> }[]
+}
+
 export type RunnerClient = ReturnType<typeof createRunnerClient>
 
 export function createRunnerClient(options: RunnerClientOptions) {
@@ -70,6 +83,7 @@ export function createRunnerClient(options: RunnerClientOptions) {
         method,
         headers: {
           authorization: `Bearer ${options.token}`,
+          ...requestIdHeader(),
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
@@ -173,6 +187,19 @@ export function createRunnerClient(options: RunnerClientOptions) {
         undefined,
         DASHBOARD_TIMEOUT_MS,
       ),
+    /** Version, capacity, engine and recent errors, for the admin status page (GET /v1/status). */
+    status: () => call<RunnerStatus>('GET', '/v1/status', undefined, 5_000),
+    /** Warm pools (issue 13): the whole desired state, and what the runner holds. */
+    configurePools: (request: ConfigurePoolsRequest) => call<PoolsStatus>('PUT', '/v1/pools', request),
+    getPools: () => call<PoolsStatus>('GET', '/v1/pools'),
+    planPool: async (labSlug: string, seats: number) =>
+      unwrap(
+        await call<{ plan: PoolPlan }>(
+          'GET',
+          `/v1/pools/plan?${new URLSearchParams({ labSlug, seats: String(seats) }).toString()}`,
+        ),
+        (v) => v.plan,
+      ),
     health: async (): Promise<RunnerResult<{ engine: string }>> => {
       try {
         const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(3_000), cache: 'no-store' })
@@ -193,6 +220,12 @@ export function createRunnerClient(options: RunnerClientOptions) {
       }
     },
   }
+}
+
+/** The web request's id travels with every call, so the runner's log lines name it too. */
+function requestIdHeader(): Record<string, string> {
+  const context = currentRequest()
+  return context ? { [REQUEST_ID_HEADER]: context.requestId } : {}
 }
 
 function unwrap<T, U>(result: RunnerResult<T>, pick: (value: T) => U): RunnerResult<U> {

@@ -5,6 +5,7 @@ import { cache } from 'react'
 import { getAuth } from '@/server/auth'
 import { safeReturnPath } from '@/config/safe-return-path'
 import { webConfig } from '@/server/config'
+import { currentRequest } from '@/server/log/log'
 
 export type Role = 'learner' | 'instructor' | 'admin'
 
@@ -26,6 +27,9 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   const session = await getAuth().api.getSession({ headers: requestHeaders })
   if (!session) return null
   const { id, name, email, role } = session.user
+  // The request's log lines name the user from here on.
+  const context = currentRequest()
+  if (context) context.userId = id
   return { id, name, email, role: toRole(role) }
 })
 

@@ -1,33 +1,21 @@
 // Attacks on lab checks (issue 11, item 8): many checks at once, checking as fast as possible,
 // and re-sending a Check to get a second attempt. Against the real test database and a REAL
 // lab-runner (in-process, real Docker, the sample fixture lab), as server/labs/lab-data.test.ts.
-import { randomBytes, randomUUID } from 'node:crypto'
-import type { AddressInfo } from 'node:net'
-import path from 'node:path'
-import Docker from 'dockerode'
+import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { SandboxRegistry } from '@/lab-runner/src/sandboxes/sandbox-registry'
+import { startInProcessRunner, type InProcessRunner } from '@/tests/support/in-process-runner'
 import { checkLimits } from '@/config/check-limits'
-import { createRunnerServer, type RunnerServer } from '@/lab-runner/src/http/runner-server'
-import { loadLabDefinitions } from '@/contracts/load-lab-definitions'
-import { runnerLabOptions } from '@/lab-runner/src/labs/read-lab-topology'
-import { createHookRunner } from '@/lab-runner/src/sandboxes/lab-hooks'
-import { SandboxRegistry, type Logger } from '@/lab-runner/src/sandboxes/sandbox-registry'
-import { createTicketStore } from '@/lab-runner/src/terminal/tickets'
-import { ensureTestShellImage } from '@/lab-runner/test-fixtures/test-images'
 import type { db } from '@/server/db'
 import type { AppError } from '@/server/errors'
 import type { runCheck } from '@/server/labs/run-check'
 import type { endLab } from '@/server/labs/sandbox-actions'
 import type { startLab } from '@/server/labs/start-lab'
 
-const labsDir = path.resolve(import.meta.dirname, '../../lab-runner/test-fixtures/labs')
-const token = randomBytes(32).toString('hex')
-const quiet: Logger = { info: () => {}, warn: () => {}, error: () => {} }
-const docker = new Docker()
 const LAB = 'sample'
 const STEP = 'hello'
 
-let runnerServer: RunnerServer
+let runner: InProcessRunner
 let registry: SandboxRegistry
 let m: { db: typeof db; runCheck: typeof runCheck; startLab: typeof startLab; endLab: typeof endLab }
 
@@ -66,32 +54,8 @@ async function refusal(promise: Promise<unknown>): Promise<AppError> {
 }
 
 beforeAll(async () => {
-  ensureTestShellImage()
-  registry = new SandboxRegistry({
-    docker,
-    catalog: loadLabDefinitions(labsDir, runnerLabOptions),
-    labsDir,
-    maxSandboxes: 4,
-    instance: `test-adv-checks-${randomBytes(4).toString('hex')}`,
-    extraLabels: { 'academy.test': '1' },
-    log: quiet,
-    runHook: createHookRunner(docker, (id) => registry.scriptEnv(id)),
-  })
-  runnerServer = createRunnerServer({
-    docker,
-    registry,
-    tickets: createTicketStore(),
-    serviceToken: token,
-    publicOrigins: ['http://localhost:3000'],
-    log: quiet,
-    labErrors: 0,
-  })
-  await new Promise<void>((resolve) => runnerServer.server.listen(0, '127.0.0.1', resolve))
-  const { port } = runnerServer.server.address() as AddressInfo
-  process.env.RUNNER_URL = `http://127.0.0.1:${port}`
-  process.env.RUNNER_SERVICE_TOKEN = token
-  process.env.RUNNER_PUBLIC_URL = `ws://127.0.0.1:${port}`
-  process.env.LABS_DIR = labsDir
+  runner = await startInProcessRunner({ name: 'adv-checks' })
+  registry = runner.registry
   m = {
     db: (await import('@/server/db')).db,
     runCheck: (await import('@/server/labs/run-check')).runCheck,
@@ -101,9 +65,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  for (const sandbox of registry?.list() ?? []) await registry.delete(sandbox.id)
-  await registry?.stop()
-  await runnerServer?.close()
+  await runner?.stop()
 })
 
 describe('adversarial: lab checks', () => {

@@ -3,7 +3,7 @@ import { expect, signIn, test } from './support/fixtures'
 test('a learner gets 403 on instructor and admin pages', async ({ page, learner }) => {
   await signIn(page, learner)
   await expect(page).toHaveURL(/\/dashboard$/)
-  for (const path of ['/instructor', '/admin']) {
+  for (const path of ['/instructor', '/admin', '/admin/status']) {
     const response = await page.goto(path)
     expect(response?.status(), path).toBe(403)
     await expect(page.getByRole('heading', { name: '403 — Not allowed' })).toBeVisible()

@@ -2,32 +2,22 @@
 // sandbox pool by starting every lab at once. The web app's real startLab against a REAL
 // lab-runner (in-process HTTP server on loopback, real Docker engine) with two copies of the
 // tiny fixture lab.
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
-import Docker from 'dockerode'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createRunnerServer, type RunnerServer } from '@/lab-runner/src/http/runner-server'
-import { loadLabDefinitions } from '@/contracts/load-lab-definitions'
-import { runnerLabOptions } from '@/lab-runner/src/labs/read-lab-topology'
-import { createHookRunner } from '@/lab-runner/src/sandboxes/lab-hooks'
-import { SandboxRegistry, type Logger } from '@/lab-runner/src/sandboxes/sandbox-registry'
-import { createTicketStore } from '@/lab-runner/src/terminal/tickets'
-import { ensureTestShellImage } from '@/lab-runner/test-fixtures/test-images'
+import type { SandboxRegistry } from '@/lab-runner/src/sandboxes/sandbox-registry'
+import { startInProcessRunner, type InProcessRunner } from '@/tests/support/in-process-runner'
 import type { db as dbFn } from '@/server/db'
 import type { endLab as endLabFn } from '@/server/labs/sandbox-actions'
 import type { startLab as startLabFn } from '@/server/labs/start-lab'
 
 const fixture = path.resolve(import.meta.dirname, '../../lab-runner/test-fixtures/labs/sample')
-const token = randomBytes(32).toString('hex')
-const quiet: Logger = { info: () => {}, warn: () => {}, error: () => {} }
-const docker = new Docker()
 
 let labsDir: string
 let registry: SandboxRegistry
-let runnerServer: RunnerServer
+let runner: InProcessRunner
 let m: { db: typeof dbFn; startLab: typeof startLabFn; endLab: typeof endLabFn }
 
 async function newLearner() {
@@ -44,7 +34,6 @@ async function startSettled(user: { id: string; role: 'learner' }, labSlug: stri
 }
 
 beforeAll(async () => {
-  ensureTestShellImage()
   // Two labs: the fixture and a copy under another slug. Bind-mount paths stay inside this folder.
   labsDir = mkdtempSync(path.join(os.tmpdir(), 'redteam-labs-'))
   cpSync(fixture, path.join(labsDir, 'sample'), { recursive: true })
@@ -56,31 +45,8 @@ beforeAll(async () => {
       .replace('slug: sample', 'slug: sample-two')
       .replace('title: Sample lab', 'title: Second lab'),
   )
-  registry = new SandboxRegistry({
-    docker,
-    catalog: loadLabDefinitions(labsDir, runnerLabOptions),
-    labsDir,
-    maxSandboxes: 6,
-    instance: `test-redteam-${randomBytes(4).toString('hex')}`,
-    extraLabels: { 'academy.test': '1' },
-    log: quiet,
-    runHook: createHookRunner(docker, (id) => registry.scriptEnv(id)),
-  })
-  runnerServer = createRunnerServer({
-    docker,
-    registry,
-    tickets: createTicketStore(),
-    serviceToken: token,
-    publicOrigins: ['http://localhost:3000'],
-    log: quiet,
-    labErrors: 0,
-  })
-  await new Promise<void>((resolve) => runnerServer.server.listen(0, '127.0.0.1', resolve))
-  const { port } = runnerServer.server.address() as AddressInfo
-  process.env.RUNNER_URL = `http://127.0.0.1:${port}`
-  process.env.RUNNER_SERVICE_TOKEN = token
-  process.env.RUNNER_PUBLIC_URL = `ws://127.0.0.1:${port}`
-  process.env.LABS_DIR = labsDir
+  runner = await startInProcessRunner({ name: 'redteam', labsDir, maxSandboxes: 6 })
+  registry = runner.registry
   m = {
     db: (await import('@/server/db')).db,
     startLab: (await import('@/server/labs/start-lab')).startLab,
@@ -89,9 +55,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  for (const sandbox of registry?.list() ?? []) await registry.delete(sandbox.id)
-  await registry?.stop()
-  await runnerServer?.close()
+  await runner?.stop()
   if (labsDir) rmSync(labsDir, { recursive: true, force: true })
 })
 
@@ -117,7 +81,8 @@ describe('live labs per user (default 1)', () => {
 
     await m.endLab({ user: greedy, labSlug: 'sample' })
     await startSettled(greedy, 'sample-two')
-  })
+    // Three sandbox starts and an End: more than the default 30 s on a busy 2-core machine.
+  }, 120_000)
 
   it('does not count a sandbox the runner has already reaped', async () => {
     const learner = await newLearner()

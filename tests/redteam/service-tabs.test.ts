@@ -2,59 +2,25 @@
 // was minted for. The attacker mints a tab for their own sandbox (whose pages they control) and
 // tries to make a victim's browser open it. The web app's real openServiceTab against a REAL
 // lab-runner (in-process HTTP server on loopback, real Docker engine, the fixture lab).
-import { randomBytes, randomUUID } from 'node:crypto'
-import type { AddressInfo } from 'node:net'
-import path from 'node:path'
-import Docker from 'dockerode'
+import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createRunnerServer, type RunnerServer } from '@/lab-runner/src/http/runner-server'
-import { loadLabDefinitions } from '@/contracts/load-lab-definitions'
-import { runnerLabOptions } from '@/lab-runner/src/labs/read-lab-topology'
-import { createHookRunner } from '@/lab-runner/src/sandboxes/lab-hooks'
-import { SandboxRegistry, type Logger } from '@/lab-runner/src/sandboxes/sandbox-registry'
-import { createTicketStore } from '@/lab-runner/src/terminal/tickets'
-import { ensureTestShellImage } from '@/lab-runner/test-fixtures/test-images'
+import type { SandboxRegistry } from '@/lab-runner/src/sandboxes/sandbox-registry'
+import {
+  startInProcessRunner,
+  TEST_WEB_ORIGIN,
+  type InProcessRunner,
+} from '@/tests/support/in-process-runner'
 import type { db as dbFn } from '@/server/db'
 import type { openServiceTab as openServiceTabFn } from '@/server/labs/sandbox-actions'
 import type { startLab as startLabFn } from '@/server/labs/start-lab'
 
-const labsDir = path.resolve(import.meta.dirname, '../../lab-runner/test-fixtures/labs')
-const WEB_ORIGIN = 'http://localhost:3000'
-const token = randomBytes(32).toString('hex')
-const quiet: Logger = { info: () => {}, warn: () => {}, error: () => {} }
-const docker = new Docker()
-
 let registry: SandboxRegistry
-let runnerServer: RunnerServer
+let runner: InProcessRunner
 let m: { db: typeof dbFn; startLab: typeof startLabFn; openServiceTab: typeof openServiceTabFn }
 
 beforeAll(async () => {
-  ensureTestShellImage()
-  registry = new SandboxRegistry({
-    docker,
-    catalog: loadLabDefinitions(labsDir, runnerLabOptions),
-    labsDir,
-    maxSandboxes: 4,
-    instance: `test-redteam-tabs-${randomBytes(4).toString('hex')}`,
-    extraLabels: { 'academy.test': '1' },
-    log: quiet,
-    runHook: createHookRunner(docker, (id) => registry.scriptEnv(id)),
-  })
-  runnerServer = createRunnerServer({
-    docker,
-    registry,
-    tickets: createTicketStore(),
-    serviceToken: token,
-    publicOrigins: [WEB_ORIGIN],
-    log: quiet,
-    labErrors: 0,
-  })
-  await new Promise<void>((resolve) => runnerServer.server.listen(0, '127.0.0.1', resolve))
-  const { port } = runnerServer.server.address() as AddressInfo
-  process.env.RUNNER_URL = `http://127.0.0.1:${port}`
-  process.env.RUNNER_SERVICE_TOKEN = token
-  process.env.RUNNER_PUBLIC_URL = `ws://127.0.0.1:${port}`
-  process.env.LABS_DIR = labsDir
+  runner = await startInProcessRunner({ name: 'redteam-tabs' })
+  registry = runner.registry
   m = {
     db: (await import('@/server/db')).db,
     startLab: (await import('@/server/labs/start-lab')).startLab,
@@ -63,9 +29,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  for (const sandbox of registry?.list() ?? []) await registry.delete(sandbox.id)
-  await registry?.stop()
-  await runnerServer?.close()
+  await runner?.stop()
 })
 
 /** What a browser sends when a page at `origin` submits the tab form (or null: no Origin). */
@@ -107,13 +71,13 @@ describe('service tab tickets', () => {
     }
 
     // The legitimate path: the learner's own lab page (the web app's origin) opens the tab once.
-    const opened = await submit(tab, WEB_ORIGIN)
+    const opened = await submit(tab, TEST_WEB_ORIGIN)
     expect(opened.status).toBe(303)
     expect(opened.headers.get('location')).toBe(`/proxy/${started.sandboxId}/workstation/8080/`)
     const cookie = (opened.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
     expect(cookie).toMatch(/^academy_proxy=/)
     // Single use: replaying the captured form fails even from the right origin.
-    expect((await submit(tab, WEB_ORIGIN)).status).toBe(401)
+    expect((await submit(tab, TEST_WEB_ORIGIN)).status).toBe(401)
     // The cookie opens this tab only (nothing listens on the port: the proxy answers 502).
     expect((await fetch(tabRoot, { headers: { cookie } })).status).toBe(502)
   })

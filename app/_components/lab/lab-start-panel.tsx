@@ -12,6 +12,7 @@ export function LabStartPanel({
   queue,
   provisioning,
   starting,
+  coldStart = false,
   onStart,
 }: {
   state: LabState
@@ -20,6 +21,8 @@ export function LabStartPanel({
   queue: { position: number; estimatedWaitS: number } | null
   provisioning: boolean
   starting: boolean
+  /** No warm sandbox was free: this one starts from scratch. */
+  coldStart?: boolean
   onStart: () => void
 }) {
   const sandbox = state.sandbox
@@ -39,15 +42,24 @@ export function LabStartPanel({
           {!provisioning && <SandboxFailure sandbox={sandbox} />}
           {queue ? (
             <p role="status" aria-live="polite">
-              All lab machines are busy. You are number <strong>{queue.position}</strong> in the queue (about{' '}
+              All lab machines are busy and no ready sandbox is free. You are number{' '}
+              <strong>{queue.position}</strong> in the queue (about{' '}
               {Math.max(1, Math.round(queue.estimatedWaitS / 60))} min). Keep this page open.
             </p>
           ) : provisioning ? (
-            <ProvisioningProgress
-              services={services}
-              statuses={sandbox?.services ?? []}
-              provisioning={sandbox?.provisioning ?? null}
-            />
+            <>
+              {coldStart && sandbox?.provisioning?.phase !== 'personalising' && (
+                <p className="muted" role="status" data-testid="cold-start">
+                  No ready sandbox was free for this lab, so yours is being built from scratch
+                  {sandbox?.provisioning ? ` (usually about ${sandbox.provisioning.typicalS} s)` : ''}.
+                </p>
+              )}
+              <ProvisioningProgress
+                services={services}
+                statuses={sandbox?.services ?? []}
+                provisioning={sandbox?.provisioning ?? null}
+              />
+            </>
           ) : (
             <>
               <p>

@@ -47,6 +47,8 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
   const [state, setState] = useState(initialState)
   const [queue, setQueue] = useState<{ position: number; estimatedWaitS: number } | null>(null)
   const [starting, setStarting] = useState(false)
+  /** Set by Start: no warm sandbox was free, so this one starts from scratch (the learner is told). */
+  const [coldStart, setColdStart] = useState(false)
   const [error, setError] = useState<string | null>(null)
   /** Why the lab's state shown may be out of date (the last poll failed). */
   const [staleReason, setStaleReason] = useState<string | null>(null)
@@ -131,6 +133,7 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
     setError(null)
     try {
       const outcome = await labApi<StartOutcome>(lab.slug, 'start', { body: {}, retry: true })
+      setColdStart(outcome.start === 'cold')
       if (outcome.status === 'queued')
         setQueue({ position: outcome.position, estimatedWaitS: outcome.estimatedWaitS })
       else await refresh()
@@ -308,6 +311,7 @@ export function LabWorkspace({ lab, initialState }: { lab: WorkspaceLab; initial
             queue={queue}
             provisioning={provisioning}
             starting={starting}
+            coldStart={coldStart}
             onStart={() => void start()}
           />
         ) : (

@@ -16,6 +16,7 @@ const PHASE: Record<ProvisioningPhase, string> = {
   'waiting-for-slot': 'Other labs are starting right now; yours starts as soon as one is up',
   'starting-services': 'Starting the services in dependency order',
   'running-setup': 'All services are up; preparing your lab scenario',
+  personalising: 'A ready sandbox is yours; giving it your own variant and secrets',
 }
 
 export function ProvisioningProgress(props: {

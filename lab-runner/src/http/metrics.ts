@@ -1,15 +1,21 @@
 // Prometheus metrics of the runner (GET /metrics). Gauges read live values at scrape time.
-import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import type { PoolsStatus } from '../../../contracts/runner-api'
 
 export interface RunnerMetrics {
   registry: Registry
   provisionSeconds: Histogram
   checkSeconds: Histogram
+  /** Starts served from a warm pool (hit) or cold (miss), by lab. */
+  poolStarts: Counter<'lab' | 'result'>
+  /** Claim of a warm sandbox to ready (personalisation included). */
+  claimSeconds: Histogram
 }
 
 export function createRunnerMetrics(sources: {
   counts: () => { active: number; queued: number }
   terminalSessions: () => number
+  pools?: () => PoolsStatus
 }): RunnerMetrics {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry, prefix: 'academy_runner_' })
@@ -58,5 +64,49 @@ export function createRunnerMetrics(sources: {
     buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
     registers: [registry],
   })
-  return { registry, provisionSeconds, checkSeconds }
+  new Gauge({
+    name: 'academy_runner_pool_sandboxes',
+    help: 'Unclaimed warm pool sandboxes, by pool and state',
+    labelNames: ['pool', 'lab', 'state'],
+    registers: [registry],
+    collect() {
+      this.reset()
+      for (const pool of sources.pools?.().pools ?? []) {
+        this.set({ pool: pool.key, lab: pool.labSlug, state: 'ready' }, pool.ready)
+        this.set({ pool: pool.key, lab: pool.labSlug, state: 'starting' }, pool.starting)
+      }
+    },
+  })
+  new Gauge({
+    name: 'academy_runner_pool_target_sandboxes',
+    help: 'Warm pool size the runner aims for (after the memory budget), by pool',
+    labelNames: ['pool', 'lab'],
+    registers: [registry],
+    collect() {
+      this.reset()
+      for (const pool of sources.pools?.().pools ?? [])
+        this.set({ pool: pool.key, lab: pool.labSlug }, pool.target)
+    },
+  })
+  new Gauge({
+    name: 'academy_runner_pool_memory_bytes',
+    help: 'Memory limits held by unclaimed warm sandboxes',
+    registers: [registry],
+    collect() {
+      this.set(sources.pools?.().memoryUsedBytes ?? 0)
+    },
+  })
+  const poolStarts = new Counter({
+    name: 'academy_runner_pool_starts_total',
+    help: 'Fresh sandbox starts: result="hit" from a warm pool, "miss" cold',
+    labelNames: ['lab', 'result'],
+    registers: [registry],
+  })
+  const claimSeconds = new Histogram({
+    name: 'academy_runner_pool_claim_seconds',
+    help: 'Time from claiming a warm sandbox to ready (personalisation included)',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+    registers: [registry],
+  })
+  return { registry, provisionSeconds, checkSeconds, poolStarts, claimSeconds }
 }

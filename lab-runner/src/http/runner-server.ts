@@ -8,13 +8,17 @@ import type { SandboxRegistry, Logger } from '../sandboxes/sandbox-registry'
 import type { TerminalLimits } from '../terminal/terminal-protocol'
 import { attachTerminalServer, type TerminalServer } from '../terminal/terminal-server'
 import { createTicketStore, type TicketStore } from '../terminal/tickets'
+import { chooseRequestId, REQUEST_ID_HEADER } from '../../../contracts/request-id'
+import { withRequestId, type RecentError } from '../log'
 import { addDashboardRoutes } from './dashboard-routes'
 import { addProxyRoutes } from './proxy-routes'
 import { HttpError, sendError, sendJson } from './http-error'
 import { addLabRoutes } from './lab-routes'
 import { createRunnerMetrics, type RunnerMetrics } from './metrics'
 import { Router } from './router'
+import { addPoolRoutes } from './pool-routes'
 import { addSandboxRoutes } from './sandbox-routes'
+import type { WarmPools } from '../sandboxes/warm-pools'
 import { hasServiceToken } from './service-auth'
 
 export interface RunnerServerOptions {
@@ -26,6 +30,12 @@ export interface RunnerServerOptions {
   log: Logger
   /** Lab definitions that failed to load (reported by /healthz). */
   labErrors: number
+  /** The runner's latest error log lines (GET /v1/status). */
+  recentErrors?: () => RecentError[]
+  /** The release, reported by GET /v1/status. */
+  version?: string
+  /** Warm pools (issue 13); without them /v1/pools answers 404. */
+  pools?: WarmPools
   /** Overrides for the terminal server (tests shorten the activity throttle). */
   terminalLimits?: Partial<TerminalLimits>
 }
@@ -48,12 +58,14 @@ export function createRunnerServer(options: RunnerServerOptions): RunnerServer {
   const metrics = createRunnerMetrics({
     counts: () => registry.counts(),
     terminalSessions: () => terminal?.stats().active ?? 0,
+    ...(options.pools ? { pools: () => (options.pools as WarmPools).status() } : {}),
   })
 
   const api = new Router()
   addSandboxRoutes(api, registry, (id) => terminal?.viewers(id) ?? 0)
   addLabRoutes(api, { docker, registry, tickets: options.tickets, checkSeconds: metrics.checkSeconds })
   addDashboardRoutes(api, { docker, registry })
+  if (options.pools) addPoolRoutes(api, options.pools)
 
   const open = new Router()
   // A separate store: a proxy ticket must never open a terminal.
@@ -81,6 +93,18 @@ export function createRunnerServer(options: RunnerServerOptions): RunnerServer {
       },
     }
   })
+  // For the web app's admin status page: who we are, capacity, engine and recent errors.
+  api.add('GET', '/v1/status', async () => ({
+    status: 200,
+    body: {
+      version: options.version ?? 'unknown',
+      pid: process.pid,
+      uptimeSeconds: Math.round(process.uptime()),
+      engine: (await enginePing(docker)) ? 'reachable' : 'unreachable',
+      capacity: registry.capacity(),
+      recentErrors: options.recentErrors?.() ?? [],
+    },
+  }))
   const serveMetrics = async (res: ServerResponse): Promise<void> => {
     const text = await metrics.registry.metrics()
     res.writeHead(200, { 'content-type': metrics.registry.contentType })
@@ -97,7 +121,14 @@ export function createRunnerServer(options: RunnerServerOptions): RunnerServer {
     })
 
   const server = createServer((req, res) => {
-    void (async () => {
+    // The web app's id when it proves itself with the service token; otherwise one of our own.
+    const requestId = chooseRequestId(
+      req.headers[REQUEST_ID_HEADER],
+      hasServiceToken(req, options.serviceToken),
+    )
+    req.headers[REQUEST_ID_HEADER] = requestId
+    res.setHeader(REQUEST_ID_HEADER, requestId)
+    void withRequestId(requestId, async () => {
       const pathname = new URL(req.url ?? '/', 'http://runner.invalid').pathname
       if (pathname.startsWith('/v1/') || pathname === '/metrics') {
         if (!hasServiceToken(req, options.serviceToken)) {
@@ -126,7 +157,7 @@ export function createRunnerServer(options: RunnerServerOptions): RunnerServer {
         if (await api.handle(req, res, onUnexpected)) return
       } else if (await open.handle(req, res, onUnexpected)) return
       sendJson(res, 404, { error: { code: 'not-found', message: `no route ${req.method} ${pathname}` } })
-    })()
+    })
   })
   // Keep the request log free of tokens: log method, path and status only.
   server.on('request', (req, res) => {
@@ -135,6 +166,7 @@ export function createRunnerServer(options: RunnerServerOptions): RunnerServer {
       const pathname = new URL(req.url ?? '/', 'http://runner.invalid').pathname
       if (pathname !== '/healthz' && pathname !== '/metrics') {
         log.info('request', {
+          requestId: req.headers[REQUEST_ID_HEADER],
           method: req.method,
           path: pathname,
           status: res.statusCode,

@@ -7,14 +7,14 @@ export class ProvisioningSlots {
   private running = 0
   private readonly waiting: Array<() => void> = []
 
-  constructor(private readonly limit: number) {
-    if (!Number.isInteger(limit) || limit < 1)
-      throw new Error(`the provisioning limit must be a positive integer, got ${limit}`)
+  constructor(private readonly max: number) {
+    if (!Number.isInteger(max) || max < 1)
+      throw new Error(`the provisioning limit must be a positive integer, got ${max}`)
   }
 
   /** Resolves when a slot is free; call the returned function exactly once to free it. */
   async acquire(): Promise<() => void> {
-    if (this.running < this.limit) this.running++
+    if (this.running < this.max) this.running++
     else await new Promise<void>((resolve) => this.waiting.push(resolve))
     let released = false
     return () => {
@@ -25,6 +25,10 @@ export class ProvisioningSlots {
       if (next) next()
       else this.running--
     }
+  }
+
+  get limit(): number {
+    return this.max
   }
 
   get inUse(): number {

@@ -13,6 +13,7 @@ import {
   networkName,
   ProvisionError,
   removeSandboxResources,
+  recreateServices,
   removeSandboxServices,
   sandboxServiceStatus,
   startServices,
@@ -36,6 +37,7 @@ import { ProvisioningSlots } from './provisioning-slots'
 import type {
   ProvisioningPhase,
   SandboxDiskStatus,
+  StartKind,
   SandboxFailureCode,
   SandboxRuntimeStatus,
   SandboxState,
@@ -44,6 +46,18 @@ import type {
 } from '../../../contracts/runner-api'
 
 export type { SandboxRuntimeStatus, SandboxState, SandboxStatus, SandboxSummary }
+
+/** Owner of a warm pool sandbox nobody has claimed yet (never a user id: those are cuids). */
+export const POOL_OWNER = 'academy-pool'
+
+/** A warm sandbox as the pool manager sees it. */
+export interface PooledSandbox {
+  id: string
+  labSlug: string
+  poolKey: string
+  state: SandboxState
+  createdAt: number
+}
 
 /** A sandbox as the exec layer, terminals, files, faults and the proxy see it. */
 export interface SandboxRef {
@@ -55,8 +69,8 @@ export interface SandboxRef {
 }
 
 export type CreateOutcome =
-  | { status: 'ready' | 'provisioning'; sandbox: SandboxSummary }
-  | { status: 'queued'; position: number; estimatedWaitS: number }
+  | { status: 'ready' | 'provisioning'; sandbox: SandboxSummary; start: StartKind }
+  | { status: 'queued'; position: number; estimatedWaitS: number; start: 'cold' }
   | { status: 'error'; code: 'unknown-lab' | 'engine-unavailable' | 'isolation-unavailable'; message: string }
 
 export type ActionOutcome =
@@ -98,6 +112,8 @@ export interface SandboxRegistryOptions {
   queueStaleMs?: number
   runHook?: HookRunner
   onProvisioned?: (seconds: number) => void
+  /** Every fresh start: from a warm pool (with the claim's seconds) or cold. */
+  onStart?: (event: { labSlug: string; kind: StartKind; seconds?: number; poolKey?: string }) => void
   /** Installs the host firewall (default ensureHostFirewall); no sandbox starts while it fails. */
   ensureFirewall?: () => Promise<FirewallResult>
   /** Development only (RUNNER_UNSAFE_NO_FIREWALL): start sandboxes even without the firewall. */
@@ -129,6 +145,8 @@ interface SandboxRecord {
   disk?: { status?: SandboxDiskStatus; stoppedHosts: string[] }
   /** Settles when the current provisioning (create or reset) finishes. */
   settled: Promise<void>
+  /** Set while the sandbox waits, unclaimed, in a warm pool (`lab:<slug>` or `session:<id>`). */
+  pool?: string
 }
 
 const MINUTE = 60_000
@@ -144,6 +162,7 @@ export class SandboxRegistry {
   /** The same per lab (a full HA stack takes longer than a small lab), for the learner's estimate. */
   private readonly labProvisionAverageS = new Map<string, number>()
   private readonly provisioningSlots: ProvisioningSlots
+  private readonly seedBound = new Map<string, string[]>()
   private readonly now: () => number
   /** start() failed (engine down) and has not succeeded since: the registry does not know which sandboxes exist. */
   private adoptionPending = false
@@ -196,6 +215,17 @@ export class SandboxRegistry {
     return { active: this.liveCount(), queued: this.queue.length }
   }
 
+  /** Live (ready), starting (provisioning), queued and the limit: the admin status page's capacity. */
+  capacity(): { live: number; starting: number; queued: number; max: number } {
+    const records = [...this.records.values()]
+    return {
+      live: records.filter((r) => r.state === 'ready').length,
+      starting: records.filter((r) => r.state === 'provisioning').length,
+      queued: this.queue.length,
+      max: this.options.maxSandboxes,
+    }
+  }
+
   /**
    * True while start() has failed and not yet succeeded. Then an unknown sandbox id may well be
    * live (the engine is down, not the sandbox gone), so callers answer engine-unavailable rather
@@ -208,7 +238,7 @@ export class SandboxRegistry {
   // ---- lifecycle -----------------------------------------------------------------------
 
   /** Concurrent creates for one (user, lab) share one answer, so they cannot make two sandboxes. */
-  async create(request: { userId: string; labSlug: string; seed?: string }): Promise<CreateOutcome> {
+  async create(request: CreateRequest): Promise<CreateOutcome> {
     const key = `${request.userId}\n${request.labSlug}`
     const pending = this.creating.get(key)
     if (pending) return pending
@@ -217,11 +247,7 @@ export class SandboxRegistry {
     return outcome
   }
 
-  private async createOnce(request: {
-    userId: string
-    labSlug: string
-    seed?: string
-  }): Promise<CreateOutcome> {
+  private async createOnce(request: CreateRequest): Promise<CreateOutcome> {
     const lab = this.lab(request.labSlug)
     if (!lab)
       return { status: 'error', code: 'unknown-lab', message: `no lab "${request.labSlug}" is loaded` }
@@ -230,7 +256,7 @@ export class SandboxRegistry {
     )
     if (existing && existing.state !== 'failed') {
       this.touch(existing.id)
-      return { status: existing.state, sandbox: this.summary(existing) }
+      return { status: existing.state, sandbox: this.summary(existing), start: 'existing' }
     }
     if (this.adoptionPending || !(await this.engineReachable())) return engineUnavailable()
     const isolation = await this.isolationProblem()
@@ -238,12 +264,205 @@ export class SandboxRegistry {
     if (existing) await this.remove(existing)
 
     const queued = this.queue.find(request.userId, request.labSlug)
+    if (!queued) {
+      const claimed = this.claimPooled(lab, request)
+      if (claimed) return claimed
+    }
+    // Warm sandboxes nobody has claimed give way to a learner who would otherwise wait.
+    if (!queued && this.liveCount() >= this.options.maxSandboxes) this.evictPooled()
     if (queued || this.liveCount() >= this.options.maxSandboxes) {
       const position = this.queue.enqueue(request)
-      return { status: 'queued', position, estimatedWaitS: this.estimatedWaitS(position) }
+      return { status: 'queued', position, estimatedWaitS: this.estimatedWaitS(position), start: 'cold' }
     }
     const record = this.provision(lab, request)
-    return { status: record.state === 'ready' ? 'ready' : 'provisioning', sandbox: this.summary(record) }
+    this.options.onStart?.({ labSlug: lab.definition.slug, kind: 'cold', poolKey: sessionKey(request) })
+    return {
+      status: record.state === 'ready' ? 'ready' : 'provisioning',
+      sandbox: this.summary(record),
+      start: 'cold',
+    }
+  }
+
+  // ---- warm pools (the pool manager decides how many; the registry owns the sandboxes) ------
+
+  /** Unclaimed warm sandboxes, ready or still provisioning. */
+  pooled(): PooledSandbox[] {
+    return [...this.records.values()]
+      .filter((r) => r.pool !== undefined && !r.pool.endsWith('|releasing') && r.state !== 'failed')
+      .map((r) => ({
+        id: r.id,
+        labSlug: r.labSlug,
+        poolKey: r.pool as string,
+        state: r.state,
+        createdAt: r.createdAt,
+      }))
+  }
+
+  /**
+   * Whether the pool may start one more sandbox now: a free provisioning slot (refills never
+   * make a learner wait for one), nobody queued, and room under the sandbox limit.
+   */
+  canRefill(): boolean {
+    return (
+      !this.adoptionPending &&
+      this.provisioningSlots.inUse < this.provisioningSlots.limit &&
+      this.provisioningSlots.queued === 0 &&
+      this.queue.length === 0 &&
+      this.liveCount() < this.options.maxSandboxes
+    )
+  }
+
+  /**
+   * Starts one warm sandbox: every service, with secrets drawn for this sandbox alone and a seed
+   * tied to nobody. The setup hook (it reads the learner's seed) waits for the claim.
+   */
+  async startPooled(labSlug: string, poolKey: string): Promise<string | undefined> {
+    const lab = this.lab(labSlug)
+    if (!lab || !this.canRefill()) return undefined
+    if (!(await this.engineReachable()) || (await this.isolationProblem())) return undefined
+    // Variant labs: a random seed no learner has; others: the seed everyone shares.
+    const seed = newSeed(lab.definition.variantSeed)
+    const record = this.provision(lab, { userId: POOL_OWNER, labSlug, seed }, poolKey)
+    return record.id
+  }
+
+  /** Removes an unclaimed warm sandbox (recycled, trimmed, or its session ended). */
+  async releasePooled(id: string): Promise<boolean> {
+    const record = this.records.get(id)
+    if (!record || record.pool === undefined) return false
+    // Claimed while we waited: it is a learner's now.
+    record.pool = `${record.pool}|releasing`
+    await record.settled
+    if (record.ownerId !== POOL_OWNER) return false
+    await this.remove(record)
+    return true
+  }
+
+  /**
+   * Hands a ready warm sandbox to the learner. The pick and the change of owner happen in one
+   * synchronous step, so two concurrent starts can never take the same sandbox.
+   */
+  private claimPooled(lab: LoadedLab, request: CreateRequest): Promise<CreateOutcome> | undefined {
+    const keys = [sessionKey(request), `lab:${lab.definition.slug}`].filter((k) => k !== undefined)
+    const record = keys
+      .map(
+        (key) =>
+          [...this.records.values()]
+            .filter((r) => r.pool === key && r.state === 'ready' && r.labSlug === lab.definition.slug)
+            .sort((a, b) => a.createdAt - b.createdAt)[0],
+      )
+      .find((r) => r !== undefined)
+    if (!record) return undefined
+    const poolKey = record.pool as string
+    const started = this.now()
+    record.pool = undefined
+    record.ownerId = request.userId
+    record.state = 'provisioning'
+    record.provisioning = { phase: 'personalising', startedAt: started }
+    record.createdAt = started
+    record.lastActivityAt = started
+    record.expiresAt = started + lab.definition.limits.timeLimitMinutes * MINUTE
+    const poolSeed = record.variables['ACADEMY_SEED']
+    record.variables = {
+      ...record.variables,
+      ACADEMY_SEED: request.seed ?? newSeed(lab.definition.variantSeed),
+    }
+    record.settled = this.personalise(record, lab, poolSeed !== record.variables['ACADEMY_SEED'])
+    return record.settled.then(() => {
+      const seconds = (this.now() - started) / 1000
+      if (record.state !== 'failed')
+        this.options.onStart?.({ labSlug: record.labSlug, kind: 'warm', seconds, poolKey })
+      return {
+        status: record.state === 'ready' ? 'ready' : 'provisioning',
+        sandbox: this.summary(record),
+        start: 'warm',
+      }
+    })
+  }
+
+  /**
+   * The claim-time half of provisioning: the services whose definition uses the seed start
+   * again with the learner's, then the setup hook runs, then the provisioned marker records
+   * the new owner (a restarted runner re-adopts it as theirs).
+   */
+  private async personalise(record: SandboxRecord, lab: LoadedLab, seedChanged: boolean): Promise<void> {
+    const { docker } = this.options
+    const log = { sandboxId: record.id, labSlug: record.labSlug }
+    try {
+      const topology = this.parseFor(lab, record.variables)
+      const labels = this.baseLabels(record)
+      const seedBound = seedChanged ? this.seedBoundServices(lab) : []
+      if (seedBound.length > 0) {
+        const hosts = await recreateServices({
+          docker,
+          sandboxId: record.id,
+          topology,
+          services: seedBound,
+          network: networkName(record.id),
+          labels,
+          deadline: this.now() + (this.options.provisionTimeoutMs ?? 180_000),
+        })
+        record.hosts = { ...record.hosts, ...hosts }
+      }
+      await this.finishProvisioning(record, lab, labels)
+      this.options.log.info('warm sandbox claimed', log)
+    } catch (error) {
+      await this.failProvisioning(record, error, log)
+    }
+  }
+
+  /** Services whose definition changes with the seed (found by parsing with two seeds). */
+  private seedBoundServices(lab: LoadedLab): string[] {
+    const cached = this.seedBound.get(lab.definition.slug)
+    if (cached) return cached
+    const a = this.parseFor(lab, { ACADEMY_SEED: '1' })
+    const b = this.parseFor(lab, { ACADEMY_SEED: '2' })
+    const names = a.services
+      .filter((s) => JSON.stringify(s) !== JSON.stringify(b.services.find((t) => t.name === s.name)))
+      .map((s) => s.name)
+    this.seedBound.set(lab.definition.slug, names)
+    return names
+  }
+
+  private parseFor(lab: LoadedLab, variables: SandboxVariables) {
+    const secrets = declaredSecretNames(readFileSync(lab.topologyFile, 'utf8'))
+    const topology = parseTopologyFile(lab.topologyFile, {
+      bindRoot: this.options.labsDir,
+      variables: {
+        ...generateVariables({ sandboxId: 'sbx-parse', seed: '1', secretNames: secrets }),
+        ...variables,
+      },
+      justifiedCapabilities: lab.definition.capabilities.map((c) => c.name),
+    })
+    if (!topology.ok)
+      throw new ProvisionError(
+        `topology is invalid: ${topology.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+      )
+    return topology.topology
+  }
+
+  /** Evicts one unclaimed warm sandbox (the youngest, general pools before session pools). */
+  private evictPooled(): void {
+    const victim = [...this.records.values()]
+      .filter((r) => r.pool !== undefined && !r.pool.endsWith('|releasing'))
+      .sort(
+        (a, b) =>
+          Number(a.pool?.startsWith('session:')) - Number(b.pool?.startsWith('session:')) ||
+          b.createdAt - a.createdAt,
+      )[0]
+    if (!victim) return
+    this.options.log.info('warm sandbox gives way to a learner', { sandboxId: victim.id })
+    victim.pool = `${victim.pool as string}|releasing`
+    // Out of the count at once; the containers go in the background.
+    this.records.delete(victim.id)
+    void victim.settled
+      .then(() => removeSandboxResources(this.options.docker, victim.id))
+      .catch((e: unknown) =>
+        this.options.log.error('removing a warm sandbox failed', {
+          sandboxId: victim.id,
+          error: engineMessage(e),
+        }),
+      )
   }
 
   /** Resolves once the sandbox has finished provisioning (ready or failed). */
@@ -285,6 +504,7 @@ export class SandboxRegistry {
 
   list(userId?: string): SandboxSummary[] {
     return [...this.records.values()]
+      .filter((r) => r.pool === undefined && r.ownerId !== POOL_OWNER)
       .filter((r) => userId === undefined || r.ownerId === userId)
       .map((r) => this.summary(r))
   }
@@ -404,7 +624,8 @@ export class SandboxRegistry {
   async reap(): Promise<string[]> {
     const now = this.now()
     const expired = [...this.records.values()].filter(
-      (r) => r.state !== 'provisioning' && this.effectiveExpiry(r) <= now,
+      // Warm sandboxes have no learner clock; the pool manager recycles them by age.
+      (r) => r.state !== 'provisioning' && r.pool === undefined && this.effectiveExpiry(r) <= now,
     )
     for (const record of expired) {
       this.options.log.info('sandbox expired', { sandboxId: record.id, labSlug: record.labSlug })
@@ -472,10 +693,7 @@ export class SandboxRegistry {
     return this.firewall.ok || this.options.allowNoFirewall ? undefined : this.firewall.message
   }
 
-  private provision(
-    lab: LoadedLab,
-    request: { userId: string; labSlug: string; seed?: string },
-  ): SandboxRecord {
+  private provision(lab: LoadedLab, request: CreateRequest, pool?: string): SandboxRecord {
     const id = `sbx-${randomBytes(6).toString('hex')}`
     const now = this.now()
     const secrets = declaredSecretNames(readFileSync(lab.topologyFile, 'utf8'))
@@ -492,6 +710,7 @@ export class SandboxRegistry {
       variables: generateVariables({ sandboxId: id, seed, secretNames: secrets }),
       hosts: {},
       settled: Promise.resolve(),
+      ...(pool ? { pool } : {}),
     }
     this.records.set(id, record)
     record.settled = this.runProvisioning(record, lab, { networkExists: false })
@@ -538,17 +757,8 @@ export class SandboxRegistry {
         labels,
         deadline: started + (this.options.provisionTimeoutMs ?? 180_000),
       })
-      if (lab.definition.hooks.setup && this.options.runHook) {
-        record.provisioning = { phase: 'running-setup', startedAt: started }
-        const setup = await this.options.runHook({ sandbox: toRef(record), lab, hook: 'setup' })
-        if (!setup.ok) throw new ProvisionError(`setup hook failed: ${setup.message}`)
-      }
-      // Written last: a runner stopped before this point leaves a sandbox that is not re-adopted.
-      await docker.createVolume({
-        Name: volumeName(record.id, PROVISIONED_KIND),
-        Labels: { ...labels, [LABEL.kind]: PROVISIONED_KIND },
-      })
-      record.state = 'ready'
+      if (record.pool === undefined) await this.finishProvisioning(record, lab, labels)
+      else record.state = 'ready'
       record.provisioning = undefined
       const seconds = (this.now() - started) / 1000
       this.provisionAverageS = this.provisionAverageS * 0.7 + seconds * 0.3
@@ -560,23 +770,60 @@ export class SandboxRegistry {
       this.options.onProvisioned?.(seconds)
       this.options.log.info('sandbox ready', { ...log, seconds })
     } catch (error) {
-      record.state = 'failed'
-      record.errorCode = 'provisioning-failed'
-      record.provisioning = undefined
-      record.error = error instanceof ProvisionError ? error.message : `engine error: ${engineMessage(error)}`
-      this.options.log.error('sandbox provisioning failed', { ...log, error: record.error })
-      // Keep the record (so status shows why) but free the engine resources and the slot.
-      await removeSandboxResources(docker, record.id).catch((e: unknown) =>
-        this.options.log.error('cleanup after failed provisioning failed', {
-          ...log,
-          error: engineMessage(e),
-        }),
-      )
-      record.hosts = {}
-      this.pumpQueue()
+      await this.failProvisioning(record, error, log)
     } finally {
       release()
     }
+  }
+
+  /** Setup hook, then the provisioned marker (labelled with the owner, seed and clocks). */
+  private async finishProvisioning(
+    record: SandboxRecord,
+    lab: LoadedLab,
+    labels: Record<string, string>,
+  ): Promise<void> {
+    if (lab.definition.hooks.setup && this.options.runHook) {
+      record.provisioning = {
+        phase: 'running-setup',
+        startedAt: record.provisioning?.startedAt ?? this.now(),
+      }
+      const setup = await this.options.runHook({ sandbox: toRef(record), lab, hook: 'setup' })
+      if (!setup.ok) throw new ProvisionError(`setup hook failed: ${setup.message}`)
+    }
+    // Written last: a runner stopped before this point leaves a sandbox that is not re-adopted.
+    await this.options.docker.createVolume({
+      Name: volumeName(record.id, PROVISIONED_KIND),
+      Labels: {
+        ...labels,
+        [LABEL.kind]: PROVISIONED_KIND,
+        [LABEL.seed]: record.variables['ACADEMY_SEED'] ?? '',
+      },
+    })
+    record.state = 'ready'
+    record.provisioning = undefined
+  }
+
+  private async failProvisioning(
+    record: SandboxRecord,
+    error: unknown,
+    log: Record<string, unknown>,
+  ): Promise<void> {
+    record.state = 'failed'
+    record.errorCode = 'provisioning-failed'
+    record.provisioning = undefined
+    record.error = error instanceof ProvisionError ? error.message : `engine error: ${engineMessage(error)}`
+    this.options.log.error('sandbox provisioning failed', { ...log, error: record.error })
+    // Keep the record (so status shows why) but free the engine resources and the slot.
+    await removeSandboxResources(this.options.docker, record.id).catch((e: unknown) =>
+      this.options.log.error('cleanup after failed provisioning failed', {
+        ...log,
+        error: engineMessage(e),
+      }),
+    )
+    record.hosts = {}
+    // A failed warm sandbox is simply gone: the pool starts another.
+    if (record.pool !== undefined) this.records.delete(record.id)
+    this.pumpQueue()
   }
 
   private async remove(record: SandboxRecord, options: { runCleanup?: boolean } = {}): Promise<void> {
@@ -600,7 +847,12 @@ export class SandboxRegistry {
   }
 
   private pumpQueue(): void {
-    while (this.liveCount() < this.options.maxSandboxes) {
+    for (;;) {
+      if (this.liveCount() >= this.options.maxSandboxes) {
+        if (this.queue.length === 0 || !this.pooled().length) return
+        this.evictPooled()
+        continue
+      }
       const next = this.queue.shift()
       if (!next) return
       const lab = this.lab(next.labSlug)
@@ -708,7 +960,12 @@ export class SandboxRegistry {
         log.info('removing sandbox left by a previous runner', { sandboxId: id, reason })
         await removeSandboxResources(docker, id)
         removed.add(id)
-        if (record && (!complete || !provisioned) && this.effectiveExpiry(record) > this.now()) {
+        if (
+          record &&
+          record.ownerId !== POOL_OWNER &&
+          (!complete || !provisioned) &&
+          this.effectiveExpiry(record) > this.now()
+        ) {
           // Kept (without resources) so the learner's next status call says what happened.
           this.records.set(id, {
             ...record,
@@ -752,11 +1009,18 @@ export class SandboxRegistry {
     labels: Record<string, string>,
     volumes: Docker.VolumeInspectInfo[],
   ): SandboxRecord | undefined {
-    const ownerId = labels[LABEL.owner]
+    // A claimed warm sandbox: its provisioned marker carries the learner, seed and clocks.
+    const marker = volumes.find(
+      (v) => v.Labels?.[LABEL.sandbox] === id && v.Labels[LABEL.kind] === PROVISIONED_KIND,
+    )?.Labels
+    const claim = labels[LABEL.owner] === POOL_OWNER && marker ? marker : labels
+    const ownerId = claim[LABEL.owner]
     const labSlug = labels[LABEL.lab]
-    const expiresAt = Date.parse(labels[LABEL.expiresAt] ?? '')
-    const createdAt = Date.parse(labels[LABEL.createdAt] ?? '')
-    const variables = decodeVariables(labels[LABEL.variables])
+    const expiresAt = Date.parse(claim[LABEL.expiresAt] ?? '')
+    const createdAt = Date.parse(claim[LABEL.createdAt] ?? '')
+    const decoded = decodeVariables(labels[LABEL.variables])
+    const variables =
+      decoded && claim !== labels ? { ...decoded, ACADEMY_SEED: claim[LABEL.seed] ?? '' } : decoded
     if (!ownerId || !labSlug || Number.isNaN(expiresAt) || Number.isNaN(createdAt) || !variables)
       return undefined
     const extensions = volumes.filter(
@@ -781,6 +1045,18 @@ export class SandboxRegistry {
       settled: Promise.resolve(),
     }
   }
+}
+
+export interface CreateRequest {
+  userId: string
+  labSlug: string
+  seed?: string
+  /** A scheduled lab session the learner belongs to: its warm pool is tried first. */
+  poolSession?: string
+}
+
+function sessionKey(request: CreateRequest): string | undefined {
+  return request.poolSession ? `session:${request.poolSession}` : undefined
 }
 
 function toRef(record: SandboxRecord): SandboxRef {

@@ -337,6 +337,54 @@ export async function sandboxServiceStatus(
   )
 }
 
+/**
+ * Replaces some services of a running sandbox with new definitions (a warm pool sandbox takes
+ * its learner's seed): their containers go, and they start again in dependency order among
+ * themselves; services outside the set keep running and are not waited for. Volumes stay.
+ */
+export async function recreateServices(
+  options: StartServicesOptions & { services: string[] },
+): Promise<Record<string, HostAddress>> {
+  const names = new Set(options.services)
+  const containers = await listSandboxContainers(options.docker, options.sandboxId)
+  await Promise.all(
+    containers
+      .filter((c) => names.has(c.Labels[HOST_LABEL] ?? ''))
+      .map((c) => ignoreMissing(options.docker.getContainer(c.Id).remove({ force: true }))),
+  )
+  const services = options.topology.services
+    .filter((s) => names.has(s.name))
+    .map((s) => ({ ...s, dependsOn: s.dependsOn.filter((d) => names.has(d.service)) }))
+  const hosts = await startServices({
+    ...options,
+    topology: { ...options.topology, services, volumeNames: [] },
+  })
+  // What the running services were promised of these (healthy, or a job completed) holds again.
+  const promised = new Map<string, string>()
+  for (const s of options.topology.services)
+    if (!names.has(s.name))
+      for (const d of s.dependsOn) if (names.has(d.service)) promised.set(d.service, d.condition)
+  const specs = new Map(options.topology.services.map((s) => [s.name, s]))
+  await Promise.all(
+    [...promised].map(([service, condition]) => {
+      const containerId = hosts[service]?.containerId ?? ''
+      const container = options.docker.getContainer(containerId)
+      if (condition === 'service_healthy')
+        return waitFor(
+          container,
+          service,
+          'healthy',
+          options.deadline,
+          healthProbe(options.docker, containerId, specs.get(service)?.healthcheck),
+        )
+      if (condition === 'service_completed_successfully')
+        return waitFor(container, service, 'completed', options.deadline)
+      return undefined
+    }),
+  )
+  return hosts
+}
+
 /** Removes the containers and named volumes of a sandbox (reset keeps the network). */
 export async function removeSandboxServices(
   docker: Docker,
