@@ -1,6 +1,7 @@
 // Lab 1 (ha-setup) on the real engine: every check fails on a fresh sandbox and on a partial
 // or wrong answer, each solve makes its check pass, and at the end every check passes.
 import { describe, expect, it } from 'vitest'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import {
   calloutCommand,
@@ -20,6 +21,16 @@ import {
 let lab: LabSandbox
 provisionLabForSuite('ha-setup', (ready) => (lab = ready), { seed: '4242' })
 
+/** The `run` block of the `<Step title="…">` on a step page, exactly as the learner reads it. */
+function stepCommand(stepFile: string, title: string): string {
+  const text = readFileSync(path.join(lab.lab.dir, 'steps', stepFile), 'utf8')
+  const start = text.indexOf(`<Step title="${title}">`)
+  const end = text.indexOf('</Step>', start)
+  const block = start < 0 || end < 0 ? null : /```\w+ run\n([\s\S]*?)\n```/.exec(text.slice(start, end))
+  if (!block?.[1]) throw new Error(`${stepFile} has no step "${title}" with a run block`)
+  return block[1]
+}
+
 describe('lab ha-setup', () => {
   it('every runnable command of its steps and lessons exists on the host the text names', async () => {
     const missing = await missingCommands(lab)
@@ -34,6 +45,9 @@ describe('lab ha-setup', () => {
     await expectCheckFails(lab, 'load-balancer', /no server for helixagent-2/)
     // The survive-failure check needs a load balancer that reaches the other instances.
     await expectCheckFails(lab, 'survive-failure', /failed|served none/)
+    await expectCheckFails(lab, 'pg-promote', /pg-replica does not accept connections/)
+    await expectCheckFails(lab, 'pg-repoint', /pg-replica is not a primary/)
+    await expectCheckFails(lab, 'pg-rewind', /pg-replica is not the primary/)
   }, 300_000)
 
   it('replica: a copy without -R is not a standby; the "Forgot -R?" callout, typed as written, starts over', async () => {
@@ -63,6 +77,17 @@ describe('lab ha-setup', () => {
     }
     expect(result.passed, describeResult(result)).toBe(true)
   }, 180_000)
+
+  it('pooler: an edited but not reloaded pgbouncer.ini does not count; the solve reloads', async () => {
+    const edit = await lab.exec(
+      'pgbouncer',
+      "sed -i 's/^pool_mode = .*/pool_mode = transaction/' /etc/pgbouncer/pgbouncer.ini",
+    )
+    expect(edit.exitCode, edit.output).toBe(0)
+    await expectCheckFails(lab, 'pooler', /pool_mode = session/)
+    await expectSolvePasses(lab, 'pooler')
+    await expectCheckPasses(lab, 'pooler')
+  }, 120_000)
 
   it('redis-cluster: two nodes that met are not a cluster; three masters without replicas are not HA; the callout adds them', async () => {
     const meet = await lab.exec(
@@ -123,17 +148,6 @@ describe('lab ha-setup', () => {
     await expectCheckPasses(lab, 'redis-failover')
   }, 300_000)
 
-  it('pooler: an edited but not reloaded pgbouncer.ini does not count; the solve reloads', async () => {
-    const edit = await lab.exec(
-      'pgbouncer',
-      "sed -i 's/^pool_mode = .*/pool_mode = transaction/' /etc/pgbouncer/pgbouncer.ini",
-    )
-    expect(edit.exitCode, edit.output).toBe(0)
-    await expectCheckFails(lab, 'pooler', /pool_mode = session/)
-    await expectSolvePasses(lab, 'pooler')
-    await expectCheckPasses(lab, 'pooler')
-  }, 120_000)
-
   it('load-balancer: three servers without health checks fail; the solve adds them', async () => {
     const partial = await lab.exec(
       'lb',
@@ -189,6 +203,98 @@ describe('lab ha-setup', () => {
     )
     expect(restore.exitCode, restore.output).toBe(0)
   }, 180_000)
+
+  it('pg-promote: a lost primary without a promotion fails; pg_promote() on the replica passes', async () => {
+    // The step's commands, as written, on the hosts it names.
+    const caughtUp = await execInLearnerShell(
+      lab,
+      'workstation',
+      stepCommand('07-pg-promote.mdx', 'Check that the replica is caught up'),
+    )
+    expect(caughtUp.output).toMatch(/streaming/)
+    const lose = await execInLearnerShell(
+      lab,
+      'pg-primary',
+      stepCommand('07-pg-promote.mdx', 'Lose the primary'),
+    )
+    expect(lose.exitCode, lose.output).toBe(0)
+    await expectCheckFails(lab, 'pg-promote', /nobody promoted it/)
+    await expectCheckFails(lab, 'pg-repoint', /pg-replica is not a primary/)
+    const promote = await execInLearnerShell(
+      lab,
+      'workstation',
+      stepCommand('07-pg-promote.mdx', 'Promote pg-replica'),
+    )
+    expect(promote.exitCode, promote.output).toBe(0)
+    expect(promote.output).toMatch(/\n\s*f\s*\|/)
+    await expectCheckPasses(lab, 'pg-promote')
+    await expectSolvePasses(lab, 'pg-promote')
+    // Promoted, but PgBouncer still sends the instances to the lost primary.
+    await expectCheckFails(lab, 'pg-repoint', /leads to 'pg-primary\|helixagent_db'/)
+  }, 180_000)
+
+  it('pg-repoint: an edited but not reloaded pgbouncer.ini still leads to the lost primary; RELOAD repoints the instances', async () => {
+    const edit = await lab.exec(
+      'pgbouncer',
+      `sed -i -E 's/^helixagent = host=[^ ]+/helixagent = host=pg-replica/; s/^helixagent_ro = host=[^ ]+/helixagent_ro = host=pg-primary/; s/^\\* = host=[^ ]+/* = host=pg-replica/' /etc/pgbouncer/pgbouncer.ini`,
+    )
+    expect(edit.exitCode, edit.output).toBe(0)
+    await expectCheckFails(lab, 'pg-repoint', /leads to 'pg-primary\|helixagent_db'/)
+    const reload = await execInLearnerShell(
+      lab,
+      'workstation',
+      stepCommand('08-pg-repoint.mdx', 'Reload and watch the instances come back'),
+    )
+    expect(reload.exitCode, reload.output).toBe(0)
+    // The debate the step creates after the reload got an id: the instances write again.
+    expect(reload.output).toMatch(/"id": "[^"]+"/)
+    await expectCheckPasses(lab, 'pg-repoint')
+    await expectSolvePasses(lab, 'pg-repoint')
+    await expectCheckPasses(lab, 'pg-repoint')
+  }, 240_000)
+
+  it('pg-rewind: the old primary left down or started as it was fails; rewound with -R it streams', async () => {
+    await expectCheckFails(lab, 'pg-rewind', /has not been rebuilt and started/)
+    const restart = await execInLearnerShell(
+      lab,
+      'pg-primary',
+      'pg_ctl -D "$PGDATA" -l /var/lib/postgresql/postgres.log start && sleep 2',
+    )
+    expect(restart.exitCode, restart.output).toBe(0)
+    await expectCheckFails(lab, 'pg-rewind', /two primaries/)
+    await expectCheckFails(lab, 'pg-promote', /two primaries/)
+    const callout = calloutCommand(
+      path.join(lab.lab.dir, 'steps/09-pg-rewind.mdx'),
+      'Started the old primary without rewinding it?',
+    )
+    const stop = await execInLearnerShell(lab, 'pg-primary', callout, 30)
+    expect(stop.exitCode, stop.output).toBe(0)
+    // The step's commands, as written, on the hosts it names.
+    const rewind = await execInLearnerShell(
+      lab,
+      'pg-primary',
+      stepCommand('09-pg-rewind.mdx', 'Rewind the old primary onto the new timeline'),
+      120,
+    )
+    expect(rewind.exitCode, rewind.output).toBe(0)
+    const start = await execInLearnerShell(
+      lab,
+      'pg-primary',
+      stepCommand('09-pg-rewind.mdx', 'Start it as a standby'),
+      90,
+    )
+    expect(start.exitCode, start.output).toBe(0)
+    expect(start.output).toMatch(/\n\s*t\s*\|/)
+    const verify = await execInLearnerShell(
+      lab,
+      'workstation',
+      stepCommand('09-pg-rewind.mdx', 'Verify replication the other way round'),
+    )
+    expect(verify.exitCode, verify.output).toBe(0)
+    await expectCheckPasses(lab, 'pg-rewind')
+    await expectSolvePasses(lab, 'pg-rewind')
+    await expectCheckPasses(lab, 'pg-rewind')
+  }, 300_000)
 
   it('passes every check once all solves have run', async () => {
     for (const stepId of lab.stepIds) await expectCheckPasses(lab, stepId)
