@@ -170,10 +170,18 @@ describe('lab ha-setup', () => {
        haproxy -c -q -f /etc/haproxy/haproxy.cfg && kill -USR2 "$(cat /run/haproxy/haproxy.pid)" && sleep 2`,
     )
     expect(retries.exitCode, retries.output).toBe(0)
-    await expectCheckFails(lab, 'survive-failure', /HAProxy replayed [1-9]/)
+    // Whether HAProxy gets to replay the POST that dies with the instance is a matter of timing
+    // on a loaded machine (one full run saw it not replayed); the drill runs up to three times
+    // until it does. A run that saw no replay rightly passes: nothing ran twice.
+    let replayed = await lab.check('survive-failure')
+    for (let attempt = 1; attempt < 3 && replayed.passed; attempt++) {
+      replayed = await lab.check('survive-failure')
+    }
+    expect(replayed.passed, describeResult(replayed)).toBe(false)
+    expect(replayed.feedback.fail.join('\n'), describeResult(replayed)).toMatch(/HAProxy replayed [1-9]/)
     await expectSolvePasses(lab, 'survive-failure')
     await expectCheckPasses(lab, 'survive-failure')
-  }, 360_000)
+  }, 480_000)
 
   it('cheat: answers made up on lb (http-request return) fail both checks; so do POSTs never forwarded', async () => {
     // Stats stay real (the backend is intact); only the answers on :8080 are faked by HAProxy itself.
