@@ -28,11 +28,20 @@ fi
 
 databases="$(admin "show databases")" || fail "SHOW DATABASES failed: $databases"
 db_line() { printf '%s\n' "$databases" | awk -F'|' -v n="$1" '$1 == n { print $2 "|" $4; exit }'; }
-[ "$(db_line helixagent)" = "pg-primary|helixagent_db" ] || fail "PgBouncer's database helixagent points at '$(db_line helixagent)' (host|dbname), expected pg-primary|helixagent_db."
+# helixagent on the primary, helixagent_ro on the standby: pg-primary and pg-replica, or the
+# other way round once the failover steps have swapped them (the queries below say which is which).
+rw_line="$(db_line helixagent)"
+case "$rw_line" in
+  "pg-primary|helixagent_db" | "pg-replica|helixagent_db") ;;
+  *) fail "PgBouncer's database helixagent points at '$rw_line' (host|dbname), expected pg-primary|helixagent_db." ;;
+esac
 ro="$(db_line helixagent_ro)"
 [ -n "$ro" ] || fail "PgBouncer has no database helixagent_ro." \
   "Add to [databases]: helixagent_ro = host=pg-replica port=5432 dbname=helixagent_db — then RELOAD."
-[ "$ro" = "pg-replica|helixagent_db" ] || fail "helixagent_ro points at '$ro' (host|dbname), expected pg-replica|helixagent_db."
+case "$ro" in
+  "pg-primary|helixagent_db" | "pg-replica|helixagent_db") [ "$ro" != "$rw_line" ] ;;
+  *) false ;;
+esac || fail "helixagent_ro points at '$ro' (host|dbname), expected pg-replica|helixagent_db (the other server than helixagent's)."
 
 # And the routes really land where they should.
 rw="$(bouncer -d helixagent -c "select pg_is_in_recovery()")"

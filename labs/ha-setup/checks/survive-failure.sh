@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
-# Step "survive-failure": the grader crashes one instance (which one depends on the sandbox's
-# seed) through the stand-in's control API. For 4 s every request through lb:8080 must still
-# succeed, served by the two other instances (as their signatures on a grader nonce prove). The crashed instance restarts by itself after
-# about 5 s; the check waits for it so it can run again. Runs on the grader.
+# Step "survive-failure": the grader slows one instance (which one depends on the sandbox's
+# seed), sends concurrent POST /v1/chat/completions requests through lb:8080, and crashes that
+# instance while the ones it received are still running (the stand-in's control API). Then:
+# - for 4 s every GET through lb:8080 must succeed, served by the two other instances (as their
+#   signatures on a grader nonce prove);
+# - each POST must have reached an instance exactly once (the stand-ins' execution logs, read
+#   through the control API once the victim is back, count the grader's ids): HAProxy may retry
+#   what never reached an instance, but must not replay a POST that did.
+# The crashed instance restarts by itself after about 5 s; the check waits for it so it can run
+# again. Runs on the grader.
 set -u
 fail() { echo "FAIL: $1"; [ -n "${2:-}" ] && echo "HINT: $2"; exit 1; }
 auth=(-H "Authorization: Bearer $HELIXAGENT_CONTROL_TOKEN")
@@ -41,8 +47,22 @@ done
 code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 http://lb:8080/v1/models)"
 [ "$code" = 200 ] || fail "a request through lb:8080 answers $code before any failure." "Finish the load balancer step first."
 
-curl -s --max-time 3 "${auth[@]}" -H 'Content-Type: application/json' \
-  -d '{"kind":"crash","exit_code":1,"delay_ms":50}' "http://$victim:9901/faults" >/dev/null \
+# Slow the victim so the POSTs it gets stay in flight, send tagged POSTs concurrently (the
+# balancer spreads them over the instances), then crash the victim under them.
+control() { curl -s --max-time 3 "${auth[@]}" -H 'Content-Type: application/json' "$@"; }
+control -d '{"kind":"slow","ms":4000}' "http://$victim:9901/faults" >/dev/null \
+  || fail "could not slow $victim through its control API (grader problem, not yours)."
+dir="$(mktemp -d)"
+ids=()
+for n in 1 2 3 4; do
+  id="exec-$(cat /proc/sys/kernel/random/uuid)"; ids+=("$id")
+  curl -s --max-time 20 -o /dev/null -w '%{http_code}' -H "x-academy-execution: $id" -H 'Content-Type: application/json' \
+    -d '{"model":"helixagent-ensemble","messages":[{"role":"user","content":"grader: one answer, once"}]}' \
+    http://lb:8080/v1/chat/completions >"$dir/$id" 2>/dev/null &
+  sleep 0.05
+done
+sleep 1
+control -d '{"kind":"crash","exit_code":1,"delay_ms":0}' "http://$victim:9901/faults" >/dev/null \
   || fail "could not crash $victim through its control API (grader problem, not yours)."
 
 total=0; failed=0; codes=""; answers=""
@@ -55,8 +75,12 @@ while [ "$SECONDS" -lt "$end" ]; do
 done
 served="$(printf '%s' "$answers" | origins | tr '\n' ' ')"
 
-# Let the victim come back before we report, so the next run starts from a healthy stack.
-for _ in $(seq 1 6); do healthy "$victim" && break; sleep 0.5; done
+wait
+
+# Let the victim come back before we count and report, so the next run starts from a healthy
+# stack (and its execution log can be read).
+back_by=$((SECONDS + 45))
+until healthy "$victim" || [ "$SECONDS" -ge "$back_by" ]; do sleep 0.5; done
 
 if [ "$failed" -gt 0 ]; then
   fail "$victim crashed and a request through lb:8080 failed (status:$codes) after $((total - 1)) succeeded." \
@@ -68,4 +92,34 @@ esac
 for instance in "${others[@]}"; do
   case " $served " in *" $instance "*) ;; *) fail "while $victim was down, $instance served none of the $total requests." ;; esac
 done
-echo "$victim crashed; all $total requests through lb:8080 succeeded, served by ${others[*]}."
+
+# Count the arrivals of every POST on every instance (the logs survive the crash): one curl per
+# instance, asking for every id, prints "id count" lines.
+counts=""
+for instance in helixagent-1 helixagent-2 helixagent-3; do
+  urls=(); for id in "${ids[@]}"; do urls+=("http://$instance:9901/executions/$id"); done
+  got="$(curl -s --max-time 5 "${auth[@]}" "${urls[@]}" | jq -r '"\(.id) \(.count)"' 2>/dev/null)"
+  [ "$(printf '%s\n' "$got" | grep -c .)" = "${#ids[@]}" ] \
+    || fail "could not read $instance's execution log (is it back up? grader problem if this repeats)."
+  counts="$counts$(printf '%s\n' "$got" | sed "s/^/$instance /")"$'\n'
+done
+on_victim=0; twice=(); lost=()
+for id in "${ids[@]}"; do
+  sum="$(printf '%s' "$counts" | awk -v id="$id" '$2 == id { n += $3 } END { print n + 0 }')"
+  on_victim=$((on_victim + $(printf '%s' "$counts" | awk -v id="$id" -v v="$victim" '$1 == v && $2 == id { print $3 }')))
+  [ "$sum" -ge 2 ] && twice+=("$id (status $(cat "$dir/$id"), executed $sum times)")
+  [ "$sum" -eq 0 ] && lost+=("$id (status $(cat "$dir/$id"))")
+done
+rm -rf "$dir"
+if [ "${#twice[@]}" -gt 0 ]; then
+  fail "$victim crashed while POST /v1/chat/completions requests were running on it, and HAProxy replayed ${#twice[@]} of them on another instance: ${twice[*]}. Each replay is a second paid ensemble run the client never asked for." \
+    "retry-on empty-response/response-timeout also fires for requests that already reached an instance. Keep retries for GETs, but not for POSTs: http-request disable-l7-retry if METH_POST in the backend."
+fi
+if [ "${#lost[@]}" -gt 0 ]; then
+  fail "${#lost[@]} of the grader's POSTs through lb:8080 never reached any helixagent instance: ${lost[*]}." \
+    "The load balancer must pass POST /v1/chat/completions to the instances (and may retry it when the connection to one fails)."
+fi
+[ "$on_victim" -gt 0 ] || fail "none of the ${#ids[@]} concurrent POSTs reached $victim, so the grader could not crash it under one." \
+  "Balance over all three instances (balance leastconn or roundrobin), then check again."
+echo "$victim crashed; all $total GETs through lb:8080 succeeded, served by ${others[*]}."
+echo "$victim crashed under $on_victim POST(s): none was replayed on another instance; every POST ran exactly once."

@@ -25,6 +25,7 @@ reserve_pool_size = 5
 reserve_pool_timeout = 3
 max_db_connections = 50
 server_check_query = select 1
+server_login_retry = 3
 ignore_startup_parameters = extra_float_digits,options
 logfile =
 pidfile =

@@ -36,6 +36,27 @@ describe('proof of origin', () => {
   })
 })
 
+describe('execution log', () => {
+  it('counts every arrival of a grader-tagged request, even one that fails, behind the control token', async () => {
+    const id = 'exec-0123456789'
+    const count = async () =>
+      ((await (await svc.control('GET', `/executions/${id}`)).json()) as { count: number }).count
+    expect(await count()).toBe(0)
+    const body = { model: 'helixagent-ensemble', messages: [{ role: 'user', content: 'hi' }] }
+    expect((await post('/v1/chat/completions', body, { 'x-academy-execution': id })).status).toBe(200)
+    expect(await count()).toBe(1)
+    // A replay counts again; a malformed request still arrived, so it counts as well.
+    await post('/v1/chat/completions', body, { 'x-academy-execution': id })
+    await post('/v1/chat/completions', { messages: [] }, { 'x-academy-execution': id })
+    expect(await count()).toBe(3)
+    // Ids that are not well-formed are not logged, and the log is not on the public port.
+    await post('/v1/chat/completions', body, { 'x-academy-execution': 'bad id' })
+    expect((await get(`/executions/${id}`)).status).toBe(404)
+    const anonymous = await fetch(`${svc.controlUrl}/executions/${id}`)
+    expect(anonymous.status).toBe(401)
+  })
+})
+
 describe('metrics', () => {
   it('exposes the course names, labels and buckets, with route templates as endpoint', async () => {
     await get('/v1/debates/3f1c6a52-0000-4000-8000-000000000000')

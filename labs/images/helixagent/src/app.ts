@@ -6,6 +6,7 @@ import type { ConfigHolder } from './config-holder'
 import { formatZodError } from './config'
 import { runEnsemble, selectParticipants, type EnsembleOutcome } from './ensemble'
 import type { HelixEnv } from './env'
+import { EXECUTION_HEADER, type ExecutionLog } from './executions'
 import type { FaultState } from './faults'
 import { ApiError, errorBody, readJsonBody, Router, sendJson } from './http-kit'
 import type { Logger } from './logger'
@@ -36,6 +37,8 @@ export interface AppDeps {
   info: { instanceId: string; version: string; runtime: HelixEnv['runtime']; startedAt: number }
   /** The control token (null: no control listener): also keys the grader's proof of origin (proof.ts). */
   controlToken?: string | null
+  /** Arrivals of grader-tagged requests (executions.ts); null: not recorded. */
+  executions?: ExecutionLog | null
 }
 
 interface Ctx {
@@ -667,6 +670,8 @@ export function createApp(deps: AppDeps): HelixApp {
     })
 
     try {
+      // Before any work (and before the `slow` fault), so a request that dies with the instance counts.
+      deps.executions?.record(req.headers[EXECUTION_HEADER])
       // The instance-wide `slow` fault; /metrics stays fast so Prometheus keeps scraping.
       const slowMs = deps.faults.instanceSlowMs()
       if (slowMs > 0 && endpoint !== '/metrics') await sleep(slowMs)

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { z } from 'zod'
 import type { ConfigHolder } from './config-holder'
 import { formatZodError } from './config'
+import type { ExecutionLog } from './executions'
 import { faultRequestSchema, PROVIDER_FAULT_KINDS, type FaultState, type ProviderFaultKind } from './faults'
 import { ApiError, errorBody, readJsonBody, sendJson } from './http-kit'
 import type { Logger } from './logger'
@@ -22,6 +23,7 @@ const seedRequestSchema = z.strictObject({ seed: z.string().min(1).max(128) })
  *   DELETE /faults/providers/:id[/:kind]    clear one provider's faults
  *   GET    /status                          faults + the running config (secrets redacted)
  *   PUT    /seed                            {seed}: the learner's seed, on a warm-pool claim
+ *   GET    /executions/:id                  {id, count}: arrivals of x-academy-execution: id
  */
 export function createControlServer(deps: {
   token: string
@@ -31,6 +33,7 @@ export function createControlServer(deps: {
   logger: Logger
   crash: (exitCode: number) => void
   reseed: (seed: string) => Promise<void>
+  executions?: ExecutionLog | null
 }): Server {
   const expected = Buffer.from(`Bearer ${deps.token}`)
   const authorised = (req: IncomingMessage) => {
@@ -64,6 +67,9 @@ export function createControlServer(deps: {
       if (!parsed.success) throw new ApiError(400, 'invalid_seed', formatZodError(parsed.error))
       await deps.reseed(parsed.data.seed)
       return sendJson(res, 200, { status: 'reseeded' })
+    }
+    if (method === 'GET' && parts[0] === 'executions' && parts[1] && parts.length === 2) {
+      return sendJson(res, 200, { id: parts[1], count: deps.executions?.count(parts[1]) ?? 0 })
     }
     if (method === 'POST' && url.pathname === '/faults') {
       const parsed = faultRequestSchema.safeParse(await readJsonBody(req))

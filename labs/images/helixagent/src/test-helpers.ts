@@ -184,6 +184,7 @@ export async function startTestService(
     controlPort: 0,
     host: '127.0.0.1',
     startVerifier: false,
+    executionsFile: path.join(dir, 'executions.log'),
   })
   await service.verifier.verifyAll()
   const url = `http://127.0.0.1:${service.port}`

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs on pg-primary (as postgres): rebuild the old primary as a standby of pg-replica with
+# pg_rewind (-R writes standby.signal and primary_conninfo), start it, and wait until it streams.
+set -euo pipefail
+if pg_ctl -D "$PGDATA" status >/dev/null 2>&1; then
+  if [ "$(psql -X -At -h 127.0.0.1 -U helixagent -d helixagent_db -c 'select pg_is_in_recovery()')" = t ]; then
+    echo "pg-primary already runs as a standby"; exit 0
+  fi
+  pg_ctl -D "$PGDATA" stop -m fast
+fi
+pg_rewind --target-pgdata="$PGDATA" --source-server="host=pg-replica user=replicator dbname=helixagent_db" -R -P
+pg_ctl -D "$PGDATA" -l /var/lib/postgresql/postgres.log start
+for _ in $(seq 1 40); do
+  [ "$(psql -X -At -h pg-replica -U helixagent -d helixagent_db -c "select count(*) from pg_stat_replication where state = 'streaming'")" -ge 1 ] && exit 0
+  sleep 0.5
+done
+echo "pg-primary does not stream from pg-replica" >&2
+exit 1
