@@ -40,7 +40,9 @@ const service = z.strictObject({
   user: z.string().optional(),
   hostname: z.string().optional(),
   restart: z.literal('no').optional(),
-  'x-academy': z.strictObject({ capAdd: z.array(z.string()) }).optional(),
+  'x-academy': z
+    .strictObject({ capAdd: z.array(z.string()).optional(), reseed: z.array(z.string()).min(1).optional() })
+    .optional(),
 })
 const topologySchema = z.strictObject({
   name: z.string(),
