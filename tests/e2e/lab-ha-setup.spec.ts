@@ -123,9 +123,9 @@ test('a learner starts Lab 1 (HA Setup), streams the replica and passes step 1',
 
     // The check passes and awards the step's points.
     await page.getByRole('button', { name: 'Check', exact: true }).click()
-    await expect(page.getByText('Passed! +20 points')).toBeVisible({ timeout: 45_000 })
-    await expect(page.getByText('Points: 20 of 100')).toBeVisible()
-    await expect(page.getByRole('button', { name: /Stream to the replica\s*20\/20 pts/ })).toBeVisible()
+    await expect(page.getByText('Passed! +10 points')).toBeVisible({ timeout: 45_000 })
+    await expect(page.getByText('Points: 10 of 100')).toBeVisible()
+    await expect(page.getByRole('button', { name: /Stream to the replica\s*10\/10 pts/ })).toBeVisible()
 
     // Editor: haproxy.cfg on lb, changed as step 4 says, saved; lb's shell sees the new file
     // and HAProxy accepts it.
@@ -173,13 +173,13 @@ test('a learner starts Lab 1 (HA Setup), streams the replica and passes step 1',
     await expect.poll(() => terminalText(page, 'workstation'), { timeout: 15_000 }).toContain('ws-42')
     await expect.poll(() => terminalText(page, 'workstation'), { timeout: 30_000 }).toContain('tick-10')
     // Progress survived the reload too.
-    await expect(page.getByText('Points: 20 of 100')).toBeVisible()
+    await expect(page.getByText('Points: 10 of 100')).toBeVisible()
 
     // End the lab: the sandbox goes, the points stay.
     page.once('dialog', (dialog) => void dialog.accept())
     await page.getByRole('button', { name: 'End', exact: true }).click()
     await expect(page.getByRole('button', { name: 'Start lab' })).toBeVisible({ timeout: 90_000 })
-    await expect(page.getByText('Points: 20 of 100')).toBeVisible()
+    await expect(page.getByText('Points: 10 of 100')).toBeVisible()
     await expect.poll(() => dockerIds('container').length, { timeout: 60_000, intervals: [1_000] }).toBe(0)
     await expect.poll(() => dockerIds('volume').length, { timeout: 30_000, intervals: [1_000] }).toBe(0)
 

@@ -2,8 +2,10 @@
 // notice), personalised for them, and the terminal is connected and takes typing at once.
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
+import pg from 'pg'
 import type { PoolsStatus } from '../../contracts/runner-api'
 import { ensureTestShellImage } from '../../lab-runner/test-fixtures/test-images'
+import { databaseUrl } from './support/accounts'
 import { e2e } from './support/e2e-env'
 import { expect, signIn, test } from './support/fixtures'
 import { terminalText, typeInTerminal } from './support/lab-platform'
@@ -19,17 +21,38 @@ function runnerApi(method: string, url: string, body?: unknown): Promise<Respons
 const pools = async () => (await (await runnerApi('GET', '/v1/pools')).json()) as PoolsStatus
 const created: string[] = []
 
+/**
+ * The pool size as an admin sets it: a row the web app pushes to the runner every 20 s (the push
+ * replaces the runner's sizes, so a size set on the runner alone would be undone by the next one).
+ */
+async function setPoolSize(size: number): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl() })
+  await client.connect()
+  try {
+    if (size === 0) await client.query(`delete from lab_pool_settings where "labSlug" = 'sample'`)
+    else
+      await client.query(
+        `insert into lab_pool_settings ("labSlug", size, "updatedAt") values ('sample', $1, now())
+           on conflict ("labSlug") do update set size = $1, "updatedAt" = now()`,
+        [size],
+      )
+  } finally {
+    await client.end()
+  }
+  // What the next push would send, now, so the test does not wait for it.
+  expect((await runnerApi('PUT', '/v1/pools', { labs: { sample: size } })).status).toBe(200)
+}
+
 test.beforeAll(() => ensureTestShellImage())
 
 test.afterAll(async () => {
-  await runnerApi('PUT', '/v1/pools', { labs: { sample: 0 } })
+  await setPoolSize(0)
   for (const id of created) await runnerApi('DELETE', `/v1/sandboxes/${id}`)
 })
 
 test('a learner claims a warm sandbox and types into a connected terminal', async ({ page, learner }) => {
   test.setTimeout(180_000)
-  // The web app pushes the admin sizes (none here) every 20 s; labs it does not name keep this.
-  expect((await runnerApi('PUT', '/v1/pools', { labs: { sample: 1 } })).status).toBe(200)
+  await setPoolSize(1)
   const ready = async () => (await pools()).pools.find((p) => p.key === 'lab:sample')?.ready ?? 0
   await expect.poll(ready, { timeout: 120_000, intervals: [500] }).toBe(1)
   const hitsBefore = (await pools()).labs.find((l) => l.labSlug === 'sample')?.hits ?? 0
