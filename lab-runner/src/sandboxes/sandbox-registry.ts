@@ -383,8 +383,9 @@ export class SandboxRegistry {
 
   /**
    * The claim-time half of provisioning: the services whose definition uses the seed take the
-   * learner's (handed over live where the topology says how, else started again), then the setup hook runs, then the provisioned marker records
-   * the new owner (a restarted runner re-adopts it as theirs).
+   * learner's (handed over live where the topology says how, else started again), then the setup
+   * hook runs, then the provisioned marker records the new owner (a restarted runner re-adopts
+   * it as theirs).
    */
   private async personalise(record: SandboxRecord, lab: LoadedLab, seedChanged: boolean): Promise<void> {
     const { docker } = this.options
