@@ -9,3 +9,6 @@ GRANT EXECUTE ON FUNCTION pg_catalog.pg_ls_dir(text, boolean, boolean) TO replic
 GRANT EXECUTE ON FUNCTION pg_catalog.pg_stat_file(text, boolean) TO replicator;
 GRANT EXECUTE ON FUNCTION pg_catalog.pg_read_binary_file(text) TO replicator;
 GRANT EXECUTE ON FUNCTION pg_catalog.pg_read_binary_file(text, bigint, bigint, boolean) TO replicator;
+-- A just-promoted server's control file names its new timeline only after a checkpoint, and
+-- pg_rewind reads the timeline from there: the learner asks for one first (PostgreSQL 15's role).
+GRANT pg_checkpoint TO replicator;

@@ -8,6 +8,8 @@ if pg_ctl -D "$PGDATA" status >/dev/null 2>&1; then
   fi
   pg_ctl -D "$PGDATA" stop -m fast
 fi
+# The promoted server's control file shows the new timeline only after a checkpoint.
+psql -X -h pg-replica -U replicator -d helixagent_db -c CHECKPOINT
 pg_rewind --target-pgdata="$PGDATA" --source-server="host=pg-replica user=replicator dbname=helixagent_db" -R -P
 pg_ctl -D "$PGDATA" -l /var/lib/postgresql/postgres.log start
 for _ in $(seq 1 40); do
