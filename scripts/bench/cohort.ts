@@ -90,6 +90,10 @@ async function api<T>(method: string, url: string, body?: unknown): Promise<T> {
     method,
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
+  }).catch((error: unknown) => {
+    // fetch's own message is only "fetch failed"; the cause says what happened.
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error)
+    throw new Error(`${method} ${url} failed: ${cause}`)
   })
   return (await res.json()) as T
 }
@@ -138,8 +142,16 @@ async function startToTerminal(
   return { id, seconds, start }
 }
 
+/**
+ * Removes sandboxes `starting` at a time: ten full stacks torn down at once kept the engine busy for
+ * longer than fetch waits for response headers, and the bench died in its cleanup.
+ */
 async function removeAll(ids: string[]): Promise<void> {
-  await Promise.all(ids.map((id) => api('DELETE', `/v1/sandboxes/${id}`)))
+  const queue = [...ids]
+  const worker = async () => {
+    for (let id = queue.shift(); id; id = queue.shift()) await api('DELETE', `/v1/sandboxes/${id}`)
+  }
+  await Promise.all(Array.from({ length: Math.max(1, starting) }, worker))
 }
 
 async function warmPool(size: number): Promise<void> {

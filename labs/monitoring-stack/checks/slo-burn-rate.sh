@@ -105,11 +105,22 @@ for i in 1 2 3; do
     || fail "could not inject the error burst on helixagent-$i (is it running?)."
 done
 touch "$marker"
+# rate() needs two samples of a series: a failed-completions series a burst creates between two
+# scrapes would start at its final value and show no increase. One failure per instance first,
+# then wait (up to two of the starter's 15 s scrapes) until Prometheus has sampled those series.
+chat_burst() { # URL
+  curl -s -o /dev/null --max-time 5 -H 'Content-Type: application/json' \
+    -d "{\"model\":\"$degraded\",\"messages\":[{\"role\":\"user\",\"content\":\"burst\"}]}" "$1"
+}
+for i in 1 2 3; do chat_burst "http://helixagent-$i:8080/v1/chat/completions"; done
+failed_series='count(helixagent_requests_total{endpoint="/v1/chat/completions", status=~"5.."})'
+for _ in $(seq 1 35); do
+  n="$(curl -s --max-time 5 "$prom/api/v1/query" --data-urlencode "query=$failed_series" | jq -r '.data.result[0].value[1] // 0')"
+  [ "$n" -ge 3 ] 2>/dev/null && break
+  sleep 1
+done
 for _ in $(seq 1 6); do
-  for _ in $(seq 1 10); do
-    curl -s -o /dev/null --max-time 5 -H 'Content-Type: application/json' \
-      -d "{\"model\":\"$degraded\",\"messages\":[{\"role\":\"user\",\"content\":\"burst\"}]}" http://lb:8080/v1/chat/completions &
-  done
+  for _ in $(seq 1 10); do chat_burst http://lb:8080/v1/chat/completions & done
   wait
 done
 for _ in $(seq 1 45); do
