@@ -373,5 +373,9 @@ describe('lab ha-setup', () => {
 
   it('passes every check once all solves have run', async () => {
     for (const stepId of lab.stepIds) await expectCheckPasses(lab, stepId)
+    // The rebuild ended the drill: the grader's background writer is gone, and checking the
+    // failover steps again did not start it anew.
+    const writer = await lab.exec('grader', 'grep -ls "ha[-]writer" /proc/[0-9]*/cmdline || echo none')
+    expect(writer.output.trim()).toBe('none')
   }, 400_000)
 })

@@ -9,7 +9,7 @@ set -u
 source /academy/lib/ledger.sh
 fail() { echo "FAIL: $1"; [ -n "${2:-}" ] && echo "HINT: $2"; exit 1; }
 q() { psql -X -At -v ON_ERROR_STOP=1 -h "$1" -d helixagent_db -c "$2" 2>&1; }
-if writer_started; then writer_ensure; fi
+if writer_wanted; then writer_ensure; fi
 
 state="$(q pg-replica 'select pg_is_in_recovery()')" \
   || fail "pg-replica does not accept connections: ${state##*$'\n'}" "PostgreSQL runs there once the replica step is done; look at its terminal."

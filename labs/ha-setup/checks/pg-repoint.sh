@@ -11,7 +11,7 @@ source /academy/lib/ledger.sh
 fail() { echo "FAIL: $1"; [ -n "${2:-}" ] && echo "HINT: $2"; exit 1; }
 q() { psql -X -At -v ON_ERROR_STOP=1 -h "$1" -d helixagent_db -c "$2" 2>&1; }
 bouncer() { PGOPTIONS='' PGUSER=helixagent PGPASSWORD="$APP_PGPASSWORD" psql -X -At -h pgbouncer -p 6432 "$@" 2>&1; }
-if writer_started; then writer_ensure; fi
+if writer_wanted; then writer_ensure; fi
 
 [ "$(q pg-replica 'select pg_is_in_recovery()')" = f ] || fail "pg-replica is not a primary: promote it first (step \"Promote the replica\")."
 databases="$(bouncer -F '|' -d pgbouncer -c 'show databases')" || fail "could not reach PgBouncer's admin console: $databases"

@@ -46,5 +46,6 @@ for host in pg-replica pg-primary; do
   [ -z "$missing" ] || fail "$(printf '%s\n' "$missing" | wc -l) acknowledged write(s) are missing on $host: $(printf '%s\n' "$missing" | head -3 | paste -sd, -)" \
     "The rebuilt standby replays everything the new primary has; if it is behind, look at replay_lsn in pg_stat_replication on pg-replica."
 done
+grep -q '^rewound ' "$LEDGER" || printf 'rewound %s\n' "$(date +%s%3N)" >>"$LEDGER"
 count="$(ledger_owed | wc -l)"
 echo "pg-primary streams from pg-replica as a standby; all $count acknowledged writes (before, during and after the failover) are on both servers."

@@ -3,7 +3,8 @@
 # Ledger lines: `sysid <id>` (replica step), `probe <token>` (rows the replica check saw
 # replicated), `debate <topic>` (debates the instances acknowledged with 201), `sync <ms>` (the
 # synchronous-replication step passed, the writer started), `promoted <ms>` (first time the
-# promote check saw pg-replica promoted). Grader PG* variables: pg-primary as academy_grader.
+# promote check saw pg-replica promoted), `rewound <ms>` (the rebuild step passed: the drill is
+# over). Grader PG* variables: pg-primary as academy_grader.
 
 LEDGER=/tmp/academy-ha-ledger
 WRITER_LOG=/tmp/academy-ha-writer.log
@@ -36,6 +37,8 @@ writer_stop() {
 
 # True once the synchronous-replication step has started the writer in this sandbox.
 writer_started() { grep -q '^sync ' "$LEDGER" 2>/dev/null; }
+# True while the drill is on: the writer was started and the rebuild step has not passed yet.
+writer_wanted() { writer_started && ! grep -q '^rewound ' "$LEDGER" 2>/dev/null; }
 
 # The owed entries (`probe <token>` / `debate <topic>`), each once.
 ledger_owed() { grep -E '^(probe|debate) [A-Za-z0-9:_-]+$' "$LEDGER" 2>/dev/null | sort -u; }
