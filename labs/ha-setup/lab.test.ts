@@ -45,6 +45,7 @@ describe('lab ha-setup', () => {
     await expectCheckFails(lab, 'load-balancer', /no server for helixagent-2/)
     // The survive-failure check needs a load balancer that reaches the other instances.
     await expectCheckFails(lab, 'survive-failure', /failed|served none/)
+    await expectCheckFails(lab, 'pg-sync', /no streaming connection from pg-replica/)
     await expectCheckFails(lab, 'pg-promote', /pg-replica does not accept connections/)
     await expectCheckFails(lab, 'pg-repoint', /pg-replica is not a primary/)
     await expectCheckFails(lab, 'pg-rewind', /pg-replica is not the primary/)
@@ -219,18 +220,46 @@ describe('lab ha-setup', () => {
     expect(restore.exitCode, restore.output).toBe(0)
   }, 180_000)
 
+  it('pg-sync: a name that matches no standby leaves it async; the step names it and the writer starts', async () => {
+    // A plausible slip: the host name instead of the application_name the standby reports.
+    const wrong = await execInLearnerShell(
+      lab,
+      'workstation',
+      `psql -h pg-primary -p 5432 -U helixagent -d helixagent_db -c "alter system set synchronous_standby_names = 'pg-replica'" -c "select pg_reload_conf()" && sleep 1`,
+    )
+    expect(wrong.exitCode, wrong.output).toBe(0)
+    await expectCheckFails(lab, 'pg-sync', /streams from pg-primary, but as 'async'/)
+    const name = await execInLearnerShell(
+      lab,
+      'workstation',
+      stepCommand('07-pg-sync.mdx', "Find the standby's name"),
+    )
+    expect(name.output).toMatch(/walreceiver/)
+    const sync = await execInLearnerShell(
+      lab,
+      'workstation',
+      stepCommand('07-pg-sync.mdx', 'Name it in synchronous_standby_names'),
+    )
+    expect(sync.exitCode, sync.output).toBe(0)
+    expect(sync.output).toMatch(/walreceiver\s*\|\s*sync/)
+    const output = await expectCheckPasses(lab, 'pg-sync')
+    expect(output).toMatch(/The grader now writes a debate .* \([1-9]\d* acknowledged so far\)/)
+    await expectSolvePasses(lab, 'pg-sync')
+    await expectCheckPasses(lab, 'pg-sync')
+  }, 120_000)
+
   it('pg-promote: a lost primary without a promotion fails; pg_promote() on the replica passes', async () => {
     // The step's commands, as written, on the hosts it names.
     const caughtUp = await execInLearnerShell(
       lab,
       'workstation',
-      stepCommand('07-pg-promote.mdx', 'Check that the replica is caught up'),
+      stepCommand('08-pg-promote.mdx', 'Check that the replica is caught up'),
     )
     expect(caughtUp.output).toMatch(/streaming/)
     const lose = await execInLearnerShell(
       lab,
       'pg-primary',
-      stepCommand('07-pg-promote.mdx', 'Lose the primary'),
+      stepCommand('08-pg-promote.mdx', 'Lose the primary'),
     )
     expect(lose.exitCode, lose.output).toBe(0)
     await expectCheckFails(lab, 'pg-promote', /nobody promoted it/)
@@ -238,10 +267,32 @@ describe('lab ha-setup', () => {
     const promote = await execInLearnerShell(
       lab,
       'workstation',
-      stepCommand('07-pg-promote.mdx', 'Promote pg-replica'),
+      stepCommand('08-pg-promote.mdx', 'Promote pg-replica'),
     )
     expect(promote.exitCode, promote.output).toBe(0)
     expect(promote.output).toMatch(/\n\s*f\s*\|/)
+    // The writer's debates before the loss are all there; its attempts since were refused.
+    const promoted = await expectCheckPasses(lab, 'pg-promote')
+    expect(promoted).toMatch(/writer: [1-9]\d* debate\(s\) acknowledged .*, [1-9]\d* refused/)
+    // An acknowledged write missing on the new primary (what asynchronous replication can lose)
+    // fails, named: one of the writer's rows hidden on pg-replica, then put back.
+    const hide = await lab.exec(
+      'grader',
+      `t="$(grep -m1 '^debate writer-' /tmp/academy-ha-ledger | cut -d' ' -f2)"
+       psql -X -At -h pg-replica -d helixagent_db -c "update public.debates set topic = topic || '-hidden' where topic = '$t'" >&2 && echo "$t"`,
+    )
+    const hidden = hide.output.trim().split('\n').pop() ?? ''
+    expect(hidden, hide.output).toMatch(/^writer-\d+-\d+$/)
+    await expectCheckFails(
+      lab,
+      'pg-promote',
+      new RegExp(`1 write\\(s\\) acknowledged .* not on the promoted pg-replica: debate ${hidden}`),
+    )
+    const unhide = await lab.exec(
+      'grader',
+      `psql -X -At -h pg-replica -d helixagent_db -c "update public.debates set topic = '${hidden}' where topic = '${hidden}-hidden'"`,
+    )
+    expect(unhide.output).toMatch(/UPDATE 1/)
     await expectCheckPasses(lab, 'pg-promote')
     await expectSolvePasses(lab, 'pg-promote')
     // Promoted, but PgBouncer still sends the instances to the lost primary.
@@ -258,12 +309,13 @@ describe('lab ha-setup', () => {
     const reload = await execInLearnerShell(
       lab,
       'workstation',
-      stepCommand('08-pg-repoint.mdx', 'Reload and watch the instances come back'),
+      stepCommand('09-pg-repoint.mdx', 'Reload and watch the instances come back'),
     )
     expect(reload.exitCode, reload.output).toBe(0)
     // The debate the step creates after the reload got an id: the instances write again.
     expect(reload.output).toMatch(/"id": "[^"]+"/)
-    await expectCheckPasses(lab, 'pg-repoint')
+    const repointed = await expectCheckPasses(lab, 'pg-repoint')
+    expect(repointed).toMatch(/background writer writes again: [1-9]\d* debate/)
     await expectSolvePasses(lab, 'pg-repoint')
     await expectCheckPasses(lab, 'pg-repoint')
   }, 240_000)
@@ -279,7 +331,7 @@ describe('lab ha-setup', () => {
     await expectCheckFails(lab, 'pg-rewind', /two primaries/)
     await expectCheckFails(lab, 'pg-promote', /two primaries/)
     const callout = calloutCommand(
-      path.join(lab.lab.dir, 'steps/09-pg-rewind.mdx'),
+      path.join(lab.lab.dir, 'steps/10-pg-rewind.mdx'),
       'Started the old primary without rewinding it?',
     )
     const stop = await execInLearnerShell(lab, 'pg-primary', callout, 30)
@@ -288,14 +340,14 @@ describe('lab ha-setup', () => {
     const rewind = await execInLearnerShell(
       lab,
       'pg-primary',
-      stepCommand('09-pg-rewind.mdx', 'Rewind the old primary onto the new timeline'),
+      stepCommand('10-pg-rewind.mdx', 'Rewind the old primary onto the new timeline'),
       120,
     )
     expect(rewind.exitCode, rewind.output).toBe(0)
     const start = await execInLearnerShell(
       lab,
       'pg-primary',
-      stepCommand('09-pg-rewind.mdx', 'Start it as a standby'),
+      stepCommand('10-pg-rewind.mdx', 'Start it as a standby'),
       90,
     )
     expect(start.exitCode, start.output).toBe(0)
@@ -303,15 +355,27 @@ describe('lab ha-setup', () => {
     const verify = await execInLearnerShell(
       lab,
       'workstation',
-      stepCommand('09-pg-rewind.mdx', 'Verify replication the other way round'),
+      stepCommand('10-pg-rewind.mdx', 'Verify replication the other way round'),
     )
     expect(verify.exitCode, verify.output).toBe(0)
+    const resync = await execInLearnerShell(
+      lab,
+      'workstation',
+      stepCommand('10-pg-rewind.mdx', 'Make the new pair synchronous'),
+    )
+    expect(resync.output).toMatch(/walreceiver\s*\|\s*sync/)
     await expectCheckPasses(lab, 'pg-rewind')
+    // Asked of the new pair now (pg-replica primary, pg-primary its synchronous standby).
+    await expectCheckPasses(lab, 'pg-sync')
     await expectSolvePasses(lab, 'pg-rewind')
     await expectCheckPasses(lab, 'pg-rewind')
   }, 300_000)
 
   it('passes every check once all solves have run', async () => {
     for (const stepId of lab.stepIds) await expectCheckPasses(lab, stepId)
+    // The rebuild ended the drill: the grader's background writer is gone, and checking the
+    // failover steps again did not start it anew.
+    const writer = await lab.exec('grader', 'grep -ls "ha[-]writer" /proc/[0-9]*/cmdline || echo none')
+    expect(writer.output.trim()).toBe('none')
   }, 400_000)
 })

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Step "pg-promote": the primary is lost and pg-replica has been promoted. pg-replica must be out
 # of recovery, still the same cluster (system identifier the replica step recorded), hold every
-# write the grader made and saw acknowledged before (its ledger, on the grader's own file
-# system), and it must be the only primary: pg-primary must not accept writes. Runs on the grader.
+# write the grader saw acknowledged (its ledger, on the grader's own file system: the replica
+# check's probe rows and every debate the background writer got a 201 for, up to the moment the
+# primary was lost), and it must be the only primary: pg-primary must not accept writes. Runs on
+# the grader; keeps the writer going (docs/decisions/037).
 set -u
+source /academy/lib/ledger.sh
 fail() { echo "FAIL: $1"; [ -n "${2:-}" ] && echo "HINT: $2"; exit 1; }
 q() { psql -X -At -v ON_ERROR_STOP=1 -h "$1" -d helixagent_db -c "$2" 2>&1; }
-LEDGER=/tmp/academy-ha-ledger
+if writer_wanted; then writer_ensure; fi
 
 state="$(q pg-replica 'select pg_is_in_recovery()')" \
   || fail "pg-replica does not accept connections: ${state##*$'\n'}" "PostgreSQL runs there once the replica step is done; look at its terminal."
@@ -27,17 +30,18 @@ recorded="$(awk '$1 == "sysid" { print $2 }' "$LEDGER" 2>/dev/null | tail -1)"
 [ "$sysid" = "$recorded" ] || fail "pg-replica is a different cluster (system identifier $sysid) from the one that streamed from pg-primary ($recorded): a new initdb, not a promoted standby." \
   "Promote the standby you cloned in the first step; a fresh cluster has none of the data."
 
-# Every acknowledged write the grader made before the failover.
-missing=()
-while read -r kind value; do
-  case "$kind" in
-    probe) n="$(q pg-replica "select count(*) from public.academy_replication_probe where token = '$value'")" ;;
-    debate) n="$(q pg-replica "select count(*) from public.debates where topic = '$value'")" ;;
-    *) continue ;;
-  esac
-  [ "$n" = 1 ] || missing+=("$kind $value")
-done < <(grep -E '^(probe|debate) [A-Za-z0-9:_-]+$' "$LEDGER" 2>/dev/null)
-[ "${#missing[@]}" = 0 ] || fail "${#missing[@]} write(s) that pg-primary acknowledged before it was lost are not on the promoted pg-replica: ${missing[*]:0:3}" \
-  "Was replication caught up? Compare sent_lsn and replay_lsn in pg_stat_replication before you lose the primary."
-count="$(grep -cE '^(probe|debate) ' "$LEDGER" 2>/dev/null)"
-echo "pg-replica is the only primary now, the same cluster, with all $count write(s) the grader saw acknowledged before the failover."
+# Every acknowledged write: the replica check's probes, the writer's debates up to the loss.
+missing="$(ledger_missing pg-replica)"
+[ $? -ne 2 ] || fail "could not compare the ledger with pg-replica: $missing"
+if [ -n "$missing" ]; then
+  n="$(printf '%s\n' "$missing" | wc -l)"
+  fail "$n write(s) acknowledged before the failover are not on the promoted pg-replica: $(printf '%s\n' "$missing" | head -3 | paste -sd, -)" \
+    "An acknowledged write that the standby never received is lost when the primary dies: was replication synchronous (step \"Make replication synchronous\") when pg-primary was lost?"
+fi
+count="$(ledger_owed | wc -l)"
+grep -q '^promoted ' "$LEDGER" 2>/dev/null || printf 'promoted %s\n' "$(date +%s%3N)" >>"$LEDGER"
+echo "pg-replica is the only primary now, the same cluster, with all $count write(s) the grader saw acknowledged."
+if writer_started; then
+  sync_since="$(awk '$1 == "sync" { print $2; exit }' "$LEDGER")"
+  echo "The grader's writer: $(writer_acks_since "$sync_since") debate(s) acknowledged since you made replication synchronous (all on pg-replica), $(writer_refused_since "$sync_since") refused or unanswered (never acknowledged, so not owed)."
+fi

@@ -2,11 +2,13 @@
 # Step "pg-rewind": the old primary is back as a streaming standby of the new one (pg-replica):
 # in recovery, the same cluster, listed in pg-replica's pg_stat_replication, and it holds every
 # write the grader saw acknowledged — before the failover and after (its ledger) — plus a debate
-# created through the instances just now. Runs on the grader.
+# created through the instances just now, and every debate the grader's background writer got
+# acknowledged. Once it passes, the writer has done its job and stops. Runs on the grader
+# (docs/decisions/037).
 set -u
+source /academy/lib/ledger.sh
 fail() { echo "FAIL: $1"; [ -n "${2:-}" ] && echo "HINT: $2"; exit 1; }
 q() { psql -X -At -v ON_ERROR_STOP=1 -h "$1" -d helixagent_db -c "$2" 2>&1; }
-LEDGER=/tmp/academy-ha-ledger
 
 [ "$(q pg-replica 'select pg_is_in_recovery()')" = f ] || fail "pg-replica is not the primary: do the failover steps first."
 old="$(q pg-primary 'select pg_is_in_recovery()')" \
@@ -25,26 +27,25 @@ done
 [ "$streaming" -ge 1 ] 2>/dev/null || fail "pg-replica's pg_stat_replication shows no streaming connection from pg-primary ($ip)." \
   "pg_rewind -R writes standby.signal and primary_conninfo; without -R the rebuilt server has no primary to follow. Look at /var/lib/postgresql/postgres.log on pg-primary."
 
+# The writer has done its job: stopped first, so the ledger holds still while it is compared.
+writer_stop
 # A fresh write through the instances, then every acknowledged write on both servers.
 topic="rewind-check-$(cat /proc/sys/kernel/random/uuid)"
 code="$(curl -s --max-time 5 -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
   -d "{\"topic\":\"$topic\",\"rounds\":1}" http://lb:8080/v1/debates)"
 [ "$code" = 201 ] || fail "creating a debate through lb:8080 answered $code: the instances cannot write." "Do the step \"Repoint PgBouncer\" first."
 printf 'debate %s\n' "$topic" >>"$LEDGER"
-missing=()
-while read -r kind value; do
-  case "$kind" in
-    probe) sql="select count(*) from public.academy_replication_probe where token = '$value'" ;;
-    debate) sql="select count(*) from public.debates where topic = '$value'" ;;
-    *) continue ;;
-  esac
-  for host in pg-replica pg-primary; do
-    n=0
-    for _ in $(seq 1 10); do n="$(q "$host" "$sql")"; [ "$n" = 1 ] && break; sleep 0.5; done
-    [ "$n" = 1 ] || missing+=("$kind $value on $host")
+# The standby may replay the newest ones a moment later: ask again for up to 10 s.
+for host in pg-replica pg-primary; do
+  for _ in $(seq 1 20); do
+    missing="$(ledger_missing "$host")"
+    [ $? -ne 2 ] || fail "could not compare the ledger with $host: $missing"
+    [ -n "$missing" ] || break
+    sleep 0.5
   done
-done < <(grep -E '^(probe|debate) [A-Za-z0-9:_-]+$' "$LEDGER")
-[ "${#missing[@]}" = 0 ] || fail "${#missing[@]} acknowledged write(s) are missing: ${missing[*]:0:3}" \
-  "The rebuilt standby replays everything the new primary has; if it is behind, look at replay_lsn in pg_stat_replication on pg-replica."
-count="$(grep -cE '^(probe|debate) ' "$LEDGER")"
-echo "pg-primary streams from pg-replica as a standby; all $count acknowledged writes (before and after the failover) are on both servers."
+  [ -z "$missing" ] || fail "$(printf '%s\n' "$missing" | wc -l) acknowledged write(s) are missing on $host: $(printf '%s\n' "$missing" | head -3 | paste -sd, -)" \
+    "The rebuilt standby replays everything the new primary has; if it is behind, look at replay_lsn in pg_stat_replication on pg-replica."
+done
+grep -q '^rewound ' "$LEDGER" || printf 'rewound %s\n' "$(date +%s%3N)" >>"$LEDGER"
+count="$(ledger_owed | wc -l)"
+echo "pg-primary streams from pg-replica as a standby; all $count acknowledged writes (before, during and after the failover) are on both servers."

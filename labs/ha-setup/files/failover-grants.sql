@@ -12,3 +12,7 @@ GRANT EXECUTE ON FUNCTION pg_catalog.pg_read_binary_file(text, bigint, bigint, b
 -- A just-promoted server's control file names its new timeline only after a checkpoint, and
 -- pg_rewind reads the timeline from there: the learner asks for one first (PostgreSQL 15's role).
 GRANT pg_checkpoint TO replicator;
+-- Synchronous replication (step "pg-sync"), as the app role: ALTER SYSTEM SET
+-- synchronous_standby_names (PostgreSQL 15 grants one parameter at a time), then pg_reload_conf().
+GRANT ALTER SYSTEM ON PARAMETER synchronous_standby_names TO helixagent;
+GRANT EXECUTE ON FUNCTION pg_catalog.pg_reload_conf() TO helixagent;
