@@ -1,4 +1,5 @@
-// Prints one closing line for the whole suite: "tests: N passed, N failed".
+// Prints one closing line for the whole suite: "tests: N passed, N failed", preceded by the
+// name and first lines of every failure, so the end of a long CI log says what went wrong.
 // Usage: node scripts/test-summary.mjs --vitest FILE [--vitest FILE] --playwright FILE
 import { existsSync, readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
@@ -11,6 +12,14 @@ const { values } = parseArgs({
 })
 let passed = 0
 let failed = 0
+const failures = []
+// The first lines of a failure message: enough to name the assertion, short enough for a log tail.
+const firstLines = (text) =>
+  String(text ?? '')
+    .replace(/\u001b\[[0-9;]*m/g, '')
+    .split('\n')
+    .slice(0, 6)
+    .join('\n    ')
 
 for (const file of values.vitest) {
   if (!existsSync(file)) {
@@ -25,6 +34,14 @@ for (const file of values.vitest) {
   failed += (v.testResults ?? []).filter(
     (f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0,
   ).length
+  for (const f of v.testResults ?? []) {
+    const name = f.name.replace(`${process.cwd()}/`, '')
+    if (f.status === 'failed' && (f.assertionResults ?? []).length === 0)
+      failures.push(`${name} (did not load)\n    ${firstLines(f.message)}`)
+    for (const a of f.assertionResults ?? [])
+      if (a.status === 'failed')
+        failures.push(`${name} › ${a.fullName ?? a.title}\n    ${firstLines(a.failureMessages?.[0])}`)
+  }
 }
 
 for (const file of values.playwright) {
@@ -36,6 +53,18 @@ for (const file of values.playwright) {
   const p = JSON.parse(readFileSync(file, 'utf8'))
   passed += p.stats?.expected ?? 0
   failed += (p.stats?.unexpected ?? 0) + (p.stats?.flaky ?? 0)
+  const walk = (suite) => {
+    for (const spec of suite.specs ?? [])
+      for (const t of spec.tests ?? [])
+        if (t.status === 'unexpected' || t.status === 'flaky')
+          failures.push(
+            `${spec.file} › ${spec.title} (${t.status})\n    ${firstLines(t.results?.find((r) => r.error)?.error?.message)}`,
+          )
+    for (const child of suite.suites ?? []) walk(child)
+  }
+  for (const suite of p.suites ?? []) walk(suite)
 }
+
+if (failures.length > 0) console.log(`Failed:\n${failures.map((f) => `  ${f}`).join('\n')}`)
 
 console.log(`tests: ${passed} passed, ${failed} failed`)
