@@ -15,6 +15,8 @@ command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 # two-instance test runs the web app behind the README's HAProxy configuration.
 command -v pg_dump >/dev/null 2>&1 || missing+=(postgresql-client)
 command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
+# docker-registry: `npm run images -- --push` is tested against a real registry on loopback.
+command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 # The generated-video test (scripts/videos) runs ffmpeg and a text-to-speech voice.
 command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)

@@ -5,11 +5,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { freePort } from '../../tests/support/free-port'
 
 const root = path.resolve(import.meta.dirname, '../..')
 const lessonKey = 'production-operations/high-availability-design'
@@ -20,16 +20,6 @@ const ports = { web1: 0, web2: 0, proxy: 0 }
 const logs: Record<'web1' | 'web2', string> = { web1: '', web2: '' }
 let web1: ChildProcess
 let proxyLog = ''
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo
-      probe.close(() => resolve(port))
-    })
-    probe.on('error', reject)
-  })
-}
 
 /** Polls `ok`; on time-out the error carries `detail()` (the instances' logs) to say why. */
 async function waitFor(

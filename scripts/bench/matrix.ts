@@ -14,7 +14,6 @@ import { spawn } from 'node:child_process'
 import { randomBytes, randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { chmod, mkdtemp, rm } from 'node:fs/promises'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
@@ -22,6 +21,7 @@ import pg from 'pg'
 import { createAccount } from '../accounts/create-account'
 import { startEmbeddedPostgres } from '../db/embedded-postgres'
 import { applyMigrations, projectRoot } from '../db/migrations'
+import { freePort } from '../../tests/support/free-port'
 
 const COURSE = 'production-operations'
 const { values: args } = parseArgs({
@@ -29,16 +29,6 @@ const { values: args } = parseArgs({
 })
 const LEARNERS = Number(args.learners)
 const RUNS = Number(args.runs)
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo
-      probe.close(() => resolve(port))
-    })
-    probe.on('error', reject)
-  })
-}
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b)

@@ -4,7 +4,6 @@
 import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdtempSync, statSync } from 'node:fs'
 import { cp, mkdir, rm, writeFile } from 'node:fs/promises'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
@@ -12,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { platformEnvSchema } from '../../config/env'
 import { ensurePostgresUser, reachableBinaries, SYSTEM_DIR } from './postgres-os-user'
 import { resolveDatabase } from './resolve-database'
+import { freePort } from '../../tests/support/free-port'
 
 // mktemp -d makes a 0700 directory, as /root is on Debian.
 const parent = mkdtempSync(path.join(os.tmpdir(), 'academy-root-only-'))
@@ -21,16 +21,6 @@ const cleanups: (() => Promise<unknown>)[] = [() => rm(parent, { recursive: true
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined)
 })
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo
-      probe.close(() => resolve(port))
-    })
-    probe.on('error', reject)
-  })
-}
 
 describe('embedded PostgreSQL as root, from a checkout under a 0700 directory', () => {
   it('runs as root (CI does); the checkout really is out of the postgres user’s reach', () => {

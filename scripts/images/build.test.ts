@@ -1,14 +1,17 @@
 // The image builder against the real Docker engine: content hashing, dependency order,
-// a failing build's report, and the real build of every lab image.
+// a failing build's report, the real build of every lab image, and pushes to a real registry.
+import { spawn, type ChildProcess } from 'node:child_process'
 import { chmod, mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureImages, orderImages } from './build-images'
 import { imageCatalog, type ImageSpec } from './catalog'
 import { loadImageBuildConfig, type ImageBuildConfig } from './config'
 import { computeContextHash } from './context-hash'
 import { docker, run } from './docker-cli'
+import { parseRegistry, pushImages } from './push-images'
+import { freePort } from '../../tests/support/free-port'
 
 const TEST_REPOSITORY = 'helix-academy-test'
 const temporaryDirs: string[] = []
@@ -211,4 +214,91 @@ describe('ensureImages with Docker', () => {
     expect(probe.stdout).toContain('tools-ok')
     expect(probe.stdout).toContain('man-ok')
   }, 1_800_000)
+})
+
+describe('--push <registry>', () => {
+  it('accepts a host and port, and says what it wants for anything else', () => {
+    expect(parseRegistry('127.0.0.1:5000')).toEqual({ ok: true, registry: '127.0.0.1:5000' })
+    expect(parseRegistry('registry.example.org')).toEqual({ ok: true, registry: 'registry.example.org' })
+    for (const bad of ['http://127.0.0.1:5000', '127.0.0.1:5000/academy', 'host:99999', 'a b']) {
+      const parsed = parseRegistry(bad)
+      expect(parsed.ok, bad).toBe(false)
+      if (!parsed.ok) expect(parsed.message).toContain('without a scheme or path')
+    }
+    const missing = parseRegistry(undefined)
+    expect(missing.ok).toBe(false)
+    if (!missing.ok) expect(missing.message).toContain('--push needs a registry address')
+  })
+
+  it('refuses a --push without an address before building anything', async () => {
+    const result = await run('npx', ['tsx', 'scripts/images/build.ts', '--push', '--no-cache'], {
+      cwd: realConfig().projectRoot,
+      timeoutMs: 60_000,
+    })
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain('--push needs a registry address')
+    expect(result.stdout).not.toContain('images ready')
+  }, 60_000)
+
+  describe('against a real registry (Debian docker-registry) on loopback', () => {
+    let registry: ChildProcess
+    let address = ''
+
+    beforeAll(async () => {
+      const dir = await tempDir()
+      const port = await freePort()
+      address = `127.0.0.1:${port}`
+      const config = path.join(dir, 'registry.yml')
+      await writeFile(
+        config,
+        `version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/storage\n` +
+          `http:\n  addr: ${address}\n`,
+      )
+      registry = spawn('docker-registry', ['serve', config], { stdio: 'ignore' })
+      const deadline = Date.now() + 30_000
+      for (;;) {
+        const answer = await fetch(`http://${address}/v2/`).catch(() => undefined)
+        if (answer?.ok) break
+        if (Date.now() > deadline) throw new Error(`docker-registry did not answer on ${address} within 30 s`)
+        await new Promise((resolve) => setTimeout(resolve, 200))
+      }
+    }, 60_000)
+
+    afterAll(() => {
+      registry?.kill()
+    })
+
+    it('pushes each image under its content-hash tag, and leaves no registry tag behind locally', async () => {
+      const { config, catalog } = await scratchProject({
+        pushed: 'ARG BASE\nFROM ${BASE}\nRUN echo pushed > /pushed.txt\n',
+      })
+      const built = await ensureImages({ config, catalog, labels: { 'academy.test': '1' } })
+      if (!built.ok) throw new Error(built.message)
+      const hash = built.images[0]?.tag.split(':')[1]
+
+      const pushed = await pushImages(built.images, address)
+      if (!pushed.ok) throw new Error(pushed.message)
+      expect(pushed.references).toEqual([`${address}/${TEST_REPOSITORY}/pushed:${hash}`])
+
+      const tags = await fetch(`http://${address}/v2/${TEST_REPOSITORY}/pushed/tags/list`)
+      expect(await tags.json()).toEqual({ name: `${TEST_REPOSITORY}/pushed`, tags: [hash] })
+      const local = await docker(['image', 'ls', '-q', `${address}/${TEST_REPOSITORY}/pushed`])
+      expect(local.stdout.trim()).toBe('')
+    }, 180_000)
+
+    it('names the image and asks about the registry when nothing answers there', async () => {
+      const { config, catalog } = await scratchProject({
+        unpushed: 'ARG BASE\nFROM ${BASE}\nRUN echo unpushed > /unpushed.txt\n',
+      })
+      const built = await ensureImages({ config, catalog, labels: { 'academy.test': '1' } })
+      if (!built.ok) throw new Error(built.message)
+      const nowhere = `127.0.0.1:${await freePort()}`
+      const pushed = await pushImages(built.images, nowhere)
+      expect(pushed.ok).toBe(false)
+      if (pushed.ok) return
+      expect(pushed.message).toContain(`Pushing ${nowhere}/${TEST_REPOSITORY}/unpushed:`)
+      expect(pushed.message).toContain('connection refused')
+      expect(pushed.message).toContain('Is the registry running')
+    }, 180_000)
+  })
 })

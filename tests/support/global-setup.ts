@@ -2,24 +2,14 @@
 // embedded server in a throwaway folder), a fresh database with every migration applied.
 // Each run gets its own folder and port, so several runs on one machine do not collide.
 import { rm } from 'node:fs/promises'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
 import { startEmbeddedPostgres } from '../../scripts/db/embedded-postgres'
 import { applyMigrations } from '../../scripts/db/migrations'
+import { freePort } from './free-port'
 
 const TEST_DB = `academy_test_${process.pid}`
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo
-      probe.close(() => resolve(port))
-    })
-    probe.on('error', reject)
-  })
-}
 
 async function recreateDatabase(adminUrl: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl })

@@ -29,6 +29,7 @@ import {
   encodeVariables,
   generateVariables,
   newSeed,
+  placeholderVariables,
   type SandboxVariables,
 } from './sandbox-variables'
 import { CapacityQueue } from './capacity-queue'
@@ -420,12 +421,17 @@ export class SandboxRegistry {
     }
   }
 
-  /** Services whose definition changes with the seed (found by parsing with two seeds). */
+  /**
+   * Services whose definition changes with the seed, found by parsing with two seeds and every
+   * other variable the same (fresh secrets on each parse would make every service that uses
+   * one look seed-bound, and a claim would restart most of the stack).
+   */
   private seedBoundServices(lab: LoadedLab): string[] {
     const cached = this.seedBound.get(lab.definition.slug)
     if (cached) return cached
-    const a = this.parseFor(lab, { ACADEMY_SEED: '1' })
-    const b = this.parseFor(lab, { ACADEMY_SEED: '2' })
+    const fixed = placeholderVariables(declaredSecretNames(readFileSync(lab.topologyFile, 'utf8')))
+    const a = this.parseFor(lab, { ...fixed, ACADEMY_SEED: '1' })
+    const b = this.parseFor(lab, { ...fixed, ACADEMY_SEED: '2' })
     const names = a.services
       .filter((s) => JSON.stringify(s) !== JSON.stringify(b.services.find((t) => t.name === s.name)))
       .map((s) => s.name)

@@ -145,6 +145,9 @@ describe('warm pools', () => {
     const db = registry.getSandbox(warm.id)?.hosts['db']?.containerId ?? ''
     expect(db).toBe(poolDb)
     expect(exec(db, 'cat /tmp/seed').trim()).toBe(seed)
+    // A service that uses no seed (only the sandbox's secrets) keeps its container: the claim
+    // restarts nothing it does not have to.
+    expect(workstation).toBe(poolWorkstation)
     // Nothing from pool time: no shell history, no other learner's files.
     expect(exec(workstation, 'ls -a /root; cat /root/.bash_history 2>/dev/null | wc -l')).not.toContain(
       '.bash_history',

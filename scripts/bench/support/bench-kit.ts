@@ -1,5 +1,6 @@
 // Small pieces every benchmark needs: command-line flags, a wall-clock bound that still cleans
 // up, cleanup on Ctrl-C, and a uniform way to print a figure.
+import { readFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import Docker from 'dockerode'
 import { ensureImages } from '../../images/build-images'
@@ -77,4 +78,29 @@ export async function describeMachine(ownLabel?: string): Promise<string> {
   const all = await new Docker().listContainers()
   const others = ownLabel ? all.filter((c) => c.Labels['academy.runner'] !== ownLabel).length : all.length
   return `${cpus().length} cores, load average ${fmt(one ?? 0, 1)} (1 min) / ${fmt(five ?? 0, 1)} (5 min), ${others} other running containers`
+}
+
+/** Busy and total CPU time (jiffies) of the whole machine, from the first line of /proc/stat. */
+function cpuTimes(): { busy: number; total: number } {
+  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '')
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number)
+  const total = fields.reduce((a, b) => a + b, 0)
+  // idle + iowait are the machine waiting; everything else (user, system, irq, steal…) is work.
+  const waiting = (fields[3] ?? 0) + (fields[4] ?? 0)
+  return { busy: total - waiting, total }
+}
+
+/**
+ * How many cores the whole machine kept busy over `windowMs` — containers, the engine, runc and
+ * the shims alike (a container's own cgroup misses the engine's work for it, e.g. healthchecks).
+ */
+export async function machineBusyCores(windowMs: number): Promise<number> {
+  const before = cpuTimes()
+  await new Promise((resolve) => setTimeout(resolve, windowMs))
+  const after = cpuTimes()
+  const total = after.total - before.total
+  return total > 0 ? ((after.busy - before.busy) / total) * cpus().length : 0
 }
