@@ -25,6 +25,22 @@ origins() {
       console.log(who ?? "forged")
     }' "$HELIXAGENT_CONTROL_TOKEN"
 }
+# origins, space-separated, asked again (up to 3 times) if the verifier printed nothing: an empty
+# verdict is a fault of the grader (the verifier failed to run), never evidence against the learner.
+verified_origins() {
+  local lines verdict served=""
+  lines="$(cat)"
+  for _ in 1 2 3; do
+    verdict="$(printf '%s\n' "$lines" | origins 2>&1)"
+    served="$(printf '%s\n' "$verdict" | grep -E '^(helixagent-[123]|forged)$' | tr '\n' ' ')"
+    [ -n "$served" ] && break
+    sleep 1
+  done
+  # Said on stderr: this runs inside $(...), whose stdout is the caller's value.
+  [ -n "$served" ] || [ -z "$lines" ] || fail >&2 "the grader could not verify where the answers came from ($(printf '%s' "$verdict" | tail -n 3 | tr '\n' ' ' | cut -c1-300))." \
+    "A fault in the lab, not in your work: press Check again, and tell your instructor if it persists."
+  printf '%s' "$served"
+}
 
 # One line per server: name|address|status|check_status (columns found by header name).
 read_servers() {
@@ -66,7 +82,7 @@ done
 # Requests through the load balancer reach every instance: proven by the instances' signatures,
 # not by headers or stats that HAProxy (the learner's component) could make up.
 answers="$(for _ in $(seq 1 12); do ask_lb 3; done)"
-served="$(printf '%s\n' "$answers" | origins | tr '\n' ' ')"
+served="$(printf '%s\n' "$answers" | verified_origins)" || exit 1
 case " $served " in *" forged "*)
   fail "an answer through lb:8080 did not come from any helixagent instance (no valid proof of origin): the load balancer must pass requests to the real backends, not answer them itself." ;;
 esac

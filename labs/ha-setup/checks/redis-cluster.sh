@@ -34,20 +34,29 @@ for node in "${nodes[@]}"; do
 done
 
 # Masters and replicas, as redis-1 sees them (CLUSTER NODES: id addr flags master-id ... link slots).
+# A replica added a moment ago (add-node --cluster-slave returns at once) reaches redis-1's view
+# by gossip and then syncs: a missing replica is asked about again for up to 15 s before failing.
 declare -A host_of=()
 for node in "${nodes[@]}"; do host_of["$(getent hosts "$node" | awk '{print $1; exit}')"]="$node"; done
-layout="$(redis-cli --no-auth-warning -h redis-1 cluster nodes 2>&1 | tr -d '\r')" || fail "CLUSTER NODES failed on redis-1: $layout"
-masters=(); declare -A name_of=()
-while read -r id addr flags master _ _ _ link slots; do
-  [ -n "${id:-}" ] || continue
-  name_of["$id"]="${host_of[${addr%%:*}]:-${addr%%@*}}"
-  case ",$flags," in *,master,*) [ -n "${slots:-}" ] && masters+=("$id") ;; esac
-done <<<"$layout"
-[ "${#masters[@]}" = 3 ] || fail "the cluster has ${#masters[@]} masters with slots, expected 3 (six nodes: three masters, one replica each)." \
-  "redis-cli --cluster create ... --cluster-replicas 1 makes every second node a replica; without it all six become masters and none can take over for another."
-for m in "${masters[@]}"; do
-  replicas="$(printf '%s\n' "$layout" | awk -v m="$m" '$4 == m && $3 !~ /fail/ && $8 == "connected"' | wc -l)"
-  [ "$replicas" -ge 1 ] || fail "master ${name_of[$m]} has no connected replica: if it is lost, its third of the slots has no owner and the cluster answers CLUSTERDOWN." \
+replica_deadline=$((SECONDS + 15))
+while :; do
+  layout="$(redis-cli --no-auth-warning -h redis-1 cluster nodes 2>&1 | tr -d '\r')" || fail "CLUSTER NODES failed on redis-1: $layout"
+  masters=(); declare -A name_of=()
+  while read -r id addr flags master _ _ _ link slots; do
+    [ -n "${id:-}" ] || continue
+    name_of["$id"]="${host_of[${addr%%:*}]:-${addr%%@*}}"
+    case ",$flags," in *,master,*) [ -n "${slots:-}" ] && masters+=("$id") ;; esac
+  done <<<"$layout"
+  [ "${#masters[@]}" = 3 ] || fail "the cluster has ${#masters[@]} masters with slots, expected 3 (six nodes: three masters, one replica each)." \
+    "redis-cli --cluster create ... --cluster-replicas 1 makes every second node a replica; without it all six become masters and none can take over for another."
+  lonely=""
+  for m in "${masters[@]}"; do
+    replicas="$(printf '%s\n' "$layout" | awk -v m="$m" '$4 == m && $3 !~ /fail/ && $8 == "connected"' | wc -l)"
+    [ "$replicas" -ge 1 ] || { lonely="$m"; break; }
+  done
+  [ -z "$lonely" ] && break
+  [ "$SECONDS" -lt "$replica_deadline" ] && { sleep 1; continue; }
+  fail "master ${name_of[$lonely]} has no connected replica: if it is lost, its third of the slots has no owner and the cluster answers CLUSTERDOWN." \
     "Each master needs a replica: redis-cli --cluster create with --cluster-replicas 1, or redis-cli --cluster add-node <new-node>:6379 redis-1:6379 --cluster-slave."
 done
 

@@ -33,6 +33,22 @@ origins() {
       console.log(who ?? "forged")
     }' "$HELIXAGENT_CONTROL_TOKEN"
 }
+# origins, space-separated, asked again (up to 3 times) if the verifier printed nothing: an empty
+# verdict is a fault of the grader (the verifier failed to run), never evidence against the learner.
+verified_origins() {
+  local lines verdict served=""
+  lines="$(cat)"
+  for _ in 1 2 3; do
+    verdict="$(printf '%s\n' "$lines" | origins 2>&1)"
+    served="$(printf '%s\n' "$verdict" | grep -E '^(helixagent-[123]|forged)$' | tr '\n' ' ')"
+    [ -n "$served" ] && break
+    sleep 1
+  done
+  # Said on stderr: this runs inside $(...), whose stdout is the caller's value.
+  [ -n "$served" ] || [ -z "$lines" ] || fail >&2 "the grader could not verify where the answers came from ($(printf '%s' "$verdict" | tail -n 3 | tr '\n' ' ' | cut -c1-300))." \
+    "A fault in the lab, not in your work: press Check again, and tell your instructor if it persists."
+  printf '%s' "$served"
+}
 healthy() { [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://$1:8080/ready")" = 200 ]; }
 
 victim="helixagent-$(( ${ACADEMY_SEED:-1} % 3 + 1 ))"
@@ -73,7 +89,7 @@ while [ "$SECONDS" -lt "$end" ]; do
   total=$((total + 1))
   if [ "$code" != 200 ]; then failed=$((failed + 1)); codes="$codes $code"; break; else answers="$answers$answer"$'\n'; fi
 done
-served="$(printf '%s' "$answers" | origins | tr '\n' ' ')"
+served="$(printf '%s\n' "$answers" | verified_origins)"
 
 wait
 
