@@ -113,7 +113,8 @@ export type SandboxState = 'provisioning' | 'ready' | 'failed'
  * while it was provisioning and removed the half-built sandbox after restarting (`interrupted`:
  * nothing of the learner's was lost; starting the lab again builds a fresh one).
  */
-export type SandboxFailureCode = 'provisioning-failed' | 'interrupted'
+/** `machine-lost`: the engine lost the machine running the sandbox (a Swarm node went down). */
+export type SandboxFailureCode = 'provisioning-failed' | 'interrupted' | 'machine-lost'
 
 export interface SandboxSummary {
   id: string

@@ -41,11 +41,14 @@ echo "==> Build" && npm run --silent build
 status=0
 echo "==> Unit and integration tests (Vitest)"
 npx vitest run --exclude 'labs/*/lab.test.ts' --exclude 'labs/topologies/ha-stack.integration.test.ts' \
+  --exclude 'lab-runner/src/engine/swarm/swarm.integration.test.ts' \
   --reporter=default --reporter=json --outputFile.json="$reports/vitest.json" || status=1
 # Each of these provisions a full HA stack (about 20 containers) and some checks are timed:
-# one at a time, so two stacks never compete for the two cores.
+# one at a time, so two stacks never compete for the two cores (the Swarm test's stacks run on a
+# three-node Docker-in-Docker cluster on this same machine).
 echo "==> Full-stack tests, one sandbox at a time (Vitest)"
-npx vitest run labs/*/lab.test.ts labs/topologies/ha-stack.integration.test.ts --maxWorkers=1 \
+npx vitest run labs/*/lab.test.ts labs/topologies/ha-stack.integration.test.ts \
+  lab-runner/src/engine/swarm/swarm.integration.test.ts --maxWorkers=1 \
   --reporter=default --reporter=json --outputFile.json="$reports/vitest-labs.json" || status=1
 echo "==> Browser tests (Playwright)"
 npx playwright test || status=1

@@ -16,8 +16,58 @@ describe('loadConfig', () => {
         publicOrigins: [],
         dockerSocket: '/var/run/docker.sock',
         instance: 'default',
+        engine: { kind: 'docker' },
       },
     })
+  })
+
+  it('reads the Swarm engine settings and says what swarm mode is missing', () => {
+    const result = loadConfig({
+      RUNNER_SERVICE_TOKEN: token,
+      RUNNER_ENGINE: 'swarm',
+      DOCKER_HOST: 'tcp://10.0.0.2:2376',
+      DOCKER_TLS_VERIFY: '1',
+      DOCKER_CERT_PATH: '/etc/academy/docker',
+      RUNNER_SWARM_REGISTRY: 'registry.example.org:5000',
+      RUNNER_SWARM_NODE_ENGINES: 'node-2=tcp://10.0.0.3:2376, node-3=tcp://10.0.0.4:2376',
+    })
+    expect(result).toMatchObject({
+      ok: true,
+      config: {
+        engine: {
+          kind: 'swarm',
+          managerUrl: 'tcp://10.0.0.2:2376',
+          certPath: '/etc/academy/docker',
+          registry: 'registry.example.org:5000',
+          enginePort: 2376,
+          nodeEngines: { 'node-2': 'tcp://10.0.0.3:2376', 'node-3': 'tcp://10.0.0.4:2376' },
+          constraints: ['node.labels.academy.sandboxes==true'],
+        },
+      },
+    })
+    const noRegistry = loadConfig({ RUNNER_SERVICE_TOKEN: token, RUNNER_ENGINE: 'swarm' })
+    expect(noRegistry.ok).toBe(false)
+    if (!noRegistry.ok)
+      expect(noRegistry.problems.join('\n')).toMatch(/RUNNER_SWARM_REGISTRY: is required .*--push/)
+    const noCerts = loadConfig({
+      RUNNER_SERVICE_TOKEN: token,
+      RUNNER_ENGINE: 'swarm',
+      RUNNER_SWARM_REGISTRY: 'r:5000',
+      DOCKER_TLS_VERIFY: '1',
+    })
+    if (noCerts.ok) throw new Error('accepted TLS without certificates')
+    expect(noCerts.problems.join('\n')).toMatch(/DOCKER_CERT_PATH: is required/)
+    const badEngine = loadConfig({ RUNNER_SERVICE_TOKEN: token, RUNNER_ENGINE: 'kubernetes' })
+    if (badEngine.ok) throw new Error('accepted an unknown engine')
+    expect(badEngine.problems.join('\n')).toMatch(/RUNNER_ENGINE: must be docker or swarm/)
+    const badNodes = loadConfig({
+      RUNNER_SERVICE_TOKEN: token,
+      RUNNER_ENGINE: 'swarm',
+      RUNNER_SWARM_REGISTRY: 'r:5000',
+      RUNNER_SWARM_NODE_ENGINES: 'node-2:2376',
+    })
+    if (badNodes.ok) throw new Error('accepted a malformed node list')
+    expect(badNodes.problems.join('\n')).toMatch(/hostname=tcp:\/\/host:port/)
   })
 
   it('reads warm pool sizes, budget and age, and explains a malformed size list', () => {

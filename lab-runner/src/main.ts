@@ -4,7 +4,11 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import Docker from 'dockerode'
-import { loadConfig } from './config'
+import { loadConfig, type EngineConfig } from './config'
+import { dockerEngine } from './engine/docker-engine'
+import type { SandboxEngine } from './engine/sandbox-engine'
+import { dockerFromUrl } from './engine/swarm/node-engines'
+import { swarmEngine } from './engine/swarm/swarm-engine'
 import { createRunnerServer } from './http/runner-server'
 import { formatLabError, loadLabDefinitions } from '../../contracts/load-lab-definitions'
 import { runnerLabOptions } from './labs/read-lab-topology'
@@ -23,6 +27,18 @@ function readVersion(): string {
   } catch {
     return 'unknown'
   }
+}
+
+/** One engine next to the runner (`docker`, the default), or a Swarm reached through a manager. */
+function sandboxEngine(config: EngineConfig, local: Docker): SandboxEngine {
+  if (config.kind === 'docker') return dockerEngine(local)
+  return swarmEngine({
+    manager: config.managerUrl ? dockerFromUrl(config.managerUrl, config.certPath) : local,
+    builder: local,
+    registry: config.registry,
+    nodes: { port: config.enginePort, overrides: config.nodeEngines, certPath: config.certPath },
+    constraints: config.constraints,
+  })
 }
 
 async function main(): Promise<void> {
@@ -45,17 +61,19 @@ async function main(): Promise<void> {
   log.info('labs loaded', { labs: [...catalog.labs.keys()], skipped: catalog.errors.length })
 
   const docker = new Docker({ socketPath: config.dockerSocket })
+  const engine = sandboxEngine(config.engine, docker)
+  log.info('sandbox engine', { engine: engine.kind })
   let provisionSeconds: ((s: number) => void) | undefined
   let onStart: SandboxRegistryOptions['onStart']
   const registry: SandboxRegistry = new SandboxRegistry({
-    docker,
+    engine,
     catalog,
     labsDir: config.labsDir,
     maxSandboxes: config.maxSandboxes,
     maxConcurrentProvisioning: config.maxStarting,
     instance: config.instance,
     log,
-    runHook: createHookRunner(docker, (id) => registry.scriptEnv(id)),
+    runHook: createHookRunner(engine.containers, (id) => registry.scriptEnv(id)),
     onProvisioned: (s) => provisionSeconds?.(s),
     onStart: (event) => onStart?.(event),
     allowNoFirewall: config.unsafeNoFirewall,
@@ -76,7 +94,6 @@ async function main(): Promise<void> {
     log,
   })
   const runner = createRunnerServer({
-    docker,
     registry,
     tickets: createTicketStore({ ttlMs: 30_000 }),
     serviceToken: config.serviceToken,

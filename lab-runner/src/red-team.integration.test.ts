@@ -28,6 +28,7 @@ import { createTicketStore } from './terminal/tickets'
 import { bridgeName, listSandboxContainers, networkName } from './topology/docker-driver'
 import { ensureHostFirewall } from './topology/host-firewall'
 import { ensureTestShellImage } from '../test-fixtures/test-images'
+import { dockerEngine } from './engine/docker-engine'
 
 const labsDir = path.resolve(import.meta.dirname, '../test-fixtures/labs')
 const docker = new Docker()
@@ -40,7 +41,7 @@ const DISK_BUDGET = 48 * MiB
 function newRegistry(instance: string, extra: Partial<SandboxRegistryOptions> = {}): SandboxRegistry {
   instances.push(instance)
   const registry: SandboxRegistry = new SandboxRegistry({
-    docker,
+    engine: dockerEngine(docker),
     catalog: loadLabDefinitions(labsDir, runnerLabOptions),
     labsDir,
     maxSandboxes: 4,
@@ -333,9 +334,8 @@ describe('restarts', () => {
     // Runner 3 starts while the engine is unreachable (a socket that answers only later).
     const socketPath = path.join(tmpdir(), `redteam-engine-${run}.sock`)
     rmSync(socketPath, { force: true })
-    const third = newRegistry(instance, { docker: new Docker({ socketPath }) })
+    const third = newRegistry(instance, { engine: dockerEngine(new Docker({ socketPath })) })
     const server = createRunnerServer({
-      docker: new Docker({ socketPath }),
       registry: third,
       tickets: createTicketStore(),
       serviceToken: 't'.repeat(32),

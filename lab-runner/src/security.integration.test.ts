@@ -28,6 +28,7 @@ import {
 import { createTicketStore } from './terminal/tickets'
 import { networkName } from './topology/docker-driver'
 import { ensureTestShellImage } from '../test-fixtures/test-images'
+import { dockerEngine } from './engine/docker-engine'
 
 const labsDir = path.resolve(import.meta.dirname, '../test-fixtures/labs')
 const docker = new Docker()
@@ -177,7 +178,7 @@ async function ticket(sandboxId: string, mode: 'rw' | 'ro', tab: string): Promis
 beforeAll(async () => {
   ensureTestShellImage()
   registry = new SandboxRegistry({
-    docker,
+    engine: dockerEngine(docker),
     catalog: loadLabDefinitions(labsDir, runnerLabOptions),
     labsDir,
     maxSandboxes: 2,
@@ -190,7 +191,6 @@ beforeAll(async () => {
   // start() also installs the host firewall rule the gateway test relies on.
   await registry.start()
   runner = createRunnerServer({
-    docker,
     registry,
     tickets: createTicketStore(),
     serviceToken: token,

@@ -34,6 +34,7 @@ import {
   type Logger,
   type SandboxRef,
 } from '../../lab-runner/src/sandboxes/sandbox-registry'
+import { dockerEngine } from '../../lab-runner/src/engine/docker-engine'
 
 export type { ScriptResult, FaultAction, FaultResult }
 
@@ -167,7 +168,7 @@ export async function provisionLab(labSlug: string, options: ProvisionOptions = 
   let registry: SandboxRegistry | undefined
   const envOf = (id: string) => registry?.scriptEnv(id)
   registry = new SandboxRegistry({
-    docker,
+    engine: dockerEngine(docker),
     catalog,
     labsDir: LABS_DIR,
     maxSandboxes: 1,

@@ -84,7 +84,6 @@ const pools: WarmPools = new WarmPools({
   log: quietLog,
 })
 const runner = createRunnerServer({
-  docker,
   registry,
   tickets: createTicketStore({ ttlMs: 30_000 }),
   serviceToken: token,

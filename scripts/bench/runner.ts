@@ -60,7 +60,6 @@ const { registry, instance } = newHaStackRegistry({
   runHook: (options) => createHookRunner(docker, (id) => registry.scriptEnv(id))(options),
 })
 const runner = createRunnerServer({
-  docker,
   registry,
   tickets: createTicketStore({ ttlMs: 30_000 }),
   serviceToken: token,

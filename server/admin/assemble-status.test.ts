@@ -18,6 +18,7 @@ import { requestContext } from '@/server/log/log'
 import type { CurrentUser } from '@/server/session/current-user'
 import { assembleStatus } from './assemble-status'
 import { recordError } from './record-error'
+import { dockerEngine } from '../../lab-runner/src/engine/docker-engine'
 
 const token = 'status-test-token-0123456789abcdef'
 const labsDir = path.resolve(import.meta.dirname, '../../lab-runner/test-fixtures/labs')
@@ -30,7 +31,7 @@ beforeAll(async () => {
   const docker = new Docker({ socketPath: '/nonexistent/docker.sock' })
   const log = createJsonLogger(() => {})
   const registry = new SandboxRegistry({
-    docker,
+    engine: dockerEngine(docker),
     catalog: loadLabDefinitions(labsDir, runnerLabOptions),
     labsDir,
     maxSandboxes: 3,
@@ -39,7 +40,6 @@ beforeAll(async () => {
     runHook: async () => ({ ok: true, message: '' }),
   })
   runnerServer = createRunnerServer({
-    docker,
     registry,
     tickets: createTicketStore(),
     serviceToken: token,

@@ -14,6 +14,7 @@ import { createTicketStore } from '@/lab-runner/src/terminal/tickets'
 import { traceRequests } from '@/scripts/web-server'
 import { createRunnerClient } from '@/server/labs/runner-client'
 import { currentRequest } from './log'
+import { dockerEngine } from '../../lab-runner/src/engine/docker-engine'
 
 const token = 'request-id-test-token-0123456789abcdef'
 const labsDir = path.resolve(import.meta.dirname, '../../lab-runner/test-fixtures/labs')
@@ -45,7 +46,7 @@ beforeAll(async () => {
   const docker = new Docker({ socketPath: '/nonexistent/docker.sock' })
   const log = createJsonLogger((line) => runnerLines.push(JSON.parse(line) as Record<string, unknown>))
   const registry = new SandboxRegistry({
-    docker,
+    engine: dockerEngine(docker),
     catalog: loadLabDefinitions(labsDir, runnerLabOptions),
     labsDir,
     maxSandboxes: 2,
@@ -54,7 +55,6 @@ beforeAll(async () => {
     runHook: async () => ({ ok: true, message: '' }),
   })
   runner = createRunnerServer({
-    docker,
     registry,
     tickets: createTicketStore(),
     serviceToken: token,

@@ -13,6 +13,7 @@ import { createHookRunner } from '@/lab-runner/src/sandboxes/lab-hooks'
 import { SandboxRegistry, type Logger } from '@/lab-runner/src/sandboxes/sandbox-registry'
 import { createTicketStore } from '@/lab-runner/src/terminal/tickets'
 import { ensureTestShellImage } from '@/lab-runner/test-fixtures/test-images'
+import { dockerEngine } from '../../lab-runner/src/engine/docker-engine'
 
 /** The fixture labs (`sample`): one workstation container, a few seconds to start. */
 export const FIXTURE_LABS_DIR = path.resolve(import.meta.dirname, '../../lab-runner/test-fixtures/labs')
@@ -43,7 +44,7 @@ export async function startInProcessRunner(options: {
   const docker = new Docker()
   const token = randomBytes(32).toString('hex')
   const registry: SandboxRegistry = new SandboxRegistry({
-    docker,
+    engine: dockerEngine(docker),
     catalog: loadLabDefinitions(labsDir, runnerLabOptions),
     labsDir,
     maxSandboxes: options.maxSandboxes ?? 4,
@@ -53,7 +54,6 @@ export async function startInProcessRunner(options: {
     runHook: createHookRunner(docker, (id) => registry.scriptEnv(id)),
   })
   const server = createRunnerServer({
-    docker,
     registry,
     tickets: createTicketStore(),
     serviceToken: token,

@@ -2,7 +2,7 @@
 import { renderToStaticMarkup } from 'react-dom/server'
 import { describe, expect, it } from 'vitest'
 import type { LabState } from './lab-api'
-import { INTERRUPTED_TEXT, SandboxFailure, sandboxFailureNotice } from './sandbox-failure'
+import { INTERRUPTED_TEXT, MACHINE_LOST_TEXT, SandboxFailure, sandboxFailureNotice } from './sandbox-failure'
 
 const at = new Date('2026-12-03T09:00:00Z')
 
@@ -32,6 +32,16 @@ describe('failed sandbox notice', () => {
     expect(html).toContain('Nothing was lost')
     expect(html).toContain('Start the lab again')
     expect(html).toContain('role="status"')
+    expect(html).not.toContain('could not start')
+  })
+
+  it('tells a lost machine apart: progress kept, start again, not a start failure', () => {
+    const sandbox = failed('machine-lost', 'the machine running it (node-2) was lost')
+    expect(sandboxFailureNotice(sandbox)).toEqual({ kind: 'machine-lost', text: MACHINE_LOST_TEXT })
+    const html = renderToStaticMarkup(<SandboxFailure sandbox={sandbox} />)
+    expect(html).toContain('The machine running your lab was lost')
+    expect(html).toContain('Your progress is kept')
+    expect(html).toContain('data-testid="sandbox-machine-lost"')
     expect(html).not.toContain('could not start')
   })
 

@@ -3,11 +3,14 @@
 // learner; the answer's size and the wait are capped so one query cannot hold the runner.
 import http from 'node:http'
 import type { DashboardSeries } from '../../../contracts/dashboard'
+import type { UpstreamOptions } from '../engine/upstream'
 
 export interface RangeQuery {
   /** Container IP and port of the lab's declared Prometheus. */
   ip: string
   port: number
+  /** How to connect when not straight to ip:port (on a Swarm, a tunnel through the node's engine). */
+  via?: UpstreamOptions
   /** How the learner knows it, e.g. "prometheus:9090", for messages. */
   name: string
   query: string
@@ -57,6 +60,7 @@ export function queryRange(request: RangeQuery): Promise<RangeQueryResult> {
     const req = http.request({
       host: request.ip,
       port: request.port,
+      ...request.via,
       method: 'POST',
       path: '/api/v1/query_range',
       headers: {

@@ -1,7 +1,8 @@
 // The lab's in-app dashboard for one sandbox: read the learner's panels file from the sandbox,
 // run each panel's PromQL as a range query against the lab's declared Prometheus (and nothing
 // else), and shape the answers for the page. Used by the runner's HTTP route and by lab tests.
-import type Docker from 'dockerode'
+import type { ContainerAccess } from '../engine/sandbox-engine'
+import type { Reach } from '../engine/upstream'
 import { DASHBOARD_LIMITS, type DashboardPanel, type DashboardResult } from '../../../contracts/dashboard'
 import type { LabDashboard } from '../../../contracts/lab-definition'
 import { findSandboxHost, type SandboxHostsView } from '../exec/sandbox-host'
@@ -11,12 +12,14 @@ import { parseDashboardFile, type PanelSpec } from './dashboard-file'
 import { queryRange, type RangeQueryResult } from './prometheus-range'
 
 export interface DashboardTarget {
-  docker: Docker
+  docker: ContainerAccess
   sandbox: SandboxHostsView
   dashboard: LabDashboard
   /** The lab's `editableFiles`: the panels file is read under the same allow-list as the Editor's. */
   editableFiles: ReadonlyArray<EditableFileRule>
   rangeS: number
+  /** How the runner connects to Prometheus (the engine's); default: straight to its address. */
+  reach?: Reach
   /** Unix seconds; default now. */
   now?: number
 }
@@ -55,6 +58,7 @@ export async function runDashboard(target: DashboardTarget): Promise<DashboardRe
       : queryRange({
           ip: prometheus.ip,
           port: target.dashboard.prometheus.port,
+          ...(target.reach ? { via: target.reach(prometheus, target.dashboard.prometheus.port) } : {}),
           name,
           query: panel.query,
           ...range,

@@ -3,12 +3,13 @@
 // so callers wrap commands in `timeout -s KILL N`; the deadline here only stops *us* from
 // waiting forever (e.g. a daemon the script started keeps stdout open).
 import type Docker from 'dockerode'
+import type { ContainerAccess } from '../engine/sandbox-engine'
 import type { Duplex } from 'node:stream'
 
 export type OutputStream = 'stdout' | 'stderr'
 
 export interface ExecCaptureOptions {
-  docker: Docker
+  docker: ContainerAccess
   containerId: string
   cmd: string[]
   env?: Readonly<Record<string, string>>

@@ -2,7 +2,7 @@
 // grader, which learners cannot log into, so they cannot fake a pass from their own shell).
 // Convention (Instruqt / Killercoda): exit code 0 passes; lines starting `FAIL:` and `HINT:`
 // become the learner's feedback. A failing check is a result, never an exception.
-import type Docker from 'dockerode'
+import type { ContainerAccess } from '../engine/sandbox-engine'
 import { CappedBuffer, dockerErrorMessage, execCapture } from './container-exec'
 import { findSandboxHost, unknownHostMessage, type SandboxHostsView } from './sandbox-host'
 import { DEFAULT_SCRIPT_HOST } from '../../../contracts/lab-definition'
@@ -15,7 +15,7 @@ const MAX_FEEDBACK_LINE_CHARS = 500
 const DEADLINE_GRACE_MS = 5_000
 
 export interface RunScriptOptions {
-  docker: Docker
+  docker: ContainerAccess
   sandbox: SandboxHostsView
   /** Service to run in; defaults to `grader`. */
   host?: string

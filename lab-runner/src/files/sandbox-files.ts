@@ -1,7 +1,7 @@
 // Read and write text files inside a sandbox container for the in-browser editor.
 // Everything goes through `docker exec` of small POSIX shell scripts (no tools beyond
 // coreutils), and every refusal is a typed result with a message a learner can act on.
-import type Docker from 'dockerode'
+import type { ContainerAccess } from '../engine/sandbox-engine'
 import { CappedBuffer, dockerErrorMessage, execCapture } from '../exec/container-exec'
 import { findSandboxHost, unknownHostMessage, type SandboxHostsView } from '../exec/sandbox-host'
 import { checkEditablePath, isEditable, type EditableFileRule } from '../../../contracts/editable-paths'
@@ -24,7 +24,7 @@ export type FileRefusalCode =
 export type FileRefusal = { status: 'refused'; code: FileRefusalCode; message: string }
 
 export interface SandboxFileTarget {
-  docker: Docker
+  docker: ContainerAccess
   sandbox: SandboxHostsView
   host: string
   /** Absolute path as the learner sees it. */
@@ -309,7 +309,7 @@ done
 
 /** The editable files of one host (directory rules expanded), for the editor's file list. */
 export async function listEditableFiles(options: {
-  docker: Docker
+  docker: ContainerAccess
   sandbox: SandboxHostsView
   host: string
   editableFiles: ReadonlyArray<EditableFileRule>

@@ -16,6 +16,7 @@ import { LABEL } from '../sandboxes/labels'
 import { SandboxRegistry, type Logger } from '../sandboxes/sandbox-registry'
 import { createTicketStore } from '../terminal/tickets'
 import { createRunnerServer, type RunnerServer } from './runner-server'
+import { dockerEngine } from '../engine/docker-engine'
 
 const token = randomBytes(32).toString('hex')
 const instance = `test-dash-${randomBytes(4).toString('hex')}`
@@ -56,7 +57,7 @@ beforeAll(async () => {
   expect(catalog.errors).toEqual([])
 
   registry = new SandboxRegistry({
-    docker,
+    engine: dockerEngine(docker),
     catalog,
     labsDir,
     maxSandboxes: 2,
@@ -66,7 +67,6 @@ beforeAll(async () => {
     runHook: createHookRunner(docker, (id) => registry.scriptEnv(id)),
   })
   runner = createRunnerServer({
-    docker,
     registry,
     tickets: createTicketStore(),
     serviceToken: token,

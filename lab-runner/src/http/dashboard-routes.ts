@@ -2,7 +2,6 @@
 // PromQL panels run against their sandbox's Prometheus). The work is in dashboard/; this route
 // checks the sandbox and the lab and maps the result to HTTP. Per-panel failures and a missing
 // or malformed panels file are results (200), not request failures.
-import type Docker from 'dockerode'
 import { dashboardQuerySchema } from '../../../contracts/dashboard'
 import { runDashboard } from '../dashboard/run-dashboard'
 import type { SandboxRegistry } from '../sandboxes/sandbox-registry'
@@ -11,12 +10,12 @@ import type { Router } from './router'
 import { readySandbox } from './ready-sandbox'
 
 export interface DashboardRouteDeps {
-  docker: Docker
+  /** Its engine reaches the sandbox's files and its Prometheus. */
   registry: SandboxRegistry
 }
 
 export function addDashboardRoutes(router: Router, deps: DashboardRouteDeps): void {
-  const { docker, registry } = deps
+  const { registry } = deps
 
   router.add('GET', '/v1/sandboxes/:id/dashboard', async (ctx) => {
     const { sandbox, lab } = readySandbox(registry, ctx)
@@ -30,7 +29,14 @@ export function addDashboardRoutes(router: Router, deps: DashboardRouteDeps): vo
     const { range } = ctx.queryAs(dashboardQuerySchema)
     return {
       status: 200,
-      body: await runDashboard({ docker, sandbox, dashboard, editableFiles, rangeS: range }),
+      body: await runDashboard({
+        docker: registry.engine.containers,
+        reach: registry.engine.reach,
+        sandbox,
+        dashboard,
+        editableFiles,
+        rangeS: range,
+      }),
     }
   })
 }

@@ -3,7 +3,6 @@
 // these routes check the request against the lab definition and map results to HTTP.
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import type Docker from 'dockerode'
 import type { Histogram } from 'prom-client'
 import { z } from 'zod'
 import {
@@ -13,6 +12,8 @@ import {
   ticketRequestSchema,
   type FaultRequest,
 } from '../../../contracts/runner-api'
+import type { SandboxEngine } from '../engine/sandbox-engine'
+import { findSandboxHost } from '../exec/sandbox-host'
 import { runScript } from '../exec/run-script'
 import {
   isolateHost,
@@ -38,7 +39,7 @@ import type { RouteContext, Router } from './router'
 import { readySandbox } from './ready-sandbox'
 
 export interface LabRouteDeps {
-  docker: Docker
+  engine: SandboxEngine
   registry: SandboxRegistry
   tickets: TicketStore
   checkSeconds: Histogram
@@ -47,7 +48,8 @@ export interface LabRouteDeps {
 const fileListQuerySchema = z.strictObject({ host: fileQuerySchema.shape.host })
 
 export function addLabRoutes(router: Router, deps: LabRouteDeps): void {
-  const { docker, registry, tickets } = deps
+  const { engine, registry, tickets } = deps
+  const docker = engine.containers
 
   const target = (ctx: RouteContext) => readySandbox(registry, ctx)
 
@@ -119,7 +121,13 @@ export function addLabRoutes(router: Router, deps: LabRouteDeps): void {
     const { action, host } = await ctx.body(faultRequestSchema)
     if (!lab.services.includes(host))
       throw new HttpError(404, 'host-unknown', `lab "${lab.definition.slug}" has no service "${host}"`)
-    const result = await faultActions[action]({ docker, sandbox, host })
+    // Faults act on the engine running the host (its network endpoints live there).
+    const containerId = findSandboxHost(sandbox, host)?.containerId
+    const result = await faultActions[action]({
+      docker: containerId ? engine.engineFor(containerId) : engine.control,
+      sandbox,
+      host,
+    })
     // A restored or restarted host may come back with another IP.
     if (result.status === 'done' && result.changed) await registry.refreshHosts(sandbox.id)
     if (result.status === 'refused') {

@@ -131,6 +131,7 @@ export function addProxyRoutes(
       port,
       path: `/${params['rest'] ?? ''}${search}`,
       serviceTabs: lab.definition.serviceTabs,
+      reach: registry.engine.reach,
     })
   }
   for (const method of ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']) {

@@ -14,6 +14,7 @@ import { createTicketStore } from '../terminal/tickets'
 import { connectTerminal } from '../terminal/test-support/terminal-client'
 import { ensureTestShellImage } from '../../test-fixtures/test-images'
 import { createRunnerServer, type RunnerServer } from './runner-server'
+import { dockerEngine } from '../engine/docker-engine'
 
 const labsDir = path.resolve(import.meta.dirname, '../../test-fixtures/labs')
 const token = randomBytes(32).toString('hex')
@@ -24,7 +25,7 @@ async function startRunner(
   docker: Docker,
 ): Promise<{ runner: RunnerServer; registry: SandboxRegistry; base: string }> {
   const registry: SandboxRegistry = new SandboxRegistry({
-    docker,
+    engine: dockerEngine(docker),
     catalog: loadLabDefinitions(labsDir, runnerLabOptions),
     labsDir,
     maxSandboxes: 2,
@@ -34,7 +35,6 @@ async function startRunner(
     runHook: createHookRunner(docker, (id) => registry.scriptEnv(id)),
   })
   const runner = createRunnerServer({
-    docker,
     registry,
     tickets: createTicketStore(),
     serviceToken: token,

@@ -22,7 +22,7 @@ import type { WarmPools } from '../sandboxes/warm-pools'
 import { hasServiceToken } from './service-auth'
 
 export interface RunnerServerOptions {
-  docker: Docker
+  /** Sandboxes, and through `registry.engine` the engine that runs them. */
   registry: SandboxRegistry
   tickets: TicketStore
   serviceToken: string
@@ -53,7 +53,8 @@ export interface RunnerServer {
 const ENGINE_PING_TIMEOUT_MS = 2_000
 
 export function createRunnerServer(options: RunnerServerOptions): RunnerServer {
-  const { docker, registry, log } = options
+  const { registry, log } = options
+  const { engine } = registry
   let terminal: TerminalServer | undefined
   const metrics = createRunnerMetrics({
     counts: () => registry.counts(),
@@ -63,8 +64,8 @@ export function createRunnerServer(options: RunnerServerOptions): RunnerServer {
 
   const api = new Router()
   addSandboxRoutes(api, registry, (id) => terminal?.viewers(id) ?? 0)
-  addLabRoutes(api, { docker, registry, tickets: options.tickets, checkSeconds: metrics.checkSeconds })
-  addDashboardRoutes(api, { docker, registry })
+  addLabRoutes(api, { engine, registry, tickets: options.tickets, checkSeconds: metrics.checkSeconds })
+  addDashboardRoutes(api, { registry })
   if (options.pools) addPoolRoutes(api, options.pools)
 
   const open = new Router()
@@ -75,7 +76,7 @@ export function createRunnerServer(options: RunnerServerOptions): RunnerServer {
     publicOrigins: options.publicOrigins,
   })
   open.add('GET', '/healthz', async () => {
-    if (!(await enginePing(docker))) {
+    if (!(await enginePing(engine.control))) {
       throw new HttpError(
         503,
         'engine-unavailable',
@@ -100,7 +101,7 @@ export function createRunnerServer(options: RunnerServerOptions): RunnerServer {
       version: options.version ?? 'unknown',
       pid: process.pid,
       uptimeSeconds: Math.round(process.uptime()),
-      engine: (await enginePing(docker)) ? 'reachable' : 'unreachable',
+      engine: (await enginePing(engine.control)) ? 'reachable' : 'unreachable',
       capacity: registry.capacity(),
       recentErrors: options.recentErrors?.() ?? [],
     },
@@ -177,7 +178,7 @@ export function createRunnerServer(options: RunnerServerOptions): RunnerServer {
   })
 
   terminal = attachTerminalServer(server, {
-    docker,
+    docker: engine.containers,
     tickets: options.tickets,
     getSandbox: (id) => {
       const sandbox = registry.getSandbox(id)

@@ -6,6 +6,7 @@
 // learner-controlled page cannot write `document.cookie`, read our storage or call our APIs
 // with the victim's cookies (cookies are shared across ports, so the runner's origin is not enough).
 import http, { type IncomingMessage, type ServerResponse } from 'node:http'
+import { reachDirectly, type Reach } from '../engine/upstream'
 import { findSandboxHost, type SandboxHostsView } from '../exec/sandbox-host'
 
 export interface ServiceTabRule {
@@ -23,6 +24,8 @@ export interface ProxyTarget {
   serviceTabs: ReadonlyArray<ServiceTabRule>
   /** Public prefix the browser sees; default `/proxy/<sandboxId>/<host>/<port>`. */
   prefix?: string
+  /** How the runner connects to the service (the engine's); default: straight to its address. */
+  reach?: Reach
   /** Upstream must answer (headers) within this; default 15 s. */
   timeoutMs?: number
 }
@@ -115,8 +118,7 @@ export function proxyHttp(
   const headers = requestHeaders(req, `${target.host}:${target.port}`, prefix)
   return new Promise<ProxyResult>((resolve) => {
     const upstreamReq = http.request({
-      host: upstream.ip,
-      port: target.port,
+      ...(target.reach ?? reachDirectly)(upstream, target.port),
       method: req.method,
       path: target.path,
       headers,

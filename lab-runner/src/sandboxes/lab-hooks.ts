@@ -1,14 +1,14 @@
 // Runs a lab's setup/cleanup hook with the checks runner (from the grader unless the hook names a host).
+import type { ContainerAccess } from '../engine/sandbox-engine'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import type Docker from 'dockerode'
 import { runScript } from '../exec/run-script'
 import type { HookRunner } from './sandbox-registry'
 
 const HOOK_TIMEOUT_S = 120
 
 export function createHookRunner(
-  docker: Docker,
+  docker: ContainerAccess,
   env: (sandboxId: string) => Record<string, string> | undefined,
 ): HookRunner {
   return async ({ sandbox, lab, hook }) => {

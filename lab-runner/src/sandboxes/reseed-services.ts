@@ -2,14 +2,14 @@
 // uses the seed costs tens of seconds (they start again and everything that waits for them
 // waits again), so a service that declares `x-academy.reseed` gets the seed handed over live
 // by that command instead; only the others are recreated.
-import type Docker from 'dockerode'
+import type { ContainerAccess } from '../engine/sandbox-engine'
 import { dockerErrorMessage, execCapture } from '../exec/container-exec'
 import type { ServiceSpec } from '../topology/parse-topology'
 
 const RESEED_DEADLINE_MS = 15_000
 
 export interface ReseedOptions {
-  docker: Docker
+  docker: ContainerAccess
   services: readonly ServiceSpec[]
   containerIds: Readonly<Record<string, string | undefined>>
   seed: string

@@ -11,6 +11,7 @@ import { bridgeName, networkName } from '../topology/docker-driver'
 import { ensureTestShellImage } from '../../test-fixtures/test-images'
 import { LABEL } from './labels'
 import { SandboxRegistry, type Logger, type SandboxSummary } from './sandbox-registry'
+import { dockerEngine } from '../engine/docker-engine'
 
 const labsDir = path.resolve(import.meta.dirname, '../../test-fixtures/labs')
 const docker = new Docker()
@@ -22,7 +23,7 @@ const provisionSeconds: number[] = []
 
 function newRegistry(maxSandboxes: number, maxConcurrentProvisioning?: number): SandboxRegistry {
   return new SandboxRegistry({
-    docker,
+    engine: dockerEngine(docker),
     catalog: loadLabDefinitions(labsDir, runnerLabOptions),
     labsDir,
     maxSandboxes,
@@ -332,4 +333,55 @@ describe('SandboxRegistry on the real engine', () => {
     ).toEqual([])
     expect(await docker.listNetworks({ filters: { label: [`${LABEL.sandbox}=${first.id}`] } })).toEqual([])
   })
+})
+
+// What the registry does with what an engine says about its machines, here with the one engine's
+// real containers and a stand-in for the answers a Swarm would give (lost node, node count).
+describe('machines the engine reports', () => {
+  it('follows the engine’s machine count for capacity, and ends a sandbox whose machine is lost', async () => {
+    let machines = 3
+    let lostReason: string | undefined
+    const real = dockerEngine(docker)
+    const cluster = new SandboxRegistry({
+      engine: {
+        ...real,
+        machines: async () => machines,
+        lostSandboxes: async (ids) =>
+          lostReason ? ids.map((sandboxId) => ({ sandboxId, reason: lostReason ?? '' })) : [],
+      },
+      catalog: loadLabDefinitions(labsDir, runnerLabOptions),
+      labsDir,
+      maxSandboxes: 2,
+      instance,
+      extraLabels: { 'academy.test': '1' },
+      reapIntervalMs: 3_600_000,
+      machineWatchIntervalMs: 3_600_000,
+      log: quiet,
+    })
+    onTestFinished(() => cluster.stop())
+    await cluster.start()
+    expect(cluster.capacity().max).toBe(6)
+    machines = 1
+    const sandbox = await createReady(cluster, 'user-lost')
+    expect(await cluster.watchMachines()).toEqual([])
+    expect(cluster.capacity().max).toBe(2)
+
+    lostReason = 'the machine running it (worker-1) was lost'
+    expect(await cluster.watchMachines()).toEqual([sandbox.id])
+    expect(await cluster.status(sandbox.id)).toMatchObject({
+      state: 'failed',
+      errorCode: 'machine-lost',
+      error: 'the machine running it (worker-1) was lost; your progress is kept: start the lab again',
+    })
+    expect(cluster.getSandbox(sandbox.id)).toBeUndefined()
+    // Its remains are gone from the engine.
+    expect(
+      await docker.listContainers({ all: true, filters: { label: [`${LABEL.sandbox}=${sandbox.id}`] } }),
+    ).toEqual([])
+    // And the learner can start again.
+    lostReason = undefined
+    const again = await createReady(cluster, 'user-lost')
+    expect(again.id).not.toBe(sandbox.id)
+    await cluster.delete(again.id)
+  }, 120_000)
 })

@@ -5,22 +5,9 @@
 import { randomBytes } from 'node:crypto'
 import type Docker from 'dockerode'
 import type { LabCatalog, LoadedLab } from '../../../contracts/load-lab-definitions'
-import {
-  createSandboxNetwork,
-  engineMessage,
-  HOST_LABEL,
-  listSandboxContainers,
-  networkName,
-  ProvisionError,
-  removeSandboxResources,
-  recreateServices,
-  removeSandboxServices,
-  sandboxServiceStatus,
-  startServices,
-  volumeName,
-  type HostAddress,
-} from '../topology/docker-driver'
-import { ensureHostFirewall, type FirewallResult } from '../topology/host-firewall'
+import type { SandboxEngine } from '../engine/sandbox-engine'
+import { engineMessage, ProvisionError, volumeName, type HostAddress } from '../topology/docker-driver'
+import type { FirewallResult } from '../topology/host-firewall'
 import { declaredSecretNames, parseTopologyFile } from '../topology/parse-topology'
 import { readFileSync } from 'node:fs'
 import { EXTENSION_KIND, LABEL, PROVISIONED_KIND } from './labels'
@@ -33,7 +20,7 @@ import {
   type SandboxVariables,
 } from './sandbox-variables'
 import { CapacityQueue } from './capacity-queue'
-import { diskStatus, measureDiskUsage } from './disk-usage'
+import { diskStatus } from './disk-usage'
 import { ProvisioningSlots } from './provisioning-slots'
 import { reseedServices } from './reseed-services'
 import type {
@@ -98,9 +85,11 @@ export interface Logger {
 }
 
 export interface SandboxRegistryOptions {
-  docker: Docker
+  /** Where sandboxes run: one Docker Engine or a Swarm (engine/). */
+  engine: SandboxEngine
   catalog: LabCatalog
   labsDir: string
+  /** Sandboxes per machine the engine runs them on (RUNNER_MAX_SANDBOXES). */
   maxSandboxes: number
   /** Sandboxes that may provision (create or reset) at the same time; default 2. */
   maxConcurrentProvisioning?: number
@@ -116,12 +105,14 @@ export interface SandboxRegistryOptions {
   onProvisioned?: (seconds: number) => void
   /** Every fresh start: from a warm pool (with the claim's seconds) or cold. */
   onStart?: (event: { labSlug: string; kind: StartKind; seconds?: number; poolKey?: string }) => void
-  /** Installs the host firewall (default ensureHostFirewall); no sandbox starts while it fails. */
+  /** Isolation from the machines' services (default: the engine's, e.g. the host firewall); no sandbox starts while it fails. */
   ensureFirewall?: () => Promise<FirewallResult>
   /** Development only (RUNNER_UNSAFE_NO_FIREWALL): start sandboxes even without the firewall. */
   allowNoFirewall?: boolean
   /** Disk budget per sandbox (RUNNER_SANDBOX_DISK_MB); unset: disk is not watched. */
   diskBudgetBytes?: number
+  /** How often the engine is asked about its machines (watchMachines); default 5 s. */
+  machineWatchIntervalMs?: number
   /** How often the disk watchdog measures; default 20 s. */
   diskCheckIntervalMs?: number
   log: Logger
@@ -159,6 +150,9 @@ export class SandboxRegistry {
   private readonly queue: CapacityQueue
   private reaper: NodeJS.Timeout | undefined
   private diskWatchdog: NodeJS.Timeout | undefined
+  private machineWatch: NodeJS.Timeout | undefined
+  /** Machines taking sandboxes, as the engine last said (a lost or drained Swarm node is not one). */
+  private machines = 1
   /** Moving average of provisioning time, for queue estimates. */
   private provisionAverageS = 10
   /** The same per lab (a full HA stack takes longer than a small lab), for the learner's estimate. */
@@ -170,7 +164,11 @@ export class SandboxRegistry {
   private adoptionPending = false
   private firewall: FirewallResult | undefined
 
+  /** Where this registry's sandboxes run; terminals, files, checks and faults reach them through it. */
+  readonly engine: SandboxEngine
+
   constructor(private readonly options: SandboxRegistryOptions) {
+    this.engine = options.engine
     this.now = options.now ?? Date.now
     this.queue = new CapacityQueue({ staleMs: options.queueStaleMs ?? 120_000, now: this.now })
     this.provisioningSlots = new ProvisioningSlots(options.maxConcurrentProvisioning ?? 2)
@@ -195,12 +193,8 @@ export class SandboxRegistry {
   async refreshHosts(id: string): Promise<void> {
     const record = this.records.get(id)
     if (!record || record.state !== 'ready') return
-    const network = networkName(id)
-    for (const c of await listSandboxContainers(this.options.docker, id)) {
-      const host = c.Labels[HOST_LABEL]
-      if (host)
-        record.hosts[host] = { containerId: c.Id, ip: c.NetworkSettings.Networks[network]?.IPAddress ?? '' }
-    }
+    for (const c of await this.engine.listContainers([`${LABEL.sandbox}=${id}`]))
+      record.hosts[c.host] = c.address
   }
 
   /** Variables (seed, secrets) for check and hook scripts. Runner-internal: never send to a browser. */
@@ -224,7 +218,7 @@ export class SandboxRegistry {
       live: records.filter((r) => r.state === 'ready').length,
       starting: records.filter((r) => r.state === 'provisioning').length,
       queued: this.queue.length,
-      max: this.options.maxSandboxes,
+      max: this.maxLive(),
     }
   }
 
@@ -271,8 +265,8 @@ export class SandboxRegistry {
       if (claimed) return claimed
     }
     // Warm sandboxes nobody has claimed give way to a learner who would otherwise wait.
-    if (!queued && this.liveCount() >= this.options.maxSandboxes) this.evictPooled()
-    if (queued || this.liveCount() >= this.options.maxSandboxes) {
+    if (!queued && this.liveCount() >= this.maxLive()) this.evictPooled()
+    if (queued || this.liveCount() >= this.maxLive()) {
       const position = this.queue.enqueue(request)
       return { status: 'queued', position, estimatedWaitS: this.estimatedWaitS(position), start: 'cold' }
     }
@@ -310,7 +304,7 @@ export class SandboxRegistry {
       this.provisioningSlots.inUse < this.provisioningSlots.limit &&
       this.provisioningSlots.queued === 0 &&
       this.queue.length === 0 &&
-      this.liveCount() < this.options.maxSandboxes
+      this.liveCount() < this.maxLive()
     )
   }
 
@@ -389,26 +383,23 @@ export class SandboxRegistry {
    * it as theirs).
    */
   private async personalise(record: SandboxRecord, lab: LoadedLab, seedChanged: boolean): Promise<void> {
-    const { docker } = this.options
     const log = { sandboxId: record.id, labSlug: record.labSlug }
     try {
       const topology = this.parseFor(lab, record.variables)
       const labels = this.baseLabels(record)
       const seedBound = seedChanged ? this.seedBoundServices(lab) : []
       const recreate = await reseedServices({
-        docker,
+        docker: this.engine.containers,
         services: topology.services.filter((s) => seedBound.includes(s.name)),
         containerIds: Object.fromEntries(Object.entries(record.hosts).map(([h, a]) => [h, a.containerId])),
         seed: record.variables['ACADEMY_SEED'] ?? '',
         warn: (message, fields) => this.options.log.warn(message, { ...log, ...fields }),
       })
       if (recreate.length > 0) {
-        const hosts = await recreateServices({
-          docker,
+        const hosts = await this.engine.recreateServices({
           sandboxId: record.id,
           topology,
           services: recreate,
-          network: networkName(record.id),
           labels,
           deadline: this.now() + (this.options.provisionTimeoutMs ?? 180_000),
         })
@@ -471,7 +462,7 @@ export class SandboxRegistry {
     // Out of the count at once; the containers go in the background.
     this.records.delete(victim.id)
     void victim.settled
-      .then(() => removeSandboxResources(this.options.docker, victim.id))
+      .then(() => this.engine.removeResources(victim.id))
       .catch((e: unknown) =>
         this.options.log.error('removing a warm sandbox failed', {
           sandboxId: victim.id,
@@ -495,7 +486,7 @@ export class SandboxRegistry {
     // While provisioning too: the learner watches the services come up one by one.
     const services =
       record.state !== 'failed' && lab
-        ? await sandboxServiceStatus(this.options.docker, id, lab.services).catch(() => [])
+        ? await this.engine.serviceStatus(id, lab.services).catch(() => [])
         : []
     const provisioning = record.state === 'provisioning' && record.provisioning
     return {
@@ -539,7 +530,7 @@ export class SandboxRegistry {
     const expiresAt = Math.max(record.expiresAt, this.now()) + limits.extensionMinutes * MINUTE
     try {
       // Labels cannot change, so each extension is an empty labelled volume; adoption takes the latest.
-      await this.options.docker.createVolume({
+      await this.engine.control.createVolume({
         Name: volumeName(id, `extension-${record.extensions + 1}`),
         Labels: {
           ...this.baseLabels(record),
@@ -607,6 +598,7 @@ export class SandboxRegistry {
       throw error
     }
     this.adoptionPending = false
+    this.machines = await this.engine.machines()
     await this.isolationProblem()
     const interval = this.options.reapIntervalMs ?? 15_000
     this.reaper = setInterval(() => {
@@ -615,6 +607,12 @@ export class SandboxRegistry {
       )
     }, interval)
     this.reaper.unref()
+    this.machineWatch = setInterval(() => {
+      this.watchMachines().catch((error: unknown) =>
+        this.options.log.error('machine watch failed', { error: engineMessage(error) }),
+      )
+    }, this.options.machineWatchIntervalMs ?? 5_000)
+    this.machineWatch.unref()
     if (this.options.diskBudgetBytes !== undefined) {
       this.diskWatchdog = setInterval(() => {
         this.checkDisk().catch((error: unknown) =>
@@ -630,6 +628,8 @@ export class SandboxRegistry {
   async stop(): Promise<void> {
     if (this.reaper) clearInterval(this.reaper)
     this.reaper = undefined
+    if (this.machineWatch) clearInterval(this.machineWatch)
+    this.machineWatch = undefined
     if (this.diskWatchdog) clearInterval(this.diskWatchdog)
     this.diskWatchdog = undefined
     await Promise.allSettled([...this.records.values()].map((r) => r.settled))
@@ -651,6 +651,43 @@ export class SandboxRegistry {
   }
 
   /**
+   * Follows the engine's machines: counts those that take sandboxes (capacity follows the
+   * cluster); re-reads where every service of a ready sandbox runs (a Swarm restart is a new
+   * container, possibly elsewhere); and ends ready sandboxes whose machine the engine lost or an
+   * operator drained: the learner is told (their progress lives in the web app and is kept), and
+   * what is left of the sandbox is removed. Returns the ids of the sandboxes lost.
+   */
+  async watchMachines(): Promise<string[]> {
+    this.machines = await this.engine.machines()
+    const ready = [...this.records.values()].filter((r) => r.state === 'ready')
+    if (ready.length === 0) return []
+    for (const c of await this.engine.listContainers(this.ownedFilter().label)) {
+      const record = this.records.get(c.sandboxId)
+      if (record?.state === 'ready' && record.hosts[c.host]?.containerId !== c.address.containerId)
+        record.hosts[c.host] = c.address
+    }
+    const lost = await this.engine.lostSandboxes(ready.map((r) => r.id))
+    for (const { sandboxId, reason } of lost) {
+      const record = this.records.get(sandboxId)
+      if (!record || record.state !== 'ready') continue
+      this.options.log.warn('sandbox lost with its machine', { sandboxId, labSlug: record.labSlug, reason })
+      record.state = 'failed'
+      record.errorCode = 'machine-lost'
+      record.error = `${reason}; your progress is kept: start the lab again`
+      record.hosts = {}
+      if (record.pool !== undefined) this.records.delete(sandboxId)
+      await this.engine.removeResources(sandboxId).catch((error: unknown) =>
+        this.options.log.warn('could not remove all of a lost sandbox', {
+          sandboxId,
+          error: engineMessage(error),
+        }),
+      )
+    }
+    if (lost.length > 0) this.pumpQueue()
+    return lost.map((l) => l.sandboxId)
+  }
+
+  /**
    * Measures every ready sandbox against the disk budget: from 80 % its status carries a
    * warning; at 100 % the running service that wrote the most is stopped, one per check, so
    * the sandbox stops growing while the learner's other hosts (and every other sandbox) go on.
@@ -658,7 +695,7 @@ export class SandboxRegistry {
   async checkDisk(): Promise<void> {
     const budget = this.options.diskBudgetBytes
     if (budget === undefined) return
-    const usage = await measureDiskUsage(this.options.docker, this.ownedFilter())
+    const usage = await this.engine.diskUsage(this.ownedFilter().label)
     for (const record of this.records.values()) {
       const measured = usage.get(record.id)
       if (record.state !== 'ready' || !measured) continue
@@ -672,7 +709,7 @@ export class SandboxRegistry {
             usedBytes: measured.usedBytes,
             budgetBytes: budget,
           })
-          await this.options.docker
+          await this.engine.containers
             .getContainer(worst.containerId)
             .stop({ t: 2 })
             .catch((error: unknown) => {
@@ -693,7 +730,7 @@ export class SandboxRegistry {
    */
   private async isolationProblem(): Promise<string | undefined> {
     if (!this.firewall?.ok) {
-      this.firewall = await (this.options.ensureFirewall ?? ensureHostFirewall)()
+      this.firewall = await (this.options.ensureFirewall ?? this.engine.ensureIsolation)()
       if (this.firewall.ok) this.options.log.info('host firewall in place', { added: this.firewall.added })
       else if (this.options.allowNoFirewall)
         this.options.log.warn(
@@ -737,7 +774,6 @@ export class SandboxRegistry {
     lab: LoadedLab,
     options: { networkExists: boolean },
   ): Promise<void> {
-    const { docker } = this.options
     const log = { sandboxId: record.id, labSlug: record.labSlug }
     record.provisioning = { phase: 'waiting-for-slot', startedAt: this.now() }
     const release = await this.provisioningSlots.acquire()
@@ -756,19 +792,17 @@ export class SandboxRegistry {
         )
       const labels = this.baseLabels(record)
       if (options.networkExists) {
-        await removeSandboxServices(docker, record.id, (l) => l[LABEL.kind] === EXTENSION_KIND)
+        await this.engine.removeServices(record.id, (l) => l[LABEL.kind] === EXTENSION_KIND)
       } else {
-        await createSandboxNetwork(docker, record.id, {
+        await this.engine.createNetwork(record.id, {
           ...labels,
           [LABEL.variables]: encodeVariables(record.variables),
           [LABEL.seed]: record.variables['ACADEMY_SEED'] ?? '',
         })
       }
-      record.hosts = await startServices({
-        docker,
+      record.hosts = await this.engine.startServices({
         sandboxId: record.id,
         topology: topology.topology,
-        network: networkName(record.id),
         labels,
         deadline: started + (this.options.provisionTimeoutMs ?? 180_000),
       })
@@ -806,7 +840,7 @@ export class SandboxRegistry {
       if (!setup.ok) throw new ProvisionError(`setup hook failed: ${setup.message}`)
     }
     // Written last: a runner stopped before this point leaves a sandbox that is not re-adopted.
-    await this.options.docker.createVolume({
+    await this.engine.control.createVolume({
       Name: volumeName(record.id, PROVISIONED_KIND),
       Labels: {
         ...labels,
@@ -829,7 +863,7 @@ export class SandboxRegistry {
     record.error = error instanceof ProvisionError ? error.message : `engine error: ${engineMessage(error)}`
     this.options.log.error('sandbox provisioning failed', { ...log, error: record.error })
     // Keep the record (so status shows why) but free the engine resources and the slot.
-    await removeSandboxResources(this.options.docker, record.id).catch((e: unknown) =>
+    await this.engine.removeResources(record.id).catch((e: unknown) =>
       this.options.log.error('cleanup after failed provisioning failed', {
         ...log,
         error: engineMessage(e),
@@ -856,14 +890,14 @@ export class SandboxRegistry {
           this.options.log.warn('cleanup hook failed', { sandboxId: record.id, error: engineMessage(e) }),
         )
     }
-    await removeSandboxResources(this.options.docker, record.id)
+    await this.engine.removeResources(record.id)
     this.options.log.info('sandbox removed', { sandboxId: record.id, labSlug: record.labSlug })
     this.pumpQueue()
   }
 
   private pumpQueue(): void {
     for (;;) {
-      if (this.liveCount() >= this.options.maxSandboxes) {
+      if (this.liveCount() >= this.maxLive()) {
         if (this.queue.length === 0 || !this.pooled().length) return
         this.evictPooled()
         continue
@@ -873,6 +907,11 @@ export class SandboxRegistry {
       const lab = this.lab(next.labSlug)
       if (lab) this.provision(lab, next)
     }
+  }
+
+  /** RUNNER_MAX_SANDBOXES on each machine the engine can start a sandbox on now. */
+  private maxLive(): number {
+    return this.options.maxSandboxes * this.machines
   }
 
   private liveCount(): number {
@@ -932,7 +971,7 @@ export class SandboxRegistry {
 
   private async engineReachable(): Promise<boolean> {
     try {
-      await this.options.docker.ping()
+      await this.engine.control.ping()
       return true
     } catch {
       return false
@@ -944,23 +983,22 @@ export class SandboxRegistry {
   }
 
   private async adopt(): Promise<{ adopted: string[]; removed: string[]; interrupted: string[] }> {
-    const { docker, log } = this.options
+    const { log } = this.options
     const adopted: string[] = []
     const interrupted: string[] = []
     const removed = new Set<string>()
-    const networks = await docker.listNetworks({ filters: this.ownedFilter() })
-    const containers = await docker.listContainers({ all: true, filters: this.ownedFilter() })
-    const { Volumes: volumes } = await docker.listVolumes({ filters: this.ownedFilter() })
+    const networks = await this.engine.listNetworks(this.ownedFilter().label)
+    const containers = await this.engine.listContainers(this.ownedFilter().label)
+    const { Volumes: volumes } = await this.engine.control.listVolumes({ filters: this.ownedFilter() })
 
     for (const network of networks) {
-      const labels = network.Labels ?? {}
+      const labels = network.labels
       const id = labels[LABEL.sandbox]
       if (!id || this.records.has(id)) continue
       const record = this.recordFromLabels(id, labels, volumes ?? [])
       const lab = record && this.lab(record.labSlug)
-      const mine = containers.filter((c) => c.Labels[LABEL.sandbox] === id)
-      const complete =
-        lab !== undefined && lab.services.every((s) => mine.some((c) => c.Labels[HOST_LABEL] === s))
+      const mine = containers.filter((c) => c.sandboxId === id)
+      const complete = lab !== undefined && lab.services.every((s) => mine.some((c) => c.host === s))
       const provisioned = (volumes ?? []).some(
         (v) => v.Labels?.[LABEL.sandbox] === id && v.Labels[LABEL.kind] === PROVISIONED_KIND,
       )
@@ -973,7 +1011,7 @@ export class SandboxRegistry {
               ? 'interrupted while provisioning'
               : 'expired'
         log.info('removing sandbox left by a previous runner', { sandboxId: id, reason })
-        await removeSandboxResources(docker, id)
+        await this.engine.removeResources(id)
         removed.add(id)
         if (
           record &&
@@ -993,27 +1031,20 @@ export class SandboxRegistry {
         }
         continue
       }
-      for (const c of mine) {
-        const host = c.Labels[HOST_LABEL]
-        if (host)
-          record.hosts[host] = {
-            containerId: c.Id,
-            ip: c.NetworkSettings.Networks[network.Name]?.IPAddress ?? '',
-          }
-      }
+      for (const c of mine) record.hosts[c.host] = c.address
       this.records.set(id, record)
       adopted.push(id)
       log.info('re-adopted sandbox', { sandboxId: id, labSlug: record.labSlug })
     }
     // Containers and volumes whose sandbox has no network: half-created or half-deleted.
     const orphanIds = new Set<string>()
-    for (const item of [...containers.map((c) => c.Labels), ...(volumes ?? []).map((v) => v.Labels ?? {})]) {
+    for (const item of [...containers.map((c) => c.labels), ...(volumes ?? []).map((v) => v.Labels ?? {})]) {
       const id = item[LABEL.sandbox]
       if (id && !this.records.has(id) && !removed.has(id)) orphanIds.add(id)
     }
     for (const id of orphanIds) {
       log.info('removing orphaned sandbox resources', { sandboxId: id })
-      await removeSandboxResources(docker, id)
+      await this.engine.removeResources(id)
       removed.add(id)
     }
     return { adopted, removed: [...removed], interrupted }

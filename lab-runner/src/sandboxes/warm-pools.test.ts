@@ -12,6 +12,7 @@ import { LABEL } from './labels'
 import { createHookRunner } from './lab-hooks'
 import { POOL_OWNER, SandboxRegistry, type CreateOutcome, type Logger } from './sandbox-registry'
 import { WarmPools } from './warm-pools'
+import { dockerEngine } from '../engine/docker-engine'
 
 const labsDir = path.resolve(import.meta.dirname, '../../test-fixtures/labs')
 const docker = new Docker()
@@ -25,7 +26,7 @@ const live: Array<{ registry: SandboxRegistry; pools: WarmPools }> = []
 
 async function setup(options: { maxSandboxes: number; maxAgeMs?: number }) {
   const registry: SandboxRegistry = new SandboxRegistry({
-    docker,
+    engine: dockerEngine(docker),
     catalog,
     labsDir,
     maxSandboxes: options.maxSandboxes,

@@ -15,6 +15,7 @@ import { SandboxRegistry, type Logger } from '../sandboxes/sandbox-registry'
 import { ensureTestShellImage } from '../../test-fixtures/test-images'
 import { connectTerminal, type TerminalClient } from './test-support/terminal-client'
 import { createTicketStore } from './tickets'
+import { dockerEngine } from '../engine/docker-engine'
 
 const labsDir = path.resolve(import.meta.dirname, '../../test-fixtures/labs')
 const token = randomBytes(32).toString('hex')
@@ -31,7 +32,7 @@ let base: string
 beforeAll(async () => {
   ensureTestShellImage()
   registry = new SandboxRegistry({
-    docker,
+    engine: dockerEngine(docker),
     catalog: loadLabDefinitions(labsDir, runnerLabOptions),
     labsDir,
     maxSandboxes: 2,
@@ -43,7 +44,6 @@ beforeAll(async () => {
     runHook: createHookRunner(docker, (id) => registry.scriptEnv(id)),
   })
   runner = createRunnerServer({
-    docker,
     registry,
     tickets: createTicketStore(),
     serviceToken: token,

@@ -8,6 +8,7 @@
 import { STATUS_CODES, type IncomingMessage, type Server as HttpServer } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type Docker from 'dockerode'
+import type { ContainerAccess } from '../engine/sandbox-engine'
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 import { execCapture } from '../exec/container-exec'
 import { findSandboxHost, type SandboxHost, type SandboxHostsView } from '../exec/sandbox-host'
@@ -28,7 +29,7 @@ export interface TerminalLog {
 }
 
 export interface TerminalServerDeps {
-  docker: Docker
+  docker: ContainerAccess
   tickets: Pick<TicketStore, 'redeem'>
   getSandbox: (id: string) => (SandboxHostsView & { expiresAt?: Date }) | undefined
   /** Exact origins (scheme://host[:port]) of the web app pages allowed to open terminals. */
@@ -237,7 +238,7 @@ function rejectUpgrade(socket: Duplex, rejection: UpgradeRejection): void {
 }
 
 interface SessionContext {
-  docker: Docker
+  docker: ContainerAccess
   limits: TerminalLimits
   log: TerminalLog
   shellUser: () => Promise<string | undefined>

@@ -18,6 +18,7 @@ import {
   type SandboxRegistryOptions,
 } from '../../../lab-runner/src/sandboxes/sandbox-registry'
 import { sandboxServiceStatus } from '../../../lab-runner/src/topology/docker-driver'
+import { dockerEngine } from '../../../lab-runner/src/engine/docker-engine'
 
 const run = promisify(execFile)
 
@@ -49,8 +50,11 @@ export function newHaStackRegistry(options: Partial<SandboxRegistryOptions> & { 
   registry: SandboxRegistry
   instance: string
 } {
+  // A Swarm benchmark brings its own engine; otherwise the sandboxes run on `docker`.
+  const { docker, engine, ...rest } = options
   const instance = options.instance ?? `stack-test-${randomBytes(4).toString('hex')}`
   const registry = new SandboxRegistry({
+    engine: engine ?? dockerEngine(docker),
     catalog: haStackCatalog(),
     labsDir: repoRoot,
     maxSandboxes: 8,
@@ -58,7 +62,7 @@ export function newHaStackRegistry(options: Partial<SandboxRegistryOptions> & { 
     reapIntervalMs: 3_600_000,
     provisionTimeoutMs: 240_000,
     log: quietLog,
-    ...options,
+    ...rest,
     instance,
   })
   return { registry, instance }
