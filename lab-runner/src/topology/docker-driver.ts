@@ -131,7 +131,10 @@ export function containerCreateOptions(
   }
 }
 
-function healthcheckConfig(spec: HealthcheckSpec | null | undefined): ContainerCreateOptions['Healthcheck'] {
+/** A topology healthcheck in the Engine API's form (a container's and a Swarm service's alike). */
+export function healthcheckConfig(
+  spec: HealthcheckSpec | null | undefined,
+): ContainerCreateOptions['Healthcheck'] {
   if (spec === undefined) return undefined
   if (spec === null) return { Test: ['NONE'] }
   return {
@@ -323,18 +326,22 @@ export async function sandboxServiceStatus(
       const summary = byHost.get(host)
       if (!summary) return { host, state: 'missing', health: 'none' }
       try {
-        const info = await docker.getContainer(summary.Id).inspect()
-        return {
-          host,
-          state: info.State.Status as ServiceStatus['state'],
-          health: (info.State.Health?.Status as ServiceStatus['health'] | undefined) ?? 'none',
-          exitCode: info.State.Status === 'exited' ? info.State.ExitCode : undefined,
-        }
+        return serviceStatusOf(host, await docker.getContainer(summary.Id).inspect())
       } catch {
         return { host, state: 'missing', health: 'none' }
       }
     }),
   )
+}
+
+/** What the learner's status shows of one service, from its container's inspect. */
+export function serviceStatusOf(host: string, info: Docker.ContainerInspectInfo): ServiceStatus {
+  return {
+    host,
+    state: info.State.Status as ServiceStatus['state'],
+    health: (info.State.Health?.Status as ServiceStatus['health'] | undefined) ?? 'none',
+    exitCode: info.State.Status === 'exited' ? info.State.ExitCode : undefined,
+  }
 }
 
 /**

@@ -6,13 +6,14 @@
 // with nosuid,nodev,noexec itself.
 import {
   containerName,
+  healthcheckConfig,
   HOST_LABEL,
   SANDBOX_DNS,
   SANDBOX_LABEL,
   SANDBOX_LOG_CONFIG,
   volumeName,
 } from '../../topology/docker-driver'
-import type { HealthcheckSpec, ServiceSpec } from '../../topology/parse-topology'
+import type { ServiceSpec } from '../../topology/parse-topology'
 
 /** A file a bind mount provided, handed to the service as a Swarm config. */
 export interface ConfigFile {
@@ -45,18 +46,6 @@ function restartPolicy(restart: ServiceSpec['restart']): Record<string, unknown>
   return { Condition: 'any', Delay }
 }
 
-function healthCheck(spec: HealthcheckSpec | null | undefined): Record<string, unknown> | undefined {
-  if (spec === undefined) return undefined
-  if (spec === null) return { Test: ['NONE'] }
-  return {
-    Test: spec.test,
-    Interval: spec.intervalNs,
-    Timeout: spec.timeoutNs,
-    Retries: spec.retries,
-    StartPeriod: spec.startPeriodNs,
-  }
-}
-
 export function serviceCreateBody(options: ServiceSpecOptions): Record<string, unknown> {
   const { sandboxId, service } = options
   const labels = { ...options.labels, [SANDBOX_LABEL]: sandboxId, [HOST_LABEL]: service.name }
@@ -79,7 +68,7 @@ export function serviceCreateBody(options: ServiceSpecOptions): Record<string, u
         Init: true,
         CapabilityDrop: ['ALL'],
         CapabilityAdd: service.capAdd,
-        ...(healthCheck(service.healthcheck) ? { HealthCheck: healthCheck(service.healthcheck) } : {}),
+        ...(service.healthcheck !== undefined ? { HealthCheck: healthcheckConfig(service.healthcheck) } : {}),
         DNSConfig: { Nameservers: SANDBOX_DNS, Search: [], Options: [] },
         Mounts: [
           ...service.volumes.flatMap((v) =>

@@ -16,6 +16,7 @@ import {
   networkName,
   ProvisionError,
   SANDBOX_LABEL,
+  serviceStatusOf,
   type HostAddress,
 } from '../../topology/docker-driver'
 import type { ServiceSpec } from '../../topology/parse-topology'
@@ -445,13 +446,10 @@ export function swarmEngine(options: SwarmEngineOptions): SandboxEngine & { node
           if (!task || !containerId || !task.NodeID) return { host, state: 'missing', health: 'none' }
           nodes.place(containerId, task.NodeID)
           try {
-            const info = await within(NODE_CALL_MS, nodes.getContainer(containerId).inspect())
-            return {
+            return serviceStatusOf(
               host,
-              state: info.State.Status as ServiceStatus['state'],
-              health: (info.State.Health?.Status as ServiceStatus['health'] | undefined) ?? 'none',
-              exitCode: info.State.Status === 'exited' ? info.State.ExitCode : undefined,
-            }
+              await within(NODE_CALL_MS, nodes.getContainer(containerId).inspect()),
+            )
           } catch {
             return { host, state: 'missing', health: 'none' }
           }
