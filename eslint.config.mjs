@@ -45,7 +45,8 @@ const config = [
     },
   },
   {
-    // Where configuration is read, and scripts/tests that hand environment to child processes.
+    // Where configuration is read, scripts/tests that hand environment to child processes, and
+    // the lab tests' harness (LAB_TEST_ENGINE picks the engine a lab test runs on).
     files: [
       'config/env.ts',
       '**/config.ts',
@@ -53,6 +54,7 @@ const config = [
       '**/src/cli.ts',
       'scripts/**',
       'tests/**',
+      'labs/test-support/**',
       '**/*.test.ts',
       'playwright.config.ts',
       'prisma.config.ts',

@@ -34,7 +34,7 @@ import {
   type Logger,
   type SandboxRef,
 } from '../../lab-runner/src/sandboxes/sandbox-registry'
-import { dockerEngine } from '../../lab-runner/src/engine/docker-engine'
+import { labTestEngine } from './lab-engine'
 
 export type { ScriptResult, FaultAction, FaultResult }
 
@@ -163,12 +163,13 @@ export async function provisionLab(labSlug: string, options: ProvisionOptions = 
   }
 
   const docker = new Docker()
+  const { engine, dispose } = await labTestEngine(`lab-${labSlug}`)
   const instance = `labtest-${labSlug}-${randomBytes(4).toString('hex')}`
   // The registry is created before it knows the sandbox id; scripts look the env up lazily.
   let registry: SandboxRegistry | undefined
   const envOf = (id: string) => registry?.scriptEnv(id)
   registry = new SandboxRegistry({
-    engine: dockerEngine(docker),
+    engine,
     catalog,
     labsDir: LABS_DIR,
     maxSandboxes: 1,
@@ -176,7 +177,7 @@ export async function provisionLab(labSlug: string, options: ProvisionOptions = 
     extraLabels: { 'academy.test': '1' },
     provisionTimeoutMs: options.provisionTimeoutMs ?? 240_000,
     reapIntervalMs: 3_600_000,
-    runHook: createHookRunner(docker, envOf),
+    runHook: createHookRunner(engine.containers, envOf),
     log: logger(options.verbose ?? false, labSlug),
   })
   const reg = registry
@@ -184,8 +185,10 @@ export async function provisionLab(labSlug: string, options: ProvisionOptions = 
   const teardown = async () => {
     if (tornDown) return
     tornDown = true
+    for (const sandbox of reg.list()) await reg.delete(sandbox.id).catch(() => undefined)
     await reg.stop()
     await removeInstanceResources(docker, instance)
+    await dispose()
   }
 
   try {
@@ -223,7 +226,15 @@ export async function provisionLab(labSlug: string, options: ProvisionOptions = 
       return found
     }
     const run = (host: string | undefined, script: string, timeoutS: number, user?: string) =>
-      runScript({ docker, sandbox: ref(), host, script, timeoutS, env, ...(user ? { user } : {}) })
+      runScript({
+        docker: engine.containers,
+        sandbox: ref(),
+        host,
+        script,
+        timeoutS,
+        env,
+        ...(user ? { user } : {}),
+      })
     const stepScript = async (stepId: string, kind: 'check' | 'solve') => {
       const spec = step(stepId)[kind]
       const timeoutS = kind === 'check' ? step(stepId).check.timeoutS : SOLVE_TIMEOUT_S
@@ -247,14 +258,27 @@ export async function provisionLab(labSlug: string, options: ProvisionOptions = 
         return { exitCode: result.exitCode, output: result.output, durationMs: result.durationMs }
       },
       fault: async (action, host) => {
-        const result = await faultActions[action]({ docker, sandbox: ref(), host })
+        // Faults act on the engine running the host, as the runner's fault route does.
+        const containerId = ref().hosts[host]?.containerId
+        const result = await faultActions[action]({
+          docker: containerId ? engine.engineFor(containerId) : engine.control,
+          sandbox: ref(),
+          host,
+        })
         if (result.status === 'done' && result.changed) await reg.refreshHosts(id)
         return result
       },
       dashboard: (rangeS = 900) => {
         const { dashboard, editableFiles } = lab.definition
         if (!dashboard) throw new Error(`lab "${labSlug}" has no dashboard section`)
-        return runDashboard({ docker, sandbox: ref(), dashboard, editableFiles, rangeS })
+        return runDashboard({
+          docker: engine.containers,
+          reach: engine.reach,
+          sandbox: ref(),
+          dashboard,
+          editableFiles,
+          rangeS,
+        })
       },
       timings,
       teardown,
