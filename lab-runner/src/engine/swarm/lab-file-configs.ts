@@ -13,6 +13,11 @@ import type { ConfigFile } from './service-spec'
 /** Swarm refuses configs over 500 KiB (swarmkit's MaxConfigSize). */
 const MAX_CONFIG_BYTES = 500 * 1024
 
+/**
+ * A config keeps its file's mode, as a bind mount shows it: Swarm mounts configs read-only, and a
+ * lab that copies its starting file for the learner to edit (`cp` keeps the mode) needs the
+ * owner's write bit on the copy.
+ */
 interface BoundFile {
   source: string
   target: string
@@ -21,7 +26,7 @@ interface BoundFile {
 
 function filesUnder(source: string, target: string): BoundFile[] {
   const stat = statSync(source)
-  if (stat.isFile()) return [{ source, target, mode: stat.mode & 0o555 }]
+  if (stat.isFile()) return [{ source, target, mode: stat.mode & 0o777 }]
   return readdirSync(source)
     .sort()
     .flatMap((name) => filesUnder(path.join(source, name), path.posix.join(target, name)))
