@@ -14,6 +14,7 @@
 // clusters of test processes that died without removing theirs.
 import { randomBytes } from 'node:crypto'
 import { readdir, rmdir } from 'node:fs/promises'
+import { mkdirSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import Docker from 'dockerode'
@@ -187,7 +188,9 @@ async function ensureNodeImage(progress: (line: string) => void): Promise<string
   const started = Date.now()
   progress(`building ${tag} (docker.io, docker-registry, socat from the Debian mirror)`)
   // flock: two test files starting clusters at once must not build the same image twice.
-  const lock = '/tmp/helix-academy-test-swarm-node.lock'
+  // In the project's data folder (created by the image build), never outside the repository.
+  mkdirSync(loaded.config.dataDir, { recursive: true })
+  const lock = path.join(loaded.config.dataDir, 'test-swarm-node.lock')
   const build = ['docker', 'build', '-q', `--tag=${tag}`, `--build-arg=BASE=${baseImage}`, NODE_IMAGE_DIR]
   const built = await run('flock', [lock, ...build], { timeoutMs: 15 * 60_000 })
   if (built.code !== 0) {

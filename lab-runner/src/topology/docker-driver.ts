@@ -417,7 +417,8 @@ export async function removeSandboxResources(docker: Docker, sandboxId: string):
   await Promise.all(networks.map((n) => ignoreMissing(docker.getNetwork(n.Id).remove())))
 }
 
-async function ignoreMissing(operation: Promise<unknown>): Promise<void> {
+/** Awaits a removal, treating "already gone" (404) and "already being removed" (409) as done. */
+export async function ignoreMissing(operation: Promise<unknown>): Promise<void> {
   try {
     await operation
   } catch (error) {

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import type Docker from 'dockerode'
-import { ProvisionError, SANDBOX_LABEL } from '../../topology/docker-driver'
+import { ignoreMissing, ProvisionError, SANDBOX_LABEL } from '../../topology/docker-driver'
 import type { Topology } from '../../topology/parse-topology'
 import type { ConfigFile } from './service-spec'
 
@@ -80,11 +80,5 @@ export async function removeLabFileConfigs(manager: Docker, sandboxId: string): 
   const configs = (await manager.listConfigs({
     filters: { label: [`${SANDBOX_LABEL}=${sandboxId}`] },
   })) as Array<{ ID: string }>
-  for (const config of configs) {
-    try {
-      await manager.getConfig(config.ID).remove()
-    } catch (error) {
-      if ((error as { statusCode?: number }).statusCode !== 404) throw error
-    }
-  }
+  for (const config of configs) await ignoreMissing(manager.getConfig(config.ID).remove())
 }

@@ -13,6 +13,7 @@ import { measureDiskUsage, type SandboxDiskUsage } from '../../sandboxes/disk-us
 import {
   engineMessage,
   HOST_LABEL,
+  ignoreMissing,
   networkName,
   ProvisionError,
   SANDBOX_LABEL,
@@ -75,15 +76,6 @@ async function within<T>(ms: number, work: Promise<T>): Promise<T> {
     ])
   } finally {
     clearTimeout(timer)
-  }
-}
-
-async function ignoreGone(work: Promise<unknown>): Promise<void> {
-  try {
-    await work
-  } catch (error) {
-    const status = (error as { statusCode?: number }).statusCode
-    if (status !== 404 && status !== 409) throw error
   }
 }
 
@@ -328,7 +320,7 @@ export function swarmEngine(options: SwarmEngineOptions): SandboxEngine & { node
   ): Promise<void> {
     const filter = [`${SANDBOX_LABEL}=${sandboxId}`]
     for (const service of await sandboxServices(filter))
-      await ignoreGone(manager.getService(service.ID).remove())
+      await ignoreMissing(manager.getService(service.ID).remove())
     await nodes.refresh()
     const engines = [...new Set([manager, ...nodes.allEngines()])]
     // Swarm removes the tasks' containers in its own time; a volume in use cannot go before them.
@@ -338,14 +330,16 @@ export function swarmEngine(options: SwarmEngineOptions): SandboxEngine & { node
           for (let attempt = 0; attempt < 40; attempt++) {
             const left = await containersOn(engine, sandboxId)
             if (left.length === 0) break
-            await Promise.all(left.map((c) => ignoreGone(engine.getContainer(c.Id).remove({ force: true }))))
+            await Promise.all(
+              left.map((c) => ignoreMissing(engine.getContainer(c.Id).remove({ force: true }))),
+            )
             await sleep(250)
           }
           const { Volumes } = await within(NODE_CALL_MS, engine.listVolumes({ filters: { label: filter } }))
           await Promise.all(
             (Volumes ?? [])
               .filter((v) => !keepVolume?.(v.Labels ?? {}))
-              .map((v) => ignoreGone(engine.getVolume(v.Name).remove())),
+              .map((v) => ignoreMissing(engine.getVolume(v.Name).remove())),
           )
         } catch {
           // A node that is gone keeps its remains; `docker volume prune` there cleans them (docs/swarm-cluster.md).
@@ -415,14 +409,14 @@ export function swarmEngine(options: SwarmEngineOptions): SandboxEngine & { node
         if (task?.NodeID) pinned.set(host, task.NodeID)
         const containerId = task?.Status.ContainerStatus?.ContainerID
         if (containerId && task?.NodeID) gone.push({ containerId, nodeId: task.NodeID })
-        await ignoreGone(manager.getService(service.ID).remove())
+        await ignoreMissing(manager.getService(service.ID).remove())
       }
       await removeLabFileConfigs(manager, start.sandboxId).catch(() => {})
       // The old containers hold the volumes the new ones mount: wait for them to go.
       await Promise.all(
         gone.map(async ({ containerId, nodeId }) => {
           const engine = nodes.engineOfNode(nodeId)
-          await ignoreGone(
+          await ignoreMissing(
             within(NODE_CALL_MS, engine.getContainer(containerId).remove({ force: true })),
           ).catch(() => {})
           nodes.forget(containerId)
@@ -437,7 +431,8 @@ export function swarmEngine(options: SwarmEngineOptions): SandboxEngine & { node
     async serviceStatus(sandboxId, services) {
       const list = await sandboxServices([`${SANDBOX_LABEL}=${sandboxId}`])
       const tasks = await tasksOf(list.map((s) => s.ID))
-      await nodes.refresh()
+      // The learner's page asks every few seconds: ask the manager about nodes only for a new one.
+      if (tasks.some((t) => t.NodeID && !nodes.node(t.NodeID))) await nodes.refresh()
       return Promise.all(
         services.map(async (host): Promise<ServiceStatus> => {
           const service = list.find((s) => s.Spec.Labels?.[HOST_LABEL] === host)
@@ -479,7 +474,7 @@ export function swarmEngine(options: SwarmEngineOptions): SandboxEngine & { node
         // The tasks' endpoints leave the network a moment after their containers.
         for (let attempt = 0; ; attempt++) {
           try {
-            await ignoreGone(manager.getNetwork(network.Id).remove())
+            await ignoreMissing(manager.getNetwork(network.Id).remove())
             break
           } catch (error) {
             if (attempt >= 40) throw error
@@ -543,7 +538,6 @@ export function swarmEngine(options: SwarmEngineOptions): SandboxEngine & { node
     },
 
     async diskUsage(labelFilter) {
-      await nodes.refresh()
       const merged = new Map<string, SandboxDiskUsage>()
       for (const node of await nodes.refresh()) {
         let usage: Map<string, SandboxDiskUsage>
