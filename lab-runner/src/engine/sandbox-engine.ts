@@ -25,6 +25,11 @@ export interface StartOptions {
   labels: Record<string, string>
   /** Whole-sandbox deadline: a service that is not up by then fails provisioning. */
   deadline: number
+  /**
+   * Ends the start early with the signal's reason (the registry found the sandbox's machine
+   * lost): no further service is created and no wait goes on to the deadline.
+   */
+  signal?: AbortSignal
 }
 
 /** One container of a sandbox as the engine reports it (adoption, refreshed addresses). */

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto'
 import { connect, createServer, type AddressInfo } from 'node:net'
 import path from 'node:path'
 import Docker from 'dockerode'
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest'
 import { loadLabDefinitions } from '../../../contracts/load-lab-definitions'
 import { runnerLabOptions } from '../labs/read-lab-topology'
 import { bridgeName, networkName } from '../topology/docker-driver'
@@ -341,13 +341,17 @@ describe('machines the engine reports', () => {
   it('follows the engine’s machine count for capacity, and ends a sandbox whose machine is lost', async () => {
     let machines = 3
     let lostReason: string | undefined
+    // Only this test's sandbox is on the lost machine (the suite's others may be adopted here too).
+    let mine: string | undefined
     const real = dockerEngine(docker)
     const cluster = new SandboxRegistry({
       engine: {
         ...real,
         machines: async () => machines,
         lostSandboxes: async (ids) =>
-          lostReason ? ids.map((sandboxId) => ({ sandboxId, reason: lostReason ?? '' })) : [],
+          ids
+            .filter((id) => lostReason !== undefined && id === mine)
+            .map((sandboxId) => ({ sandboxId, reason: lostReason ?? '' })),
       },
       catalog: loadLabDefinitions(labsDir, runnerLabOptions),
       labsDir,
@@ -363,6 +367,7 @@ describe('machines the engine reports', () => {
     expect(cluster.capacity().max).toBe(6)
     machines = 1
     const sandbox = await createReady(cluster, 'user-lost')
+    mine = sandbox.id
     expect(await cluster.watchMachines()).toEqual([])
     expect(cluster.capacity().max).toBe(2)
 
@@ -384,4 +389,49 @@ describe('machines the engine reports', () => {
     expect(again.id).not.toBe(sandbox.id)
     await cluster.delete(again.id)
   }, 120_000)
+
+  it('ends a sandbox whose machine is lost while it is still starting, at once and with the same message', async () => {
+    const real = dockerEngine(docker)
+    let startSignal: AbortSignal | undefined
+    let lostId: string | undefined
+    const cluster = new SandboxRegistry({
+      engine: {
+        ...real,
+        // A start that would wait for a service on the lost node until the deadline.
+        startServices: (start) =>
+          new Promise((_, reject) => {
+            startSignal = start.signal
+            start.signal?.addEventListener('abort', () => reject(start.signal?.reason))
+          }),
+        lostSandboxes: async (ids) =>
+          ids
+            .filter((id) => id === lostId)
+            .map((sandboxId) => ({ sandboxId, reason: 'the machine running it (worker-2) was lost' })),
+      },
+      catalog: loadLabDefinitions(labsDir, runnerLabOptions),
+      labsDir,
+      maxSandboxes: 2,
+      instance,
+      extraLabels: { 'academy.test': '1' },
+      reapIntervalMs: 3_600_000,
+      machineWatchIntervalMs: 3_600_000,
+      log: quiet,
+    })
+    onTestFinished(() => cluster.stop())
+    await cluster.start()
+    const outcome = await cluster.create({ userId: 'user-starting', labSlug: 'sample' })
+    if (outcome.status !== 'provisioning') throw new Error(JSON.stringify(outcome))
+    await vi.waitFor(() => expect(startSignal).toBeDefined())
+    lostId = outcome.sandbox.id
+    expect(await cluster.watchMachines()).toEqual([outcome.sandbox.id])
+    expect(await cluster.whenSettled(outcome.sandbox.id)).toMatchObject({
+      state: 'failed',
+      errorCode: 'machine-lost',
+      error: 'the machine running it (worker-2) was lost; your progress is kept: start the lab again',
+    })
+    // What the start had made (the sandbox's network) is gone.
+    expect(
+      await docker.listNetworks({ filters: { label: [`${LABEL.sandbox}=${outcome.sandbox.id}`] } }),
+    ).toEqual([])
+  }, 60_000)
 })

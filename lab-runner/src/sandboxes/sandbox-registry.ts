@@ -16,13 +16,13 @@ import {
   encodeVariables,
   generateVariables,
   newSeed,
-  placeholderVariables,
   type SandboxVariables,
 } from './sandbox-variables'
 import { CapacityQueue } from './capacity-queue'
 import { diskStatus } from './disk-usage'
 import { ProvisioningSlots } from './provisioning-slots'
 import { reseedServices } from './reseed-services'
+import { parseLabTopology, seedBoundServices } from './seed-bound-services'
 import type {
   ProvisioningPhase,
   SandboxDiskStatus,
@@ -140,9 +140,18 @@ interface SandboxRecord {
   settled: Promise<void>
   /** Set while the sandbox waits, unclaimed, in a warm pool (`lab:<slug>` or `session:<id>`). */
   pool?: string
+  /** While the engine starts services: aborted when the machine they run on is lost. */
+  starting?: AbortController
 }
 
 const MINUTE = 60_000
+
+/** The machine running a sandbox's services is gone; the message is what the learner reads. */
+class MachineLostError extends ProvisionError {
+  constructor(reason: string) {
+    super(`${reason}; your progress is kept: start the lab again`)
+  }
+}
 
 export class SandboxRegistry {
   private readonly records = new Map<string, SandboxRecord>()
@@ -385,7 +394,7 @@ export class SandboxRegistry {
   private async personalise(record: SandboxRecord, lab: LoadedLab, seedChanged: boolean): Promise<void> {
     const log = { sandboxId: record.id, labSlug: record.labSlug }
     try {
-      const topology = this.parseFor(lab, record.variables)
+      const topology = parseLabTopology(lab, this.options.labsDir, record.variables)
       const labels = this.baseLabels(record)
       const seedBound = seedChanged ? this.seedBoundServices(lab) : []
       const recreate = await reseedServices({
@@ -396,13 +405,16 @@ export class SandboxRegistry {
         warn: (message, fields) => this.options.log.warn(message, { ...log, ...fields }),
       })
       if (recreate.length > 0) {
-        const hosts = await this.engine.recreateServices({
-          sandboxId: record.id,
-          topology,
-          services: recreate,
-          labels,
-          deadline: this.now() + (this.options.provisionTimeoutMs ?? 180_000),
-        })
+        const hosts = await this.whileStarting(record, (signal) =>
+          this.engine.recreateServices({
+            sandboxId: record.id,
+            topology,
+            services: recreate,
+            labels,
+            deadline: this.now() + (this.options.provisionTimeoutMs ?? 180_000),
+            signal,
+          }),
+        )
         record.hosts = { ...record.hosts, ...hosts }
       }
       await this.finishProvisioning(record, lab, labels)
@@ -412,39 +424,13 @@ export class SandboxRegistry {
     }
   }
 
-  /**
-   * Services whose definition changes with the seed, found by parsing with two seeds and every
-   * other variable the same (fresh secrets on each parse would make every service that uses
-   * one look seed-bound, and a claim would restart most of the stack).
-   */
+  /** Services whose definition changes with the seed (seed-bound-services.ts), per lab. */
   private seedBoundServices(lab: LoadedLab): string[] {
     const cached = this.seedBound.get(lab.definition.slug)
     if (cached) return cached
-    const fixed = placeholderVariables(declaredSecretNames(readFileSync(lab.topologyFile, 'utf8')))
-    const a = this.parseFor(lab, { ...fixed, ACADEMY_SEED: '1' })
-    const b = this.parseFor(lab, { ...fixed, ACADEMY_SEED: '2' })
-    const names = a.services
-      .filter((s) => JSON.stringify(s) !== JSON.stringify(b.services.find((t) => t.name === s.name)))
-      .map((s) => s.name)
+    const names = seedBoundServices(lab, this.options.labsDir).map((s) => s.name)
     this.seedBound.set(lab.definition.slug, names)
     return names
-  }
-
-  private parseFor(lab: LoadedLab, variables: SandboxVariables) {
-    const secrets = declaredSecretNames(readFileSync(lab.topologyFile, 'utf8'))
-    const topology = parseTopologyFile(lab.topologyFile, {
-      bindRoot: this.options.labsDir,
-      variables: {
-        ...generateVariables({ sandboxId: 'sbx-parse', seed: '1', secretNames: secrets }),
-        ...variables,
-      },
-      justifiedCapabilities: lab.definition.capabilities.map((c) => c.name),
-    })
-    if (!topology.ok)
-      throw new ProvisionError(
-        `topology is invalid: ${topology.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
-      )
-    return topology.topology
   }
 
   /** Evicts one unclaimed warm sandbox (the youngest, general pools before session pools). */
@@ -660,20 +646,23 @@ export class SandboxRegistry {
   async watchMachines(): Promise<string[]> {
     this.machines = await this.engine.machines()
     const ready = [...this.records.values()].filter((r) => r.state === 'ready')
-    if (ready.length === 0) return []
+    const starting = [...this.records.values()].filter((r) => r.starting !== undefined)
+    if (ready.length === 0 && starting.length === 0) return []
     for (const c of await this.engine.listContainers(this.ownedFilter().label)) {
       const record = this.records.get(c.sandboxId)
       if (record?.state === 'ready' && record.hosts[c.host]?.containerId !== c.address.containerId)
         record.hosts[c.host] = c.address
     }
-    const lost = await this.engine.lostSandboxes(ready.map((r) => r.id))
+    const lost = await this.engine.lostSandboxes([...ready, ...starting].map((r) => r.id))
     for (const { sandboxId, reason } of lost) {
       const record = this.records.get(sandboxId)
+      // Still starting: the engine stops, and failProvisioning tells the learner and cleans up.
+      if (record?.starting) record.starting.abort(new MachineLostError(reason))
       if (!record || record.state !== 'ready') continue
       this.options.log.warn('sandbox lost with its machine', { sandboxId, labSlug: record.labSlug, reason })
       record.state = 'failed'
       record.errorCode = 'machine-lost'
-      record.error = `${reason}; your progress is kept: start the lab again`
+      record.error = new MachineLostError(reason).message
       record.hosts = {}
       if (record.pool !== undefined) this.records.delete(sandboxId)
       await this.engine.removeResources(sandboxId).catch((error: unknown) =>
@@ -800,12 +789,15 @@ export class SandboxRegistry {
           [LABEL.seed]: record.variables['ACADEMY_SEED'] ?? '',
         })
       }
-      record.hosts = await this.engine.startServices({
-        sandboxId: record.id,
-        topology: topology.topology,
-        labels,
-        deadline: started + (this.options.provisionTimeoutMs ?? 180_000),
-      })
+      record.hosts = await this.whileStarting(record, (signal) =>
+        this.engine.startServices({
+          sandboxId: record.id,
+          topology: topology.topology,
+          labels,
+          deadline: started + (this.options.provisionTimeoutMs ?? 180_000),
+          signal,
+        }),
+      )
       if (record.pool === undefined) await this.finishProvisioning(record, lab, labels)
       else record.state = 'ready'
       record.provisioning = undefined
@@ -822,6 +814,19 @@ export class SandboxRegistry {
       await this.failProvisioning(record, error, log)
     } finally {
       release()
+    }
+  }
+
+  /** Runs an engine start the machine watch can cut short (see watchMachines). */
+  private async whileStarting<T>(
+    record: SandboxRecord,
+    start: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    record.starting = new AbortController()
+    try {
+      return await start(record.starting.signal)
+    } finally {
+      record.starting = undefined
     }
   }
 
@@ -858,7 +863,7 @@ export class SandboxRegistry {
     log: Record<string, unknown>,
   ): Promise<void> {
     record.state = 'failed'
-    record.errorCode = 'provisioning-failed'
+    record.errorCode = error instanceof MachineLostError ? 'machine-lost' : 'provisioning-failed'
     record.provisioning = undefined
     record.error = error instanceof ProvisionError ? error.message : `engine error: ${engineMessage(error)}`
     this.options.log.error('sandbox provisioning failed', { ...log, error: record.error })
@@ -907,6 +912,11 @@ export class SandboxRegistry {
       const lab = this.lab(next.labSlug)
       if (lab) this.provision(lab, next)
     }
+  }
+
+  /** Machines the engine can start a sandbox on now (as last asked; see watchMachines). */
+  machineCount(): number {
+    return this.machines
   }
 
   /** RUNNER_MAX_SANDBOXES on each machine the engine can start a sandbox on now. */

@@ -11,7 +11,7 @@ import { ensureTestShellImage } from '../../test-fixtures/test-images'
 import { LABEL } from './labels'
 import { createHookRunner } from './lab-hooks'
 import { POOL_OWNER, SandboxRegistry, type CreateOutcome, type Logger } from './sandbox-registry'
-import { WarmPools } from './warm-pools'
+import { WarmPools, type PoolHost } from './warm-pools'
 import { dockerEngine } from '../engine/docker-engine'
 
 const labsDir = path.resolve(import.meta.dirname, '../../test-fixtures/labs')
@@ -246,5 +246,37 @@ describe('warm pools', () => {
     expect(plan?.holdable).toBe(3)
     expect(plan?.reasons.join(' ')).toContain('RUNNER_MAX_SANDBOXES')
     expect(pools.plan('no-such-lab', 1)).toBeUndefined()
+  })
+
+  it('holds as many warm sandboxes as the machines taking sandboxes allow (budget and limit per machine)', () => {
+    let machines = 3
+    const host: PoolHost = {
+      pooled: () => [],
+      canRefill: () => false,
+      startPooled: async () => undefined,
+      releasePooled: async () => false,
+      counts: () => ({ active: 0, queued: 0 }),
+      machineCount: () => machines,
+    }
+    const sized = (memoryBudgetBytes: number) =>
+      new WarmPools({
+        registry: host,
+        catalog,
+        labsDir,
+        defaultSizes: {},
+        memoryBudgetBytes,
+        maxSandboxes: 2,
+        maxAgeMs: 60_000,
+        log: quiet,
+      })
+    const roomy = sized(1024 ** 4)
+    expect(roomy.plan('sample', 10)).toMatchObject({ holdable: 6 })
+    expect(roomy.plan('sample', 10)?.reasons.join(' ')).toContain('at most 6 sandboxes at once on 3 machines')
+    // A budget for exactly one sandbox per machine: three on three machines, one once two are lost.
+    const one = sized(roomy.sandboxMemoryBytes('sample') ?? 0)
+    expect(one.plan('sample', 10)).toMatchObject({ holdable: 3 })
+    machines = 1
+    expect(one.plan('sample', 10)).toMatchObject({ holdable: 1 })
+    expect(one.plan('sample', 10)?.reasons.join(' ')).not.toContain('machines')
   })
 })

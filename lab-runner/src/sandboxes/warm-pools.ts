@@ -15,6 +15,8 @@ export interface PoolHost {
   startPooled(labSlug: string, poolKey: string): Promise<string | undefined>
   releasePooled(id: string): Promise<boolean>
   counts(): { active: number; queued: number }
+  /** Machines that take sandboxes now (one engine: 1; a Swarm: its ready, active sandbox nodes). */
+  machineCount(): number
 }
 
 export interface WarmPoolsOptions {
@@ -23,6 +25,7 @@ export interface WarmPoolsOptions {
   labsDir: string
   /** Pool sizes from the environment (RUNNER_POOL_SIZES); the web app's settings replace them per lab. */
   defaultSizes: Record<string, number>
+  /** Per machine, like maxSandboxes: a cluster of N machines holds N times as much. */
   memoryBudgetBytes: number
   maxSandboxes: number
   /** An unclaimed warm sandbox older than this is replaced by a fresh one. */
@@ -118,16 +121,19 @@ export class WarmPools {
       (sum, t) => sum + t.size * (this.sandboxMemoryBytes(t.labSlug) ?? 0),
       0,
     )
-    const byMemory = Math.max(0, Math.floor((this.options.memoryBudgetBytes - usedBytes) / memory))
-    const bySlots = this.options.maxSandboxes
+    const budget = this.budgetBytes()
+    const byMemory = Math.max(0, Math.floor((budget - usedBytes) / memory))
+    const bySlots = this.maxSandboxes()
     const holdable = Math.min(seats, byMemory, bySlots)
     const reasons: string[] = []
+    const machines = this.options.registry.machineCount()
+    const perMachine = machines === 1 ? '' : ` on ${machines} machines`
     if (byMemory < seats)
       reasons.push(
-        `the warm-pool memory budget (${mib(this.options.memoryBudgetBytes)} MiB, ${mib(usedBytes)} MiB held by other pools) fits ${byMemory} sandboxes of ${mib(memory)} MiB`,
+        `the warm-pool memory budget (${mib(budget)} MiB${perMachine}, ${mib(usedBytes)} MiB held by other pools) fits ${byMemory} sandboxes of ${mib(memory)} MiB`,
       )
     if (bySlots < seats)
-      reasons.push(`the runner runs at most ${bySlots} sandboxes at once (RUNNER_MAX_SANDBOXES)`)
+      reasons.push(`the runner runs at most ${bySlots} sandboxes at once${perMachine} (RUNNER_MAX_SANDBOXES)`)
     return { labSlug, seats, holdable, sandboxMemoryBytes: memory, reasons }
   }
 
@@ -160,7 +166,7 @@ export class WarmPools {
       claimP50S: quantile(l.claimSeconds, 0.5),
       claimP95S: quantile(l.claimSeconds, 0.95),
     }))
-    return { pools, labs, memoryBudgetBytes: this.options.memoryBudgetBytes, memoryUsedBytes: usedBytes }
+    return { pools, labs, memoryBudgetBytes: this.budgetBytes(), memoryUsedBytes: usedBytes }
   }
 
   /** One round: release what no target wants (or is too old), then start at most one sandbox. */
@@ -208,6 +214,15 @@ export class WarmPools {
     return this.labSizes[key.slice('lab:'.length)] ?? 0
   }
 
+  /** The memory budget and the sandbox limit are per machine: capacity follows the engine. */
+  private budgetBytes(): number {
+    return this.options.memoryBudgetBytes * this.options.registry.machineCount()
+  }
+
+  private maxSandboxes(): number {
+    return this.options.maxSandboxes * this.options.registry.machineCount()
+  }
+
   /** Requested sizes trimmed to the memory budget and the sandbox limit, sessions served first. */
   private effectiveTargets(): Target[] {
     const requested: Target[] = [
@@ -223,8 +238,8 @@ export class WarmPools {
       }),
       ...Object.entries(this.labSizes).map(([labSlug, size]) => ({ key: `lab:${labSlug}`, labSlug, size })),
     ]
-    let budget = this.options.memoryBudgetBytes
-    let slots = this.options.maxSandboxes
+    let budget = this.budgetBytes()
+    let slots = this.maxSandboxes()
     const targets: Target[] = []
     for (const target of requested) {
       const memory = this.sandboxMemoryBytes(target.labSlug)

@@ -1,9 +1,10 @@
 // The Swarm service body carries the same isolation controls as the single-engine container.
 import path from 'node:path'
+import type Docker from 'dockerode'
 import { describe, expect, it } from 'vitest'
 import { containerCreateOptions } from '../../topology/docker-driver'
 import { parseTopology, type Topology } from '../../topology/parse-topology'
-import { serviceCreateBody } from './service-spec'
+import { serviceCreateBody, swarmServiceStatus } from './service-spec'
 import { allowedBy, volumeGroups } from './swarm-engine'
 
 const fixtures = path.resolve(import.meta.dirname, '../../../test-fixtures/labs')
@@ -97,7 +98,9 @@ describe('serviceCreateBody', () => {
       Name: single.HostConfig?.LogConfig?.Type,
       Options: single.HostConfig?.LogConfig?.Config,
     })
-    expect(container['HealthCheck']).toEqual(single.Healthcheck)
+    // The same probe; Swarm would replace an unhealthy task, so Docker never calls it unhealthy
+    // and the topology's retries travel in a label (swarmServiceStatus).
+    expect(container['HealthCheck']).toEqual({ ...single.Healthcheck, Retries: 1_000_000 })
     // No published ports, one replica, names resolved by DNS on the sandbox's own network.
     expect(body.EndpointSpec).toEqual({ Mode: 'dnsrr' })
     expect(body.Mode).toEqual({ Replicated: { Replicas: 1 } })
@@ -111,7 +114,7 @@ describe('serviceCreateBody', () => {
       'academy.sandbox': 'sbx-1',
       'academy.host': 'db',
     })
-    expect(container['Labels']).toEqual(body.Labels)
+    expect(container['Labels']).toEqual({ ...body.Labels, 'academy.health-retries': '3' })
     expect(container['Image']).toBe('localhost:5000/helix-academy/postgres:0123456789ab')
     expect(body.TaskTemplate['Placement']).toEqual({
       Constraints: ['node.labels.academy.sandboxes==true', 'node.id==node-a'],
@@ -191,5 +194,33 @@ describe('allowedBy', () => {
     expect(allowedBy(['node.role==manager'], node)).toBe(false)
     // Constraints the runner cannot evaluate are Swarm's to apply.
     expect(allowedBy(['engine.labels.zone==a'], node)).toBe(true)
+  })
+})
+
+describe("a Swarm task container's status", () => {
+  const inspect = (health: { Status: string; FailingStreak: number } | undefined, retries?: string) =>
+    ({
+      State: { Status: 'running', ExitCode: 0, ...(health ? { Health: health } : {}) },
+      Config: { Labels: retries === undefined ? {} : { 'academy.health-retries': retries } },
+    }) as unknown as Docker.ContainerInspectInfo
+
+  it('is unhealthy once its probe failed as often as the topology allows, as on one engine', () => {
+    expect(swarmServiceStatus('app', inspect({ Status: 'healthy', FailingStreak: 2 }, '3'))).toMatchObject({
+      health: 'healthy',
+    })
+    expect(swarmServiceStatus('app', inspect({ Status: 'healthy', FailingStreak: 3 }, '3'))).toMatchObject({
+      state: 'running',
+      health: 'unhealthy',
+    })
+    expect(swarmServiceStatus('app', inspect({ Status: 'starting', FailingStreak: 5 }, '3'))).toMatchObject({
+      health: 'unhealthy',
+    })
+  })
+
+  it('reports what Docker says for containers without the label or without a healthcheck', () => {
+    expect(swarmServiceStatus('app', inspect({ Status: 'healthy', FailingStreak: 9 }))).toMatchObject({
+      health: 'healthy',
+    })
+    expect(swarmServiceStatus('app', inspect(undefined, '3'))).toMatchObject({ health: 'none' })
   })
 })

@@ -4,6 +4,8 @@
 // cluster. One control cannot be expressed here and is closed on the nodes (docs/security.md):
 // no-new-privileges (the nodes' dockerd runs with --no-new-privileges). Swarm mounts tmpfs
 // with nosuid,nodev,noexec itself.
+import type Docker from 'dockerode'
+import type { ServiceStatus } from '../../../../contracts/runner-api'
 import {
   containerName,
   healthcheckConfig,
@@ -11,9 +13,38 @@ import {
   SANDBOX_DNS,
   SANDBOX_LABEL,
   SANDBOX_LOG_CONFIG,
+  serviceStatusOf,
   volumeName,
 } from '../../topology/docker-driver'
-import type { ServiceSpec } from '../../topology/parse-topology'
+import type { HealthcheckSpec, ServiceSpec } from '../../topology/parse-topology'
+
+/**
+ * Swarm replaces a task whose container turns unhealthy; one engine only reports it. A lab's
+ * crash loop (Lab 3) or a service the learner stopped on purpose must stay where the learner can
+ * see it and fix it, so Docker is told never to give up on a Swarm task's healthcheck, and the
+ * topology's own retries, kept in this container label, decide "unhealthy" when the runner reads
+ * the status (swarmServiceStatus).
+ */
+export const HEALTH_RETRIES_LABEL = 'academy.health-retries'
+const NEVER_UNHEALTHY = 1_000_000
+/** The Engine's own default when a healthcheck names no retries. */
+const DEFAULT_RETRIES = 3
+
+function swarmHealthcheck(spec: HealthcheckSpec | null): ReturnType<typeof healthcheckConfig> {
+  const config = healthcheckConfig(spec)
+  return spec === null ? config : { ...config, Retries: NEVER_UNHEALTHY }
+}
+
+/** A Swarm task's container as the learner sees it: unhealthy after the topology's retries. */
+export function swarmServiceStatus(host: string, info: Docker.ContainerInspectInfo): ServiceStatus {
+  const status = serviceStatusOf(host, info)
+  const retries = Number(info.Config.Labels?.[HEALTH_RETRIES_LABEL])
+  const failing = (info.State.Health as { FailingStreak?: number } | undefined)?.FailingStreak ?? 0
+  if (status.health === 'healthy' || status.health === 'starting')
+    if (Number.isInteger(retries) && retries > 0 && failing >= retries)
+      return { ...status, health: 'unhealthy' }
+  return status
+}
 
 /** A file a bind mount provided, handed to the service as a Swarm config. */
 export interface ConfigFile {
@@ -64,11 +95,16 @@ export function serviceCreateBody(options: ServiceSpecOptions): Record<string, u
         Hostname: service.hostname ?? service.name,
         ...(service.workingDir ? { Dir: service.workingDir } : {}),
         // On the container too: the node-side disk watchdog and faults find it by them.
-        Labels: labels,
+        Labels: {
+          ...labels,
+          ...(service.healthcheck
+            ? { [HEALTH_RETRIES_LABEL]: String(service.healthcheck.retries || DEFAULT_RETRIES) }
+            : {}),
+        },
         Init: true,
         CapabilityDrop: ['ALL'],
         CapabilityAdd: service.capAdd,
-        ...(service.healthcheck !== undefined ? { HealthCheck: healthcheckConfig(service.healthcheck) } : {}),
+        ...(service.healthcheck !== undefined ? { HealthCheck: swarmHealthcheck(service.healthcheck) } : {}),
         DNSConfig: { Nameservers: SANDBOX_DNS, Search: [], Options: [] },
         Mounts: [
           ...service.volumes.flatMap((v) =>

@@ -17,7 +17,6 @@ import {
   networkName,
   ProvisionError,
   SANDBOX_LABEL,
-  serviceStatusOf,
   type HostAddress,
 } from '../../topology/docker-driver'
 import type { ServiceSpec } from '../../topology/parse-topology'
@@ -25,7 +24,7 @@ import type { LostSandbox, SandboxContainer, SandboxEngine, StartOptions } from 
 import { execTunnel } from './exec-tunnel'
 import { createLabFileConfigs, removeLabFileConfigs } from './lab-file-configs'
 import { NodeEngines, type NodeEngineOptions, type SwarmNodeInfo } from './node-engines'
-import { serviceCreateBody, type ConfigFile } from './service-spec'
+import { serviceCreateBody, swarmServiceStatus, type ConfigFile } from './service-spec'
 
 export interface SwarmEngineOptions {
   /** A manager's Engine API (DOCKER_HOST). */
@@ -166,9 +165,11 @@ export function swarmEngine(options: SwarmEngineOptions): SandboxEngine & { node
     name: string,
     goal: 'placed' | 'running' | 'completed',
     deadline: number,
+    signal?: AbortSignal,
   ): Promise<Task> {
     let last: Task | undefined
     for (;;) {
+      signal?.throwIfAborted()
       last = latest(await tasksOf([serviceId]))
       const state = last?.Status.State
       if (last && goal === 'placed' && last.NodeID) return last
@@ -197,7 +198,7 @@ export function swarmEngine(options: SwarmEngineOptions): SandboxEngine & { node
     services: ServiceSpec[],
     pinned: Map<string, string>,
   ): Promise<Map<string, Task>> {
-    const { sandboxId, topology, labels, deadline } = start
+    const { sandboxId, topology, labels, deadline, signal } = start
     const network = networkName(sandboxId)
     const configs = await createLabFileConfigs(manager, sandboxId, { ...topology, services }, labels)
     // A service without volumes is a group of its own: it too stays where Swarm first put it.
@@ -213,8 +214,8 @@ export function swarmEngine(options: SwarmEngineOptions): SandboxEngine & { node
       const made = created.get(dependency) as Promise<void>
       const id = () => ids.get(dependency) as string
       if (kind === 'service_completed_successfully')
-        return made.then(() => waitTask(id(), dependency, 'completed', deadline))
-      return made.then(() => waitTask(id(), dependency, 'running', deadline))
+        return made.then(() => waitTask(id(), dependency, 'completed', deadline, signal))
+      return made.then(() => waitTask(id(), dependency, 'running', deadline, signal))
     }
 
     for (const service of services) {
@@ -237,6 +238,7 @@ export function swarmEngine(options: SwarmEngineOptions): SandboxEngine & { node
         service.name,
         Promise.all(dependencies.map((d) => condition(d.service, d.condition))).then(async () => {
           const nodeId = groupReady ? await groupReady : undefined
+          signal?.throwIfAborted()
           const body = serviceCreateBody({
             sandboxId,
             service,
@@ -260,7 +262,7 @@ export function swarmEngine(options: SwarmEngineOptions): SandboxEngine & { node
           ids.set(service.name, id)
           if (anchor) {
             try {
-              const task = await waitTask(id, service.name, 'placed', deadline)
+              const task = await waitTask(id, service.name, 'placed', deadline, signal)
               await pin(id, task.NodeID as string)
               placed?.(task.NodeID as string)
             } catch (error) {
@@ -282,7 +284,7 @@ export function swarmEngine(options: SwarmEngineOptions): SandboxEngine & { node
       services.map(async (service) =>
         tasks.set(
           service.name,
-          await waitTask(ids.get(service.name) as string, service.name, 'running', deadline),
+          await waitTask(ids.get(service.name) as string, service.name, 'running', deadline, signal),
         ),
       ),
     )
@@ -441,7 +443,7 @@ export function swarmEngine(options: SwarmEngineOptions): SandboxEngine & { node
           if (!task || !containerId || !task.NodeID) return { host, state: 'missing', health: 'none' }
           nodes.place(containerId, task.NodeID)
           try {
-            return serviceStatusOf(
+            return swarmServiceStatus(
               host,
               await within(NODE_CALL_MS, nodes.getContainer(containerId).inspect()),
             )

@@ -49,6 +49,7 @@ interface SandboxAnswer {
   state: string
   error?: string
   errorCode?: string
+  services?: Array<{ host: string; state: string; health: string }>
 }
 interface Answer {
   url?: string
@@ -262,6 +263,31 @@ describe('the runner on a three-node Swarm', () => {
     expect((await placement(first)).get('helixagent-2')).toBe(where.get('helixagent-2'))
     const state = await engine.containers.getContainer(followed ?? '').inspect()
     expect(state.State.Running).toBe(true)
+
+    // A service whose healthcheck fails stays, for the learner to see and fix, as on one engine:
+    // Swarm would replace an unhealthy task (a fresh pg-primary would start PostgreSQL again).
+    // Lab 1's pg-primary keeps its container when PostgreSQL stops (step "pg-promote").
+    const primaryId = registry.getSandbox(first)?.hosts['pg-primary']?.containerId
+    const stopped = await runScript({
+      docker: engine.containers,
+      sandbox: registry.getSandbox(first) ?? { id: first, hosts: {} },
+      host: 'pg-primary',
+      user: 'postgres',
+      script: 'pg_ctl -D "$PGDATA" stop -m fast',
+      timeoutS: 30,
+    })
+    expect(stopped.exitCode, stopped.output).toBe(0)
+    // pg-primary's healthcheck: every 2 s, 30 retries.
+    const unhealthyBy = Date.now() + 120_000
+    let primary: { health?: string } | undefined
+    while (primary?.health !== 'unhealthy' && Date.now() < unhealthyBy) {
+      await new Promise((resolve) => setTimeout(resolve, 2_000))
+      primary = (await waitForState(first, 'ready', 10_000)).services?.find((s) => s.host === 'pg-primary')
+    }
+    expect(primary).toMatchObject({ state: 'running', health: 'unhealthy' })
+    await new Promise((resolve) => setTimeout(resolve, 10_000))
+    expect(registry.getSandbox(first)?.hosts['pg-primary']?.containerId).toBe(primaryId)
+    expect((await engine.containers.getContainer(primaryId ?? '').inspect()).State.Running).toBe(true)
   }, 1_200_000)
 
   it('tells the learner when a worker running their lab is lost, and starts again elsewhere, not on a drained node', async () => {
