@@ -51,15 +51,23 @@ for i in $(seq 1 24); do
   [ "$out" = OK ] || fail "writing a test key through redis-1 failed: $out"
   want["$key"]="$value"
 done
-# Replication is asynchronous: wait until every replica has replayed what its master has.
+# Replication is asynchronous: wait until every replica is linked to its master and has replayed
+# what the master has. A replica that was just added or moved copies its master first, and one
+# that never finished that copy may not take over (its data counts as too old), so the drill
+# waits for it rather than stop a master nothing could replace.
 for m in "${masters[@]}"; do
   mhost="$(printf '%s\n' "$before" | awk -v m="$m" '$1 == m { print $2 }')"
   target="$(field master_repl_offset "$(rc -h "$mhost" info replication)")"
   for rhost in $(printf '%s\n' "$before" | awk -v m="$m" '$4 == m { print $2 }'); do
-    for _ in $(seq 1 20); do
-      have="$(field slave_repl_offset "$(rc -h "$rhost" info replication)")"
-      [ "${have:-0}" -ge "${target:-0}" ] && break; sleep 0.25
+    synced=""
+    for _ in $(seq 1 60); do
+      repl="$(rc -h "$rhost" info replication)"
+      have="$(field slave_repl_offset "$repl")"
+      if [ "$(field master_link_status "$repl")" = up ] && [ "${have:-0}" -ge "${target:-0}" ]; then synced=1; break; fi
+      sleep 0.25
     done
+    [ -n "$synced" ] || fail "$rhost has not caught up with its master $mhost yet (master_link_status:$(field master_link_status "$repl")): a replica that is not in sync cannot take over, so the grader will not stop $mhost." \
+      "A replica that was just added or moved copies its master first; wait a few seconds and check again (redis-cli -h $rhost info replication shows master_link_status)."
   done
 done
 
