@@ -262,6 +262,17 @@ describe('lab ha-setup', () => {
       stepCommand('08-pg-promote.mdx', 'Lose the primary'),
     )
     expect(lose.exitCode, lose.output).toBe(0)
+    // The grader's writer tries about once a second and logs an attempt only once it is answered
+    // (up to 3 s later): wait for one that met the lost primary, which the check below counts.
+    const met = await lab.runScript(
+      'grader',
+      `source /academy/lib/ledger.sh
+       lost="$(date +%s%3N)"
+       for _ in $(seq 1 40); do [ "$(writer_refused_since "$lost")" -gt 0 ] && exit 0; sleep 0.5; done
+       echo "the writer logged no refused attempt after the loss" >&2; exit 1`,
+      { timeoutS: 30 },
+    )
+    expect(met.exitCode, met.output).toBe(0)
     await expectCheckFails(lab, 'pg-promote', /nobody promoted it/)
     await expectCheckFails(lab, 'pg-repoint', /pg-replica is not a primary/)
     const promote = await execInLearnerShell(

@@ -115,15 +115,26 @@ async function api<T>(method: string, url: string, body?: unknown): Promise<T> {
 }
 
 /** What the web app and browser do: Start (repeated while queued), poll until ready, open the terminal. */
+/** Where a start's seconds went: the claim (POST), status until ready, ticket, socket open, prompt. */
+type Phases = { claim: number; ready: number; ticket: number; socket: number; prompt: number }
+
 async function startToTerminal(
   userId: string,
   seed?: string,
-): Promise<{ id: string; seconds: number; start: string }> {
+): Promise<{ id: string; seconds: number; start: string; phases: Phases }> {
   const started = performance.now()
+  let mark = started
+  const lap = () => {
+    const now = performance.now()
+    const seconds = (now - mark) / 1000
+    mark = now
+    return seconds
+  }
   let id: string | undefined
   let start = ''
+  let state = ''
   while (!id) {
-    const created = await api<{ status: string; start?: string; sandbox?: { id: string } }>(
+    const created = await api<{ status: string; start?: string; sandbox?: { id: string; state: string } }>(
       'POST',
       '/v1/sandboxes',
       {
@@ -134,28 +145,40 @@ async function startToTerminal(
     )
     start = created.start ?? ''
     id = created.sandbox?.id
+    state = created.sandbox?.state ?? ''
     if (!id) await sleep(1000)
   }
-  for (;;) {
-    const status = await api<{ sandbox: { state: string; error?: string } }>('GET', `/v1/sandboxes/${id}`)
-    if (status.sandbox.state === 'ready') break
-    if (status.sandbox.state === 'failed')
-      throw new Error(`sandbox ${id} failed: ${status.sandbox.error ?? ''}`)
+  const claim = lap()
+  // The web app asks for the status only while the answer was not yet ready, as here.
+  while (state !== 'ready') {
     await sleep(100)
+    const status = await api<{ sandbox: { state: string; error?: string } }>('GET', `/v1/sandboxes/${id}`)
+    state = status.sandbox.state
+    if (state === 'failed') throw new Error(`sandbox ${id} failed: ${status.sandbox.error ?? ''}`)
   }
+  const ready = lap()
   const minted = await api<{ ticket: string }>('POST', `/v1/sandboxes/${id}/tickets`, {
     userId,
     host: 'workstation',
     mode: 'rw',
   })
+  const ticket = lap()
   const client = expectConnected(
     await connectTerminal(base, { ticket: minted.ticket, cols: '120', rows: '40' }),
   )
   await client.waitForMessage('hello', TERMINAL_WAIT_MS)
+  const socket = lap()
   await client.waitForText(/\$ /, TERMINAL_WAIT_MS)
+  const prompt = lap()
   const seconds = (performance.now() - started) / 1000
   client.close()
-  return { id, seconds, start }
+  return { id, seconds, start, phases: { claim, ready, ticket, socket, prompt } }
+}
+
+/** Median seconds of each phase, as "claim 0.21 · ready 0.00 · …". */
+function phaseMedians(runs: Array<{ phases: Phases }>): string {
+  const names = ['claim', 'ready', 'ticket', 'socket', 'prompt'] as const
+  return names.map((n) => `${n} ${fmt(median(runs.map((r) => r.phases[n])), 2)}`).join(' · ')
 }
 
 /**
@@ -291,7 +314,7 @@ await boundedRun({
     // 2. Warm claim → terminal connected.
     for (const variant of [false, true]) {
       const busy = await warmPool(claims)
-      const settled: PromiseSettledResult<{ id: string; seconds: number; start: string }>[] = []
+      const settled: PromiseSettledResult<Awaited<ReturnType<typeof startToTerminal>>>[] = []
       for (let i = 0; i < claims; i++) {
         // One at a time, so each claim meets a ready sandbox (the pool refills in the background).
         const attempt = startToTerminal(`bench-claim-${variant}-${i}`, variant ? String(1000 + i) : undefined)
@@ -307,6 +330,7 @@ await boundedRun({
         `p50 ${fmt(median(samples), 2)} s · p95 ${fmt(percentile(samples, 95), 2)} s`,
         notes(variant ? '' : 'target p95 < 1 s', busy, cold > 0 ? `${cold} not warm` : '', failures(settled)),
       ])
+      record(['  of which (median s)', phaseMedians(done), ''])
     }
     await pools.tick()
 
