@@ -10,16 +10,18 @@ ask_lb() {
     | tr -d '\r' | awk -v n="$nonce" -F': ' 'tolower($1) == "x-helixagent-proof" { p = $2 } /^code=/ { c = substr($0, 6) } END { print c, n, (p == "" ? "-" : p) }'
 }
 # origins < "code nonce proof" lines: the instance whose proof matches, or "forged", per line.
+# The token is read from the environment, not passed as an argument: a random token may start
+# with "-", which node would take for an option of its own.
 origins() {
   node -e '
     const { createHmac } = require("crypto")
-    const token = process.argv[1]
+    const token = process.env.HELIXAGENT_CONTROL_TOKEN ?? ""
     const lines = require("fs").readFileSync(0, "utf8").split("\n").filter(Boolean)
     for (const line of lines) {
       const [, nonce, proof] = line.split(" ")
       const who = ["helixagent-1", "helixagent-2", "helixagent-3"].find((i) => createHmac("sha256", token).update(nonce + ":" + i).digest("hex") === proof)
       console.log(who ?? "forged")
-    }' "$HELIXAGENT_CONTROL_TOKEN"
+    }'
 }
 # origins, space-separated, asked again (up to 3 times) if the verifier printed nothing: an empty
 # verdict is a fault of the grader (the verifier failed to run), never evidence against the learner.
