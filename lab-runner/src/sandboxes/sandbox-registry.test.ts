@@ -12,6 +12,7 @@ import { ensureTestShellImage } from '../../test-fixtures/test-images'
 import { LABEL } from './labels'
 import { SandboxRegistry, type Logger, type SandboxSummary } from './sandbox-registry'
 import { dockerEngine } from '../engine/docker-engine'
+import type { SandboxEngine } from '../engine/sandbox-engine'
 
 const labsDir = path.resolve(import.meta.dirname, '../../test-fixtures/labs')
 const docker = new Docker()
@@ -338,21 +339,10 @@ describe('SandboxRegistry on the real engine', () => {
 // What the registry does with what an engine says about its machines, here with the one engine's
 // real containers and a stand-in for the answers a Swarm would give (lost node, node count).
 describe('machines the engine reports', () => {
-  it('follows the engine’s machine count for capacity, and ends a sandbox whose machine is lost', async () => {
-    let machines = 3
-    let lostReason: string | undefined
-    // Only this test's sandbox is on the lost machine (the suite's others may be adopted here too).
-    let mine: string | undefined
-    const real = dockerEngine(docker)
+  /** A started registry over the one engine with some of its answers replaced. */
+  async function registryOver(engine: Partial<SandboxEngine>): Promise<SandboxRegistry> {
     const cluster = new SandboxRegistry({
-      engine: {
-        ...real,
-        machines: async () => machines,
-        lostSandboxes: async (ids) =>
-          ids
-            .filter((id) => lostReason !== undefined && id === mine)
-            .map((sandboxId) => ({ sandboxId, reason: lostReason ?? '' })),
-      },
+      engine: { ...dockerEngine(docker), ...engine },
       catalog: loadLabDefinitions(labsDir, runnerLabOptions),
       labsDir,
       maxSandboxes: 2,
@@ -364,6 +354,21 @@ describe('machines the engine reports', () => {
     })
     onTestFinished(() => cluster.stop())
     await cluster.start()
+    return cluster
+  }
+
+  it('follows the engine’s machine count for capacity, and ends a sandbox whose machine is lost', async () => {
+    let machines = 3
+    let lostReason: string | undefined
+    // Only this test's sandbox is on the lost machine (the suite's others may be adopted here too).
+    let mine: string | undefined
+    const cluster = await registryOver({
+      machines: async () => machines,
+      lostSandboxes: async (ids) =>
+        ids
+          .filter((id) => lostReason !== undefined && id === mine)
+          .map((sandboxId) => ({ sandboxId, reason: lostReason ?? '' })),
+    })
     expect(cluster.capacity().max).toBe(6)
     machines = 1
     const sandbox = await createReady(cluster, 'user-lost')
@@ -391,34 +396,20 @@ describe('machines the engine reports', () => {
   }, 120_000)
 
   it('ends a sandbox whose machine is lost while it is still starting, at once and with the same message', async () => {
-    const real = dockerEngine(docker)
     let startSignal: AbortSignal | undefined
     let lostId: string | undefined
-    const cluster = new SandboxRegistry({
-      engine: {
-        ...real,
-        // A start that would wait for a service on the lost node until the deadline.
-        startServices: (start) =>
-          new Promise((_, reject) => {
-            startSignal = start.signal
-            start.signal?.addEventListener('abort', () => reject(start.signal?.reason))
-          }),
-        lostSandboxes: async (ids) =>
-          ids
-            .filter((id) => id === lostId)
-            .map((sandboxId) => ({ sandboxId, reason: 'the machine running it (worker-2) was lost' })),
-      },
-      catalog: loadLabDefinitions(labsDir, runnerLabOptions),
-      labsDir,
-      maxSandboxes: 2,
-      instance,
-      extraLabels: { 'academy.test': '1' },
-      reapIntervalMs: 3_600_000,
-      machineWatchIntervalMs: 3_600_000,
-      log: quiet,
+    const cluster = await registryOver({
+      // A start that would wait for a service on the lost node until the deadline.
+      startServices: (start) =>
+        new Promise((_, reject) => {
+          startSignal = start.signal
+          start.signal?.addEventListener('abort', () => reject(start.signal?.reason))
+        }),
+      lostSandboxes: async (ids) =>
+        ids
+          .filter((id) => id === lostId)
+          .map((sandboxId) => ({ sandboxId, reason: 'the machine running it (worker-2) was lost' })),
     })
-    onTestFinished(() => cluster.stop())
-    await cluster.start()
     const outcome = await cluster.create({ userId: 'user-starting', labSlug: 'sample' })
     if (outcome.status !== 'provisioning') throw new Error(JSON.stringify(outcome))
     await vi.waitFor(() => expect(startSignal).toBeDefined())
