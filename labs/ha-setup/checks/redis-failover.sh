@@ -106,12 +106,14 @@ done
   "Replicas must replay their master's writes: look at master_link_status in redis-cli -h $promoted info replication."
 
 for instance in helixagent-1 helixagent-2 helixagent-3; do
-  status=""
+  status="" error=""
   for _ in $(seq 1 20); do
-    status="$(curl -s --max-time 2 "http://$instance:8080/health" | jq -r '.redis.status // empty' 2>/dev/null)"
+    health="$(curl -s --max-time 2 "http://$instance:8080/health")"
+    status="$(printf '%s' "$health" | jq -r '.redis.status // empty' 2>/dev/null)"
+    error="$(printf '%s' "$health" | jq -r '.redis.error // empty' 2>/dev/null)"
     [ "$status" = up ] && break; sleep 0.5
   done
-  [ "$status" = up ] || fail "after the failover $instance reports redis as ${status:-unknown} in /health." \
+  [ "$status" = up ] || fail "after the failover $instance reports redis as ${status:-unknown} in /health${error:+ ($error)}." \
     "The instances follow MOVED replies to the new master by themselves; look at curl -s http://$instance:8080/health | jq .redis"
 done
 
