@@ -18,6 +18,8 @@ command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
 # docker-registry: `npm run images -- --push` is tested against a real registry on loopback.
 command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
+# curl: the HelixAgent stand-in's launcher test runs `helixagent reseed`, which is curl.
+command -v curl >/dev/null 2>&1 || missing+=(curl)
 # The generated-video test (scripts/videos) runs ffmpeg and a text-to-speech voice.
 command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
 [ -d /usr/share/festival/voices/us/cmu_us_slt_arctic_hts ] || missing+=(festival festvox-us-slt-hts)

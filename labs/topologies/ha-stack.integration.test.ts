@@ -6,9 +6,11 @@
 // Every command runs inside the sandbox's own containers (exec), so no traffic leaves them.
 import Docker from 'dockerode'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { execCapture } from '../../lab-runner/src/exec/container-exec'
 import { restartService, stopService } from '../../lab-runner/src/faults/service-faults'
 import type { SandboxRef, SandboxRegistry } from '../../lab-runner/src/sandboxes/sandbox-registry'
 import { ensureImages } from '../../scripts/images/build-images'
+import { baseScore } from '../images/helixagent/src/providers'
 import {
   HA_STACK_SLUG,
   newHaStackRegistry,
@@ -196,6 +198,43 @@ describe('ha-stack on the real engine', () => {
       { env: controlEnv },
     )
   })
+
+  it("hands a warm claim's seed to the running instances live (x-academy.reseed), without a restart", async () => {
+    const poolSeed = registry.scriptEnv(sandbox.id)?.['ACADEMY_SEED'] ?? ''
+    // A learner's seed whose scores tell apart from the pool's, or the test proves nothing.
+    const learnerSeed = Array.from({ length: 200 }, (_, i) => String(1000 + i)).find(
+      (seed) => Math.abs(baseScore('claude', seed) - baseScore('claude', poolSeed)) > 0.15,
+    )!
+    const startedAt = async (host: string) =>
+      (await docker.getContainer(sandbox.hosts[host]!.containerId).inspect()).State.StartedAt
+    const claudeScore = async (host: string) =>
+      Number(
+        await ok(
+          'grader',
+          `curl -fsS http://${host}:8080/v1/providers/verification | jq '.providers[] | select(.id=="claude") | .score'`,
+        ),
+      )
+    const handOver = (host: string, seed: string) =>
+      execCapture({
+        docker,
+        containerId: sandbox.hosts[host]!.containerId,
+        // The command ha-stack.yaml declares as the instances' x-academy.reseed.
+        cmd: ['helixagent', 'reseed'],
+        env: { ACADEMY_SEED: seed },
+        deadlineMs: 15_000,
+        onOutput: () => {},
+      })
+
+    for (const host of INSTANCES) {
+      const before = await startedAt(host)
+      expect((await handOver(host, learnerSeed)).exitCode, host).toBe(0)
+      expect(await claudeScore(host), host).toBeCloseTo(baseScore('claude', learnerSeed), 1)
+      expect(await ok(host, 'cat /var/lib/helixagent/seed')).toBe(`${learnerSeed}\n`)
+      expect(await startedAt(host), host).toBe(before)
+    }
+    for (const host of INSTANCES) expect((await handOver(host, poolSeed)).exitCode, host).toBe(0)
+    expect(await claudeScore('helixagent-1')).toBeCloseTo(baseScore('claude', poolSeed), 1)
+  }, 60_000)
 
   it('keeps serving, degraded, when the replica is lost', async () => {
     expect(await stopService({ docker, sandbox, host: 'pg-replica' })).toMatchObject({

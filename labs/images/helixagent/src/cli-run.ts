@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
-import { reseed } from './cli-reseed'
 import { HELIXAGENT_VERSION } from './version'
 
 export interface CliIo {
@@ -69,7 +68,6 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.out(`helixagent ${HELIXAGENT_VERSION} (Helix Academy stand-in, node ${process.version})\n`)
     return 0
   }
-  if (command === 'reseed') return reseed(io)
   if (command !== 'verify') {
     io.err(`helixagent: unknown command "${command}"\n\n${USAGE}`)
     return 2
