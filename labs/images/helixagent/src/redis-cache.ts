@@ -31,6 +31,25 @@ export class NoCache implements Cache {
 }
 
 /**
+ * PING and CLUSTER INFO from one cluster node the client holds a live connection to, a master if
+ * it can. Sent through the cluster client, a command without a key goes to a random master of the
+ * client's last view of the cluster, which right after a failover can still hold the lost master
+ * (on a Swarm, at an address nobody answers any more): health would depend on the draw, and with
+ * the offline queue off that node fails at once. With no live connection at all the client is
+ * asked to look at the cluster again, and health says so.
+ */
+async function clusterInfo(cluster: Cluster): Promise<string> {
+  const live = (role: 'master' | 'all') => cluster.nodes(role).filter((node) => node.status === 'ready')
+  const node = live('master')[0] ?? live('all')[0]
+  if (!node) {
+    cluster.refreshSlotsCache()
+    throw new Error('no connection to a cluster node is ready')
+  }
+  await node.ping()
+  return String(await node.cluster('INFO'))
+}
+
+/**
  * Redis (standalone) or Redis Cluster through ioredis. The offline queue is off so a lost
  * Redis makes calls fail fast (the service serves degraded) while ioredis reconnects forever.
  */
@@ -87,10 +106,9 @@ export class RedisCache implements Cache {
       return { status: 'down', mode: this.mode, error: this.lastError ?? `connection ${this.client.status}` }
     const started = Date.now()
     try {
-      await withTimeout(this.client.ping())
       if (this.client instanceof Cluster) {
         // A cluster that lost a master without a replica answers PING but not every key.
-        const info = String(await withTimeout(this.client.cluster('INFO')))
+        const info = await withTimeout(clusterInfo(this.client))
         const state = /cluster_state:(\w+)/.exec(info)?.[1] ?? 'unknown'
         if (state !== 'ok')
           return {
@@ -99,6 +117,8 @@ export class RedisCache implements Cache {
             error: `cluster_state:${state}`,
             latency_ms: Date.now() - started,
           }
+      } else {
+        await withTimeout(this.client.ping())
       }
       return { status: 'up', mode: this.mode, latency_ms: Date.now() - started }
     } catch (cause) {
