@@ -192,6 +192,10 @@ export function createRunnerServer(options: RunnerServerOptions): RunnerServer {
     log,
   })
 
+  registry.onReady((sandbox, shellHosts) =>
+    terminal.prepare(shellHosts.flatMap((host) => sandbox.hosts[host]?.containerId ?? [])),
+  )
+
   const metricsServer = createServer((req, res) => {
     const pathname = new URL(req.url ?? '/', 'http://runner.invalid').pathname
     if (req.method === 'GET' && pathname === '/metrics') {

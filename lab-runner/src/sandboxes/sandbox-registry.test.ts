@@ -66,10 +66,14 @@ async function removeEverythingOfThisRun(): Promise<void> {
 
 let registry: SandboxRegistry
 let first: SandboxSummary
+const readyEvents: Array<{ id: string; shellHosts: readonly string[]; workstation?: string }> = []
 
 beforeAll(async () => {
   ensureTestShellImage()
   registry = newRegistry(2)
+  registry.onReady((sandbox, shellHosts) =>
+    readyEvents.push({ id: sandbox.id, shellHosts, workstation: sandbox.hosts['workstation']?.containerId }),
+  )
   await registry.start()
   first = await createReady(registry, 'user-a')
 }, 300_000)
@@ -127,6 +131,14 @@ describe('SandboxRegistry on the real engine', () => {
     // The one-shot seed wrote into the shared named volume with this sandbox's seed.
     expect(exec(workstation.Id, 'cat /data/seed.txt').out.trim()).toMatch(/^seed=\d+$/)
     expect(exec(workstation.Id, 'getent hosts db').code).toBe(0)
+  })
+
+  it('tells its ready listeners (the terminal server) where the new sandbox opens terminals', () => {
+    expect(readyEvents).toContainEqual({
+      id: first.id,
+      shellHosts: ['workstation'],
+      workstation: registry.getSandbox(first.id)?.hosts['workstation']?.containerId,
+    })
   })
 
   it('reports per-service health and time left', async () => {

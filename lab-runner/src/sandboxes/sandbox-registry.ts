@@ -172,6 +172,7 @@ export class SandboxRegistry {
   /** start() failed (engine down) and has not succeeded since: the registry does not know which sandboxes exist. */
   private adoptionPending = false
   private firewall: FirewallResult | undefined
+  private readonly readyListeners: Array<(sandbox: SandboxRef, shellHosts: readonly string[]) => void> = []
 
   /** Where this registry's sandboxes run; terminals, files, checks and faults reach them through it. */
   readonly engine: SandboxEngine
@@ -190,6 +191,14 @@ export class SandboxRegistry {
     const record = this.records.get(id)
     if (!record || record.state !== 'ready') return undefined
     return toRef(record)
+  }
+
+  /**
+   * Called once a sandbox (a learner's or a warm pool's) has just become ready, with the hosts
+   * its lab opens terminals on: the terminal server prepares for the first socket there.
+   */
+  onReady(listener: (sandbox: SandboxRef, shellHosts: readonly string[]) => void): void {
+    this.readyListeners.push(listener)
   }
 
   /** Records learner activity (terminal input, REST calls) so the idle timer restarts. */
@@ -810,6 +819,7 @@ export class SandboxRegistry {
       )
       this.options.onProvisioned?.(seconds)
       this.options.log.info('sandbox ready', { ...log, seconds })
+      for (const listener of this.readyListeners) listener(toRef(record), lab.definition.shellHosts)
     } catch (error) {
       await this.failProvisioning(record, error, log)
     } finally {

@@ -344,3 +344,46 @@ describe('terminal over WebSocket', () => {
     expect(terminals.stats().opened).toBe(before.opened + 1)
   })
 })
+
+describe('a sandbox that just became ready', () => {
+  it('has its shell user looked up before the first socket, which then opens only the shell', async () => {
+    // The same sandbox behind a second terminal server whose Docker access records every exec.
+    const execs: string[][] = []
+    const recording = {
+      getContainer: (id: string) => {
+        const container = sandbox.docker.getContainer(id)
+        const exec = container.exec.bind(container)
+        container.exec = ((options: { Cmd: string[] }) => {
+          execs.push(options.Cmd)
+          return exec(options)
+        }) as typeof container.exec
+        return container
+      },
+    }
+    const second = http.createServer((_req, res) => res.writeHead(404).end())
+    const prepared = attachTerminalServer(second, {
+      docker: recording,
+      tickets,
+      getSandbox: (id) => (id === sandbox.id ? sandbox : undefined),
+      allowedOrigins: ['http://localhost:3000'],
+      log: { info: () => undefined, warn: () => undefined },
+    })
+    await new Promise<void>((resolve) => second.listen(0, '127.0.0.1', resolve))
+    try {
+      prepared.prepare([sandbox.hosts['workstation']!.containerId])
+      await expect.poll(() => execs.map((cmd) => cmd.join(' '))).toEqual(['id -u learner'])
+      const url = `http://127.0.0.1:${(second.address() as AddressInfo).port}`
+      const client = expectConnected(await connectTerminal(url, { ticket: mint({ tab: 'prepared' }) }))
+      openClients.push(client)
+      await client.waitForMessage('hello')
+      // One exec for the shell, none for the user: the lookup was done.
+      expect(execs.map((cmd) => cmd[0])).toEqual(['id', 'sh'])
+      await ready(client)
+      client.type('echo "user=$(id -un)"\r')
+      await client.waitForText(/user=learner/)
+    } finally {
+      await prepared.close()
+      await new Promise((resolve) => second.close(resolve))
+    }
+  })
+})

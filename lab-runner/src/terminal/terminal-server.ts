@@ -55,6 +55,12 @@ export interface TerminalServer {
   stats(): TerminalStats
   /** Read-only (watching) sessions open on one sandbox right now. */
   viewers(sandboxId: string): number
+  /**
+   * Looks up the shell user of these containers now (a sandbox that just became ready), so a
+   * learner's first terminal there does not wait for that extra exec: the lookup is one more
+   * round of Docker calls before the shell, and a warm claim is timed in fractions of a second.
+   */
+  prepare(containerIds: readonly string[]): void
   /** Closes every terminal socket (the tmux shells live on) and stops handling upgrades. */
   close(): Promise<void>
 }
@@ -76,6 +82,7 @@ export function attachTerminalServer(httpServer: HttpServer, deps: TerminalServe
   })
   const sessions = new Set<TerminalSession>()
   const shellUsers = new Map<string, Promise<string | undefined>>()
+  let closed = false
   const stats = { opened: 0, rejected: 0 }
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -213,12 +220,17 @@ export function attachTerminalServer(httpServer: HttpServer, deps: TerminalServe
 
   return {
     stats: () => ({ active: sessions.size, ...stats }),
+    prepare: (containerIds) => {
+      if (closed) return
+      for (const containerId of containerIds) void shellUserOf(containerId)
+    },
     viewers: (sandboxId) => {
       let count = 0
       for (const session of sessions) if (session.isViewerOf(sandboxId)) count++
       return count
     },
     async close() {
+      closed = true
       clearInterval(heartbeat)
       httpServer.off('upgrade', onUpgrade)
       await Promise.all([...sessions].map((session) => session.close(1001, 'lab-runner shutting down')))
