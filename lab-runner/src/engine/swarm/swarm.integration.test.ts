@@ -2,8 +2,9 @@
 // (tests/support/swarm-cluster.ts), the lab images pushed to its registry the way
 // `npm run images -- --push` does, and the course's Lab 1 started through the runner's own REST
 // API. A learner's terminal, a check (failing, then passing after the step's solve) and a file
-// edit must work wherever Swarm put the services; a lost worker must be told to the learner, and
-// a new Start must succeed on what is left, never on a drained node.
+// edit must work wherever Swarm put the services; two learners' sandboxes must not reach each
+// other across nodes; a lost worker must be told to the learner, and a new Start must succeed on
+// what is left, never on a drained node.
 import { randomBytes } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
@@ -288,6 +289,55 @@ describe('the runner on a three-node Swarm', () => {
     await new Promise((resolve) => setTimeout(resolve, 10_000))
     expect(registry.getSandbox(first)?.hosts['pg-primary']?.containerId).toBe(primaryId)
     expect((await engine.containers.getContainer(primaryId ?? '').inspect()).State.Running).toBe(true)
+  }, 1_200_000)
+
+  it("keeps two learners' sandboxes apart, wherever Swarm put their services", async () => {
+    const other = await start('swarm-other-learner')
+    try {
+      const theirs = registry.getSandbox(other)
+      const mine = registry.getSandbox(first)
+      if (!theirs || !mine) throw new Error('both sandboxes must be ready')
+      // Services that listen, in the other sandbox (by address: its names are not in this one's
+      // DNS), and the same services in the learner's own sandbox, which must answer, so a probe
+      // that reaches nothing proves isolation rather than a broken probe.
+      // (pg-replica, not pg-primary: the first test left the primary's PostgreSQL stopped.)
+      const ports: Record<string, number> = {
+        'pg-replica': 5432,
+        'helixagent-1': 8080,
+        lb: 8080,
+        'redis-1': 6379,
+      }
+      const targets = (sandbox: typeof mine) =>
+        Object.entries(ports).map(([host, port]) => `${sandbox.hosts[host]?.ip}:${port}`)
+      expect(targets(theirs).join(' ')).not.toContain('undefined')
+      const probe = (sandbox: typeof mine, addresses: string[]) =>
+        runScript({
+          docker: engine.containers,
+          sandbox,
+          host: 'workstation',
+          script: [
+            `for target in ${addresses.join(' ')}; do`,
+            '  if timeout 3 bash -c "exec 3<>/dev/tcp/${target%:*}/${target#*:}" 2>/dev/null; then echo "REACHED $target"; else echo "blocked $target"; fi',
+            'done',
+          ].join('\n'),
+          timeoutS: 60,
+        })
+      const own = await probe(mine, targets(mine))
+      expect(own.output.match(/REACHED/g)?.length, own.output).toBe(targets(mine).length)
+      for (const [from, to] of [
+        [mine, theirs],
+        [theirs, mine],
+      ] as const) {
+        const across = await probe(from, targets(to))
+        expect(across.output).not.toContain('REACHED')
+        expect(across.output.match(/blocked/g)?.length, across.output).toBe(targets(to).length)
+      }
+      const nodesOf = async (id: string) => new Set((await placement(id)).values())
+      const spread = new Set([...(await nodesOf(first)), ...(await nodesOf(other))])
+      expect(spread.size).toBeGreaterThanOrEqual(2)
+    } finally {
+      await registry.delete(other)
+    }
   }, 1_200_000)
 
   it('tells the learner when a worker running their lab is lost, and starts again elsewhere, not on a drained node', async () => {
