@@ -114,10 +114,10 @@ async function api<T>(method: string, url: string, body?: unknown): Promise<T> {
   return (await res.json()) as T
 }
 
-/** What the web app and browser do: Start (repeated while queued), poll until ready, open the terminal. */
 /** Where a start's seconds went: the claim (POST), status until ready, ticket, socket open, prompt. */
 type Phases = { claim: number; ready: number; ticket: number; socket: number; prompt: number }
 
+/** What the web app and browser do: Start (repeated while queued), poll until ready, open the terminal. */
 async function startToTerminal(
   userId: string,
   seed?: string,
